@@ -1,0 +1,32 @@
+// Bundles the extension and the CLI. `vscode` is provided by the host; cloud SDKs go into
+// chunks of their own that load only when a cloud command runs (never at activation).
+import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: !process.argv.includes('--dev'),
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  metafile: true,
+};
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, define: { CLI_VERSION: JSON.stringify(version) } },
+];
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  for (const r of results) {
+    for (const [file, out] of Object.entries(r.metafile.outputs)) {
+      if (file.endsWith('.js')) console.log(`${file.padEnd(28)} ${(out.bytes / 1024).toFixed(1)} KB`);
+    }
+  }
+}
