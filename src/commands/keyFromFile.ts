@@ -1,0 +1,34 @@
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { parseKeyText } from '../keys/parse';
+import { MAX_KEY_FILE_BYTES } from '../keys/scan';
+import type { KeyFacts } from '../keys/types';
+import { problemMessage } from '../platform/messages';
+
+/**
+ * Reads a public key file chosen in the explorer. Shows why and returns undefined when the file
+ * is not a usable public key (a private key, a broken key, too large to be a key).
+ */
+export async function publicKeyFromFile(uri: vscode.Uri): Promise<KeyFacts | undefined> {
+  let text: string;
+  try {
+    const stat = await fs.promises.stat(uri.fsPath);
+    if (stat.size > MAX_KEY_FILE_BYTES) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} is too large to be a public key.', uri.fsPath));
+      return undefined;
+    }
+    text = await fs.promises.readFile(uri.fsPath, 'utf8');
+  } catch (err) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot read {0}: {1}', uri.fsPath, (err as Error).message));
+    return undefined;
+  }
+  const parsed = parseKeyText(text, 'public');
+  const error = parsed.problems.find((p) => p.severity === 'error');
+  const key = parsed.keys[0];
+  if (error || !key || key.kind === 'private' || !key.openssh) {
+    const reason = error ? problemMessage(error) : vscode.l10n.t('no public key found');
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} is not a usable public key: {1}', uri.fsPath, reason));
+    return undefined;
+  }
+  return key;
+}

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { registerCommands } from './commands/registerCommands';
+import { nodeScanFileSystem } from './keys/scan-fs';
+import { Config, SETTINGS } from './platform/config';
+import { createLog } from './platform/log';
+import { LOCAL_KEYS_VIEW_ID, LocalKeysProvider } from './views/localKeysView';
+import { watchSshDirectories } from './views/watchSshDirectories';
+
+/** What `activate` returns: used by the in-host tests, stable enough for other extensions. */
+export interface CloudSshKeysApi {
+  localKeys: LocalKeysProvider;
+  /** Milliseconds from this module's load to the end of `activate` (the benchmark reads it). */
+  activationMs: number;
+}
+
+const moduleLoadedAt = performance.now();
+
+export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
+  const log = createLog();
+  try {
+    const config = new Config();
+    const localKeys = new LocalKeysProvider(config, nodeScanFileSystem, log);
+    const watcher = watchSshDirectories(config, () => void localKeys.refresh());
+    let watchedDirectories = '';
+    context.subscriptions.push(
+      log,
+      localKeys,
+      watcher,
+      vscode.window.createTreeView(LOCAL_KEYS_VIEW_ID, { treeDataProvider: localKeys, showCollapseAll: true }),
+      ...registerCommands({ config, localKeys, log }),
+      // A folder that did not exist (so could not be watched) may have been created, e.g. by Generate.
+      localKeys.onDidScan((result) => {
+        const found = result.directories.join('\n');
+        if (found !== watchedDirectories) {
+          watchedDirectories = found;
+          watcher.restart();
+        }
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (config.affects(e, SETTINGS.sshDirectories)) {
+          watcher.restart();
+          void localKeys.refresh();
+        }
+      }),
+    );
+    const activationMs = performance.now() - moduleLoadedAt;
+    log.info(`Activated in ${activationMs.toFixed(1)} ms`);
+    return { localKeys, activationMs };
+  } catch (err) {
+    // VS Code does not tell the user when activation fails: say it ourselves.
+    log.error(`Activation failed: ${(err as Error).stack ?? err}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cloud SSH Keys could not start: {0}', (err as Error).message));
+    throw err;
+  }
+}
+
+export function deactivate(): void {}
