@@ -1,0 +1,140 @@
+// `npm run bench`: medians over repeated runs, each beside its budget and, where there is one,
+// a peer measured in the same run. Prints a table and writes .bench/results.json.
+// Ratios are what the README quotes: absolute times vary between machines.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ensureDependencies, repoRoot } from './ensure-deps.mjs';
+
+ensureDependencies();
+const benchDir = join(repoRoot, '.bench');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const say = (s) => console.log(`[bench] ${s}`);
+mkdirSync(benchDir, { recursive: true });
+
+say('building');
+execFileSync('node', ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+const cli = join(repoRoot, 'dist', 'cli.js');
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Wall time of a whole command, median of RUNS runs after one warm-up. */
+function timeCommand(cmd, args, options = {}) {
+  spawnSync(cmd, args, { stdio: 'ignore', ...options });
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28, ...options });
+    times.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  return median(times);
+}
+
+// ---- fixture: 1,000 public keys of mixed types, made once and kept in .bench/ ----
+const keysDir = join(benchDir, 'keys-1000');
+function sshLine(type, blobParts, comment) {
+  const parts = blobParts.map((p) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(p.length);
+    return Buffer.concat([len, p]);
+  });
+  return `${type} ${Buffer.concat(parts).toString('base64')} ${comment}\n`;
+}
+function mpint(buf) {
+  let b = buf;
+  while (b.length > 1 && b[0] === 0 && !(b[1] & 0x80)) b = b.subarray(1);
+  return b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b;
+}
+function makeFixture() {
+  if (existsSync(join(keysDir, '.complete'))) return;
+  say('making 1,000 public keys (mixed ed25519, ecdsa, rsa) in .bench/keys-1000');
+  mkdirSync(keysDir, { recursive: true });
+  for (let i = 0; i < 1000; i++) {
+    let line;
+    const comment = `bench-${i}@example`;
+    if (i % 10 < 6) {
+      const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+      line = sshLine('ssh-ed25519', [Buffer.from('ssh-ed25519'), Buffer.from(jwk.x, 'base64url')], comment);
+    } else if (i % 10 < 8) {
+      const [curve, name] = i % 2 ? ['P-256', 'nistp256'] : ['P-384', 'nistp384'];
+      const jwk = generateKeyPairSync('ec', { namedCurve: curve }).publicKey.export({ format: 'jwk' });
+      const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+      line = sshLine(`ecdsa-sha2-${name}`, [Buffer.from(`ecdsa-sha2-${name}`), Buffer.from(name), point], comment);
+    } else {
+      const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+      line = sshLine('ssh-rsa', [Buffer.from('ssh-rsa'), mpint(Buffer.from(jwk.e, 'base64url')), mpint(Buffer.from(jwk.n, 'base64url'))], comment);
+    }
+    writeFileSync(join(keysDir, `key${String(i).padStart(4, '0')}.pub`), line);
+  }
+  writeFileSync(join(keysDir, '.complete'), '');
+}
+makeFixture();
+const keyFiles = readdirSync(keysDir).filter((f) => f.endsWith('.pub')).map((f) => join(keysDir, f));
+
+// Check once that we agree with ssh-keygen on this fixture before timing anything.
+{
+  const ours = JSON.parse(execFileSync('node', [cli, 'inspect', '--json', keysDir], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+  for (const f of [keyFiles[0], keyFiles[7], keyFiles[9]]) {
+    const ref = execFileSync('ssh-keygen', ['-l', '-f', f], { encoding: 'utf8' }).split(' ')[1];
+    const mine = ours.find((r) => r.path === f)?.sha256;
+    if (mine !== ref) throw new Error(`fingerprint mismatch on ${f}: ${mine} vs ${ref}`);
+  }
+  if (ours.length !== 1000 || ours.some((r) => !r.ok)) throw new Error('the CLI did not read all 1,000 keys cleanly');
+}
+
+// ---- scan + fingerprint 1,000 keys ----
+say(`timing: CLI inspect of 1,000 keys (${RUNS} runs)`);
+const cliMs = timeCommand('node', [cli, 'inspect', '--json', keysDir]);
+say('timing: ssh-keygen -l once per file');
+const keygenScript = `for f in "$1"/*.pub; do ssh-keygen -l -f "$f" >/dev/null; done`;
+const keygenMs = timeCommand('bash', ['-c', keygenScript, 'bench', keysDir]);
+say('timing: the floor (a bare Node loop that reads each file and hashes its blob)');
+const floorScript = `
+const fs = require('fs'), path = require('path'), crypto = require('crypto');
+const dir = process.argv[1];
+for (const f of fs.readdirSync(dir)) {
+  if (!f.endsWith('.pub')) continue;
+  const blob = Buffer.from(fs.readFileSync(path.join(dir, f), 'utf8').split(' ')[1], 'base64');
+  crypto.createHash('sha256').update(blob).digest('base64');
+}`;
+const floorMs = timeCommand('node', ['-e', floorScript, keysDir]);
+
+// ---- diagnostics on a 10,000-line authorized_keys-style file (in-process, parser only) ----
+say('timing: parsing a 10,000-line authorized_keys file');
+const lines = keyFiles.map((f) => readFileSync(f, 'utf8').trim());
+const big = Array.from({ length: 10_000 }, (_, i) => (i % 50 === 0 ? `from="10.0.0.${i % 250}",no-pty ` : '') + lines[i % lines.length]).join('\n');
+const bigFile = join(benchDir, 'authorized_keys_10000');
+writeFileSync(bigFile, big);
+const parseScript = `
+const { parseKeyText } = require(${JSON.stringify(join(repoRoot, 'out', 'src', 'keys', 'parse.js'))});
+const text = require('fs').readFileSync(process.argv[1], 'utf8');
+parseKeyText(text, 'authorized_keys'); parseKeyText(text, 'authorized_keys');
+const times = [];
+for (let i = 0; i < ${RUNS}; i++) { const t0 = performance.now(); const r = parseKeyText(text, 'authorized_keys'); times.push(performance.now() - t0);
+  if (r.keys.length !== 10000) throw new Error('parsed ' + r.keys.length + ' keys'); }
+times.sort((a, b) => a - b); console.log(times[Math.floor(times.length / 2)]);`;
+execFileSync('npx', ['tsc', '-p', '.'], { cwd: repoRoot, stdio: 'inherit' });
+const parseMs = Number(execFileSync('node', ['-e', parseScript, bigFile], { encoding: 'utf8' }).trim());
+
+// ---- report ----
+const rows = [
+  { figure: 'CLI: scan + fingerprint 1,000 keys', value: `${cliMs.toFixed(0)} ms`, budget: '', peer: '' },
+  { figure: '  vs ssh-keygen -l per file', value: `${(keygenMs / cliMs).toFixed(1)}× faster`, budget: '≥ 20×', peer: `${keygenMs.toFixed(0)} ms`, ok: keygenMs / cliMs >= 20 },
+  { figure: '  vs the floor (read + hash only)', value: `${(cliMs / floorMs).toFixed(2)}× the floor`, budget: '≤ 3×', peer: `${floorMs.toFixed(0)} ms`, ok: cliMs / floorMs <= 3 },
+  { figure: 'Diagnostics: 10,000-line file', value: `${parseMs.toFixed(1)} ms`, budget: '< 100 ms', peer: '', ok: parseMs < 100 },
+];
+const results = { date: new Date().toISOString(), runs: RUNS, node: process.version, cliMs, keygenMs, floorMs, parseMs, rows };
+writeFileSync(join(benchDir, 'results.json'), JSON.stringify(results, null, 2));
+const table = [
+  '| figure | median | budget | peer / floor | met |',
+  '|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.budget} | ${r.peer} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`),
+].join('\n');
+console.log(`\n${table}\n\n(median of ${RUNS} runs; Node ${process.version}; written to .bench/results.json)`);
+if (rows.some((r) => r.ok === false)) process.exitCode = 1;

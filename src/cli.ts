@@ -1,0 +1,263 @@
+// Headless entry over the same src/keys code the extension uses, for scripts and tests.
+//   node dist/cli.js inspect PATH... [--json]
+//   node dist/cli.js scan [DIR...] [--json]
+import * as path from 'node:path';
+import { parseKeyText } from './keys/parse';
+import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from './keys/scan';
+import { expandHome, nodeScanFileSystem } from './keys/scan-fs';
+import type { KeyFacts, KeyTextRole, Problem } from './keys/types';
+
+declare const CLI_VERSION: string | undefined;
+
+const USAGE = `Usage: cloud-ssh-keys <command> [options]
+
+Commands:
+  inspect PATH... [--json]  Type, bits, comment, SHA256/MD5 fingerprints and problems of each key
+                            file (a folder means every file in it). Exit 0 when every file could
+                            be read, 1 when some could not, 2 on usage errors.
+  scan [DIR...] [--json]    Key pairs in the folders (default ~/.ssh), paired as the Local Keys
+                            view pairs them.
+  help                      This text.
+`;
+
+/** A diagnostic as the CLI prints it: 1-based line and columns, `endColumn` exclusive. */
+export interface CliDiagnostic {
+  code: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Problem['severity'];
+  message: string;
+}
+
+export interface InspectReport {
+  path: string;
+  ok: boolean;
+  /** False when the file could not be read at all (missing, permission, not a regular file). */
+  readable: boolean;
+  kind?: KeyFacts['kind'];
+  type?: string;
+  bits?: number;
+  comment?: string;
+  sha256?: string;
+  md5?: string;
+  encrypted?: boolean;
+  /** Every key in the file (more than one in an authorized_keys file). */
+  keys: Array<Pick<KeyFacts, 'kind' | 'type' | 'bits' | 'comment' | 'sha256' | 'md5' | 'encrypted'> & { line: number }>;
+  diagnostics: CliDiagnostic[];
+}
+
+class UsageError extends Error {}
+
+function roleFor(file: string): KeyTextRole {
+  const base = path.basename(file);
+  if (base.startsWith('authorized_keys')) return 'authorized_keys';
+  return base.endsWith('.pub') ? 'public' : 'auto';
+}
+
+function toCliDiagnostic(p: Problem): CliDiagnostic {
+  return {
+    code: p.code,
+    line: p.line + 1,
+    column: p.column + 1,
+    endLine: p.endLine + 1,
+    endColumn: p.endColumn + 1,
+    severity: p.severity,
+    message: p.message,
+  };
+}
+
+function unreadable(file: string, reason: string): InspectReport {
+  return {
+    path: file,
+    ok: false,
+    readable: false,
+    keys: [],
+    diagnostics: [{ code: 'unreadable', line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', message: reason }],
+  };
+}
+
+/** Inspects one file: never throws. */
+export async function inspectFile(file: string): Promise<InspectReport> {
+  let size: number;
+  try {
+    const info = await nodeScanFileSystem.stat(file);
+    if (info.kind !== 'file') return unreadable(file, `Not a regular file (${info.kind}); nothing was read.`);
+    size = info.size;
+  } catch (err) {
+    return unreadable(file, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? err}.`);
+  }
+  if (size > MAX_KEY_FILE_BYTES) {
+    return {
+      path: file,
+      ok: false,
+      readable: true,
+      keys: [],
+      diagnostics: [{
+        code: 'too-large', line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error',
+        message: `The file has ${size} bytes; a key file has at most ${MAX_KEY_FILE_BYTES}. It was not read: check that this is the file you meant.`,
+      }],
+    };
+  }
+  let text: string;
+  try {
+    text = (await nodeScanFileSystem.readPrefix(file, MAX_KEY_FILE_BYTES)).toString('utf8');
+  } catch (err) {
+    return unreadable(file, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? err}.`);
+  }
+  const parsed = parseKeyText(text, roleFor(file));
+  const first = parsed.keys[0];
+  const diagnostics = parsed.problems.map(toCliDiagnostic);
+  return {
+    path: file,
+    ok: !diagnostics.some((d) => d.severity === 'error'),
+    readable: true,
+    kind: first?.kind,
+    type: first?.type,
+    bits: first?.bits,
+    comment: first?.comment,
+    sha256: first?.sha256,
+    md5: first?.md5,
+    encrypted: first?.kind === 'private' ? !!first.encrypted : undefined,
+    keys: parsed.keys.map((k) => ({
+      kind: k.kind, type: k.type, bits: k.bits, comment: k.comment, sha256: k.sha256, md5: k.md5,
+      encrypted: k.kind === 'private' ? !!k.encrypted : undefined, line: k.line + 1,
+    })),
+    diagnostics,
+  };
+}
+
+/** Expands folders into the regular files directly inside them. */
+async function expandPaths(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of paths) {
+    let info;
+    try {
+      info = await nodeScanFileSystem.stat(p);
+    } catch {
+      files.push(p); // reported as unreadable
+      continue;
+    }
+    if (info.kind !== 'directory') {
+      files.push(p);
+      continue;
+    }
+    const names = (await nodeScanFileSystem.readDirectory(p)).sort();
+    for (const name of names) {
+      const child = path.join(p, name);
+      const childInfo = await nodeScanFileSystem.stat(child).catch(() => undefined);
+      if (childInfo?.kind === 'file') files.push(child);
+    }
+  }
+  return files;
+}
+
+/** Runs `tasks` with at most `limit` at once, keeping their order in the result. */
+async function mapLimited<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+function keygenStyleType(type: string | undefined, kind: string | undefined): string {
+  if (!type) return '?';
+  const t = type.startsWith('sk-ssh-ed25519') ? 'ED25519-SK'
+    : type.startsWith('sk-ecdsa') ? 'ECDSA-SK'
+    : type.includes('ed25519') ? 'ED25519'
+    : type.startsWith('ecdsa') ? 'ECDSA'
+    : type.includes('rsa') ? 'RSA'
+    : type.includes('dss') ? 'DSA' : type;
+  return kind === 'certificate' ? `${t}-CERT` : t;
+}
+
+async function inspectCommand(paths: string[], json: boolean, out: (s: string) => void): Promise<number> {
+  if (paths.length === 0) throw new UsageError('inspect needs at least one PATH');
+  const files = await expandPaths(paths);
+  const reports = await mapLimited(files, 64, inspectFile);
+  if (json) {
+    out(JSON.stringify(reports, null, 2));
+  } else {
+    for (const r of reports) {
+      if (r.sha256) out(`${r.bits ?? '?'} ${r.sha256} ${r.comment || 'no comment'} (${keygenStyleType(r.type, r.kind)})${r.kind === 'private' ? ' private' : ''}${r.encrypted ? ', encrypted' : ''}  ${r.path}`);
+      else if (r.kind) out(`${r.type} ${r.kind}${r.encrypted ? ', encrypted' : ''} (fingerprint needs the passphrase)  ${r.path}`);
+      for (const d of r.diagnostics) out(`${r.path}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
+    }
+  }
+  return reports.every((r) => r.readable) ? 0 : 1;
+}
+
+async function scanCommand(dirs: string[], json: boolean, out: (s: string) => void): Promise<number> {
+  const directories = (dirs.length ? dirs : ['~/.ssh']).map((d) => path.resolve(expandHome(d)));
+  const result = await scanKeyDirectories(directories, nodeScanFileSystem);
+  if (json) {
+    out(JSON.stringify({
+      directories: result.directories,
+      missingDirectories: result.missingDirectories,
+      skipped: result.skipped,
+      pairs: result.pairs.map((p) => ({
+        name: p.name,
+        privateKey: p.privateKey?.path,
+        publicKey: p.publicKey?.path,
+        certificates: p.certificates.map((c) => c.path),
+        type: p.facts.type, bits: p.facts.bits, comment: p.facts.comment, sha256: p.facts.sha256, md5: p.facts.md5,
+        encrypted: !!p.facts.encrypted, unsafePermissions: p.unsafePermissions, publicKeyMismatch: p.publicKeyMismatch,
+      })),
+    }, null, 2));
+  } else {
+    for (const dir of result.missingDirectories) out(`missing folder: ${dir}`);
+    for (const p of result.pairs) {
+      const marks = [!p.privateKey && 'public only', !p.publicKey && p.privateKey && 'private only', p.facts.encrypted && 'passphrase',
+        p.unsafePermissions && 'UNSAFE PERMISSIONS', p.publicKeyMismatch && '.pub MISMATCH'].filter(Boolean);
+      out(`${p.name}\t${keygenStyleType(p.facts.type, p.facts.kind)} ${p.facts.bits ?? '?'}\t${p.facts.sha256 ?? '(fingerprint unknown)'}\t${p.facts.comment}${marks.length ? `\t[${marks.join(', ')}]` : ''}`);
+    }
+  }
+  return 0;
+}
+
+/** Runs the CLI; returns the exit code. Exported for tests. */
+export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+  const [command, ...rest] = argv;
+  const json = rest.includes('--json');
+  const unknown = rest.find((a) => a.startsWith('--') && a !== '--json');
+  const args = rest.filter((a) => !a.startsWith('--'));
+  try {
+    if (unknown) throw new UsageError(`unknown option ${unknown}`);
+    switch (command) {
+      case 'inspect':
+        return await inspectCommand(args, json, out);
+      case 'scan':
+        return await scanCommand(args, json, out);
+      case 'help':
+      case '--help':
+      case '-h':
+        out(USAGE);
+        return 0;
+      case '--version':
+        out(typeof CLI_VERSION === 'string' ? CLI_VERSION : 'dev');
+        return 0;
+      default:
+        throw new UsageError(command ? `unknown command ${command}` : 'no command given');
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`cloud-ssh-keys: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    err(`cloud-ssh-keys: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.join(__dirname, '..', '..', '..');
+const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
+}
+
+/** Every string literal passed as the first argument of `vscode.l10n.t(...)` in src/. */
+export function l10nKeys(): string[] {
+  const keys = new Set<string>();
+  for (const file of sourceFiles(path.join(root, 'src'))) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/l10n\.t\(\s*(['"`])((?:\\.|(?!\1).)*)\1/gs)) {
+      keys.add(m[2].replace(/\\(['"`\\])/g, '$1'));
+    }
+  }
+  return [...keys];
+}
+
+describe('translations', () => {
+  it('package.json names only keys that package.nls.json defines', () => {
+    const nls = readJson('package.nls.json');
+    const used = [...fs.readFileSync(path.join(root, 'package.json'), 'utf8').matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]);
+    assert.ok(used.length > 10);
+    for (const key of used) assert.ok(key in nls, `package.nls.json lacks ${key}`);
+  });
+
+  it('package.nls.zh-cn.json translates every key of package.nls.json', () => {
+    const en = readJson('package.nls.json');
+    const zh = readJson('package.nls.zh-cn.json');
+    assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort());
+  });
+
+  it('the zh-cn bundle translates every vscode.l10n.t string in src/', () => {
+    const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
+    const keys = l10nKeys();
+    assert.ok(keys.length > 20, `found only ${keys.length} l10n strings`);
+    const missing = keys.filter((k) => !(k in bundle));
+    assert.deepEqual(missing, [], 'untranslated strings');
+    for (const [en, zh] of Object.entries(bundle)) {
+      const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
+      assert.deepEqual(placeholders(zh as string), placeholders(en), `placeholders differ in: ${en}`);
+    }
+  });
+});
