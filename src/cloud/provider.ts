@@ -1,0 +1,130 @@
+// The provider-neutral view of a cloud's SSH key pairs. Tencent CVM implements it now,
+// Alibaba ECS later; the VS Code layer and the CLI only see this interface.
+
+import type { CloudProviderId } from './errors';
+
+/** A key pair as a cloud holds it (never with a private key). */
+export interface KeyPair {
+  /** The cloud's id (`skey-xxxxxxxx` on Tencent; the name on Alibaba). */
+  id: string;
+  name: string;
+  region: string;
+  /** The public key line as the cloud returns it (its comment may differ from the local file). */
+  publicKey: string;
+  /** Computed locally from `publicKey`; undefined when that is not an OpenSSH line. */
+  sha256?: string;
+  /** Base64 of the key blob, to match local keys (compare with KeyFacts.blobBase64). */
+  blobBase64?: string;
+  /** ISO 8601 UTC. */
+  createdTime: string;
+  description: string;
+  associatedInstanceIds: string[];
+  /** Tencent project id (`0` = default project) or Alibaba resource group id. */
+  projectId: string;
+}
+
+/** Options every operation takes. */
+export interface CallOptions {
+  /** Cancels waiting, retrying and the request in flight. */
+  signal?: AbortSignal;
+}
+
+export interface ImportKeyPairRequest {
+  region: string;
+  name: string;
+  /** One OpenSSH public key line. */
+  publicKey: string;
+  projectId?: string;
+  tags?: Record<string, string>;
+}
+
+export interface ImportKeyPairResult {
+  keyPair: KeyPair;
+  /** The same key (by blob) was already in the region before this call: nothing was imported. */
+  alreadyExisted: boolean;
+  /** The import's answer was lost (timeout, dropped connection) but the key was found in the cloud. */
+  recoveredAfterLostAnswer: boolean;
+}
+
+export interface CreateKeyPairRequest {
+  region: string;
+  name: string;
+  projectId?: string;
+  tags?: Record<string, string>;
+}
+
+export interface CreatedKeyPair {
+  keyPair: KeyPair;
+  /** PEM private key. The cloud keeps no copy: store it now or it is gone. */
+  privateKey: string;
+}
+
+export interface ListKeyPairsRequest {
+  region: string;
+  ids?: string[];
+  /** Exact name. */
+  name?: string;
+  projectId?: string;
+}
+
+export interface DeleteKeyPairsResult {
+  deleted: string[];
+  /** Bound to an instance or image, so the cloud kept them. */
+  inUse: string[];
+}
+
+export interface ModifyKeyPairRequest {
+  region: string;
+  id: string;
+  name?: string;
+  description?: string;
+}
+
+export interface KeyPairBindingRequest {
+  region: string;
+  keyIds: string[];
+  instanceIds: string[];
+  /** Shut running instances down for the change (they start again afterwards). */
+  forceStop?: boolean;
+}
+
+export interface CloudRegion {
+  id: string;
+  name: string;
+  available: boolean;
+}
+
+export interface CloudInstance {
+  id: string;
+  name: string;
+  region: string;
+  /** As the cloud says it: `RUNNING`, `STOPPED`, … */
+  state: string;
+  osName: string;
+  platform: 'linux' | 'windows';
+  keyIds: string[];
+}
+
+export interface ListInstancesRequest {
+  region: string;
+  ids?: string[];
+}
+
+/** One cloud's key pair operations. Failures reject with a CloudError. */
+export interface CloudKeyProvider {
+  readonly id: CloudProviderId;
+  /** Imports a public key; an identical key already there is returned (flagged) instead of failing. */
+  importKeyPair(request: ImportKeyPairRequest, options?: CallOptions): Promise<ImportKeyPairResult>;
+  /** Has the cloud generate a key pair; the private key is returned once. */
+  createKeyPair(request: CreateKeyPairRequest, options?: CallOptions): Promise<CreatedKeyPair>;
+  /** Every matching key pair of the region (all pages). */
+  listKeyPairs(request: ListKeyPairsRequest, options?: CallOptions): Promise<KeyPair[]>;
+  deleteKeyPairs(request: { region: string; ids: string[] }, options?: CallOptions): Promise<DeleteKeyPairsResult>;
+  /** Renames and/or re-describes a key pair. */
+  modifyKeyPair(request: ModifyKeyPairRequest, options?: CallOptions): Promise<void>;
+  associateKeyPairs(request: KeyPairBindingRequest, options?: CallOptions): Promise<void>;
+  disassociateKeyPairs(request: KeyPairBindingRequest, options?: CallOptions): Promise<void>;
+  listRegions(options?: CallOptions): Promise<CloudRegion[]>;
+  /** Every matching instance of the region (all pages). */
+  listInstances(request: ListInstancesRequest, options?: CallOptions): Promise<CloudInstance[]>;
+}

@@ -1,0 +1,66 @@
+// Where Tencent CVM requests go. Credentials are signed into every request, so plain
+// http is allowed only to this machine (a local fake or proxy), never over a network.
+
+import * as net from 'node:net';
+import { CloudError } from './errors';
+
+/** The SDK's two settings: `protocol` and `endpoint` (host[:port]). */
+export interface TencentEndpoint {
+  protocol: 'https://' | 'http://';
+  host: string;
+}
+
+export const DEFAULT_TENCENT_HOST = 'cvm.tencentcloudapi.com';
+
+/** Whether a URL hostname is this machine: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const bare = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost' || bare === '::1') return true;
+  return net.isIPv4(bare) && bare.startsWith('127.');
+}
+
+function invalidEndpoint(endpoint: string, why: string): CloudError {
+  return new CloudError({
+    provider: 'tencent',
+    kind: 'config',
+    code: 'InvalidEndpoint',
+    template: 'The Tencent Cloud endpoint "{0}" is not usable: {1}. Use a host name such as cvm.tencentcloudapi.com, or an https:// URL.',
+    args: [endpoint, why],
+  });
+}
+
+/**
+ * Reads an endpoint setting: `cvm.intl.tencentcloudapi.com`, `https://…`, or
+ * `http://127.0.0.1:9000` (plain http only for loopback addresses). Undefined when empty.
+ * Throws a CloudError (kind `config`) for anything else, before any request is sent.
+ */
+export function parseTencentEndpoint(endpoint: string | undefined): TencentEndpoint | undefined {
+  const text = endpoint?.trim() ?? '';
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    throw invalidEndpoint(text, 'it is not a host name or URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidEndpoint(text, `the scheme ${url.protocol} is not http(s)`);
+  if (url.username || url.password) throw invalidEndpoint(text, 'it contains a user name or password');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) throw invalidEndpoint(text, 'it has a path or query');
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new CloudError({
+      provider: 'tencent',
+      kind: 'config',
+      code: 'InsecureEndpoint',
+      template:
+        'Refusing to send Tencent Cloud credentials over plain http to {0}: plain http is allowed only to this computer (127.0.0.1, ::1, localhost). Use https://.',
+      args: [url.host],
+    });
+  }
+  return { protocol: url.protocol === 'http:' ? 'http://' : 'https://', host: url.host };
+}
+
+/** The default endpoint for a region: finance regions have their own host. */
+export function defaultTencentEndpoint(region: string | undefined): TencentEndpoint {
+  const host = region && region.endsWith('-fsi') ? `cvm.${region}.tencentcloudapi.com` : DEFAULT_TENCENT_HOST;
+  return { protocol: 'https://', host };
+}

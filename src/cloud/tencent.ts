@@ -1,0 +1,380 @@
+// Tencent Cloud CVM key pairs through the official Node SDK (loaded lazily), with pacing,
+// retries, and recovery of imports whose answer was lost.
+
+import * as http from 'node:http';
+import type * as Models from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models';
+import { CloudError, type TencentErrorContext } from './errors';
+import type {
+  CallOptions,
+  CloudInstance,
+  CloudKeyProvider,
+  CloudRegion,
+  CreateKeyPairRequest,
+  CreatedKeyPair,
+  DeleteKeyPairsResult,
+  ImportKeyPairRequest,
+  ImportKeyPairResult,
+  KeyPair,
+  KeyPairBindingRequest,
+  ListInstancesRequest,
+  ListKeyPairsRequest,
+  ModifyKeyPairRequest,
+} from './provider';
+import { identifyPublicKey } from './publicKey';
+import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, backoffDelayMs, sleep, withRetry } from './retry';
+import { type TencentEndpoint, defaultTencentEndpoint, parseTencentEndpoint } from './tencent-endpoint';
+import { type CvmClient, loadTencentCvmSdk, tencentFailure } from './tencent-sdk';
+
+export interface TencentCredentials {
+  secretId: string;
+  secretKey: string;
+  /** Only for temporary credentials (STS). */
+  token?: string;
+}
+
+export interface TencentCvmOptions {
+  credentials: TencentCredentials;
+  /** `cvm.intl.tencentcloudapi.com`, `https://…`, or `http://127.0.0.1:9000` (plain http only to loopback). Default: cvm.tencentcloudapi.com. */
+  endpoint?: string;
+  /** Language of the cloud's own messages. Default en-US. */
+  language?: 'en-US' | 'zh-CN';
+  /** Per request. Default 30. */
+  timeoutSeconds?: number;
+  /** An http(s) proxy URL for https endpoints (the SDK otherwise reads the lowercase `http_proxy` variable). */
+  proxy?: string;
+  retry?: Partial<RetryPolicy>;
+  /** Share one between providers of the same account so their calls pace together. */
+  rateLimiter?: RateLimiter;
+}
+
+/** Largest page CVM serves. */
+const PAGE_SIZE = 100;
+/** A guard against a server whose TotalCount never adds up. */
+const MAX_PAGES = 1000;
+
+type KeyPairSetResponse = Models.DescribeKeyPairsResponse;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function isoNow(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function tagSpecification(tags: Record<string, string> | undefined): Models.TagSpecification[] | undefined {
+  const entries = Object.entries(tags ?? {});
+  return entries.length ? [{ ResourceType: 'keypair', Tags: entries.map(([Key, Value]) => ({ Key, Value })) }] : undefined;
+}
+
+/** A CVM key pair in the provider-neutral shape, with its fingerprint computed locally. */
+export function keyPairFromTencent(region: string, raw: Models.KeyPair): KeyPair {
+  const publicKey = raw.PublicKey ?? '';
+  const identity = identifyPublicKey(publicKey);
+  return {
+    id: raw.KeyId ?? '',
+    name: raw.KeyName ?? '',
+    region,
+    publicKey,
+    sha256: identity?.sha256,
+    blobBase64: identity?.blobBase64,
+    createdTime: raw.CreatedTime ?? '',
+    description: raw.Description ?? '',
+    associatedInstanceIds: raw.AssociatedInstanceIds ?? [],
+    projectId: String(raw.ProjectId ?? 0),
+  };
+}
+
+function createOutcomeLost(name: string, keyId: string, requestId = ''): CloudError {
+  return new CloudError({
+    provider: 'tencent',
+    kind: 'outcome-lost',
+    code: 'CreateOutcomeLost',
+    template:
+      'Tencent Cloud created the key pair "{0}" ({1}), but its answer, the only copy of the private key, was lost. Delete that key pair and create it again.',
+    args: [name, keyId],
+    requestId,
+    action: 'CreateKeyPair',
+  });
+}
+
+/** Tencent Cloud CVM as a CloudKeyProvider. Construction checks the options and throws a CloudError (kind `config`). */
+export class TencentCvmProvider implements CloudKeyProvider {
+  readonly id = 'tencent' as const;
+  // True private fields: util.inspect and JSON.stringify never show the credentials.
+  readonly #credentials: TencentCredentials;
+  readonly #clients = new Map<string, CvmClient>();
+  private readonly endpoint: TencentEndpoint | undefined;
+  private readonly language: 'en-US' | 'zh-CN';
+  private readonly timeoutSeconds: number;
+  private readonly proxy: string | undefined;
+  private readonly policy: RetryPolicy;
+  private readonly limiter: RateLimiter;
+
+  constructor(options: TencentCvmOptions) {
+    if (!options.credentials?.secretId?.trim() || !options.credentials?.secretKey?.trim()) {
+      throw new CloudError({
+        provider: 'tencent',
+        kind: 'config',
+        code: 'MissingCredentials',
+        template: 'No Tencent Cloud API key is set. Enter a SecretId and SecretKey (from the API Keys page of the Tencent Cloud console).',
+      });
+    }
+    this.#credentials = { ...options.credentials, secretId: options.credentials.secretId.trim(), secretKey: options.credentials.secretKey.trim() };
+    this.endpoint = parseTencentEndpoint(options.endpoint);
+    this.language = options.language ?? 'en-US';
+    this.timeoutSeconds = options.timeoutSeconds ?? 30;
+    this.proxy = options.proxy;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.limiter = options.rateLimiter ?? new RateLimiter();
+  }
+
+  async importKeyPair(request: ImportKeyPairRequest, options: CallOptions = {}): Promise<ImportKeyPairResult> {
+    const publicKey = request.publicKey.trim();
+    const identity = identifyPublicKey(publicKey);
+    const projectId = request.projectId ?? '0';
+    const params = { KeyName: request.name, ProjectId: Number(projectId), PublicKey: publicKey, TagSpecification: tagSpecification(request.tags) };
+    const context = { keyName: request.name, projectId, publicKeyType: identity?.type };
+    let answerLost = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await this.call<Models.ImportKeyPairResponse>('ImportKeyPair', request.region, params, { ...options, idempotent: false, context });
+        const keyPair: KeyPair = {
+          id: response.KeyId ?? '',
+          name: request.name,
+          region: request.region,
+          publicKey,
+          sha256: identity?.sha256,
+          blobBase64: identity?.blobBase64,
+          createdTime: isoNow(), // the cloud's own time comes with the next listing
+          description: '',
+          associatedInstanceIds: [],
+          projectId,
+        };
+        return { keyPair, alreadyExisted: false, recoveredAfterLostAnswer: false };
+      } catch (error) {
+        if (!(error instanceof CloudError) || !identity) throw error;
+        // A duplicate key or name may be this very key: then return it instead of failing.
+        const duplicate = error.code === 'InvalidPublicKey.Duplicate' || error.code === 'InvalidKeyPairName.Duplicate';
+        if (!duplicate && !error.outcomeUnknown) throw error;
+        // Never re-send blindly: first look whether the key is already there.
+        const existing = await this.findKeyPairByBlob(request.region, identity.blobBase64, options);
+        if (existing) {
+          const ours = answerLost || error.outcomeUnknown;
+          return { keyPair: existing, alreadyExisted: !ours, recoveredAfterLostAnswer: ours };
+        }
+        if (duplicate || attempt >= this.policy.maxAttempts) throw error;
+        answerLost = true;
+        await sleep(backoffDelayMs(attempt - 1, this.policy), options.signal);
+      }
+    }
+  }
+
+  async createKeyPair(request: CreateKeyPairRequest, options: CallOptions = {}): Promise<CreatedKeyPair> {
+    const projectId = request.projectId ?? '0';
+    const params = { KeyName: request.name, ProjectId: Number(projectId), TagSpecification: tagSpecification(request.tags) };
+    let answerLost = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await this.call<Models.CreateKeyPairResponse>('CreateKeyPair', request.region, params, {
+          ...options,
+          idempotent: false,
+          context: { keyName: request.name, projectId },
+        });
+        const raw = response.KeyPair ?? {};
+        if (!raw.PrivateKey) throw createOutcomeLost(request.name, raw.KeyId ?? '?', response.RequestId);
+        return { keyPair: keyPairFromTencent(request.region, raw), privateKey: raw.PrivateKey };
+      } catch (error) {
+        const nameTaken = error instanceof CloudError && error.code === 'InvalidKeyPairName.Duplicate' && answerLost;
+        if (!(error instanceof CloudError) || !(error.outcomeUnknown || nameTaken)) throw error;
+        // The private key exists only in the answer: if the key pair was created, it is lost.
+        const [created] = await this.listKeyPairs({ region: request.region, name: request.name }, options);
+        if (created) throw createOutcomeLost(request.name, created.id);
+        if (nameTaken || attempt >= this.policy.maxAttempts) throw error;
+        answerLost = true;
+        await sleep(backoffDelayMs(attempt - 1, this.policy), options.signal);
+      }
+    }
+  }
+
+  async listKeyPairs(request: ListKeyPairsRequest, options: CallOptions = {}): Promise<KeyPair[]> {
+    const filters: Models.Filter[] = [];
+    if (request.name !== undefined) filters.push({ Name: 'key-name', Values: [request.name] });
+    if (request.projectId !== undefined) filters.push({ Name: 'project-id', Values: [request.projectId] });
+    // KeyIds and Filters cannot be combined: with ids, the filters apply locally.
+    const queries = request.ids?.length ? chunks([...new Set(request.ids)], PAGE_SIZE).map((KeyIds) => ({ KeyIds })) : [{ Filters: filters.length ? filters : undefined }];
+    const byId = new Map<string, KeyPair>();
+    for (const query of queries) {
+      const raw = await this.allPages<KeyPairSetResponse, Models.KeyPair>('DescribeKeyPairs', request.region, query, (r) => r.KeyPairSet ?? [], options);
+      for (const item of raw) byId.set(item.KeyId ?? '', keyPairFromTencent(request.region, item));
+    }
+    return [...byId.values()].filter(
+      (k) => (request.name === undefined || k.name === request.name) && (request.projectId === undefined || k.projectId === request.projectId),
+    );
+  }
+
+  async deleteKeyPairs(request: { region: string; ids: string[] }, options: CallOptions = {}): Promise<DeleteKeyPairsResult> {
+    const result: DeleteKeyPairsResult = { deleted: [], inUse: [] };
+    for (const chunk of chunks([...new Set(request.ids)], PAGE_SIZE)) {
+      let pending = chunk;
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        try {
+          await this.call('DeleteKeyPairs', request.region, { KeyIds: pending }, { ...options, idempotent: false, context: { keyIds: pending } });
+          result.deleted.push(...pending);
+          break;
+        } catch (error) {
+          const refusedInUse = error instanceof CloudError && error.code === 'InvalidParameterValue.KeyPairNotSupported';
+          if (!(error instanceof CloudError) || !(refusedInUse || error.outcomeUnknown)) throw error;
+          if (error.outcomeUnknown && attempt >= this.policy.maxAttempts) throw error;
+          // The cloud may have deleted some of them: see what is left (as its docs advise).
+          const left = await this.listKeyPairs({ region: request.region, ids: pending }, options);
+          const leftIds = new Set(left.map((k) => k.id));
+          result.deleted.push(...pending.filter((id) => !leftIds.has(id)));
+          result.inUse.push(...left.filter((k) => k.associatedInstanceIds.length > 0).map((k) => k.id));
+          const unbound = left.filter((k) => k.associatedInstanceIds.length === 0).map((k) => k.id);
+          if (refusedInUse && unbound.length === pending.length) {
+            // Refused although bound to no instance: bound to an image.
+            result.inUse.push(...unbound);
+            break;
+          }
+          pending = unbound;
+          if (error.outcomeUnknown) await sleep(backoffDelayMs(attempt - 1, this.policy), options.signal);
+        }
+      }
+    }
+    return result;
+  }
+
+  async modifyKeyPair(request: ModifyKeyPairRequest, options: CallOptions = {}): Promise<void> {
+    await this.call(
+      'ModifyKeyPairAttribute',
+      request.region,
+      { KeyId: request.id, KeyName: request.name, Description: request.description },
+      { ...options, idempotent: true, context: { keyIds: [request.id], keyName: request.name } },
+    );
+  }
+
+  associateKeyPairs(request: KeyPairBindingRequest, options: CallOptions = {}): Promise<void> {
+    return this.bind('AssociateInstancesKeyPairs', request, options);
+  }
+
+  disassociateKeyPairs(request: KeyPairBindingRequest, options: CallOptions = {}): Promise<void> {
+    return this.bind('DisassociateInstancesKeyPairs', request, options);
+  }
+
+  async listRegions(options: CallOptions = {}): Promise<CloudRegion[]> {
+    const response = await this.call<Models.DescribeRegionsResponse>('DescribeRegions', undefined, {}, { ...options, idempotent: true });
+    return (response.RegionSet ?? []).map((r) => ({ id: r.Region ?? '', name: r.RegionName ?? r.Region ?? '', available: r.RegionState === 'AVAILABLE' }));
+  }
+
+  async listInstances(request: ListInstancesRequest, options: CallOptions = {}): Promise<CloudInstance[]> {
+    const queries = request.ids?.length ? chunks([...new Set(request.ids)], PAGE_SIZE).map((InstanceIds) => ({ InstanceIds })) : [{}];
+    const instances: CloudInstance[] = [];
+    for (const query of queries) {
+      const raw = await this.allPages<Models.DescribeInstancesResponse, Models.Instance>('DescribeInstances', request.region, query, (r) => r.InstanceSet ?? [], options);
+      for (const i of raw) {
+        instances.push({
+          id: i.InstanceId ?? '',
+          name: i.InstanceName ?? '',
+          region: request.region,
+          state: i.InstanceState ?? '',
+          osName: i.OsName ?? '',
+          platform: /windows/i.test(i.OsName ?? '') ? 'windows' : 'linux',
+          keyIds: i.LoginSettings?.KeyIds ?? [],
+        });
+      }
+    }
+    return instances;
+  }
+
+  private async bind(action: string, request: KeyPairBindingRequest, options: CallOptions): Promise<void> {
+    await this.call(
+      action,
+      request.region,
+      { InstanceIds: request.instanceIds, KeyIds: request.keyIds, ForceStop: request.forceStop ?? false },
+      // Binding the same keys again is harmless, so a lost answer may be retried.
+      { ...options, idempotent: true, context: { keyIds: request.keyIds, instanceIds: request.instanceIds } },
+    );
+  }
+
+  private async findKeyPairByBlob(region: string, blobBase64: string, options: CallOptions): Promise<KeyPair | undefined> {
+    return (await this.listKeyPairs({ region }, options)).find((k) => k.blobBase64 === blobBase64);
+  }
+
+  /** Every item of a paged Describe* action, 100 at a time. */
+  private async allPages<R extends { TotalCount?: number }, T>(
+    action: string,
+    region: string,
+    query: object,
+    itemsOf: (response: R) => T[],
+    options: CallOptions,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const response = await this.call<R>(action, region, { ...query, Offset: items.length, Limit: PAGE_SIZE }, { ...options, idempotent: true });
+      const pageItems = itemsOf(response);
+      items.push(...pageItems);
+      if (pageItems.length === 0 || items.length >= (response.TotalCount ?? 0)) break;
+    }
+    return items;
+  }
+
+  /**
+   * One API call: paced by the rate limiter, retried with backoff when nothing happened
+   * (throttled, no connection) and, for idempotent calls, when the outcome is unknown.
+   */
+  private call<R>(
+    action: string,
+    region: string | undefined,
+    params: object,
+    options: CallOptions & { idempotent: boolean; context?: Partial<TencentErrorContext> },
+  ): Promise<R> {
+    const client = this.clientFor(region);
+    const connection = { host: (this.endpoint ?? defaultTencentEndpoint(region)).host, timeoutSeconds: this.timeoutSeconds };
+    return withRetry(
+      async () => {
+        await this.limiter.acquire(`${this.#credentials.secretId}|${action}`, options.signal);
+        const sentAtMs = Date.now();
+        try {
+          return (await client.request(action, params, { signal: options.signal })) as R;
+        } catch (error) {
+          throw tencentFailure(error, { ...options.context, action, region, sentAtMs }, connection, options.signal);
+        }
+      },
+      {
+        policy: this.policy,
+        signal: options.signal,
+        shouldRetry: (error) => error instanceof CloudError && (error.retry === 'always' || (options.idempotent && error.retry === 'if-idempotent')),
+      },
+    );
+  }
+
+  /** One SDK client per region (the region is a client setting). */
+  private clientFor(region: string | undefined): CvmClient {
+    const key = region ?? '';
+    let client = this.#clients.get(key);
+    if (!client) {
+      const { cvm } = loadTencentCvmSdk();
+      const endpoint = this.endpoint ?? defaultTencentEndpoint(region);
+      const { secretId, secretKey, token } = this.#credentials;
+      client = new cvm.v20170312.Client({
+        credential: { secretId, secretKey, token },
+        region,
+        profile: {
+          language: this.language,
+          httpProfile: {
+            endpoint: endpoint.host,
+            protocol: endpoint.protocol,
+            reqTimeout: this.timeoutSeconds,
+            // Loopback: an explicit agent keeps the SDK from routing through `http_proxy`.
+            ...(endpoint.protocol === 'http://' ? { agent: new http.Agent() } : this.proxy ? { proxy: this.proxy } : {}),
+          },
+        },
+      });
+      this.#clients.set(key, client);
+    }
+    return client;
+  }
+}

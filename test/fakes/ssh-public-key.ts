@@ -1,0 +1,112 @@
+// The fake's own reading of OpenSSH public key lines: what Tencent would call a
+// well-formed public key, and the conversion of a generated RSA key to an OpenSSH line.
+// Independent of src/keys on purpose, so the fake does not share the client's bugs.
+
+import * as crypto from 'node:crypto';
+
+/** Key types the fake accepts by default. Docs say "OpenSSH RSA"; whether Ed25519/ECDSA are accepted today is unverified. */
+export const DEFAULT_ACCEPTED_KEY_TYPES: readonly string[] = [
+  'ssh-rsa',
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+];
+
+export type PublicKeyCheck =
+  | { ok: true; type: string; blob: Buffer; blobBase64: string; comment: string }
+  | { ok: false; reason: string };
+
+/** Reads SSH wire strings (uint32 length + bytes); undefined when the data ends early. */
+function readStrings(blob: Buffer): Buffer[] | undefined {
+  const fields: Buffer[] = [];
+  let offset = 0;
+  while (offset < blob.length) {
+    if (offset + 4 > blob.length) return undefined;
+    const length = blob.readUInt32BE(offset);
+    offset += 4;
+    if (offset + length > blob.length) return undefined;
+    fields.push(blob.subarray(offset, offset + length));
+    offset += length;
+  }
+  return fields;
+}
+
+function bitLength(mpint: Buffer): number {
+  let i = 0;
+  while (i < mpint.length && mpint[i] === 0) i++;
+  if (i === mpint.length) return 0;
+  return (mpint.length - i - 1) * 8 + (32 - Math.clz32(mpint[i]));
+}
+
+const ECDSA_POINT_BYTES: Record<string, number> = { nistp256: 65, nistp384: 97, nistp521: 133 };
+
+/** Why the fields of a key blob are wrong for its type, or undefined when they are right. */
+function blobProblem(type: string, fields: Buffer[]): string | undefined {
+  if (type === 'ssh-rsa') {
+    if (fields.length !== 3) return 'an RSA key has exactly an exponent and a modulus';
+    if (bitLength(fields[1]) === 0) return 'zero exponent';
+    if (bitLength(fields[2]) < 1024) return 'RSA modulus shorter than 1024 bits';
+    return undefined;
+  }
+  if (type === 'ssh-ed25519') {
+    return fields.length === 2 && fields[1].length === 32 ? undefined : 'an Ed25519 key is 32 bytes';
+  }
+  const ecdsa = /^ecdsa-sha2-(nistp\d+)$/.exec(type);
+  if (ecdsa) {
+    const curve = ecdsa[1];
+    if (fields.length !== 3 || fields[1].toString('latin1') !== curve) return 'wrong curve';
+    return fields[2].length === ECDSA_POINT_BYTES[curve] && fields[2][0] === 4 ? undefined : 'bad curve point';
+  }
+  if (type === 'ssh-dss') return fields.length === 5 ? undefined : 'a DSA key has four numbers';
+  return 'unknown key type';
+}
+
+/** Checks one OpenSSH public key line (`type base64 [comment]`). */
+export function checkOpenSshPublicKey(text: string, acceptedTypes: readonly string[] = DEFAULT_ACCEPTED_KEY_TYPES): PublicKeyCheck {
+  const line = text.trim();
+  if (line.includes('\n')) return { ok: false, reason: 'more than one line' };
+  const match = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?: (.*))?$/.exec(line);
+  if (!match) return { ok: false, reason: 'not "type base64 [comment]"' };
+  const [, type, base64, comment = ''] = match;
+  if (!acceptedTypes.includes(type)) return { ok: false, reason: `key type ${type} is not accepted` };
+  const blob = Buffer.from(base64, 'base64');
+  if (blob.toString('base64') !== base64) return { ok: false, reason: 'bad base64' };
+  const fields = readStrings(blob);
+  if (!fields || fields.length === 0) return { ok: false, reason: 'truncated key data' };
+  if (fields[0].toString('latin1') !== type) return { ok: false, reason: 'the key data is of another type' };
+  const problem = blobProblem(type, fields);
+  if (problem) return { ok: false, reason: problem };
+  return { ok: true, type, blob, blobBase64: base64, comment };
+}
+
+function wireString(data: Buffer | string): Buffer {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+function wireMpint(unsigned: Buffer): Buffer {
+  let start = 0;
+  while (start < unsigned.length - 1 && unsigned[start] === 0) start++;
+  const trimmed = unsigned.subarray(start);
+  return wireString(trimmed[0] & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed);
+}
+
+/** The OpenSSH line of an RSA public key. */
+export function rsaPublicKeyToOpenSsh(publicKey: crypto.KeyObject, comment: string): string {
+  const jwk = publicKey.export({ format: 'jwk' });
+  const e = Buffer.from(String(jwk.e), 'base64url');
+  const n = Buffer.from(String(jwk.n), 'base64url');
+  const blob = Buffer.concat([wireString('ssh-rsa'), wireMpint(e), wireMpint(n)]);
+  return `ssh-rsa ${blob.toString('base64')} ${comment}`.trimEnd();
+}
+
+/** A fresh random Ed25519 public key line (no private key kept): for seeding many keys fast. */
+export function randomEd25519PublicKeyLine(comment = ''): string {
+  const { publicKey } = crypto.generateKeyPairSync('ed25519');
+  const raw = Buffer.from(String(publicKey.export({ format: 'jwk' }).x), 'base64url');
+  const blob = Buffer.concat([wireString('ssh-ed25519'), wireString(raw)]);
+  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`.trimEnd();
+}

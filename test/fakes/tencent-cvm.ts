@@ -1,0 +1,339 @@
+// A fake Tencent Cloud CVM API 3.0 server on 127.0.0.1 for tests: verifies TC3 signatures
+// as the real service does (with the Node SDK's quirks), keeps key pairs and instances in
+// memory, rate-limits, injects faults and logs requests (never secrets).
+//
+//   const fake = new FakeTencentCvm();
+//   await fake.start();            // fake.url = http://127.0.0.1:<port>
+//   fake.faults.add({ fault: { kind: 'throttle' }, times: 2 });
+//   fake.requests                  // what arrived
+//   await fake.stop();
+
+import * as crypto from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CVM_ACTIONS, REGIONLESS_ACTIONS } from './tencent-cvm-actions';
+import { handleAdminRequest } from './tencent-cvm-admin';
+import { type FakeCredential, verifyTc3Request } from './tencent-cvm-auth';
+import { ApiError, type Params } from './tencent-cvm-params';
+import { FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, defaultInstances, isoSeconds } from './tencent-cvm-state';
+import { FAKE_TENCENT_REGIONS } from './tencent-regions';
+import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing } from './fault-injection';
+import { DEFAULT_ACCEPTED_KEY_TYPES, checkOpenSshPublicKey } from './ssh-public-key';
+
+/** The credential every fake accepts unless told otherwise. Not a real secret. */
+export const FAKE_TEST_CREDENTIAL: Readonly<FakeCredential> = Object.freeze({
+  secretId: 'AKIDfakeCvmTestSecretId0000000001',
+  secretKey: 'fakeCvmTestSecretKeyNotReal00001',
+});
+
+export const CVM_API_VERSION = '2017-03-12';
+
+export interface FakeTencentCvmOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  credentials?: FakeCredential[];
+  /** Services accepted in the credential scope; default `cvm` and the Host's first label (the SDK's choice). */
+  acceptedServices?: string[];
+  /** Projects that exist besides 0. Default [1001]. */
+  projectIds?: number[];
+  /** Key pairs per account. Default 100 (the documented limit). */
+  keyPairLimit?: number;
+  /** Default: a running and two stopped Linux instances and a stopped Windows one in ap-guangzhou. */
+  instances?: FakeInstance[];
+  /** Public key types ImportKeyPair accepts. */
+  acceptedKeyTypes?: string[];
+  /** Requests per second per action per SecretId. Default 10. */
+  rateLimitPerSecond?: number;
+}
+
+/** What the fake recorded about one API request. Never holds a SecretKey, token or private key. */
+export interface RequestLogEntry {
+  time: string;
+  action?: string;
+  region?: string;
+  /** The JSON body, with anything secret-looking redacted. */
+  params?: unknown;
+  secretId?: string;
+  signatureVerified: boolean;
+  requestId?: string;
+  errorCode?: string;
+  /** Faults applied to this request. */
+  faults: Fault['kind'][];
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export class FakeTencentCvm {
+  readonly faults = new FaultPlan();
+  account: FakeCvmAccount;
+  private readonly credentials: FakeCredential[];
+  private readonly limiter: SlidingWindowLimiter;
+  private readonly log: RequestLogEntry[] = [];
+  private server: http.Server | undefined;
+
+  constructor(private readonly options: FakeTencentCvmOptions = {}) {
+    this.credentials = options.credentials ?? [{ ...FAKE_TEST_CREDENTIAL }];
+    this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? 10);
+    this.account = this.freshAccount();
+  }
+
+  /** Starts listening on 127.0.0.1; resolves to the base URL. */
+  async start(): Promise<string> {
+    const server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`fake server error: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    return this.url;
+  }
+
+  /** Stops listening and drops every open connection (including hung requests). */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  get port(): number {
+    if (!this.server) throw new Error('the fake CVM server is not started');
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** `http://127.0.0.1:<port>`, the endpoint to give a client. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The request log, oldest first. */
+  get requests(): readonly RequestLogEntry[] {
+    return this.log;
+  }
+
+  clearRequests(): void {
+    this.log.length = 0;
+  }
+
+  /** Back to a fresh account: no key pairs, default instances, no faults, empty log. */
+  reset(): void {
+    this.account = this.freshAccount();
+    this.faults.clear();
+    this.limiter.clear();
+    this.clearRequests();
+  }
+
+  /** Sets the rate limit (requests per second per action per SecretId). */
+  setRateLimit(perSecond: number): void {
+    this.limiter.limit = perSecond;
+    this.limiter.clear();
+  }
+
+  /** Puts a key pair straight into the account (no limits, no rate limit): for seeding tests. */
+  seedKeyPair(seed: { region: string; name: string; publicKey: string; projectId?: number; description?: string }): FakeKeyPair {
+    const key = checkOpenSshPublicKey(seed.publicKey);
+    if (!key.ok) throw new Error(`seedKeyPair: bad public key: ${key.reason}`);
+    const keyPair: FakeKeyPair = {
+      KeyId: this.account.newKeyId(),
+      KeyName: seed.name,
+      ProjectId: seed.projectId ?? 0,
+      Description: seed.description ?? '',
+      PublicKey: `${key.type} ${key.blobBase64}`,
+      blobBase64: key.blobBase64,
+      CreatedTime: isoSeconds(new Date()),
+      Tags: [],
+      region: seed.region,
+    };
+    this.account.addKeyPair(keyPair);
+    return keyPair;
+  }
+
+  /** Key pairs of a region as the fake holds them. */
+  keyPairsIn(region: string): FakeKeyPair[] {
+    return this.account.keyPairsIn(region);
+  }
+
+  instance(instanceId: string): FakeInstance | undefined {
+    return this.account.instances.get(instanceId);
+  }
+
+  setInstanceState(instanceId: string, state: FakeInstanceState): void {
+    const instance = this.account.instances.get(instanceId);
+    if (!instance) throw new Error(`no instance ${instanceId}`);
+    instance.InstanceState = state;
+  }
+
+  private freshAccount(): FakeCvmAccount {
+    return new FakeCvmAccount(
+      this.options.instances ?? defaultInstances(),
+      new Set(this.options.projectIds ?? [1001]),
+      this.options.keyPairLimit ?? 100,
+    );
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) {
+      res.writeHead(413, { 'content-type': 'text/plain' }).end('request body too large');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (url.pathname.startsWith('/__admin/')) {
+      handleAdminRequest(this, req.method ?? 'GET', url.pathname, body, res);
+      return;
+    }
+
+    const action = headerValue(req, 'x-tc-action');
+    const entry: RequestLogEntry = {
+      time: new Date().toISOString(),
+      action,
+      region: headerValue(req, 'x-tc-region'),
+      signatureVerified: false,
+      faults: [],
+    };
+    this.log.push(entry);
+    const faults = this.faults.take(action ?? '');
+    entry.faults = faults.map((f) => f.kind);
+
+    const before = faults.filter((f) => !isAfterProcessing(f));
+    const after = faults.filter(isAfterProcessing);
+    if (await this.misbehave(before, req, res, undefined)) return;
+
+    const skewSeconds = faults.reduce((sum, f) => sum + (f.kind === 'clock-skew' ? f.seconds : 0), 0);
+    const requestId = crypto.randomUUID();
+    entry.requestId = requestId;
+    let response: Record<string, unknown>;
+    try {
+      const forceThrottle = faults.some((f) => f.kind === 'throttle');
+      response = await this.process(req, url, body, { skewSeconds, forceThrottle }, entry);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      entry.errorCode = error.code;
+      response = { Error: { Code: error.code, Message: error.message } };
+    }
+    const json = JSON.stringify({ Response: { ...response, RequestId: requestId } });
+    if (await this.misbehave(after, req, res, json)) return;
+    res.writeHead(200, { 'content-type': 'application/json', 'x-tc-requestid': requestId }).end(json);
+  }
+
+  /** Applies faults; returns true when the request got (or will never get) its answer. */
+  private async misbehave(faults: Fault[], req: http.IncomingMessage, res: http.ServerResponse, json: string | undefined): Promise<boolean> {
+    for (const fault of faults) {
+      switch (fault.kind) {
+        case 'latency':
+          await new Promise((resolve) => setTimeout(resolve, fault.ms));
+          break;
+        case 'hang':
+          return true; // never answered; stop() closes the socket
+        case 'http-error':
+          res.writeHead(fault.status ?? 502, { 'content-type': 'text/plain' }).end('fake gateway error');
+          return true;
+        case 'reset':
+          if (json !== undefined) {
+            // Headers and half the body, then the connection drops.
+            const length = fault.contentLength ? { 'content-length': Buffer.byteLength(json) } : {};
+            res.writeHead(200, { 'content-type': 'application/json', ...length });
+            res.write(json.slice(0, Math.floor(json.length / 2)));
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          req.socket.destroy();
+          return true;
+        case 'malformed-json': {
+          // Cut in the middle, as a truncated write or a broken proxy leaves it.
+          const text = json ?? '{"Response":{"RequestId":"';
+          res.writeHead(200, { 'content-type': 'application/json' }).end(text.slice(0, Math.ceil(text.length / 2)));
+          return true;
+        }
+        default:
+          break;
+      }
+    }
+    return false;
+  }
+
+  /** Authentication, common parameters, rate limit and the action itself. Throws ApiError. */
+  private async process(
+    req: http.IncomingMessage,
+    url: URL,
+    body: Buffer,
+    faults: { skewSeconds: number; forceThrottle: boolean },
+    entry: RequestLogEntry,
+  ): Promise<Record<string, unknown>> {
+    if (req.method !== 'POST' || url.pathname !== '/') {
+      // The real API also takes GET with query parameters; the SDK never uses it, so the fake does not.
+      throw new ApiError('InvalidParameter', 'The fake accepts only POST / with a JSON body.');
+    }
+    const verdict = verifyTc3Request(
+      { method: 'POST', path: '/', query: url.search.slice(1), headers: req.headers, body },
+      { credentials: this.credentials, acceptedServices: this.options.acceptedServices, nowSeconds: Date.now() / 1000 + faults.skewSeconds },
+    );
+    entry.secretId = verdict.secretId;
+    if (!verdict.ok) throw new ApiError(verdict.code, verdict.message);
+    entry.signatureVerified = true;
+
+    const contentType = headerValue(req, 'content-type') ?? '';
+    if (!/^application\/json\b/i.test(contentType)) throw new ApiError('InvalidParameter', 'Content-Type must be application/json.');
+    const version = headerValue(req, 'x-tc-version');
+    if (!version) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Version`.');
+    if (version !== CVM_API_VERSION) throw new ApiError('NoSuchVersion', `The API version \`${version}\` does not exist; use ${CVM_API_VERSION}.`);
+    const action = entry.action;
+    if (!action) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Action`.');
+    const handler = CVM_ACTIONS.get(action);
+    if (!handler) throw new ApiError('InvalidAction', `The action \`${action}\` does not exist.`);
+    const region = entry.region;
+    if (region === undefined && !REGIONLESS_ACTIONS.has(action)) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Region`.');
+    if (region !== undefined && !FAKE_TENCENT_REGIONS.has(region)) throw new ApiError('UnsupportedRegion', `The region \`${region}\` is not supported.`);
+
+    let params: Params;
+    try {
+      params = JSON.parse(body.length ? body.toString('utf8') : '{}') as Params;
+    } catch {
+      throw new ApiError('InvalidParameter', 'The request body is not valid JSON.');
+    }
+    if (!params || typeof params !== 'object' || Array.isArray(params)) throw new ApiError('InvalidParameter', 'The request body must be a JSON object.');
+    entry.params = redactSecrets(params);
+
+    // The limit is per client, so it applies once the client is known. Only requests that
+    // got this far count towards it: a refused one does not.
+    if (faults.forceThrottle || !this.limiter.tryAcquire(`${verdict.secretId}|${action}`, Date.now())) {
+      throw new ApiError('RequestLimitExceeded', 'Your request rate limit has been exceeded.');
+    }
+    return handler(params, { account: this.account, region: region ?? '', acceptedKeyTypes: this.options.acceptedKeyTypes ?? DEFAULT_ACCEPTED_KEY_TYPES });
+  }
+}
+
+function headerValue(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** A copy of request parameters with secret-looking fields blanked, for the log. */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => [key, /secret|token|password|privatekey/i.test(key) ? '[redacted]' : redactSecrets(v)]),
+    );
+  }
+  return value;
+}
