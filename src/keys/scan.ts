@@ -46,8 +46,17 @@ export interface SkippedEntry {
   reason: string;
 }
 
+/** A `.pub` file as parsed, whether or not it holds a usable key (the editor shows its problems). */
+export interface PublicKeyFile {
+  path: string;
+  keys: KeyFacts[];
+  problems: Problem[];
+}
+
 export interface ScanResult {
   pairs: LocalKeyPair[];
+  /** Every `.pub` file read, broken ones included. */
+  publicKeyFiles: PublicKeyFile[];
   /** Certificates whose key has no pair here. */
   skipped: SkippedEntry[];
   /** Configured folders that do not exist. */
@@ -74,6 +83,7 @@ function looksBinary(bytes: Buffer): boolean {
  */
 export async function scanKeyDirectories(directories: string[], fsys: ScanFileSystem): Promise<ScanResult> {
   const files: KeyFile[] = [];
+  const publicKeyFiles: PublicKeyFile[] = [];
   const skipped: SkippedEntry[] = [];
   const missingDirectories: string[] = [];
   const existing: string[] = [];
@@ -91,9 +101,11 @@ export async function scanKeyDirectories(directories: string[], fsys: ScanFileSy
       skipped.push({ path: file, reason: `unreadable (${errorCode(err)})` });
       return;
     }
-    if (bytes.length === 0 || looksBinary(bytes)) return; // not a key: no need to mention it
+    if (looksBinary(bytes)) return; // not a key: no need to mention it
     const text = bytes.toString('utf8');
-    const parsed = parseKeyText(text, file.endsWith('.pub') ? 'public' : 'auto');
+    const isPub = file.endsWith('.pub');
+    const parsed = parseKeyText(text, isPub ? 'public' : 'auto');
+    if (isPub) publicKeyFiles.push({ path: file, keys: parsed.keys, problems: parsed.problems });
     const first = parsed.keys[0];
     if (!first) return;
     files.push({ path: file, facts: first, problems: parsed.problems, mode });
@@ -154,7 +166,8 @@ export async function scanKeyDirectories(directories: string[], fsys: ScanFileSy
     await walk(dir, 0);
   }
 
-  return { pairs: pairKeyFiles(files, fsys.platform), skipped, missingDirectories, directories: existing };
+  publicKeyFiles.sort((a, b) => a.path.localeCompare(b.path));
+  return { pairs: pairKeyFiles(files, fsys.platform), publicKeyFiles, skipped, missingDirectories, directories: existing };
 }
 
 function errorCode(err: unknown): string {

@@ -35,13 +35,33 @@ export type KeyFormat =
   | 'pkcs1-pem' // -----BEGIN RSA PUBLIC KEY----- / -----BEGIN RSA PRIVATE KEY----- / EC / DSA
   | 'openssh-private' // -----BEGIN OPENSSH PRIVATE KEY-----
   | 'pkcs8' // -----BEGIN PRIVATE KEY-----
-  | 'pkcs8-encrypted'; // -----BEGIN ENCRYPTED PRIVATE KEY-----
+  | 'pkcs8-encrypted' // -----BEGIN ENCRYPTED PRIVATE KEY-----
+  | 'putty'; // PuTTY-User-Key-File-2/3 (.ppk), a private key file whose public half is readable
+
+/** What an OpenSSH certificate says (`ssh-keygen -L`). */
+export interface CertificateFacts {
+  certType: 'user' | 'host' | 'unknown';
+  serial: string;
+  keyId: string;
+  /** Empty = valid for any principal. */
+  principals: string[];
+  /** ISO 8601 time; undefined = valid from the beginning of time. */
+  validAfter?: string;
+  /** ISO 8601 time; undefined = valid forever. */
+  validBefore?: string;
+  /** Type and SHA256 fingerprint of the CA key that signed it. */
+  caType: string;
+  caSha256: string;
+}
 
 /** Everything we know about one key. Fingerprints are of the public key blob (for a certificate: the certified key's, as ssh-keygen prints). */
 export interface KeyFacts {
   kind: KeyKind;
   format: KeyFormat;
-  /** OpenSSH type name: `ssh-ed25519`, `sk-ecdsa-sha2-nistp256@openssh.com`, `ssh-rsa-cert-v01@openssh.com`, … */
+  /**
+   * OpenSSH type name: `ssh-ed25519`, `sk-ecdsa-sha2-nistp256@openssh.com`, `ssh-rsa-cert-v01@openssh.com`, …
+   * Empty when it cannot be known without the passphrase (encrypted PKCS#8, encrypted legacy EC PEM).
+   */
   type: string;
   /** For a certificate: the certified key's type (`ssh-ed25519`); otherwise equal to `type`. */
   keyType: string;
@@ -63,6 +83,8 @@ export interface KeyFacts {
   endLine: number;
   /** `authorized_keys` options prefix, when present (`from="…",no-pty`). */
   options?: string;
+  /** Certificates: what the certificate says. */
+  certificate?: CertificateFacts;
 }
 
 /** How the text is meant to be used, which decides what counts as an error. */

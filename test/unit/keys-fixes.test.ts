@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { applyEdits, fixesFor } from '../../src/keys/fixes';
+import { parseKeyText } from '../../src/keys/parse';
+import type { KeyTextRole } from '../../src/keys/types';
+import { KeyFixtures, keyFixtures, keygenFacts } from './keys-fixtures';
+
+describe('fixesFor', function () {
+  this.timeout(60_000);
+  let fx: KeyFixtures;
+  before(() => {
+    fx = keyFixtures();
+  });
+
+  /**
+   * Finds the problem `code` in `text`, applies its one fix, and checks the result parses
+   * without errors (and without that problem) to the key ssh-keygen fingerprints in `reference`.
+   */
+  function assertFixes(text: string, code: string, reference: string, role: KeyTextRole = 'public'): string {
+    const problem = parseKeyText(text, role).problems.find((p) => p.code === code);
+    assert.ok(problem, `no ${code} problem`);
+    const fixes = fixesFor(text, problem);
+    assert.equal(fixes.length, 1, `one fix for ${code}`);
+    assert.ok(fixes[0].title.length > 5);
+    const fixed = applyEdits(text, fixes[0].edits);
+    const parsed = parseKeyText(fixed, role);
+    assert.deepEqual(parsed.problems.filter((p) => p.severity === 'error' || p.code === code), [], `after fixing ${code}:\n${fixed}`);
+    assert.equal(parsed.keys.length, 1);
+    assert.equal(parsed.keys[0].sha256, keygenFacts(fx.file(reference)).sha256);
+    return fixed;
+  }
+
+  it('joins a wrapped key onto one line', () => {
+    const [type, blob, ...comment] = fx.read('rsa4096.pub').trim().split(' ');
+    const wrapped = `${type} ${blob.slice(0, 76)}\n${blob.slice(76, 152)}\n   ${blob.slice(152, 500)}\n${blob.slice(500)} ${comment.join(' ')}\n`;
+    const fixed = assertFixes(wrapped, 'wrapped-key', 'rsa4096.pub');
+    assert.equal(fixed, fx.read('rsa4096.pub'));
+    const afterType = `${type}\n${blob}\n`;
+    assert.equal(assertFixes(afterType, 'wrapped-key', 'rsa4096.pub'), `${type} ${blob}\n`);
+  });
+
+  it('removes an options prefix from a .pub', () => {
+    const fixed = assertFixes(`no-pty,from="1.2.3.4" ${fx.read('ed25519.pub')}`, 'options-prefix', 'ed25519.pub');
+    assert.equal(fixed, fx.read('ed25519.pub'));
+  });
+
+  it('strips a byte-order mark', () => {
+    assert.equal(assertFixes(`\ufeff${fx.read('ecdsa256.pub')}`, 'bom', 'ecdsa256.pub'), fx.read('ecdsa256.pub'));
+  });
+
+  it('strips leading whitespace, replaces tabs and converts CR line endings', () => {
+    const line = fx.read('ed25519.pub').trim();
+    assert.equal(assertFixes(` \t${line}\n`, 'stray-whitespace', 'ed25519.pub'), `${line}\n`);
+    const tabbed = line.replace(' ', '\t').replace(/ (?=\S+@)/, '\t\t');
+    assert.equal(assertFixes(`${tabbed}\n`, 'stray-whitespace', 'ed25519.pub'), `${line}\n`);
+    assert.equal(assertFixes(`${line}\r\n`, 'stray-whitespace', 'ed25519.pub'), `${line}\n`);
+  });
+
+  it('converts RFC 4716 and PEM public keys to the OpenSSH line', () => {
+    for (const [name, reference] of [
+      ['rsa2048.rfc4716', 'rsa2048.pub'],
+      ['ed25519.rfc4716', 'ed25519.pub'],
+      ['rsa2048.spki', 'rsa2048.pub'],
+      ['ecdsa384.spki', 'ecdsa384.pub'],
+      ['rsa2048.pkcs1', 'rsa2048.pub'],
+    ]) {
+      const fixed = assertFixes(fx.read(name), 'alt-format', reference);
+      assert.equal(fixed.trimEnd().split('\n').length, 1, name);
+      assert.ok(fixed.startsWith(fx.read(reference).split(' ').slice(0, 2).join(' ')), name);
+    }
+  });
+
+  it('sets the type the key data declares, or adds it when missing', () => {
+    const line = fx.read('ed25519.pub');
+    assert.equal(assertFixes(line.replace('ssh-ed25519', 'ssh-ed2519'), 'unknown-type', 'ed25519.pub'), line);
+    assert.equal(assertFixes(line.replace('ssh-ed25519', 'ssh-rsa'), 'type-mismatch', 'ed25519.pub'), line);
+    assert.equal(assertFixes(line.replace('ssh-ed25519 ', ''), 'missing-type', 'ed25519.pub'), line);
+  });
+
+  it('repairs base64 damaged by invisible characters or lost padding, and look-alike spaces', () => {
+    const line = fx.read('ecdsa384.pub');
+    const [type, blob] = line.split(' ');
+    const zeroWidth = line.replace(blob, `${blob.slice(0, 50)}\u200b${blob.slice(50)}`);
+    assert.equal(assertFixes(zeroWidth, 'bad-base64', 'ecdsa384.pub'), line);
+    if (blob.endsWith('=')) assert.equal(assertFixes(line.replace(/=+ /, ' '), 'bad-base64', 'ecdsa384.pub'), line);
+    assert.equal(assertFixes(line.replace(`${type} `, `${type}\u00a0`), 'invisible-character', 'ecdsa384.pub'), line);
+  });
+
+  it('offers nothing where the fix is not certain', () => {
+    const line = fx.read('ed25519.pub').trim();
+    const [type, blob] = line.split(' ');
+    const cases: Array<[string, string]> = [
+      [`${type} ${blob.slice(0, 40)}`, 'truncated-blob'],
+      [`${type} ${blob.slice(0, 40)}*${blob.slice(41)}`, 'bad-base64'],
+      [`${line}\n${fx.read('rsa2048.pub')}`, 'multiple-keys'],
+      [fx.read('ed25519'), 'private-key-in-public-file'],
+      ['ssh-ed2519 not-base64 x', 'unknown-type'],
+    ];
+    for (const [text, code] of cases) {
+      const problem = parseKeyText(text, 'public').problems.find((p) => p.code === code);
+      assert.ok(problem, code);
+      assert.deepEqual(fixesFor(text, problem), [], code);
+    }
+  });
+});
