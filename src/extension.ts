@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
+import { KeyDiagnostics } from './diagnostics/keyDiagnostics';
+import { KeyHoverProvider } from './diagnostics/keyHover';
+import { KeyQuickFixProvider } from './diagnostics/keyQuickFixes';
+import { SSH_PUBLIC_KEY_LANGUAGE } from './diagnostics/keyTextRole';
 import { nodeScanFileSystem } from './keys/scan-fs';
 import { Config, SETTINGS } from './platform/config';
 import { createLog } from './platform/log';
@@ -9,6 +13,7 @@ import { watchSshDirectories } from './views/watchSshDirectories';
 /** What `activate` returns: used by the in-host tests, stable enough for other extensions. */
 export interface CloudSshKeysApi {
   localKeys: LocalKeysProvider;
+  diagnostics: KeyDiagnostics;
   /** Milliseconds from this module's load to the end of `activate` (the benchmark reads it). */
   activationMs: number;
 }
@@ -22,12 +27,18 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     const localKeys = new LocalKeysProvider(config, nodeScanFileSystem, log);
     const watcher = watchSshDirectories(config, () => void localKeys.refresh());
     let watchedDirectories = '';
+    const diagnostics = new KeyDiagnostics();
+    const lastScan = () => localKeys.lastScan;
     context.subscriptions.push(
       log,
       localKeys,
       watcher,
       vscode.window.createTreeView(LOCAL_KEYS_VIEW_ID, { treeDataProvider: localKeys, showCollapseAll: true }),
       ...registerCommands({ config, localKeys, log }),
+      diagnostics,
+      localKeys.onDidScan((result) => diagnostics.onScan(result)),
+      vscode.languages.registerHoverProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyHoverProvider(lastScan)),
+      vscode.languages.registerCodeActionsProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyQuickFixProvider(lastScan), KeyQuickFixProvider.metadata),
       // A folder that did not exist (so could not be watched) may have been created, e.g. by Generate.
       localKeys.onDidScan((result) => {
         const found = result.directories.join('\n');
@@ -45,7 +56,9 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     );
     const activationMs = performance.now() - moduleLoadedAt;
     log.info(`Activated in ${activationMs.toFixed(1)} ms`);
-    return { localKeys, activationMs };
+    // Scan in the background so closed .pub files in the SSH folders get their diagnostics too.
+    void localKeys.currentScan();
+    return { localKeys, diagnostics, activationMs };
   } catch (err) {
     // VS Code does not tell the user when activation fails: say it ourselves.
     log.error(`Activation failed: ${(err as Error).stack ?? err}`);
