@@ -49,3 +49,16 @@ describe('translations', () => {
     }
   });
 });
+
+describe('translations of the pure layers', () => {
+  it('the zh-cn bundle translates every parser message, quick-fix title and cloud error template', () => {
+    const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MESSAGES } = require('../../src/keys/problems');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { FIX_TITLES } = require('../../src/keys/fixes');
+    const templates = [...Object.values(MESSAGES), ...Object.values(FIX_TITLES)] as string[];
+    assert.ok(templates.length > 40);
+    assert.deepEqual(templates.filter((t) => !(t in bundle)), []);
+  });
+});
