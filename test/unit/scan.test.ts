@@ -75,7 +75,7 @@ describe('scanKeyDirectories', function () {
   it('finds every key pair, by content, and nothing else', () => {
     assert.deepEqual(
       result.pairs.map((p) => p.name).sort(),
-      ['deploy', 'encrypted', 'id_ed25519', 'id_rsa', 'legacy_pem', 'mismatch', 'private_only', 'public_only', 'unsafe', 'work'],
+      ['deploy.key', 'encrypted', 'id_ed25519', 'id_rsa', 'legacy_pem', 'mismatch', 'private_only', 'public_only', 'unsafe', 'work'],
     );
     assert.deepEqual(result.directories, [ssh]);
     assert.deepEqual(result.missingDirectories, []);
@@ -91,7 +91,7 @@ describe('scanKeyDirectories', function () {
       assert.equal(pair.facts.md5, md5.fingerprint, name);
       assert.equal(pair.facts.bits, sha.bits, name);
     }
-    const deploy = byName('deploy');
+    const deploy = byName('deploy.key');
     assert.equal(deploy.facts.sha256, keygenFingerprint(path.join(ssh, 'keys', 'deploy.pub')).fingerprint);
     assert.equal(deploy.privateKey?.path, path.join(ssh, 'keys', 'deploy.key'));
   });

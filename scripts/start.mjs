@@ -1,0 +1,141 @@
+// `npm start [-- FOLDER]`: builds, packages the .vsix, bootstraps the host tools, installs the .vsix
+// into a dedicated extensions folder in the cache and serves VS Code (code-server) on 127.0.0.1 for
+// this machine's user, with the user's own HOME (so the Local Keys view shows the real ~/.ssh).
+// Opens FOLDER (default: the folder npm was started from). Port: $PORT, else a free one.
+// Ctrl-C / SIGTERM stop the server and everything it started (its whole process group).
+//
+// Options: --no-build (use the existing .vsix), --quiet (no server output on the terminal).
+// The server's state (settings, installed extension) lives in <cache>/start/ and persists.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  CACHE, REPO, VSIX, QUIET_SETTINGS, assertBootstrapped, freePort, installVsix, killGroup, startCodeServer, writeUserSettings,
+} from '../test/harness/common.mjs';
+import { packageVsix } from './package.mjs';
+import { ensureDependencies } from './ensure-deps.mjs';
+
+// A fresh clone has no node_modules: `npm start` alone must be enough.
+ensureDependencies();
+
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => a.startsWith('--')));
+const positional = args.filter((a) => !a.startsWith('--'));
+const say = (...m) => console.log('[start]', ...m);
+
+function step(title, fn) {
+  const t0 = Date.now();
+  say(`${title}…`);
+  const r = fn();
+  say(`${title}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return r;
+}
+
+function sh(cmd, cmdArgs) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: REPO, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`[start] ${cmd} ${cmdArgs.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`);
+    process.exit(1);
+  }
+}
+
+// npm runs scripts in the package folder; the folder the user typed `npm start` in is INIT_CWD.
+const userCwd = process.env.INIT_CWD || process.cwd();
+const folder = path.resolve(userCwd, positional[0] ?? '.');
+if (!fs.existsSync(folder)) {
+  console.error(`[start] ${folder} does not exist`);
+  process.exit(1);
+}
+
+let vsix = VSIX;
+if (!flags.has('--no-build')) {
+  step('build', () => sh('npm', ['run', '--silent', 'build']));
+  vsix = step('package', () => {
+    try {
+      return packageVsix({ quiet: true });
+    } catch (err) {
+      console.error(`[start] ${err.message}`);
+      process.exit(1);
+    }
+  });
+}
+step('bootstrap', () => sh('bash', [path.join(REPO, 'scripts/bootstrap.sh')]));
+assertBootstrapped();
+
+const base = path.join(CACHE, 'start');
+const dirs = {
+  userData: path.join(base, 'user-data'),
+  extensions: path.join(base, 'extensions'),
+  config: path.join(base, 'code-server.yaml'),
+};
+fs.mkdirSync(dirs.extensions, { recursive: true });
+// Our own config file, so code-server never writes ~/.config/code-server/config.yaml.
+fs.writeFileSync(dirs.config, 'auth: none\n');
+writeUserSettings(dirs.userData, QUIET_SETTINGS, { overwrite: false });
+
+// The user's environment, minus what would make code-server hand over to another instance.
+const env = { ...process.env };
+for (const key of Object.keys(env)) {
+  if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE' || key.startsWith('npm_') || key === 'INIT_CWD') delete env[key];
+}
+for (const key of ['PASSWORD', 'HASHED_PASSWORD']) delete env[key];
+
+await (async () => {
+  const t0 = Date.now();
+  say(`installing ${path.basename(vsix)} into ${dirs.extensions}…`);
+  try {
+    await installVsix(vsix, { ...dirs, env });
+  } catch (err) {
+    console.error(`[start] ${err.message}`);
+    process.exit(1);
+  }
+  say(`installed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+})();
+
+const port = Number(process.env.PORT) || (await freePort());
+let server;
+let stopping = false;
+async function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: stopping code-server…`);
+  if (server) await killGroup(server.pid);
+  say('stopped');
+  process.exit(0);
+}
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => void stop(s));
+
+try {
+  server = await startCodeServer({
+    ...dirs,
+    port,
+    env,
+    // the server's own output on this terminal (it is in another process group, so Ctrl-C reaches only us)
+    stdio: flags.has('--quiet') ? ['ignore', 'ignore', 'ignore'] : ['ignore', 'inherit', 'inherit'],
+  });
+} catch (err) {
+  console.error(`[start] ${err.message}`);
+  process.exit(1);
+}
+const url = server.url(folder);
+console.log(`
+  Cloud SSH Keys is running in VS Code (code-server ${readCodeServerVersion()}):
+
+    ${url}
+
+  HOME: ${process.env.HOME}   folder: ${folder}
+  Ctrl-C to stop.
+`);
+server.child.once('exit', (code, signal) => {
+  if (stopping) return;
+  console.error(`[start] code-server exited (${code ?? signal})`);
+  void killGroup(server.pid, 1000).then(() => process.exit(code || 1));
+});
+
+function readCodeServerVersion() {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(CACHE, 'code-server/node_modules/code-server/package.json'), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+}

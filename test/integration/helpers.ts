@@ -1,0 +1,120 @@
+// Helpers for the in-host tests: the fixture the harness built, the extension's API, ssh-keygen.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { CloudSshKeysApi } from '../../src/extension';
+import type { LocalKeysNode } from '../../src/views/localKeysView';
+
+export const EXTENSION_ID = 'cloud-ssh-keys.cloud-ssh-keys';
+
+export interface FixtureItem {
+  markers: string[];
+  comment: string;
+  private?: string;
+  public?: string;
+  typeAndBits?: string;
+}
+
+/** What test/harness/fixture.mjs built (see there). */
+export interface Fixture {
+  home: string;
+  sshDir: string;
+  otherDir: string;
+  workspace: string;
+  sshItems: Record<string, FixtureItem>;
+  notItems: string[];
+  otherItems: string[];
+  workspacePub: string;
+  workspaceText: string;
+}
+
+let cached: Fixture | undefined;
+export function fixture(): Fixture {
+  if (!cached) {
+    const file = process.env.CLOUD_SSH_KEYS_TEST_FIXTURE;
+    assert.ok(file, 'CLOUD_SSH_KEYS_TEST_FIXTURE is not set: run the suite through test/harness/run-integration.mjs or scripts/test-electron.mjs');
+    cached = JSON.parse(fs.readFileSync(file, 'utf8')) as Fixture;
+  }
+  return cached;
+}
+
+export async function api(): Promise<CloudSshKeysApi> {
+  const ext = vscode.extensions.getExtension<CloudSshKeysApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+  const exported = await ext.activate();
+  assert.ok(exported?.localKeys, 'activate() did not return { localKeys }');
+  return exported;
+}
+
+/** `SHA256:…` / `MD5:…` as `ssh-keygen -l -E <hash> -f <file>` prints it. */
+export function keygenFingerprint(file: string, hash: 'sha256' | 'md5' = 'sha256'): string {
+  const out = execFileSync('ssh-keygen', ['-l', '-E', hash, '-f', file], { encoding: 'utf8', stdio: 'pipe' }).trim();
+  const m = /^(\d+) (\S+) /.exec(out);
+  assert.ok(m, `unexpected ssh-keygen output: ${out}`);
+  return m[2];
+}
+
+/** `ssh-keygen -l` output split into its parts. */
+export function keygenList(file: string): { bits: number; sha256: string; comment: string; type: string } {
+  const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', file], { encoding: 'utf8', stdio: 'pipe' }).trim();
+  const m = /^(\d+) (\S+) (.*) \((\S+)\)$/.exec(out);
+  assert.ok(m, `unexpected ssh-keygen output: ${out}`);
+  return { bits: Number(m[1]), sha256: m[2], comment: m[3], type: m[4] };
+}
+
+/** The file ssh-keygen should fingerprint for a fixture item: the .pub when there is one. */
+export function referenceFile(item: FixtureItem): string {
+  return (item.public ?? item.private)!;
+}
+
+export function labelOf(item: vscode.TreeItem): string {
+  const label = item.label;
+  return typeof label === 'string' ? label : (label?.label ?? '');
+}
+
+export function tooltipText(item: vscode.TreeItem): string {
+  const t = item.tooltip;
+  return typeof t === 'string' ? t : (t?.value ?? '');
+}
+
+export interface RootItem {
+  node: LocalKeysNode;
+  item: vscode.TreeItem;
+  label: string;
+}
+
+/** The root items of the Local Keys tree, as the view would get them. */
+export async function rootItems(): Promise<RootItem[]> {
+  const { localKeys } = await api();
+  const nodes = await localKeys.getChildren();
+  return nodes.map((node) => {
+    const item = localKeys.getTreeItem(node);
+    return { node, item, label: labelOf(item) };
+  });
+}
+
+export async function rootLabels(): Promise<string[]> {
+  return (await rootItems()).map((r) => r.label);
+}
+
+/** Polls `probe` until it returns a value (not undefined/false), or fails with the last value seen. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  describe: () => string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms: ${describe()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export const sorted = (a: string[]): string[] => [...a].sort();
+
+export async function setSshDirectories(value: string[] | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('cloudSshKeys').update('sshDirectories', value, vscode.ConfigurationTarget.Global);
+}

@@ -1,0 +1,50 @@
+// Entry point of the in-host suite: VS Code's extension host loads this module (extensionTestsPath)
+// after loading the extension under test, and calls run(). Works under code-server
+// (test/harness/run-integration.mjs) and under @vscode/test-electron (scripts/test-electron.mjs).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+/** When set, run() writes { passed, failed, pending, failures } there (read by scripts/test.mjs). */
+export const RESULTS_ENV = 'CLOUD_SSH_KEYS_TEST_RESULTS';
+/** Optional mocha --grep. */
+export const GREP_ENV = 'CLOUD_SSH_KEYS_TEST_GREP';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  if (process.env[GREP_ENV]) mocha.grep(process.env[GREP_ENV]!);
+  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+    mocha.addFile(path.join(__dirname, file));
+  }
+  const failures: Array<{ title: string; error: string }> = [];
+  return new Promise<void>((resolve, reject) => {
+    let runner: Mocha.Runner;
+    try {
+      runner = mocha.run((failed) => {
+        const stats = runner.stats;
+        const results = {
+          suite: 'integration',
+          passed: stats?.passes ?? 0,
+          failed: Math.max(failed, stats?.failures ?? 0),
+          pending: stats?.pending ?? 0,
+          failures,
+        };
+        const file = process.env[RESULTS_ENV];
+        if (file) {
+          try {
+            fs.writeFileSync(file, JSON.stringify(results, null, 2));
+          } catch (err) {
+            console.error(`could not write ${file}: ${err}`);
+          }
+        }
+        if (failed > 0) reject(new Error(`${failed} in-host test(s) failed.`));
+        else if (results.passed === 0) reject(new Error('no in-host test ran.'));
+        else resolve();
+      });
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    runner.on('fail', (test, err) => failures.push({ title: test.fullTitle(), error: String(err?.message ?? err) }));
+  });
+}
