@@ -52,7 +52,7 @@ function mpint(buf) {
   return b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b;
 }
 function makeFixture() {
-  if (existsSync(join(keysDir, '.complete'))) return;
+  if (existsSync(`${keysDir}.complete`)) return;
   say('making 1,000 public keys (mixed ed25519, ecdsa, rsa) in .bench/keys-1000');
   mkdirSync(keysDir, { recursive: true });
   for (let i = 0; i < 1000; i++) {
@@ -72,7 +72,7 @@ function makeFixture() {
     }
     writeFileSync(join(keysDir, `key${String(i).padStart(4, '0')}.pub`), line);
   }
-  writeFileSync(join(keysDir, '.complete'), '');
+  writeFileSync(`${keysDir}.complete`, '');
 }
 makeFixture();
 const keyFiles = readdirSync(keysDir).filter((f) => f.endsWith('.pub')).map((f) => join(keysDir, f));

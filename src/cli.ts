@@ -1,10 +1,11 @@
 // Headless entry over the same src/keys code the extension uses, for scripts and tests.
 //   node dist/cli.js inspect PATH... [--json]
 //   node dist/cli.js scan [DIR...] [--json]
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseKeyText } from './keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from './keys/scan';
-import { expandHome, nodeScanFileSystem } from './keys/scan-fs';
+import { expandHome, nodeScanFileSystem, readKeyFileSync } from './keys/scan-fs';
 import type { KeyFacts, KeyTextRole, Problem } from './keys/types';
 
 declare const CLI_VERSION: string | undefined;
@@ -78,17 +79,12 @@ function unreadable(file: string, reason: string): InspectReport {
   };
 }
 
-/** Inspects one file: never throws. */
-export async function inspectFile(file: string): Promise<InspectReport> {
-  let size: number;
-  try {
-    const info = await nodeScanFileSystem.stat(file);
-    if (info.kind !== 'file') return unreadable(file, `Not a regular file (${info.kind}); nothing was read.`);
-    size = info.size;
-  } catch (err) {
-    return unreadable(file, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? err}.`);
-  }
-  if (size > MAX_KEY_FILE_BYTES) {
+/** Inspects one file: never throws. Synchronous: for a CLI that reads many small files it is several times faster. */
+export function inspectFile(file: string): InspectReport {
+  const read = readKeyFileSync(file, MAX_KEY_FILE_BYTES);
+  if (read.kind === 'error') return unreadable(file, `Cannot read the file: ${read.code}.`);
+  if (read.kind !== 'file') return unreadable(file, `Not a regular file (${read.kind}); nothing was read.`);
+  if (!read.bytes) {
     return {
       path: file,
       ok: false,
@@ -96,17 +92,11 @@ export async function inspectFile(file: string): Promise<InspectReport> {
       keys: [],
       diagnostics: [{
         code: 'too-large', line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error',
-        message: `The file has ${size} bytes; a key file has at most ${MAX_KEY_FILE_BYTES}. It was not read: check that this is the file you meant.`,
+        message: `The file has ${read.size} bytes; a key file has at most ${MAX_KEY_FILE_BYTES}. It was not read: check that this is the file you meant.`,
       }],
     };
   }
-  let text: string;
-  try {
-    text = (await nodeScanFileSystem.readPrefix(file, MAX_KEY_FILE_BYTES)).toString('utf8');
-  } catch (err) {
-    return unreadable(file, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? err}.`);
-  }
-  const parsed = parseKeyText(text, roleFor(file));
+  const parsed = parseKeyText(read.bytes.toString('utf8'), roleFor(file));
   const first = parsed.keys[0];
   const diagnostics = parsed.problems.map(toCliDiagnostic);
   return {
@@ -128,43 +118,26 @@ export async function inspectFile(file: string): Promise<InspectReport> {
   };
 }
 
-/** Expands folders into the regular files directly inside them. */
-async function expandPaths(paths: string[]): Promise<string[]> {
+/** Expands folders into the regular files directly inside them (FIFOs and sockets are never listed). */
+function expandPaths(paths: string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {
-    let info;
+    let entries: fs.Dirent[];
     try {
-      info = await nodeScanFileSystem.stat(p);
+      entries = fs.readdirSync(p, { withFileTypes: true });
     } catch {
-      files.push(p); // reported as unreadable
+      files.push(p); // not a folder: inspected (or reported unreadable) as a file
       continue;
     }
-    if (info.kind !== 'directory') {
-      files.push(p);
-      continue;
-    }
-    const names = (await nodeScanFileSystem.readDirectory(p)).sort();
-    for (const name of names) {
-      const child = path.join(p, name);
-      const childInfo = await nodeScanFileSystem.stat(child).catch(() => undefined);
-      if (childInfo?.kind === 'file') files.push(child);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const child = path.join(p, e.name);
+      // A symlink is followed once to see what it points at.
+      const isFile = e.isFile() || (e.isSymbolicLink() && (() => { try { return fs.statSync(child).isFile(); } catch { return false; } })());
+      if (isFile) files.push(child);
     }
   }
   return files;
-}
-
-/** Runs `tasks` with at most `limit` at once, keeping their order in the result. */
-async function mapLimited<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 function keygenStyleType(type: string | undefined, kind: string | undefined): string {
@@ -180,8 +153,7 @@ function keygenStyleType(type: string | undefined, kind: string | undefined): st
 
 async function inspectCommand(paths: string[], json: boolean, out: (s: string) => void): Promise<number> {
   if (paths.length === 0) throw new UsageError('inspect needs at least one PATH');
-  const files = await expandPaths(paths);
-  const reports = await mapLimited(files, 64, inspectFile);
+  const reports = expandPaths(paths).map(inspectFile);
   if (json) {
     out(JSON.stringify(reports, null, 2));
   } else {

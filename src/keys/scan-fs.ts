@@ -70,3 +70,40 @@ export function expandHome(dir: string, home = os.homedir()): string {
   if (dir.startsWith('$HOME/')) return path.join(home, dir.slice(6));
   return dir;
 }
+
+/** What a synchronous read of a possible key file found. */
+export type SyncRead =
+  | { kind: 'file'; size: number; bytes?: Buffer }
+  | { kind: 'directory' | 'other'; size: number }
+  | { kind: 'error'; code: string };
+
+/**
+ * Synchronous twin of `readPrefix` for the CLI, where a thread-pool round trip per call costs
+ * more than the read itself: one open (non-blocking, so a FIFO never blocks), one fstat, one read.
+ * `bytes` is left out when the file is larger than `maxBytes`.
+ */
+export function readKeyFileSync(file: string, maxBytes: number): SyncRead {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    return { kind: 'error', code: (err as NodeJS.ErrnoException).code ?? String(err) };
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return { kind: st.isDirectory() ? 'directory' : 'other', size: st.size };
+    if (st.size > maxBytes) return { kind: 'file', size: st.size };
+    const buffer = Buffer.alloc(st.size);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const n = fs.readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return { kind: 'file', size: st.size, bytes: buffer.subarray(0, filled) };
+  } catch (err) {
+    return { kind: 'error', code: (err as NodeJS.ErrnoException).code ?? String(err) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
