@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
 import { parseKeyText } from '../keys/parse';
+import { lineRange, makeProblem, MESSAGES } from '../keys/problems';
 import type { ScanResult } from '../keys/scan';
 import type { KeyFacts, Problem } from '../keys/types';
 import { problemMessage } from '../platform/messages';
@@ -46,11 +48,31 @@ function mismatchProblem(file: string, keys: KeyFacts[], scan: ScanResult | unde
   };
 }
 
-/** Problems of a text plus the scan-derived ones. */
+/** Whether the file on disk starts with a UTF-8 byte-order mark (which the editor hides from the text). */
+export function fileHasByteOrderMark(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const head = Buffer.alloc(3);
+    return fs.readSync(fd, head, 0, 3, 0) === 3 && head.equals(Buffer.from([0xef, 0xbb, 0xbf]));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Problems of a text plus what only the disk or the scan knows (a hidden BOM, a mismatched private key). */
 function problemsOf(file: string | undefined, text: string, fileName: string, scan: ScanResult | undefined): Problem[] {
   const parsed = parseKeyText(text, roleForFileName(fileName));
+  const problems = [...parsed.problems];
+  // VS Code strips a BOM from the document text, but ssh-keygen and clouds still see it in the file.
+  if (file && text.charCodeAt(0) !== 0xfeff && fileHasByteOrderMark(file)) {
+    problems.unshift(makeProblem('bom', 'warning', lineRange(0, 0, 1), MESSAGES.bom));
+  }
   const mismatch = file ? mismatchProblem(file, parsed.keys, scan) : undefined;
-  return mismatch ? [...parsed.problems, mismatch] : parsed.problems;
+  if (mismatch) problems.push(mismatch);
+  return problems;
 }
 
 /**

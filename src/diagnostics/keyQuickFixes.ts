@@ -1,9 +1,26 @@
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { fixesFor } from '../keys/fixes';
 import { parseKeyText } from '../keys/parse';
 import type { ScanResult } from '../keys/scan';
 import { DIAGNOSTIC_SOURCE } from './keyDiagnostics';
 import { roleForFileName } from './keyTextRole';
+
+export const REMOVE_BOM_COMMAND = 'cloudSshKeys.removeByteOrderMark';
+
+/** Rewrites a file without its UTF-8 byte-order mark; the editor reloads it from disk. */
+export async function removeByteOrderMark(uri: vscode.Uri): Promise<boolean> {
+  const bytes = await fs.promises.readFile(uri.fsPath);
+  if (!(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return false;
+  await fs.promises.writeFile(uri.fsPath, bytes.subarray(3));
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc && !doc.isDirty) {
+    // Reopen so the editor drops its "UTF-8 with BOM" encoding and would not write the BOM back.
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  return true;
+}
 
 /** Quick fixes where the fix is certain, computed by the pure `fixesFor` in src/keys. */
 export class KeyQuickFixProvider implements vscode.CodeActionProvider {
@@ -18,6 +35,14 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
     const { problems } = parseKeyText(text, roleForFileName(doc.fileName));
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
+      if (diagnostic.code === 'bom' && text.charCodeAt(0) !== 0xfeff) {
+        // The editor hides the BOM from the text, so no text edit can remove it: rewrite the file.
+        const action = new vscode.CodeAction(vscode.l10n.t('Remove the byte-order mark'), vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [diagnostic];
+        action.command = { command: REMOVE_BOM_COMMAND, title: action.title, arguments: [doc.uri] };
+        actions.push(action);
+        continue;
+      }
       if (diagnostic.code === 'pub-mismatch') {
         const action = this.regenerateFromPrivateKey(doc, diagnostic);
         if (action) actions.push(action);
