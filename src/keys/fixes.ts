@@ -45,6 +45,7 @@ export const FIX_TITLES = {
 export type ProblemLocation = Pick<Problem, 'code' | 'line' | 'column' | 'endLine' | 'endColumn'>;
 
 const SPECIAL_SPACE = /^[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]$/;
+const SPECIAL_SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
 /** Characters that are invisible and never belong in a key line. */
 const INVISIBLE = /^[\u200b-\u200d\u2060\ufeff\u00ad]$/;
 
@@ -124,9 +125,17 @@ function fixStrayWhitespace(text: string, lines: string[], problem: ProblemLocat
 }
 
 function fixInvisibleCharacter(_text: string, lines: string[], problem: ProblemLocation): KeyFix | undefined {
-  const char = lines[problem.line].slice(problem.column, problem.endColumn);
-  if (!SPECIAL_SPACE.test(char)) return undefined;
-  return fixWith(FIX_TITLES.replaceSpecialSpace, [], edit(problem.line, problem.column, problem.line, problem.endColumn, ' '));
+  const line = lines[problem.line];
+  if (!SPECIAL_SPACE.test(line.slice(problem.column, problem.endColumn))) return undefined;
+  // Replace every look-alike space of the key part (the comment may keep its own).
+  const normalized = line.replace(SPECIAL_SPACES, ' ');
+  const layout = layoutKeyLine(normalized);
+  const limit = typeof layout === 'object' && layout.blob ? layout.comment.start : line.length;
+  const edits: TextEdit[] = [];
+  for (let column = problem.column; column < limit; column++) {
+    if (SPECIAL_SPACE.test(line[column])) edits.push(edit(problem.line, column, problem.line, column + 1, ' '));
+  }
+  return fixWith(FIX_TITLES.replaceSpecialSpace, [], ...edits);
 }
 
 function fixOptionsPrefix(_text: string, lines: string[], problem: ProblemLocation): KeyFix | undefined {

@@ -10,8 +10,8 @@ export type {
   Problem,
   Severity,
 } from './types';
-export { parseKeyText, type ParseOptions } from './parse';
-export { derivePublicKey, type DeriveFailureReason, type DeriveResult } from './derive';
+export { LINE_BREAK, parseKeyText, splitLines, type ParseOptions } from './parse';
+export { DERIVE_MESSAGES, derivePublicKey, type DeriveFailureReason, type DeriveResult } from './derive';
 export { generateKeyPair, type GenerateKeyPairOptions, type GeneratedKeyPair } from './generate';
 export { applyEdits, FIX_TITLES, fixesFor, type KeyFix, type ProblemLocation, type TextEdit } from './fixes';
 export { md5Fingerprint, sha256Fingerprint } from './fingerprint';

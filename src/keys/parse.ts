@@ -1,18 +1,18 @@
 // parseKeyText: text in, keys and problems out. Handles OpenSSH key lines (with
-// authorized_keys options), certificates, RFC 4716 / PEM public keys, and private keys in
-// OpenSSH, PEM, PKCS#8 and PuTTY formats. No file I/O, no `vscode`, never throws.
+// authorized_keys options) and certificates here; RFC 4716 / PEM public keys and private keys
+// in OpenSSH, PEM, PKCS#8 and PuTTY formats in armored-key.ts. No file I/O, no `vscode`,
+// never throws.
 
+import { ContainerResult, readKeyBlock, readPuttyKey } from './armored-key';
 import { analyzeBlob, InvalidBlob, ValidBlob } from './blob';
 import { decodeBase64Strict, isBase64Char } from './base64';
-import { factsFromBlob, opaquePrivateFacts } from './facts';
-import { publicBlobFromPublicDer } from './keyobject';
+import { factsFromBlob } from './facts';
 import { keyTypeInfo, nearestKeyType } from './keytypes';
 import { KeyLineLayout, Span, layoutKeyLine, unknownOptions } from './openssh-line';
-import { ArmoredBlock, beginMarker, cleanPem, decodeBodyLines, headerValue, readArmoredBlock } from './pem';
-import { isPuttyKeyStart, readPuttyKeyFile } from './ppk';
-import { publicBlobFromPemPrivateKey, readOpenSshPrivateContainer, readPrivateSection } from './private';
+import { beginMarker } from './pem';
+import { isPuttyKeyStart } from './ppk';
 import { MESSAGES, TextRange, describeCharacter, lineRange, makeProblem } from './problems';
-import type { KeyFacts, KeyFormat, KeyTextRole, ParsedKeyText, Problem, Severity } from './types';
+import type { KeyFacts, KeyTextRole, ParsedKeyText, Problem, Severity } from './types';
 
 export interface ParseOptions {
   /** The time certificates are checked against (default: now). */
@@ -77,40 +77,6 @@ function looksBinary(text: string): boolean {
   const sample = text.length > 4096 ? text.slice(0, 4096) : text;
   const odd = sample.match(/[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]/g);
   return odd !== null && odd.length > Math.max(2, sample.length * 0.02);
-}
-
-/** What a PEM label holds. */
-type BlockKind =
-  | { kind: 'public'; format: KeyFormat; derType?: 'spki' | 'pkcs1'; altTemplate: string; altName: string }
-  | { kind: 'private'; format: KeyFormat; legacyType?: string }
-  | { kind: 'unsupported' };
-
-function classifyBlock(block: ArmoredBlock): BlockKind {
-  if (block.style === 'rfc4716') {
-    return block.label === 'SSH2 PUBLIC KEY'
-      ? { kind: 'public', format: 'rfc4716', altTemplate: MESSAGES.altFormatRfc4716, altName: 'RFC 4716' }
-      : { kind: 'unsupported' };
-  }
-  switch (block.label) {
-    case 'PUBLIC KEY':
-      return { kind: 'public', format: 'spki-pem', derType: 'spki', altTemplate: MESSAGES.altFormatSpki, altName: 'PEM' };
-    case 'RSA PUBLIC KEY':
-      return { kind: 'public', format: 'pkcs1-pem', derType: 'pkcs1', altTemplate: MESSAGES.altFormatPkcs1, altName: 'PEM' };
-    case 'OPENSSH PRIVATE KEY':
-      return { kind: 'private', format: 'openssh-private' };
-    case 'RSA PRIVATE KEY':
-      return { kind: 'private', format: 'pkcs1-pem', legacyType: 'ssh-rsa' };
-    case 'DSA PRIVATE KEY':
-      return { kind: 'private', format: 'pkcs1-pem', legacyType: 'ssh-dss' };
-    case 'EC PRIVATE KEY':
-      return { kind: 'private', format: 'pkcs1-pem', legacyType: '' }; // the curve is inside the encrypted data
-    case 'PRIVATE KEY':
-      return { kind: 'private', format: 'pkcs8' };
-    case 'ENCRYPTED PRIVATE KEY':
-      return { kind: 'private', format: 'pkcs8-encrypted' };
-    default:
-      return { kind: 'unsupported' };
-  }
 }
 
 class KeyTextParser {
@@ -186,11 +152,11 @@ class KeyTextParser {
     while (first < line.length && isBlank(line.charCodeAt(first))) first++;
     if (line.charCodeAt(first) === 0x2d /* - */ && beginMarker(line, first)) {
       this.flushUnrecognized();
-      return this.parseBlock(index, first);
+      return this.recordContainer(readKeyBlock(this.lines, index, first));
     }
     if (line.charCodeAt(first) === 0x50 /* P */ && isPuttyKeyStart(line, first)) {
       this.flushUnrecognized();
-      return this.parsePutty(index, first);
+      return this.recordContainer(readPuttyKey(this.lines, index, first));
     }
     // Look-alike spaces become real ones for the layout (same length, so columns hold).
     const work = this.hasSpecialSpaces ? line.replace(SPECIAL_SPACES, ' ') : line;
@@ -447,175 +413,28 @@ class KeyTextParser {
     this.unrecognized = undefined;
   }
 
-  // ---- Armored blocks (PEM, RFC 4716) and PuTTY files --------------------------------
+  // ---- Multi-line containers: PEM, RFC 4716, PuTTY -------------------------------------
 
-  private parseBlock(index: number, column: number): number {
-    const block = readArmoredBlock(this.lines, index, column);
-    const next = block.endLine + 1;
-    const range: TextRange = { line: index, column, endLine: block.endLine, endColumn: block.endColumn };
-    const beginRange = lineRange(index, column, trimmedEnd(this.lines[index]));
-    const label = block.label;
-    if (!block.complete) {
-      this.report('missing-end', 'error', beginRange, MESSAGES.missingEnd, [label]);
-      return next;
-    }
-    const kind = classifyBlock(block);
-    if (kind.kind === 'unsupported') {
-      this.report('unsupported-format', 'error', range, MESSAGES.unsupportedBlock, [label]);
-      return next;
-    }
-    const body = decodeBodyLines(block.bodyLines);
-    if (!body.ok) {
-      if ('line' in body) {
-        this.report('bad-base64', 'error', lineRange(body.line, body.column, body.column + body.char.length), MESSAGES.badArmorBase64, [
-          describeCharacter(body.char),
-          body.column + 1,
-          label,
-        ]);
-      } else {
-        this.report('corrupt-key', 'error', range, MESSAGES.corruptBlock, [label]);
+  /** Records what a container held, with the problems that depend on the role. */
+  private recordContainer(result: ContainerResult): number {
+    this.problems.push(...result.problems);
+    const { facts, range, alternative } = result;
+    if (!facts) return result.next;
+    if (facts.kind === 'private') {
+      if (this.role !== 'auto') {
+        this.report('private-key-in-public-file', 'error', range, MESSAGES.privateKeyInPublicFile, [result.marker]);
+      } else if (alternative) {
+        this.report('alt-format', 'info', range, alternative.template);
       }
-      return next;
+    } else if (alternative) {
+      if (this.role === 'authorized_keys') this.report('alt-format', 'error', range, MESSAGES.altFormatInAuthorizedKeys, [alternative.name]);
+      else this.report('alt-format', 'info', range, alternative.template);
     }
-    if (kind.kind === 'public') this.parsePublicBlock(block, kind, body.bytes, range);
-    else this.parsePrivateBlock(block, kind.format, kind.legacyType, body.bytes, range, beginRange);
-    return next;
-  }
-
-  private parsePublicBlock(
-    block: ArmoredBlock,
-    kind: Extract<BlockKind, { kind: 'public' }>,
-    bytes: Buffer,
-    range: TextRange,
-  ): void {
-    let blob: Buffer;
-    if (kind.derType) {
-      const converted = publicBlobFromPublicDer(bytes, kind.derType);
-      if (!converted.ok) {
-        if (converted.algorithm) this.report('unsupported-algorithm', 'error', range, MESSAGES.unsupportedAlgorithm, [converted.algorithm]);
-        else this.report('corrupt-key', 'error', range, MESSAGES.corruptBlock, [block.label]);
-        return;
-      }
-      blob = converted.blob;
-    } else {
-      blob = bytes;
-    }
-    const analysis = analyzeBlob(blob);
-    if (!analysis.ok) {
-      if (analysis.failure === 'truncated') {
-        this.report('truncated-blob', 'error', range, MESSAGES.truncatedBlobUnknown);
-      } else {
-        this.report('corrupt-key', 'error', range, MESSAGES.corruptBlock, [block.label]);
-      }
-      return;
-    }
-    if (this.role === 'authorized_keys') {
-      this.report('alt-format', 'error', range, MESSAGES.altFormatInAuthorizedKeys, [kind.altName]);
-    } else {
-      this.report('alt-format', 'info', range, kind.altTemplate);
-    }
-    const facts = factsFromBlob(analysis, {
-      kind: 'public',
-      format: kind.format,
-      comment: block.style === 'rfc4716' ? (headerValue(block, 'Comment') ?? '') : '',
-      line: block.beginLine,
-      endLine: block.endLine,
-      blob,
-    });
-    this.addKey(facts, range, lineRange(range.line, range.column, trimmedEnd(this.lines[range.line])), blob.toString('base64'));
-  }
-
-  private parsePrivateBlock(
-    block: ArmoredBlock,
-    format: KeyFormat,
-    legacyType: string | undefined,
-    bytes: Buffer,
-    range: TextRange,
-    beginRange: TextRange,
-  ): void {
-    const label = block.label;
-    let facts: KeyFacts | undefined;
-    if (format === 'openssh-private') {
-      const container = readOpenSshPrivateContainer(bytes);
-      const analysis = container && analyzeBlob(container.publicBlob);
-      if (!container || !analysis?.ok) {
-        this.report('corrupt-key', 'error', range, MESSAGES.corruptBlock, [label]);
-        return;
-      }
-      let comment = '';
-      if (!container.encrypted) {
-        const section = readPrivateSection(container.privateSection);
-        if (section.ok) comment = section.comment;
-      }
-      facts = factsFromBlob(analysis, {
-        kind: 'private',
-        format,
-        comment,
-        line: block.beginLine,
-        endLine: block.endLine,
-        encrypted: container.encrypted,
-        blob: container.publicBlob,
-      });
-    } else {
-      const legacyEncrypted = /ENCRYPTED/i.test(headerValue(block, 'Proc-Type') ?? '');
-      if (format === 'pkcs8-encrypted' || legacyEncrypted) {
-        facts = opaquePrivateFacts(format, legacyType ?? '', block.beginLine, block.endLine);
-      } else {
-        const result = publicBlobFromPemPrivateKey(cleanPem(block), false);
-        const analysis = result.ok ? analyzeBlob(result.blob) : undefined;
-        if (!result.ok || !analysis?.ok) {
-          if (!result.ok && result.reason === 'unsupported-algorithm') {
-            this.report('unsupported-algorithm', 'error', range, MESSAGES.unsupportedAlgorithm, [result.algorithm]);
-          } else {
-            this.report('corrupt-key', 'error', range, MESSAGES.corruptBlock, [label]);
-          }
-          return;
-        }
-        facts = factsFromBlob(analysis, {
-          kind: 'private',
-          format,
-          comment: '',
-          line: block.beginLine,
-          endLine: block.endLine,
-          encrypted: false,
-          blob: result.blob,
-        });
-      }
-    }
-    this.addPrivateKey(facts, range, beginRange, `-----BEGIN ${label}-----`);
-  }
-
-  private parsePutty(index: number, column: number): number {
-    const file = readPuttyKeyFile(this.lines, index, column);
-    const range: TextRange = { line: index, column, endLine: file.endLine, endColumn: file.endColumn };
-    const body = decodeBodyLines(file.publicLines);
-    const analysis = body.ok ? analyzeBlob(body.bytes) : undefined;
-    if (!body.ok || !analysis?.ok) {
-      this.report('corrupt-key', 'error', range, MESSAGES.corruptBlock, ['PuTTY-User-Key-File']);
-      return file.endLine + 1;
-    }
-    const facts = factsFromBlob(analysis, {
-      kind: 'private',
-      format: 'putty',
-      comment: file.comment,
-      line: index,
-      endLine: file.endLine,
-      encrypted: file.encrypted,
-      blob: body.bytes,
-    });
-    if (this.role === 'auto') this.report('alt-format', 'info', range, MESSAGES.puttyKey);
-    this.addPrivateKey(facts, range, lineRange(index, column, trimmedEnd(this.lines[index])), 'PuTTY-User-Key-File');
-    return file.endLine + 1;
+    this.addKey(facts, range, result.headRange, result.identity);
+    return result.next;
   }
 
   // ---- Recording keys ------------------------------------------------------------------
-
-  private addPrivateKey(facts: KeyFacts, range: TextRange, headRange: TextRange, what: string): void {
-    if (this.role !== 'auto') {
-      this.report('private-key-in-public-file', 'error', range, MESSAGES.privateKeyInPublicFile, [what]);
-    }
-    this.addKey(facts, range, headRange);
-  }
 
   /**
    * Records a key and checks what concerns the key itself: strength, validity, count, and

@@ -83,6 +83,9 @@ describe('fixesFor', function () {
     assert.equal(assertFixes(zeroWidth, 'bad-base64', 'ecdsa384.pub'), line);
     if (blob.endsWith('=')) assert.equal(assertFixes(line.replace(/=+ /, ' '), 'bad-base64', 'ecdsa384.pub'), line);
     assert.equal(assertFixes(line.replace(`${type} `, `${type}\u00a0`), 'invisible-character', 'ecdsa384.pub'), line);
+    const twice = `\u2003${line.replace(/ /g, '\u00a0')}`; // the comment keeps its own
+    const fixedTwice = assertFixes(twice, 'invisible-character', 'ecdsa384.pub');
+    assert.equal(fixedTwice, ` ${line.replace('@test host', '@test\u00a0host')}`);
   });
 
   it('offers nothing where the fix is not certain', () => {
