@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
 import { KeyDiagnostics } from './diagnostics/keyDiagnostics';
 import { KeyHoverProvider } from './diagnostics/keyHover';
-import { KeyQuickFixProvider, REMOVE_BOM_COMMAND, removeByteOrderMark } from './diagnostics/keyQuickFixes';
+import { KeyQuickFixProvider, REMOVE_BOM_COMMAND, removeByteOrderMark, USE_LF_COMMAND, useLfLineEndings } from './diagnostics/keyQuickFixes';
 import { SSH_PUBLIC_KEY_LANGUAGE } from './diagnostics/keyTextRole';
 import { nodeScanFileSystem } from './keys/scan-fs';
 import { Config, SETTINGS } from './platform/config';
@@ -40,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
       vscode.languages.registerHoverProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyHoverProvider(lastScan)),
       vscode.languages.registerCodeActionsProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyQuickFixProvider(lastScan), KeyQuickFixProvider.metadata),
       vscode.commands.registerCommand(REMOVE_BOM_COMMAND, (uri: vscode.Uri) => removeByteOrderMark(uri)),
+      vscode.commands.registerCommand(USE_LF_COMMAND, (uri: vscode.Uri) => useLfLineEndings(uri)),
       // A folder that did not exist (so could not be watched) may have been created, e.g. by Generate.
       localKeys.onDidScan((result) => {
         const found = result.directories.join('\n');

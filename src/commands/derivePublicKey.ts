@@ -48,7 +48,7 @@ export async function derivePublicKey(
     if (!result.ok && result.reason === 'needs-passphrase') result = { ...result, reason: 'wrong-passphrase' };
   }
   if (!result.ok) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot derive the public key of {0}: {1}', file, result.message));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot derive the public key of {0}: {1}', file, vscode.l10n.t(result.template, ...result.args)));
     return undefined;
   }
   const line = result.key.openssh!;

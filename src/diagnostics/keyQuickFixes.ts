@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { fixesFor } from '../keys/fixes';
+import { FIX_TITLES, fixesFor } from '../keys/fixes';
 import { parseKeyText } from '../keys/parse';
 import type { ScanResult } from '../keys/scan';
 import { DIAGNOSTIC_SOURCE } from './keyDiagnostics';
@@ -20,6 +20,15 @@ export async function removeByteOrderMark(uri: vscode.Uri): Promise<boolean> {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   }
   return true;
+}
+
+export const USE_LF_COMMAND = 'cloudSshKeys.useLfLineEndings';
+
+/** Switches an open document to LF line endings (the user saves it, as after any quick fix). */
+export async function useLfLineEndings(uri: vscode.Uri): Promise<boolean> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(uri, [vscode.TextEdit.setEndOfLine(vscode.EndOfLine.LF)]);
+  return vscode.workspace.applyEdit(edit);
 }
 
 /** Quick fixes where the fix is certain, computed by the pure `fixesFor` in src/keys. */
@@ -55,8 +64,13 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
       for (const fix of fixesFor(text, problem)) {
         const action = new vscode.CodeAction(vscode.l10n.t(fix.template, ...fix.args), vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
-        action.edit = new vscode.WorkspaceEdit();
-        for (const e of fix.edits) action.edit.replace(doc.uri, new vscode.Range(e.line, e.column, e.endLine, e.endColumn), e.newText);
+        if (fix.template === FIX_TITLES.convertLineEndings) {
+          // The editor keeps a document's line-ending style whatever text is written: switch the style itself.
+          action.command = { command: USE_LF_COMMAND, title: action.title, arguments: [doc.uri] };
+        } else {
+          action.edit = new vscode.WorkspaceEdit();
+          for (const e of fix.edits) action.edit.replace(doc.uri, new vscode.Range(e.line, e.column, e.endLine, e.endColumn), e.newText);
+        }
         action.isPreferred = actions.length === 0;
         actions.push(action);
       }

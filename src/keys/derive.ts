@@ -16,7 +16,7 @@ export type DeriveFailureReason = 'needs-passphrase' | 'wrong-passphrase' | 'not
 
 export type DeriveResult =
   | { ok: true; key: KeyFacts }
-  | { ok: false; reason: DeriveFailureReason; message: string };
+  | { ok: false; reason: DeriveFailureReason; message: string; template: string; args: string[] };
 
 /** Ciphers of OpenSSH private keys that sshpk decrypts correctly (it mishandles the AEAD ones). */
 const DECRYPTABLE_CIPHERS = new Set([
@@ -38,8 +38,9 @@ const PRIVATE_LABELS = new Set([
   'ENCRYPTED PRIVATE KEY',
 ]);
 
-function fail(reason: DeriveFailureReason, message: string): DeriveResult {
-  return { ok: false, reason, message };
+/** A failure; `template` + `args` let the VS Code layer translate what `message` says in English. */
+function fail(reason: DeriveFailureReason, template: string, args: string[] = []): DeriveResult {
+  return { ok: false, reason, message: renderMessage(template, args), template, args };
 }
 
 /** The English failure messages (no key material, no passphrase). */
@@ -101,7 +102,7 @@ function deriveFromBlock(block: ArmoredBlock, passphrase: string | undefined): D
     case 'wrong-passphrase':
       return fail('wrong-passphrase', DERIVE_MESSAGES.wrongPassphrase);
     case 'unsupported-algorithm':
-      return fail('unsupported', renderMessage(DERIVE_MESSAGES.unusableAlgorithm, [result.algorithm]));
+      return fail('unsupported', DERIVE_MESSAGES.unusableAlgorithm, [result.algorithm]);
     default:
       return fail('not-a-private-key', DERIVE_MESSAGES.corrupt);
   }
@@ -126,7 +127,7 @@ function deriveFromOpenSsh(block: ArmoredBlock, bytes: Buffer, passphrase: strin
   const family = keyTypeInfo(type)?.family;
   const decryptable = container.kdf === 'bcrypt' && DECRYPTABLE_CIPHERS.has(container.cipher);
   if (!decryptable || family === undefined || family.startsWith('sk-')) {
-    return fail('unsupported', renderMessage(DERIVE_MESSAGES.cannotDecrypt, [container.cipher, type]));
+    return fail('unsupported', DERIVE_MESSAGES.cannotDecrypt, [container.cipher, type]);
   }
   // sshpk does the bcrypt-pbkdf key derivation and decryption.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed (slow to load)

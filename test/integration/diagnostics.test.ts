@@ -91,6 +91,10 @@ describe('.pub diagnostics, hover and quick fixes in the real editor', function 
         code: 'options-prefix', severity: W, range: [0, 0, 0, 'no-pty,from="10.0.0.1"'.length], message: /options/, fixedKeyOf: ed.pub,
       },
       {
+        file: 'crlf.pub', text: `${ed.line}\r\n`, code: 'stray-whitespace', severity: W, range: [0, ed.line.length, -1, -1],
+        message: /carriage return/, fixedKeyOf: ed.pub,
+      },
+      {
         file: 'bom.pub', text: `\ufeff${ed.line}\n`, code: 'bom', severity: W, range: [0, 0, 0, 1], message: /byte-order mark/, fixedKeyOf: ed.pub,
       },
       {
@@ -144,7 +148,7 @@ describe('.pub diagnostics, hover and quick fixes in the real editor', function 
         assert.equal(d.range.end.line, endLine, `${c.file}: end line`);
         assert.equal(d.range.end.character, endCol, `${c.file}: end column`);
       } else {
-        assert.ok(d.range.end.isAfter(d.range.start) && d.range.end.line < doc.lineCount + 1, `${c.file}: the range covers the block`);
+        assert.ok(!d.range.end.isBefore(d.range.start) && d.range.end.line < doc.lineCount + 1, `${c.file}: the range covers the block`);
       }
     }
   });
@@ -164,8 +168,10 @@ describe('.pub diagnostics, hover and quick fixes in the real editor', function 
         await doc.save();
       } else {
         await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+        if (doc.isDirty) await doc.save();
       }
       assert.notEqual(fs.readFileSync(file)[0], 0xef, `${c.file}: a byte-order mark remains`);
+      assert.ok(!fs.readFileSync(file, 'utf8').includes('\r'), `${c.file}: a carriage return remains`);
       await eventually(() => !ours(uri).some((x) => x.severity === E || x.code === c.code), () => `${c.file} still has ${JSON.stringify(ours(uri).map((x) => x.code))}`);
       assert.equal(keygenFingerprint(file), keygenFingerprint(c.fixedKeyOf!), `${c.file}: fingerprint after "${fix.title}"`);
       assert.equal(doc.getText().trim().split('\n').length, 1, `${c.file}: one line after the fix`);

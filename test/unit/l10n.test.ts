@@ -57,7 +57,9 @@ describe('translations of the pure layers', () => {
     const { MESSAGES } = require('../../src/keys/problems');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { FIX_TITLES } = require('../../src/keys/fixes');
-    const templates = [...Object.values(MESSAGES), ...Object.values(FIX_TITLES)] as string[];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DERIVE_MESSAGES } = require('../../src/keys/derive');
+    const templates = [...Object.values(MESSAGES), ...Object.values(FIX_TITLES), ...Object.values(DERIVE_MESSAGES)] as string[];
     assert.ok(templates.length > 40);
     assert.deepEqual(templates.filter((t) => !(t in bundle)), []);
   });
