@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
-import { parseKeyText } from '../keys/parse';
 import { lineRange, makeProblem, MESSAGES } from '../keys/problems';
 import type { ScanResult } from '../keys/scan';
-import type { KeyFacts, Problem } from '../keys/types';
+import type { KeyFacts, ParsedKeyText, Problem } from '../keys/types';
 import { problemMessage } from '../platform/messages';
-import { roleForFileName, SSH_PUBLIC_KEY_LANGUAGE } from './keyTextRole';
+import { SSH_PUBLIC_KEY_LANGUAGE } from './keyTextRole';
+import { parsedDocument } from './parsedDocuments';
 
 const DEBOUNCE_MS = 150;
 export const DIAGNOSTIC_SOURCE = 'Cloud SSH Keys';
@@ -62,9 +62,8 @@ export function fileHasByteOrderMark(file: string): boolean {
   }
 }
 
-/** Problems of a text plus what only the disk or the scan knows (a hidden BOM, a mismatched private key). */
-function problemsOf(file: string | undefined, text: string, fileName: string, scan: ScanResult | undefined): Problem[] {
-  const parsed = parseKeyText(text, roleForFileName(fileName));
+/** Problems of a parsed text plus what only the disk or the scan knows (a hidden BOM, a mismatched private key). */
+function problemsOf(file: string | undefined, text: string, parsed: ParsedKeyText, scan: ScanResult | undefined): Problem[] {
   const problems = [...parsed.problems];
   // VS Code strips a BOM from the document text, but ssh-keygen and clouds still see it in the file.
   if (file && text.charCodeAt(0) !== 0xfeff && fileHasByteOrderMark(file)) {
@@ -101,12 +100,8 @@ export class KeyDiagnostics implements vscode.Disposable {
   update(doc: vscode.TextDocument): void {
     if (doc.languageId !== SSH_PUBLIC_KEY_LANGUAGE) return;
     const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
-    this.collection.set(doc.uri, problemsOf(file, doc.getText(), doc.fileName, this.lastScan).map(toDiagnostic));
-  }
-
-  /** The keys of an open document, for hover (parsed again: cheap, and always current). */
-  keysOf(doc: vscode.TextDocument): KeyFacts[] {
-    return parseKeyText(doc.getText(), roleForFileName(doc.fileName)).keys;
+    const parsed = parsedDocument(doc);
+    this.collection.set(doc.uri, problemsOf(file, doc.getText(), parsed, this.lastScan).map(toDiagnostic));
   }
 
   private schedule(doc: vscode.TextDocument): void {

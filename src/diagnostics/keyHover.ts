@@ -1,16 +1,15 @@
 import * as vscode from 'vscode';
-import { parseKeyText } from '../keys/parse';
 import type { ScanResult } from '../keys/scan';
 import { visibleText } from '../views/localKeysView';
 import { displayKeyType } from '../views/keyLabels';
-import { roleForFileName } from './keyTextRole';
+import { parsedDocument } from './parsedDocuments';
 
 /** Hover on a key line: type, bits, comment, fingerprints, and whether its private half is here. */
 export class KeyHoverProvider implements vscode.HoverProvider {
   constructor(private readonly lastScan: () => ScanResult | undefined) {}
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    const { keys } = parseKeyText(doc.getText(), roleForFileName(doc.fileName));
+    const { keys } = parsedDocument(doc);
     const key = keys.find((k) => position.line >= k.line && position.line <= k.endLine);
     if (!key) return undefined;
     const md = new vscode.MarkdownString();

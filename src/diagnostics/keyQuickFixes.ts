@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { FIX_TITLES, fixesFor } from '../keys/fixes';
-import { parseKeyText } from '../keys/parse';
 import type { ScanResult } from '../keys/scan';
 import { DIAGNOSTIC_SOURCE } from './keyDiagnostics';
-import { roleForFileName } from './keyTextRole';
+import { parsedDocument } from './parsedDocuments';
 
 export const REMOVE_BOM_COMMAND = 'cloudSshKeys.removeByteOrderMark';
 
@@ -41,7 +40,7 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
     if (ours.length === 0) return [];
     const text = doc.getText();
-    const { problems } = parseKeyText(text, roleForFileName(doc.fileName));
+    const { problems } = parsedDocument(doc);
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
       if (diagnostic.code === 'bom' && text.charCodeAt(0) !== 0xfeff) {
