@@ -1,0 +1,76 @@
+// In-host benchmark: starts code-server RUNS times (each a cold extension host, as at a VS Code
+// start), with a HOME whose ~/.ssh holds 100 keys, opens the Cloud SSH Keys container, and collects
+// what test/bench/host-bench.ts measured there. Prints one JSON object of medians on the last line.
+//
+// usage: node scripts/bench-host.mjs KEYS_1000_DIR [RUNS]
+// Prerequisites: npm run build, tsc -p ., bash scripts/bootstrap.sh (npm run bench does all).
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  REPO, assertBootstrapped, launchChromium, logger, makeRunDir, startCodeServer, withTimeout,
+} from '../test/harness/common.mjs';
+
+const log = logger('bench-host');
+const [keysDir, runsArg] = process.argv.slice(2);
+const RUNS = Number(runsArg ?? 5);
+const benchModule = path.join(REPO, 'out/test/bench/host-bench.js');
+
+function median(values) {
+  const s = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);
+  if (!s.length) return undefined;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function oneRun(i) {
+  const run = makeRunDir('bench');
+  // ~/.ssh with 100 of the benchmark's public keys.
+  const ssh = path.join(run.home, '.ssh');
+  fs.mkdirSync(ssh, { mode: 0o700 });
+  for (const f of fs.readdirSync(keysDir).filter((n) => n.endsWith('.pub')).sort().slice(0, 100)) {
+    fs.copyFileSync(path.join(keysDir, f), path.join(ssh, f));
+  }
+  const workspace = path.join(run.home, 'workspace');
+  fs.mkdirSync(workspace);
+  const out = path.join(run.root, 'bench.json');
+  let server;
+  let browser;
+  try {
+    server = await startCodeServer({
+      ...run,
+      logFile: run.serverLog,
+      env: { ...run.env, CLOUD_SSH_KEYS_BENCH_OUT: out, CLOUD_SSH_KEYS_BENCH_KEYS: keysDir },
+      extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
+    });
+    const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+    const payload = [['extensionDevelopmentPath', remote(REPO)], ['extensionTestsPath', remote(benchModule)]];
+    browser = await launchChromium(run.chrome);
+    let settle;
+    const finished = new Promise((resolve) => (settle = resolve));
+    await browser.page.exposeFunction('codeAutomationExit', (code) => settle(code));
+    await browser.page.goto(server.url(workspace, `&payload=${encodeURIComponent(JSON.stringify(payload))}`), { timeout: 60_000 });
+    const code = await withTimeout(finished, 120_000, 'the in-host benchmark');
+    if (code !== 0 || !fs.existsSync(out)) throw new Error(`the in-host benchmark failed (exit ${code}); server log: ${run.serverLog}`);
+    const figures = JSON.parse(fs.readFileSync(out, 'utf8'));
+    log(`run ${i + 1}/${RUNS}:`, JSON.stringify(figures));
+    return figures;
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    run.remove();
+  }
+}
+
+assertBootstrapped();
+if (!keysDir || !fs.existsSync(keysDir)) throw new Error('usage: node scripts/bench-host.mjs KEYS_1000_DIR [RUNS]');
+const runs = [];
+for (let i = 0; i < RUNS; i++) runs.push(await oneRun(i));
+const result = {
+  runs: RUNS,
+  activationMs: median(runs.map((r) => r.activationMs)),
+  firstRenderMs: median(runs.map((r) => r.firstRenderMs)),
+  renderedItems: runs[0].renderedItems,
+  scannedPairs: runs[0].scannedPairs,
+  heapGrowthBytes: median(runs.map((r) => r.heapGrowthBytes)),
+  activatedBeforeTheViewOpened: runs.some((r) => r.wasActiveBeforeOpeningTheView),
+};
+console.log(JSON.stringify(result));

@@ -1,0 +1,58 @@
+// Measured inside the real extension host (code-server) by scripts/bench-host.mjs: activation,
+// the first Local Keys render, and the heap growth of scanning 1,000 keys. Exports run() like the
+// in-host test suite; writes its figures to $CLOUD_SSH_KEYS_BENCH_OUT.
+import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import * as vscode from 'vscode';
+import type { CloudSshKeysApi } from '../../src/extension';
+
+const EXTENSION_ID = 'cloud-ssh-keys.cloud-ssh-keys';
+
+async function settle(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** A full garbage collection, so that heap figures count what is retained, not garbage not yet collected. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
+export async function run(): Promise<void> {
+  const out = process.env.CLOUD_SSH_KEYS_BENCH_OUT;
+  const thousandKeys = process.env.CLOUD_SSH_KEYS_BENCH_KEYS;
+  if (!out || !thousandKeys) throw new Error('run through scripts/bench-host.mjs');
+  const ext = vscode.extensions.getExtension<CloudSshKeysApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not loaded`);
+  const wasActive = ext.isActive;
+  // What a user does: open the Cloud SSH Keys container, which activates the extension (onView).
+  await vscode.commands.executeCommand('workbench.view.extension.cloudSshKeys');
+  const api = await ext.activate();
+  const loadStart = (globalThis as { __cloudSshKeysLoadStart?: number }).__cloudSshKeysLoadStart;
+  await api.localKeys.currentScan();
+  const roots = await api.localKeys.getChildren();
+  roots.forEach((n) => api.localKeys.getTreeItem(n));
+  const firstRenderMs = loadStart !== undefined ? performance.now() - loadStart : undefined;
+  const renderedItems = roots.length;
+
+  // Heap retained by scanning 1,000 keys (and keeping them for the view): collect, scan, collect, compare.
+  await settle(300);
+  collectGarbage();
+  const heapBefore = process.memoryUsage().heapUsed;
+  await vscode.workspace.getConfiguration('cloudSshKeys').update('sshDirectories', [thousandKeys], vscode.ConfigurationTarget.Global);
+  const scan = await api.localKeys.refresh();
+  await settle(300);
+  collectGarbage();
+  const heapAfter = process.memoryUsage().heapUsed;
+  await vscode.workspace.getConfiguration('cloudSshKeys').update('sshDirectories', undefined, vscode.ConfigurationTarget.Global);
+
+  fs.writeFileSync(out, JSON.stringify({
+    wasActiveBeforeOpeningTheView: wasActive,
+    activationMs: api.activationMs,
+    firstRenderMs,
+    renderedItems,
+    scannedPairs: scan.pairs.length,
+    heapGrowthBytes: heapAfter - heapBefore,
+  }));
+}
