@@ -13,6 +13,8 @@ export interface TextRange {
 
 /** The message templates. `{0}`, `{1}` are filled from `Problem.args`. */
 export const MESSAGES = {
+  tooLargeToCheck:
+    'This file is too large to check ({0} MB; a key file or an authorized_keys file is far smaller). Check that it is the file you meant.',
   empty: 'The file is empty. Paste a public key (one line such as "ssh-ed25519 AAAA… comment") or generate a key pair.',
   emptyAuthorizedKeys:
     'This authorized_keys file holds no keys, so nobody can log in with a key. Add one public key per line.',

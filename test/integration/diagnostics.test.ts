@@ -178,6 +178,18 @@ describe('.pub diagnostics, hover and quick fixes in the real editor', function 
     }
   });
 
+  it('a file far too large to be keys gets one warning and no parse (no hang)', async () => {
+    const file = path.join(dir, 'huge.pub');
+    fs.writeFileSync(file, `${keys.ed.line}\n`.repeat(Math.ceil((17 * 1024 * 1024) / (keys.ed.line.length + 1))));
+    const uri = vscode.Uri.file(file);
+    await vscode.workspace.openTextDocument(uri);
+    const d = await diagnosticsOf(uri, 'too-large');
+    assert.equal(d.severity, W);
+    assert.match(d.message, /too large to check \(\d+ MB/);
+    assert.equal(ours(uri).length, 1);
+    fs.rmSync(file);
+  });
+
   it('updates diagnostics as the user types', async () => {
     const file = path.join(dir, 'typing.pub');
     fs.writeFileSync(file, `${keys.ed.line}\n`);
