@@ -4,7 +4,14 @@
 // Opens FOLDER (default: the folder npm was started from). Port: $PORT, else a free one.
 // Ctrl-C / SIGTERM stop the server and everything it started (its whole process group).
 //
-// Options: --no-build (use the existing .vsix), --quiet (no server output on the terminal).
+// Tencent Cloud: with TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the environment the
+// extension uses them and the real endpoint. Without them this starts the SANDBOX (scripts/sandbox.mjs):
+// the fake CVM server on a free loopback port, in this process, stopped with everything else; the
+// machine setting cloudSshKeys.tencent.endpoint points at it and code-server's environment carries
+// the fake's test credentials. No real cloud is contacted.
+//
+// Options: --no-build (use the existing .vsix), --quiet (no server output on the terminal),
+// --no-sandbox (never start the sandbox, even without credentials).
 // The server's state (settings, installed extension) lives in <cache>/start/ and persists.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +21,7 @@ import {
 } from '../test/harness/common.mjs';
 import { packageVsix } from './package.mjs';
 import { ensureDependencies } from './ensure-deps.mjs';
+import { compileSandbox, hasTencentCredentials, startSandbox } from './sandbox.mjs';
 
 // A fresh clone has no node_modules: `npm start` alone must be enough.
 ensureDependencies();
@@ -80,6 +88,76 @@ for (const key of Object.keys(env)) {
 }
 for (const key of ['PASSWORD', 'HASHED_PASSWORD']) delete env[key];
 
+// ---- Tencent Cloud: the real one (credentials in the environment) or the sandbox ----
+const ENDPOINT_SETTING = 'cloudSshKeys.tencent.endpoint';
+// The endpoint setting is machine-scoped: in a code-server window those come from the server's
+// Machine settings (the "Remote" tab), not from the User settings.
+const machineSettingsFile = path.join(dirs.userData, 'Machine', 'settings.json');
+// The sandbox URL this script last wrote there, so that only that value is ever removed again.
+const sandboxRecord = path.join(base, 'sandbox-endpoint');
+
+/** settings.json as an object: {} when missing, undefined when it cannot be read as JSON with comments. */
+function readSettings(file) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  // JSONC: drop comments (outside strings) and trailing commas.
+  const json = text
+    .replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m, str) => str ?? '')
+    .replace(/,(\s*[}\]])/g, '$1');
+  try {
+    const value = json.trim() ? JSON.parse(json) : {};
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+function writeSettings(file, settings) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
+}
+
+let sandbox;
+if (hasTencentCredentials(env) || flags.has('--no-sandbox')) {
+  // The real cloud: take back the sandbox endpoint an earlier run wrote, if it is still there.
+  const recorded = fs.existsSync(sandboxRecord) ? fs.readFileSync(sandboxRecord, 'utf8').trim() : '';
+  const settings = readSettings(machineSettingsFile);
+  if (recorded && settings?.[ENDPOINT_SETTING] === recorded) {
+    delete settings[ENDPOINT_SETTING];
+    writeSettings(machineSettingsFile, settings);
+    say(`removed the sandbox endpoint (${recorded}) an earlier npm start had set`);
+  }
+  fs.rmSync(sandboxRecord, { force: true });
+  say(hasTencentCredentials(env)
+    ? 'Tencent Cloud: the credentials in TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY, the real endpoint'
+    : 'Tencent Cloud: --no-sandbox, the real endpoint (no credentials in the environment)');
+} else {
+  step('compile the sandbox (tsc -p .)', () => {
+    try {
+      compileSandbox({ say });
+    } catch (err) {
+      console.error(`[start] ${err.message}`);
+      process.exit(1);
+    }
+  });
+  sandbox = await startSandbox();
+  const settings = readSettings(machineSettingsFile);
+  if (settings) {
+    settings[ENDPOINT_SETTING] = sandbox.url;
+    writeSettings(machineSettingsFile, settings);
+    fs.writeFileSync(sandboxRecord, sandbox.url + '\n');
+  } else {
+    say(`warning: ${machineSettingsFile} is not readable as JSON; set "${ENDPOINT_SETTING}": "${sandbox.url}" there (Remote settings) yourself`);
+  }
+  env.TENCENTCLOUD_SECRET_ID = sandbox.secretId;
+  env.TENCENTCLOUD_SECRET_KEY = sandbox.secretKey;
+  delete env.TENCENTCLOUD_SESSION_TOKEN;
+  say(`sandbox: fake Tencent Cloud CVM on ${sandbox.url}`);
+}
+
 await (async () => {
   const t0 = Date.now();
   say(`installing ${path.basename(vsix)} into ${dirs.extensions}…`);
@@ -100,6 +178,7 @@ async function stop(signal) {
   stopping = true;
   say(`${signal}: stopping code-server…`);
   if (server) await killGroup(server.pid);
+  if (sandbox) await sandbox.stop();
   say('stopped');
   process.exit(0);
 }
@@ -124,8 +203,23 @@ console.log(`
     ${url}
 
   HOME: ${process.env.HOME}   folder: ${folder}
-  Ctrl-C to stop.
+${sandbox ? sandboxBanner(sandbox.url) : `  Tencent Cloud: the real one, with the credentials in your environment.
+`}  Ctrl-C to stop.
 `);
+
+function sandboxBanner(endpoint) {
+  return `
+  SANDBOX: no Tencent Cloud credentials in the environment, so Tencent Cloud CVM is simulated by
+  a local fake at ${endpoint} (no real cloud is contacted; key pairs live in memory until
+  Ctrl-C). The views show a "Sandbox" marker. To use your account instead:
+    TENCENTCLOUD_SECRET_ID=… TENCENTCLOUD_SECRET_KEY=… npm start
+  Credentials saved with "Set Tencent Cloud Credentials" in this VS Code take precedence over
+  the sandbox's: sign out of Tencent Cloud there to use the sandbox.
+  The CLI against it:
+    TENCENTCLOUD_SECRET_ID=${sandbox.secretId} TENCENTCLOUD_SECRET_KEY=${sandbox.secretKey} \\
+      node dist/cli.js tencent list --region ap-guangzhou --endpoint ${endpoint}
+`;
+}
 server.child.once('exit', (code, signal) => {
   if (stopping) return;
   console.error(`[start] code-server exited (${code ?? signal})`);
