@@ -1,5 +1,5 @@
-// The provider-neutral view of a cloud's SSH key pairs. Tencent CVM implements it now,
-// Alibaba ECS later; the VS Code layer and the CLI only see this interface.
+// The provider-neutral view of a cloud's SSH key pairs. Tencent CVM and Alibaba ECS implement
+// it; the VS Code layer and the CLI only see this interface.
 
 import type { CloudProviderId } from './errors';
 
@@ -21,6 +21,10 @@ export interface KeyPair {
   associatedInstanceIds: string[];
   /** Tencent project id (`0` = default project) or Alibaba resource group id. */
   projectId: string;
+  /** The fingerprint as the cloud reports it (Alibaba's KeyPairFingerPrint); Tencent reports none. */
+  cloudFingerprint?: string;
+  /** A second id the cloud keeps besides `id` (Alibaba's KeyPairId, where `id` is the name). */
+  cloudKeyPairId?: string;
 }
 
 /** Options every operation takes. */
@@ -44,6 +48,11 @@ export interface ImportKeyPairResult {
   alreadyExisted: boolean;
   /** The import's answer was lost (timeout, dropped connection) but the key was found in the cloud. */
   recoveredAfterLostAnswer: boolean;
+  /**
+   * Whether the fingerprint the cloud reports is that of the key sent. Undefined when the cloud
+   * reports none (Tencent); false means the cloud holds some other key under this name: say so.
+   */
+  fingerprintMatches?: boolean;
 }
 
 export interface CreateKeyPairRequest {
@@ -88,6 +97,22 @@ export interface KeyPairBindingRequest {
   forceStop?: boolean;
 }
 
+/** What happened on one instance of a bind or unbind. */
+export interface InstanceBindingOutcome {
+  instanceId: string;
+  ok: boolean;
+  /** The cloud's code when it failed on this instance. */
+  code?: string;
+  message?: string;
+}
+
+/** Per-instance outcome of associating or disassociating key pairs (clouds that report it). */
+export interface KeyPairBindingResult {
+  outcomes: InstanceBindingOutcome[];
+  /** Instances that were running: the change takes effect after they restart. */
+  restartRequired: string[];
+}
+
 export interface CloudRegion {
   id: string;
   name: string;
@@ -122,8 +147,9 @@ export interface CloudKeyProvider {
   deleteKeyPairs(request: { region: string; ids: string[] }, options?: CallOptions): Promise<DeleteKeyPairsResult>;
   /** Renames and/or re-describes a key pair. */
   modifyKeyPair(request: ModifyKeyPairRequest, options?: CallOptions): Promise<void>;
-  associateKeyPairs(request: KeyPairBindingRequest, options?: CallOptions): Promise<void>;
-  disassociateKeyPairs(request: KeyPairBindingRequest, options?: CallOptions): Promise<void>;
+  /** Binds; clouds that report per-instance outcomes (Alibaba) resolve with them. Rejects when any instance failed. */
+  associateKeyPairs(request: KeyPairBindingRequest, options?: CallOptions): Promise<KeyPairBindingResult | void>;
+  disassociateKeyPairs(request: KeyPairBindingRequest, options?: CallOptions): Promise<KeyPairBindingResult | void>;
   listRegions(options?: CallOptions): Promise<CloudRegion[]>;
   /** Every matching instance of the region (all pages). */
   listInstances(request: ListInstancesRequest, options?: CallOptions): Promise<CloudInstance[]>;

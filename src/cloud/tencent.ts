@@ -21,6 +21,7 @@ import type {
   ModifyKeyPairRequest,
 } from './provider';
 import { identifyPublicKey } from './publicKey';
+import { allPages, chunks, createWithoutLosingPrivateKey, importWithRecovery, isoNow } from './flows';
 import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, backoffDelayMs, sleep, withRetry } from './retry';
 import { type TencentEndpoint, defaultTencentEndpoint, parseTencentEndpoint } from './tencent-endpoint';
 import { type CvmClient, loadTencentCvmSdk, tencentFailure } from './tencent-sdk';
@@ -49,20 +50,8 @@ export interface TencentCvmOptions {
 
 /** Largest page CVM serves. */
 const PAGE_SIZE = 100;
-/** A guard against a server whose TotalCount never adds up. */
-const MAX_PAGES = 1000;
 
 type KeyPairSetResponse = Models.DescribeKeyPairsResponse;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function isoNow(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function tagSpecification(tags: Record<string, string> | undefined): Models.TagSpecification[] | undefined {
   const entries = Object.entries(tags ?? {});
@@ -137,47 +126,41 @@ export class TencentCvmProvider implements CloudKeyProvider {
     const projectId = request.projectId ?? '0';
     const params = { KeyName: request.name, ProjectId: Number(projectId), PublicKey: publicKey, TagSpecification: tagSpecification(request.tags) };
     const context = { keyName: request.name, projectId, publicKeyType: identity?.type };
-    let answerLost = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await this.call<Models.ImportKeyPairResponse>('ImportKeyPair', request.region, params, { ...options, idempotent: false, context });
-        const keyPair: KeyPair = {
-          id: response.KeyId ?? '',
-          name: request.name,
-          region: request.region,
-          publicKey,
-          sha256: identity?.sha256,
-          blobBase64: identity?.blobBase64,
-          createdTime: isoNow(), // the cloud's own time comes with the next listing
-          description: '',
-          associatedInstanceIds: [],
-          projectId,
-        };
-        return { keyPair, alreadyExisted: false, recoveredAfterLostAnswer: false };
-      } catch (error) {
-        if (!(error instanceof CloudError) || !identity) throw error;
-        // A duplicate key or name may be this very key: then return it instead of failing.
-        const duplicate = error.code === 'InvalidPublicKey.Duplicate' || error.code === 'InvalidKeyPairName.Duplicate';
-        if (!duplicate && !error.outcomeUnknown) throw error;
-        // Never re-send blindly: first look whether the key is already there.
-        const existing = await this.findKeyPairByBlob(request.region, identity.blobBase64, options);
-        if (existing) {
-          const ours = answerLost || error.outcomeUnknown;
-          return { keyPair: existing, alreadyExisted: !ours, recoveredAfterLostAnswer: ours };
-        }
-        if (duplicate || attempt >= this.policy.maxAttempts) throw error;
-        answerLost = true;
-        await sleep(backoffDelayMs(attempt - 1, this.policy), options.signal);
-      }
-    }
+    const send = async (): Promise<ImportKeyPairResult> => {
+      const response = await this.call<Models.ImportKeyPairResponse>('ImportKeyPair', request.region, params, { ...options, idempotent: false, context });
+      const keyPair: KeyPair = {
+        id: response.KeyId ?? '',
+        name: request.name,
+        region: request.region,
+        publicKey,
+        sha256: identity?.sha256,
+        blobBase64: identity?.blobBase64,
+        createdTime: isoNow(), // the cloud's own time comes with the next listing
+        description: '',
+        associatedInstanceIds: [],
+        projectId,
+      };
+      return { keyPair, alreadyExisted: false, recoveredAfterLostAnswer: false };
+    };
+    // Without a readable key there is nothing to look for: failures go to the caller as they are.
+    if (!identity) return send();
+    return importWithRecovery({
+      policy: this.policy,
+      signal: options.signal,
+      send,
+      // A duplicate key or name may be this very key: then return it instead of failing.
+      isDuplicate: (error) => error.code === 'InvalidPublicKey.Duplicate' || error.code === 'InvalidKeyPairName.Duplicate',
+      findExisting: () => this.findKeyPairByBlob(request.region, identity.blobBase64, options),
+    });
   }
 
   async createKeyPair(request: CreateKeyPairRequest, options: CallOptions = {}): Promise<CreatedKeyPair> {
     const projectId = request.projectId ?? '0';
     const params = { KeyName: request.name, ProjectId: Number(projectId), TagSpecification: tagSpecification(request.tags) };
-    let answerLost = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
+    return createWithoutLosingPrivateKey({
+      policy: this.policy,
+      signal: options.signal,
+      send: async () => {
         const response = await this.call<Models.CreateKeyPairResponse>('CreateKeyPair', request.region, params, {
           ...options,
           idempotent: false,
@@ -186,17 +169,11 @@ export class TencentCvmProvider implements CloudKeyProvider {
         const raw = response.KeyPair ?? {};
         if (!raw.PrivateKey) throw createOutcomeLost(request.name, raw.KeyId ?? '?', response.RequestId);
         return { keyPair: keyPairFromTencent(request.region, raw), privateKey: raw.PrivateKey };
-      } catch (error) {
-        const nameTaken = error instanceof CloudError && error.code === 'InvalidKeyPairName.Duplicate' && answerLost;
-        if (!(error instanceof CloudError) || !(error.outcomeUnknown || nameTaken)) throw error;
-        // The private key exists only in the answer: if the key pair was created, it is lost.
-        const [created] = await this.listKeyPairs({ region: request.region, name: request.name }, options);
-        if (created) throw createOutcomeLost(request.name, created.id);
-        if (nameTaken || attempt >= this.policy.maxAttempts) throw error;
-        answerLost = true;
-        await sleep(backoffDelayMs(attempt - 1, this.policy), options.signal);
-      }
-    }
+      },
+      isNameTaken: (error) => error.code === 'InvalidKeyPairName.Duplicate',
+      findByName: async () => (await this.listKeyPairs({ region: request.region, name: request.name }, options))[0],
+      outcomeLost: (created) => createOutcomeLost(request.name, created.id),
+    });
   }
 
   async listKeyPairs(request: ListKeyPairsRequest, options: CallOptions = {}): Promise<KeyPair[]> {
@@ -304,21 +281,17 @@ export class TencentCvmProvider implements CloudKeyProvider {
   }
 
   /** Every item of a paged Describe* action, 100 at a time. */
-  private async allPages<R extends { TotalCount?: number }, T>(
+  private allPages<R extends { TotalCount?: number }, T>(
     action: string,
     region: string,
     query: object,
     itemsOf: (response: R) => T[],
     options: CallOptions,
   ): Promise<T[]> {
-    const items: T[] = [];
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const response = await this.call<R>(action, region, { ...query, Offset: items.length, Limit: PAGE_SIZE }, { ...options, idempotent: true });
-      const pageItems = itemsOf(response);
-      items.push(...pageItems);
-      if (pageItems.length === 0 || items.length >= (response.TotalCount ?? 0)) break;
-    }
-    return items;
+    return allPages(async (_page, itemsSoFar) => {
+      const response = await this.call<R>(action, region, { ...query, Offset: itemsSoFar, Limit: PAGE_SIZE }, { ...options, idempotent: true });
+      return { items: itemsOf(response), total: response.TotalCount ?? 0 };
+    });
   }
 
   /**

@@ -1,74 +1,33 @@
-// The fake's admin endpoints, for tests that drive it from another process:
-//   GET    /__admin/requests   the request log (JSON array)
-//   DELETE /__admin/requests   empties the log
-//   GET    /__admin/faults     active fault rules
-//   POST   /__admin/faults     adds a rule or an array of rules: {"fault":{"kind":"throttle"},"times":2}
-//   DELETE /__admin/faults     removes every rule
-//   GET    /__admin/state      key pairs (public data only) and instances
-//   POST   /__admin/reset      fresh account, no faults, empty log
-//   POST   /__admin/instances/<id>/state   body {"state":"RUNNING"|"STOPPED"}
-//   POST   /__admin/rate-limit  body {"perSecond": n}
+// The fake CVM's admin endpoints (see fake-admin.ts for the routes), shared with the fake ECS.
+// Instance states here are CVM's: "RUNNING" | "STOPPED".
 
 import type * as http from 'node:http';
-import { type FaultRule, faultRuleProblem } from './fault-injection';
+import { handleAdmin } from './fake-admin';
 import type { FakeTencentCvm } from './tencent-cvm';
-
-function reply(res: http.ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value, null, 2));
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8') || 'null');
-  } catch {
-    return undefined;
-  }
-}
+import type { FakeInstanceState } from './tencent-cvm-state';
 
 /** Answers one `/__admin/...` request. */
 export function handleAdminRequest(fake: FakeTencentCvm, method: string, path: string, body: Buffer, res: http.ServerResponse): void {
-  const route = `${method} ${path}`;
-  if (route === 'GET /__admin/requests') return reply(res, 200, fake.requests);
-  if (route === 'DELETE /__admin/requests') {
-    fake.clearRequests();
-    return reply(res, 200, { cleared: true });
-  }
-  if (route === 'GET /__admin/faults') return reply(res, 200, fake.faults.list());
-  if (route === 'DELETE /__admin/faults') {
-    fake.faults.clear();
-    return reply(res, 200, { cleared: true });
-  }
-  if (route === 'POST /__admin/faults') {
-    const parsed = parseJson(body);
-    const rules = Array.isArray(parsed) ? parsed : [parsed];
-    const problem = rules.map(faultRuleProblem).find((p) => p !== undefined);
-    if (problem) return reply(res, 400, { error: problem });
-    for (const rule of rules as FaultRule[]) fake.faults.add(rule);
-    return reply(res, 200, { added: rules.length });
-  }
-  if (route === 'GET /__admin/state') {
-    return reply(res, 200, {
-      keyPairs: [...fake.account.keyPairs.values()].map(({ blobBase64: _blob, ...publicData }) => publicData),
-      instances: [...fake.account.instances.values()],
-    });
-  }
-  if (route === 'POST /__admin/reset') {
-    fake.reset();
-    return reply(res, 200, { reset: true });
-  }
-  if (route === 'POST /__admin/rate-limit') {
-    const perSecond = (parseJson(body) as { perSecond?: unknown } | undefined)?.perSecond;
-    if (typeof perSecond !== 'number' || perSecond < 1) return reply(res, 400, { error: 'expected {"perSecond": n >= 1}' });
-    fake.setRateLimit(perSecond);
-    return reply(res, 200, { perSecond });
-  }
-  const instanceState = /^POST \/__admin\/instances\/([^/]+)\/state$/.exec(route);
-  if (instanceState) {
-    const state = (parseJson(body) as { state?: unknown } | undefined)?.state;
-    if (state !== 'RUNNING' && state !== 'STOPPED') return reply(res, 400, { error: 'expected {"state": "RUNNING" | "STOPPED"}' });
-    if (!fake.instance(instanceState[1])) return reply(res, 404, { error: `no instance ${instanceState[1]}` });
-    fake.setInstanceState(instanceState[1], state);
-    return reply(res, 200, { instanceId: instanceState[1], state });
-  }
-  reply(res, 404, { error: `unknown admin route ${route}` });
+  handleAdmin(
+    {
+      get requests() {
+        return fake.requests;
+      },
+      clearRequests: () => fake.clearRequests(),
+      faults: fake.faults,
+      adminState: () => ({
+        keyPairs: [...fake.account.keyPairs.values()].map(({ blobBase64: _blob, ...publicData }) => publicData),
+        instances: [...fake.account.instances.values()],
+      }),
+      reset: () => fake.reset(),
+      setRateLimit: (perSecond) => fake.setRateLimit(perSecond),
+      instanceStates: ['RUNNING', 'STOPPED'],
+      hasInstance: (id) => fake.instance(id) !== undefined,
+      setInstanceState: (id, state) => fake.setInstanceState(id, state as FakeInstanceState),
+    },
+    method,
+    path,
+    body,
+    res,
+  );
 }

@@ -9,10 +9,10 @@
 //   await fake.stop();
 
 import * as crypto from 'node:crypto';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
 import { CVM_ACTIONS, REGIONLESS_ACTIONS } from './tencent-cvm-actions';
 import { handleAdminRequest } from './tencent-cvm-admin';
+import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from './fake-http';
 import { type FakeCredential, verifyTc3Request } from './tencent-cvm-auth';
 import { ApiError, type Params } from './tencent-cvm-params';
 import { FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, defaultInstances, isoSeconds } from './tencent-cvm-state';
@@ -61,7 +61,7 @@ export interface RequestLogEntry {
   faults: Fault['kind'][];
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
+export { redactSecrets };
 
 export class FakeTencentCvm {
   readonly faults = new FaultPlan();
@@ -69,7 +69,7 @@ export class FakeTencentCvm {
   private readonly credentials: FakeCredential[];
   private readonly limiter: SlidingWindowLimiter;
   private readonly log: RequestLogEntry[] = [];
-  private server: http.Server | undefined;
+  private readonly server = new LoopbackHttpServer('fake CVM server', (req, res) => this.handle(req, res));
 
   constructor(private readonly options: FakeTencentCvmOptions = {}) {
     this.credentials = options.credentials ?? [{ ...FAKE_TEST_CREDENTIAL }];
@@ -78,39 +78,22 @@ export class FakeTencentCvm {
   }
 
   /** Starts listening on 127.0.0.1; resolves to the base URL. */
-  async start(): Promise<string> {
-    const server = http.createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`fake server error: ${error instanceof Error ? error.message : String(error)}`);
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    return this.url;
+  start(): Promise<string> {
+    return this.server.start(this.options.port ?? 0);
   }
 
   /** Stops listening and drops every open connection (including hung requests). */
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   get port(): number {
-    if (!this.server) throw new Error('the fake CVM server is not started');
-    return (this.server.address() as AddressInfo).port;
+    return this.server.port;
   }
 
   /** `http://127.0.0.1:<port>`, the endpoint to give a client. */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.server.url;
   }
 
   /** The request log, oldest first. */
@@ -204,7 +187,7 @@ export class FakeTencentCvm {
 
     const before = faults.filter((f) => !isAfterProcessing(f));
     const after = faults.filter(isAfterProcessing);
-    if (await this.misbehave(before, req, res, undefined)) return;
+    if (await commitFaults(before, req, res, undefined, '{"Response":{"RequestId":"')) return;
 
     const skewSeconds = faults.reduce((sum, f) => sum + (f.kind === 'clock-skew' ? f.seconds : 0), 0);
     const requestId = crypto.randomUUID();
@@ -219,43 +202,9 @@ export class FakeTencentCvm {
       response = { Error: { Code: error.code, Message: error.message } };
     }
     const json = JSON.stringify({ Response: { ...response, RequestId: requestId } });
-    if (await this.misbehave(after, req, res, json)) return;
+    const answer = { status: 200, headers: { 'content-type': 'application/json', 'x-tc-requestid': requestId }, json };
+    if (await commitFaults(after, req, res, answer, json)) return;
     res.writeHead(200, { 'content-type': 'application/json', 'x-tc-requestid': requestId }).end(json);
-  }
-
-  /** Applies faults; returns true when the request got (or will never get) its answer. */
-  private async misbehave(faults: Fault[], req: http.IncomingMessage, res: http.ServerResponse, json: string | undefined): Promise<boolean> {
-    for (const fault of faults) {
-      switch (fault.kind) {
-        case 'latency':
-          await new Promise((resolve) => setTimeout(resolve, fault.ms));
-          break;
-        case 'hang':
-          return true; // never answered; stop() closes the socket
-        case 'http-error':
-          res.writeHead(fault.status ?? 502, { 'content-type': 'text/plain' }).end('fake gateway error');
-          return true;
-        case 'reset':
-          if (json !== undefined) {
-            // Headers and half the body, then the connection drops.
-            const length = fault.contentLength ? { 'content-length': Buffer.byteLength(json) } : {};
-            res.writeHead(200, { 'content-type': 'application/json', ...length });
-            res.write(json.slice(0, Math.floor(json.length / 2)));
-            await new Promise((resolve) => setTimeout(resolve, 20));
-          }
-          req.socket.destroy();
-          return true;
-        case 'malformed-json': {
-          // Cut in the middle, as a truncated write or a broken proxy leaves it.
-          const text = json ?? '{"Response":{"RequestId":"';
-          res.writeHead(200, { 'content-type': 'application/json' }).end(text.slice(0, Math.ceil(text.length / 2)));
-          return true;
-        }
-        default:
-          break;
-      }
-    }
-    return false;
   }
 
   /** Authentication, common parameters, rate limit and the action itself. Throws ApiError. */
@@ -307,33 +256,4 @@ export class FakeTencentCvm {
     }
     return handler(params, { account: this.account, region: region ?? '', acceptedKeyTypes: this.options.acceptedKeyTypes ?? DEFAULT_ACCEPTED_KEY_TYPES });
   }
-}
-
-function headerValue(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/** A copy of request parameters with secret-looking fields blanked, for the log. */
-export function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, v]) => [key, /secret|token|password|privatekey/i.test(key) ? '[redacted]' : redactSecrets(v)]),
-    );
-  }
-  return value;
 }

@@ -1,0 +1,110 @@
+// The provider-neutral flows every cloud shares: importing with recovery of a lost answer,
+// creating without ever losing (or silently re-creating) a private key, paging and batching.
+// Providers supply the requests, their rules and their error texts.
+
+import { CloudError } from './errors';
+import type { CreatedKeyPair, ImportKeyPairResult, KeyPair } from './provider';
+import { type RetryPolicy, backoffDelayMs, sleep } from './retry';
+
+/** `items` in slices of at most `size`. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Now as ISO 8601 UTC without milliseconds. */
+export function isoNow(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export interface ImportFlow {
+  policy: RetryPolicy;
+  signal?: AbortSignal;
+  /** Sends the import once (retries of "nothing happened" failures inside are fine). */
+  send(): Promise<ImportKeyPairResult>;
+  /** The cloud's "that name or key is already there" codes. */
+  isDuplicate(error: CloudError): boolean;
+  /** The key pair already in the cloud holding the same key blob (as the import would have made it), if any. */
+  findExisting(): Promise<KeyPair | undefined>;
+}
+
+/**
+ * Imports a key, never re-sending blindly: when the answer is lost (timeout, dropped connection,
+ * 5xx) or the cloud says the name/key exists, it first looks for the key in the cloud and returns
+ * it (`recoveredAfterLostAnswer` or `alreadyExisted`); only when it is not there is the import sent again.
+ */
+export async function importWithRecovery(flow: ImportFlow): Promise<ImportKeyPairResult> {
+  let answerLost = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await flow.send();
+    } catch (error) {
+      if (!(error instanceof CloudError)) throw error;
+      const duplicate = flow.isDuplicate(error);
+      if (!duplicate && !error.outcomeUnknown) throw error;
+      const existing = await flow.findExisting();
+      if (existing) {
+        const ours = answerLost || error.outcomeUnknown;
+        return { keyPair: existing, alreadyExisted: !ours, recoveredAfterLostAnswer: ours };
+      }
+      if (duplicate || attempt >= flow.policy.maxAttempts) throw error;
+      answerLost = true;
+      await sleep(backoffDelayMs(attempt - 1, flow.policy), flow.signal);
+    }
+  }
+}
+
+export interface CreateFlow {
+  policy: RetryPolicy;
+  signal?: AbortSignal;
+  send(): Promise<CreatedKeyPair>;
+  /** The cloud's "that name is taken" code. */
+  isNameTaken(error: CloudError): boolean;
+  /** The key pair of the requested name, if the cloud has one. */
+  findByName(): Promise<KeyPair | undefined>;
+  /** The error telling that the key pair was created but its private key is lost. */
+  outcomeLost(created: KeyPair): CloudError;
+}
+
+/**
+ * Has the cloud create a key pair. The private key exists only in the answer, so when that is
+ * lost and the key pair turns out to exist, the loss is reported (never retried into a second
+ * key pair); only when it does not exist is the call sent again.
+ */
+export async function createWithoutLosingPrivateKey(flow: CreateFlow): Promise<CreatedKeyPair> {
+  let answerLost = false;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await flow.send();
+    } catch (error) {
+      const nameTaken = error instanceof CloudError && flow.isNameTaken(error) && answerLost;
+      if (!(error instanceof CloudError) || !(error.outcomeUnknown || nameTaken)) throw error;
+      const created = await flow.findByName();
+      if (created) throw flow.outcomeLost(created);
+      if (nameTaken || attempt >= flow.policy.maxAttempts) throw error;
+      answerLost = true;
+      await sleep(backoffDelayMs(attempt - 1, flow.policy), flow.signal);
+    }
+  }
+}
+
+/** One page of a paged listing: its items and the total the cloud reports. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** A guard against a server whose total never adds up. */
+const MAX_PAGES = 1000;
+
+/** Every item of a paged listing; `fetch(pageIndex, itemsSoFar)` gets one page. */
+export async function allPages<T>(fetch: (pageIndex: number, itemsSoFar: number) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const { items: pageItems, total } = await fetch(page, items.length);
+    items.push(...pageItems);
+    if (pageItems.length === 0 || items.length >= total) break;
+  }
+  return items;
+}
