@@ -18,6 +18,10 @@ const common = {
 };
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  // The Tencent Cloud SDK chunk: src/platform/cloudChunks.ts requires dist/tencent.js at first use.
+  { ...common, entryPoints: { tencent: 'src/cloud/tencent-chunk.ts' }, outdir: 'dist' },
+  // The cloud flows (commands), loaded at the first cloud command: activation stays small.
+  { ...common, entryPoints: { 'cloud-commands': 'src/commands/cloud-chunk.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, define: { CLI_VERSION: JSON.stringify(version) } },
 ];
 if (watch) {

@@ -4,9 +4,12 @@ import { KeyDiagnostics } from './diagnostics/keyDiagnostics';
 import { KeyHoverProvider } from './diagnostics/keyHover';
 import { KeyQuickFixProvider, REMOVE_BOM_COMMAND, removeByteOrderMark, USE_LF_COMMAND, useLfLineEndings } from './diagnostics/keyQuickFixes';
 import { SSH_PUBLIC_KEY_LANGUAGE } from './diagnostics/keyTextRole';
+import { TENCENT_DESCRIPTOR } from './cloud/descriptors';
 import { nodeScanFileSystem } from './keys/scan-fs';
+import { CloudAccount, tencentProviderFactory } from './platform/cloudAccount';
 import { Config, SETTINGS } from './platform/config';
 import { createLog } from './platform/log';
+import { CLOUD_KEYS_VIEW_ID, CloudKeysProvider } from './views/cloudKeysView';
 import { LOCAL_KEYS_VIEW_ID, LocalKeysProvider } from './views/localKeysView';
 import { watchSshDirectories } from './views/watchSshDirectories';
 
@@ -14,6 +17,9 @@ import { watchSshDirectories } from './views/watchSshDirectories';
 export interface CloudSshKeysApi {
   localKeys: LocalKeysProvider;
   diagnostics: KeyDiagnostics;
+  cloudKeys: CloudKeysProvider;
+  /** The Tencent Cloud account (credentials, settings). */
+  tencent: CloudAccount;
   /** Milliseconds from this module's load to the end of `activate` (the benchmark reads it). */
   activationMs: number;
 }
@@ -29,12 +35,25 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     let watchedDirectories = '';
     const diagnostics = new KeyDiagnostics();
     const lastScan = () => localKeys.lastScan;
+    // Cloud accounts: nothing cloud-related loads until a cloud view or command needs it.
+    const tencent = new CloudAccount(TENCENT_DESCRIPTOR, context.secrets, context.globalState, log, tencentProviderFactory);
+    const cloudKeys = new CloudKeysProvider([tencent], lastScan, log);
+    const cloudKeysView = vscode.window.createTreeView(CLOUD_KEYS_VIEW_ID, { treeDataProvider: cloudKeys, showCollapseAll: true });
+    const markSandbox = () => (cloudKeysView.description = tencent.isSandbox ? vscode.l10n.t('Sandbox') : undefined);
+    markSandbox();
+    localKeys.setCloudLocations((blob) => cloudKeys.locationsOf(blob));
     context.subscriptions.push(
+      tencent,
+      cloudKeys,
+      cloudKeysView,
+      tencent.onDidChange(markSandbox),
+      cloudKeys.onDidLoad(() => localKeys.redraw()),
+      localKeys.onDidScan(() => cloudKeys.redraw()),
       log,
       localKeys,
       watcher,
       vscode.window.createTreeView(LOCAL_KEYS_VIEW_ID, { treeDataProvider: localKeys, showCollapseAll: true }),
-      ...registerCommands({ config, localKeys, log }),
+      ...registerCommands({ config, localKeys, log, cloudKeys, tencent }),
       diagnostics,
       localKeys.onDidScan((result) => diagnostics.onScan(result)),
       vscode.languages.registerHoverProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyHoverProvider(lastScan)),
@@ -60,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     log.info(`Activated in ${activationMs.toFixed(1)} ms`);
     // Scan in the background so closed .pub files in the SSH folders get their diagnostics too.
     void localKeys.currentScan();
-    return { localKeys, diagnostics, activationMs };
+    return { localKeys, diagnostics, cloudKeys, tencent, activationMs };
   } catch (err) {
     // VS Code does not tell the user when activation fails: say it ourselves.
     log.error(`Activation failed: ${(err as Error).stack ?? err}`);

@@ -1,8 +1,10 @@
 // Where Tencent CVM requests go. Credentials are signed into every request, so plain
 // http is allowed only to this machine (a local fake or proxy), never over a network.
 
-import * as net from 'node:net';
 import { CloudError } from './errors';
+import { isLoopbackHost } from './loopback';
+
+export { isLoopbackHost };
 
 /** The SDK's two settings: `protocol` and `endpoint` (host[:port]). */
 export interface TencentEndpoint {
@@ -11,13 +13,6 @@ export interface TencentEndpoint {
 }
 
 export const DEFAULT_TENCENT_HOST = 'cvm.tencentcloudapi.com';
-
-/** Whether a URL hostname is this machine: 127.0.0.0/8, ::1 or localhost. */
-export function isLoopbackHost(hostname: string): boolean {
-  const bare = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (bare === 'localhost' || bare === '::1') return true;
-  return net.isIPv4(bare) && bare.startsWith('127.');
-}
 
 function invalidEndpoint(endpoint: string, why: string): CloudError {
   return new CloudError({

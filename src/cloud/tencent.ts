@@ -46,6 +46,18 @@ export interface TencentCvmOptions {
   retry?: Partial<RetryPolicy>;
   /** Share one between providers of the same account so their calls pace together. */
   rateLimiter?: RateLimiter;
+  /** Told about every answered request (for the log): its RequestId, or the error code. Never given parameters or secrets. */
+  onResponse?: (info: TencentResponseInfo) => void;
+}
+
+/** One answered (or failed) request, for a log. */
+export interface TencentResponseInfo {
+  action: string;
+  region?: string;
+  requestId: string;
+  durationMs: number;
+  /** The error code when it failed. */
+  errorCode?: string;
 }
 
 /** Largest page CVM serves. */
@@ -101,6 +113,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
   private readonly proxy: string | undefined;
   private readonly policy: RetryPolicy;
   private readonly limiter: RateLimiter;
+  private readonly onResponse: ((info: TencentResponseInfo) => void) | undefined;
 
   constructor(options: TencentCvmOptions) {
     if (!options.credentials?.secretId?.trim() || !options.credentials?.secretKey?.trim()) {
@@ -118,6 +131,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
     this.proxy = options.proxy;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.limiter = options.rateLimiter ?? new RateLimiter();
+    this.onResponse = options.onResponse;
   }
 
   async importKeyPair(request: ImportKeyPairRequest, options: CallOptions = {}): Promise<ImportKeyPairResult> {
@@ -311,9 +325,13 @@ export class TencentCvmProvider implements CloudKeyProvider {
         await this.limiter.acquire(`${this.#credentials.secretId}|${action}`, options.signal);
         const sentAtMs = Date.now();
         try {
-          return (await client.request(action, params, { signal: options.signal })) as R;
+          const response = (await client.request(action, params, { signal: options.signal })) as R & { RequestId?: string };
+          this.onResponse?.({ action, region, requestId: response?.RequestId ?? '', durationMs: Date.now() - sentAtMs });
+          return response;
         } catch (error) {
-          throw tencentFailure(error, { ...options.context, action, region, sentAtMs }, connection, options.signal);
+          const failure = tencentFailure(error, { ...options.context, action, region, sentAtMs }, connection, options.signal);
+          this.onResponse?.({ action, region, requestId: failure.requestId, durationMs: Date.now() - sentAtMs, errorCode: failure.code });
+          throw failure;
         }
       },
       {

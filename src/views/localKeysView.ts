@@ -23,12 +23,24 @@ export class LocalKeysProvider implements vscode.TreeDataProvider<LocalKeysNode>
   private readonly scanned = new vscode.EventEmitter<ScanResult>();
   /** Fires after every completed scan (other views match cloud keys against it). */
   readonly onDidScan = this.scanned.event;
+  /** Where a key (by blob) is imported in the clouds, as far as the Cloud Key Pairs view has listed. */
+  private cloudLocations: (blobBase64: string | undefined) => Array<{ provider: string; region: string; keyId: string }> = () => [];
 
   constructor(
     private readonly config: Config,
     private readonly fileSystem: ScanFileSystem,
     private readonly log: vscode.LogOutputChannel,
   ) {}
+
+  /** Lets pair items say where their key is imported (provider, region, KeyId). */
+  setCloudLocations(locate: (blobBase64: string | undefined) => Array<{ provider: string; region: string; keyId: string }>): void {
+    this.cloudLocations = locate;
+  }
+
+  /** Redraws without scanning again (e.g. the cloud listing changed). */
+  redraw(): void {
+    this.changed.fire(undefined);
+  }
 
   /** The result of the last completed scan, if any. */
   get lastScan(): ScanResult | undefined {
@@ -92,7 +104,7 @@ export class LocalKeysProvider implements vscode.TreeDataProvider<LocalKeysNode>
       return item;
     }
     if (node.kind === 'file') return fileItem(node.file, node.role);
-    return pairItem(node.pair);
+    return pairItem(node.pair, this.cloudLocations(node.pair.facts.blobBase64));
   }
 
   dispose(): void {
@@ -118,24 +130,33 @@ export function pairMarkers(pair: LocalKeyPair): string[] {
   return markers;
 }
 
-function pairItem(pair: LocalKeyPair): vscode.TreeItem {
+function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region: string; keyId: string }> = []): vscode.TreeItem {
   const { facts } = pair;
   const item = new vscode.TreeItem(pair.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `pair:${pair.id}`;
   const typeAndBits = facts.bits ? `${displayKeyType(facts)} ${facts.bits}` : displayKeyType(facts);
   const markers = pairMarkers(pair);
-  item.description = [typeAndBits, shortFingerprint(facts.sha256), facts.comment ? visibleText(facts.comment) : undefined, ...markers.map((m) => `[${m}]`)]
+  const cloud = imported.map((l) => `${l.provider} ${l.region} ${l.keyId}`);
+  item.description = [
+    typeAndBits,
+    shortFingerprint(facts.sha256),
+    facts.comment ? visibleText(facts.comment) : undefined,
+    ...markers.map((m) => `[${m}]`),
+    ...cloud.map((c) => `[${c}]`),
+  ]
     .filter(Boolean)
     .join(' · ');
   item.iconPath = new vscode.ThemeIcon(
     pair.unsafePermissions || pair.publicKeyMismatch ? 'warning' : facts.encrypted ? 'lock' : 'key',
   );
   item.tooltip = pairTooltip(pair, typeAndBits, markers);
+  if (cloud.length) item.tooltip.appendMarkdown(`${vscode.l10n.t('Imported to')}: ${cloud.map(escapeMarkdown).join(', ')}\n\n`);
   item.contextValue = [
     'keyPair',
     pair.publicKey || facts.openssh ? 'hasPublicKey' : undefined,
     pair.privateKey ? 'hasPrivateKey' : undefined,
     !pair.publicKey && pair.privateKey ? 'privateOnly' : undefined,
+    cloud.length ? 'imported' : undefined,
   ]
     .filter(Boolean)
     .join(' ');

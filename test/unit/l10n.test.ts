@@ -64,3 +64,34 @@ describe('translations of the pure layers', () => {
     assert.deepEqual(templates.filter((t) => !(t in bundle)), []);
   });
 });
+
+describe('translations of the cloud layer', () => {
+  /** English templates a CloudError can carry: the `template:` fields and the SDK failure sentences in src/cloud, and the local ones of src/platform. */
+  function inlineCloudTemplates(): string[] {
+    const found = new Set<string>();
+    const files = [...sourceFiles(path.join(root, 'src', 'cloud')), ...sourceFiles(path.join(root, 'src', 'platform'))];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const patterns = [
+        /template:\s*\n?\s*(['"])((?:\\.|(?!\1).)*)\1/g,
+        /\blocal\(\s*'[\w-]+',\s*'\w+',\s*(['"])((?:\\.|(?!\1).)*)\1/g,
+        /localCloudError\(\s*'\w+',\s*(['"])((?:\\.|(?!\1).)*)\1/g,
+      ];
+      for (const pattern of patterns) for (const m of text.matchAll(pattern)) found.add(m[2].replace(/\\(['"`\\])/g, '$1'));
+    }
+    return [...found];
+  }
+
+  it('the zh-cn bundle translates every TENCENT_MESSAGES template, key-name message and inline cloud error template', () => {
+    const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { TENCENT_MESSAGES } = require('../../src/cloud/errors');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { KEY_NAME_MESSAGES } = require('../../src/cloud/descriptors');
+    const inline = inlineCloudTemplates();
+    assert.ok(inline.length >= 10, `found only ${inline.length} inline cloud templates`);
+    const templates = [...Object.values(TENCENT_MESSAGES), ...Object.values(KEY_NAME_MESSAGES), ...inline] as string[];
+    assert.ok(templates.length > 50);
+    assert.deepEqual(templates.filter((t) => !(t in bundle)), [], 'untranslated cloud templates');
+  });
+});

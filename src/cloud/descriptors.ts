@@ -1,0 +1,96 @@
+// What the VS Code layer needs to know about each cloud to run the provider-neutral flows
+// (import, create, list, rename, bind, delete): names, key name rules, credentials, regions.
+// Adding a cloud means adding a descriptor here and a factory for its provider, not new flows.
+
+import type { CloudProviderId } from './errors';
+
+/** English templates of the key-name problems (translated by the VS Code layer). */
+export const KEY_NAME_MESSAGES = {
+  empty: 'Enter a name.',
+  tooLong: 'At most {0} characters ({1} now).',
+  illegalChar: 'Only letters, digits and underscores are allowed (not "{0}").',
+} as const;
+
+export interface KeyNameProblem {
+  template: string;
+  args: Array<string | number>;
+}
+
+/** One credential a cloud needs (`SecretId`), where it comes from in the environment, and whether it is secret. */
+export interface CredentialField {
+  id: string;
+  /** As the cloud's console names it; not translated. */
+  label: string;
+  envVar: string;
+  /** Typed into a password box and never shown again. */
+  secret: boolean;
+  optional: boolean;
+}
+
+export interface CloudProviderDescriptor {
+  id: CloudProviderId;
+  /** The cloud's brand name (`Tencent Cloud`); not translated. */
+  displayName: string;
+  /** The compute service (`Tencent CVM`), as in "Import to Tencent CVM". */
+  serviceName: string;
+  /** What the cloud calls a key pair's id (`KeyId`). */
+  keyIdLabel: string;
+  keyNameMaxLength: number;
+  /** Why `name` would be refused by the cloud, or undefined: the same rules the API enforces. */
+  keyNameProblem(name: string): KeyNameProblem | undefined;
+  /** A valid name made from a file name or comment (never empty). */
+  sanitizeKeyName(text: string): string;
+  /** How long a description may be. */
+  descriptionMaxLength: number;
+  credentialFields: CredentialField[];
+  /** Used when DescribeRegions cannot be asked and no regions are configured. */
+  knownRegions: string[];
+  defaultRegion: string;
+  /** The settings section under `cloudSshKeys.` (`tencent`). */
+  settingsSection: string;
+  /** Where the credentials are kept in SecretStorage. */
+  secretKey: string;
+}
+
+const TENCENT_NAME_LIMIT = 25;
+
+/** Tencent Cloud CVM (API 3.0, 2017-03-12). */
+export const TENCENT_DESCRIPTOR: CloudProviderDescriptor = {
+  id: 'tencent',
+  displayName: 'Tencent Cloud',
+  serviceName: 'Tencent CVM',
+  keyIdLabel: 'KeyId',
+  keyNameMaxLength: TENCENT_NAME_LIMIT,
+  keyNameProblem(name) {
+    if (name.length === 0) return { template: KEY_NAME_MESSAGES.empty, args: [] };
+    const illegal = [...name].find((c) => !/[A-Za-z0-9_]/.test(c));
+    if (illegal !== undefined) return { template: KEY_NAME_MESSAGES.illegalChar, args: [illegal] };
+    if (name.length > TENCENT_NAME_LIMIT) return { template: KEY_NAME_MESSAGES.tooLong, args: [TENCENT_NAME_LIMIT, name.length] };
+    return undefined;
+  },
+  sanitizeKeyName(text) {
+    const cleaned = text
+      .replace(/\.pub$/i, '')
+      .replace(/[^A-Za-z0-9_]+/g, '_')
+      .replace(/_+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, TENCENT_NAME_LIMIT)
+      .replace(/_+$/, '');
+    return cleaned || 'ssh_key';
+  },
+  descriptionMaxLength: 60,
+  credentialFields: [
+    { id: 'secretId', label: 'SecretId', envVar: 'TENCENTCLOUD_SECRET_ID', secret: false, optional: false },
+    { id: 'secretKey', label: 'SecretKey', envVar: 'TENCENTCLOUD_SECRET_KEY', secret: true, optional: false },
+    { id: 'token', label: 'Token', envVar: 'TENCENTCLOUD_SESSION_TOKEN', secret: true, optional: true },
+  ],
+  knownRegions: [
+    'ap-guangzhou', 'ap-shanghai', 'ap-nanjing', 'ap-beijing', 'ap-chengdu', 'ap-chongqing', 'ap-hongkong', 'ap-singapore',
+    'ap-jakarta', 'ap-seoul', 'ap-tokyo', 'ap-bangkok', 'na-siliconvalley', 'na-ashburn', 'eu-frankfurt', 'sa-saopaulo',
+  ],
+  defaultRegion: 'ap-guangzhou',
+  settingsSection: 'tencent',
+  secretKey: 'cloudSshKeys.tencent.credentials',
+};
+
+export const CLOUD_DESCRIPTORS: readonly CloudProviderDescriptor[] = [TENCENT_DESCRIPTOR];

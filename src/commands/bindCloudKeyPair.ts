@@ -1,0 +1,97 @@
+// Bind to Instances / Unbind: pick instances of the key pair's region; a running instance needs
+// a forced shutdown, which is asked for, never assumed.
+import * as vscode from 'vscode';
+import type { CloudInstance } from '../cloud/provider';
+import { abortSignalFor, showCloudError } from '../platform/cloudErrors';
+import { type CloudCommandServices, keyPairNode } from './cloudCommon';
+
+export interface BindPreset {
+  instanceIds: string[];
+  /** Allow shutting running instances down (default: ask; with a preset: false). */
+  forceStop: boolean;
+}
+
+export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, bind: boolean, preset?: Partial<BindPreset>): Promise<boolean> {
+  const n = keyPairNode(node);
+  if (!n) return false;
+  const { keyPair, account } = n;
+  const title = bind ? vscode.l10n.t('Bind {0} to instances', keyPair.name) : vscode.l10n.t('Unbind {0} from instances', keyPair.name);
+  let instances: CloudInstance[];
+  try {
+    instances = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing the instances of {0}…', keyPair.region), cancellable: true },
+      async (_p, token) => {
+        const abort = abortSignalFor(token);
+        try {
+          const provider = await account.provider();
+          return await provider.listInstances({ region: keyPair.region, ids: bind ? undefined : keyPair.associatedInstanceIds }, { signal: abort.signal });
+        } finally {
+          abort.dispose();
+        }
+      },
+    );
+  } catch (error) {
+    showCloudError(s.log, title, error);
+    return false;
+  }
+  const candidates = instances.filter((i) => (bind ? !i.keyIds.includes(keyPair.id) : i.keyIds.includes(keyPair.id) || keyPair.associatedInstanceIds.includes(i.id)));
+  let chosen: CloudInstance[];
+  if (preset?.instanceIds) {
+    chosen = preset.instanceIds.map((id) => instances.find((i) => i.id === id) ?? { id, name: id, region: keyPair.region, state: '', osName: '', platform: 'linux', keyIds: [] });
+  } else {
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage(
+        bind ? vscode.l10n.t('No instance in {0} to bind {1} to.', keyPair.region, keyPair.name) : vscode.l10n.t('{0} is bound to no instance.', keyPair.name),
+      );
+      return false;
+    }
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((i) => ({
+        label: i.name || i.id,
+        description: [i.id, i.state, i.osName].filter(Boolean).join(' · '),
+        detail: i.platform === 'windows' ? vscode.l10n.t('Windows instances cannot use SSH key pairs.') : undefined,
+        instance: i,
+      })),
+      { title, canPickMany: true, ignoreFocusOut: true, placeHolder: vscode.l10n.t('Select the instances') },
+    );
+    if (!picked?.length) return false;
+    chosen = picked.map((p) => p.instance);
+  }
+  const running = chosen.filter((i) => i.state === 'RUNNING');
+  let forceStop = preset?.forceStop ?? false;
+  if (running.length > 0 && !preset) {
+    const stop = vscode.l10n.t('Shut Down and Continue');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'These instances are running: {0}. The cloud changes key pairs only on stopped instances; it can shut them down (ForceStop, which may lose unsaved data) and you then start them again. Continue?',
+        running.map((i) => i.name || i.id).join(', '),
+      ),
+      { modal: true },
+      stop,
+    );
+    if (choice !== stop) return false;
+    forceStop = true;
+  }
+  const ids = chosen.map((i) => i.id);
+  try {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
+      const abort = abortSignalFor(token);
+      try {
+        const provider = await account.provider();
+        const request = { region: keyPair.region, keyIds: [keyPair.id], instanceIds: ids, forceStop };
+        await (bind ? provider.associateKeyPairs(request, { signal: abort.signal }) : provider.disassociateKeyPairs(request, { signal: abort.signal }));
+      } finally {
+        abort.dispose();
+      }
+    });
+  } catch (error) {
+    showCloudError(s.log, title, error);
+    return false;
+  }
+  s.log.info(`${bind ? 'Bound' : 'Unbound'} ${keyPair.id} ${bind ? 'to' : 'from'} ${ids.join(', ')} (ForceStop ${forceStop})`);
+  void vscode.window.showInformationMessage(
+    bind ? vscode.l10n.t('Bound {0} to {1}.', keyPair.name, ids.join(', ')) : vscode.l10n.t('Unbound {0} from {1}.', keyPair.name, ids.join(', ')),
+  );
+  s.cloudKeys.refresh();
+  return true;
+}

@@ -1,0 +1,56 @@
+// Delete a cloud key pair, after a modal confirmation. A bound key pair cannot be deleted: say why.
+import * as vscode from 'vscode';
+import { abortSignalFor, showCloudError } from '../platform/cloudErrors';
+import { type CloudCommandServices, keyPairNode } from './cloudCommon';
+
+export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown, preset?: { confirm?: boolean }): Promise<boolean> {
+  const n = keyPairNode(node);
+  if (!n) return false;
+  const { keyPair, account } = n;
+  const { displayName } = account.descriptor;
+  const title = vscode.l10n.t('Delete {0}', keyPair.name);
+  const explainBound = (instances: string[]) =>
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        '{0} ({1}) cannot be deleted: it is bound to {2}. {3} does not delete a key pair in use; unbind it first ("Unbind from Instances").',
+        keyPair.name,
+        keyPair.id,
+        instances.length ? instances.join(', ') : vscode.l10n.t('an instance or image'),
+        displayName,
+      ),
+    );
+  if (keyPair.associatedInstanceIds.length > 0) {
+    explainBound(keyPair.associatedInstanceIds);
+    return false;
+  }
+  if (!preset?.confirm) {
+    const del = vscode.l10n.t('Delete');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Delete the key pair {0} ({1}) from {2} {3}?', keyPair.name, keyPair.id, displayName, keyPair.region),
+      { modal: true, detail: vscode.l10n.t('Your local key files are not touched.') },
+      del,
+    );
+    if (choice !== del) return false;
+  }
+  try {
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
+      const abort = abortSignalFor(token);
+      try {
+        return await (await account.provider()).deleteKeyPairs({ region: keyPair.region, ids: [keyPair.id] }, { signal: abort.signal });
+      } finally {
+        abort.dispose();
+      }
+    });
+    s.cloudKeys.refresh();
+    if (result.inUse.includes(keyPair.id)) {
+      explainBound([]);
+      return false;
+    }
+  } catch (error) {
+    showCloudError(s.log, title, error);
+    return false;
+  }
+  s.log.info(`Deleted ${keyPair.id} from ${displayName} ${keyPair.region}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Deleted the key pair {0} ({1}) from {2} {3}.', keyPair.name, keyPair.id, displayName, keyPair.region));
+  return true;
+}

@@ -1,0 +1,201 @@
+import * as vscode from 'vscode';
+import type { CloudProviderDescriptor } from '../cloud/descriptors';
+import { isLoopbackEndpoint } from '../cloud/loopback';
+import type { CloudKeyProvider, CloudRegion } from '../cloud/provider';
+import { loadTencentChunk } from './cloudChunks';
+import type { CloudErrorLike } from './cloudErrors';
+
+/** Credential values by CredentialField id (`secretId`, `secretKey`, `token`). Never logged. */
+export type CredentialValues = Record<string, string>;
+
+export interface ResolvedCredentials {
+  values: CredentialValues;
+  /** `secrets`: set with the command, in SecretStorage; `environment`: from the descriptor's variables. */
+  source: 'secrets' | 'environment';
+}
+
+/** What a provider factory gets besides the credentials. */
+export interface ProviderSettings {
+  endpoint: string;
+  language: 'en-US' | 'zh-CN';
+  log: vscode.LogOutputChannel;
+}
+
+export type ProviderFactory = (credentials: CredentialValues, settings: ProviderSettings) => CloudKeyProvider;
+
+/** A CloudError-shaped failure raised here (kind `config`), translated like the provider's own. */
+export function localCloudError(code: string, template: string, args: Array<string | number> = []): CloudErrorLike {
+  const error = new Error(template.replace(/\{(\d+)\}/g, (w, i: string) => String(args[Number(i)] ?? w))) as CloudErrorLike;
+  Object.assign(error, { name: 'CloudError', kind: 'config', code, template, args, requestId: '' });
+  return error;
+}
+
+const REGION_CACHE_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * One cloud account as the VS Code layer sees it: where its credentials are (SecretStorage, else the
+ * environment), its machine-scoped settings, its regions, and a provider made from them on demand.
+ */
+export class CloudAccount implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Credentials, settings or the cached regions changed: views redraw. */
+  readonly onDidChange = this.changed.event;
+  private cachedProvider: CloudKeyProvider | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Why SecretStorage could not be read, when it could not (no keyring on Linux). */
+  secretStorageProblem: string | undefined;
+
+  constructor(
+    readonly descriptor: CloudProviderDescriptor,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly globalState: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly factory: ProviderFactory,
+  ) {
+    this.disposables.push(
+      // Another window (or Sign Out there) changed the credentials.
+      secrets.onDidChange((e) => {
+        if (e.key === descriptor.secretKey) this.invalidate();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`cloudSshKeys.${descriptor.settingsSection}`)) this.invalidate();
+      }),
+    );
+  }
+
+  /** A setting's user (machine) value, else its default: a workspace value never takes effect. */
+  private setting<T>(key: string, fallback: T): T {
+    const inspected = vscode.workspace.getConfiguration('cloudSshKeys').inspect<T>(`${this.descriptor.settingsSection}.${key}`);
+    return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+  }
+
+  get endpoint(): string {
+    const value = this.setting<string>('endpoint', '');
+    return typeof value === 'string' ? value.trim() : '';
+  }
+
+  /** The endpoint is this machine: a sandbox (the fake server), never the real cloud. */
+  get isSandbox(): boolean {
+    return isLoopbackEndpoint(this.endpoint);
+  }
+
+  get defaultRegion(): string {
+    const value = this.setting<string>('defaultRegion', this.descriptor.defaultRegion);
+    return typeof value === 'string' && value.trim() ? value.trim() : this.descriptor.defaultRegion;
+  }
+
+  get projectId(): string {
+    const value = this.setting<number | string>('projectId', 0);
+    return String(Number.isFinite(Number(value)) ? Number(value) : 0);
+  }
+
+  /** The regions the user chose to see; empty means "every region the cloud lists". */
+  get configuredRegions(): string[] {
+    const value = this.setting<string[]>('regions', []);
+    return Array.isArray(value) ? [...new Set(value.filter((r) => typeof r === 'string' && r.trim()).map((r) => r.trim()))] : [];
+  }
+
+  get language(): 'en-US' | 'zh-CN' {
+    return vscode.env.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en-US';
+  }
+
+  /** The credentials in use: SecretStorage first, then the environment. */
+  async credentials(): Promise<ResolvedCredentials | undefined> {
+    const required = this.descriptor.credentialFields.filter((f) => !f.optional);
+    let stored: string | undefined;
+    try {
+      stored = await this.secrets.get(this.descriptor.secretKey);
+      this.secretStorageProblem = undefined;
+    } catch (error) {
+      this.secretStorageProblem = error instanceof Error ? error.message : String(error);
+      this.log.warn(`Cannot read the ${this.descriptor.displayName} credentials from SecretStorage: ${this.secretStorageProblem}`);
+    }
+    if (stored) {
+      try {
+        const values = JSON.parse(stored) as CredentialValues;
+        if (required.every((f) => typeof values[f.id] === 'string' && values[f.id])) return { values, source: 'secrets' };
+      } catch {
+        this.log.warn(`The stored ${this.descriptor.displayName} credentials are unreadable; ignoring them.`);
+      }
+    }
+    const fromEnv: CredentialValues = {};
+    for (const field of this.descriptor.credentialFields) {
+      const value = process.env[field.envVar]?.trim();
+      if (value) fromEnv[field.id] = value;
+    }
+    if (required.every((f) => fromEnv[f.id])) return { values: fromEnv, source: 'environment' };
+    return undefined;
+  }
+
+  /** Stores credentials in SecretStorage only. Rejects when SecretStorage is unavailable: never falls back to plain text. */
+  async storeCredentials(values: CredentialValues): Promise<void> {
+    await this.secrets.store(this.descriptor.secretKey, JSON.stringify(values));
+    this.invalidate();
+  }
+
+  async deleteCredentials(): Promise<void> {
+    await this.secrets.delete(this.descriptor.secretKey);
+    this.invalidate();
+  }
+
+  /** A provider for these credentials and the current settings (e.g. to check new credentials before storing them). */
+  connect(values: CredentialValues): CloudKeyProvider {
+    return this.factory(values, { endpoint: this.endpoint, language: this.language, log: this.log });
+  }
+
+  /** The provider for the credentials in use; rejects (kind `config`) when there are none. */
+  async provider(): Promise<CloudKeyProvider> {
+    if (this.cachedProvider) return this.cachedProvider;
+    const credentials = await this.credentials();
+    if (!credentials) {
+      throw localCloudError('NotSignedIn', 'No {0} credentials are set. Run "Set {0} Credentials", or set the {1} and {2} environment variables.', [
+        this.descriptor.displayName,
+        ...this.descriptor.credentialFields.filter((f) => !f.optional).map((f) => f.envVar),
+      ]);
+    }
+    this.cachedProvider = this.connect(credentials.values);
+    return this.cachedProvider;
+  }
+
+  private regionCacheKey(): string {
+    return `cloudSshKeys.${this.descriptor.settingsSection}.regions@${this.endpoint || 'default'}`;
+  }
+
+  /** Regions as the cloud names them: the configured ones, else DescribeRegions (cached for a week). */
+  async regions(signal?: AbortSignal): Promise<CloudRegion[]> {
+    const cached = this.globalState.get<{ time: number; regions: CloudRegion[] }>(this.regionCacheKey());
+    const known = cached && Date.now() - cached.time < REGION_CACHE_MS ? cached.regions : undefined;
+    const configured = this.configuredRegions;
+    if (configured.length) {
+      const names = new Map((known ?? []).map((r) => [r.id, r.name]));
+      return configured.map((id) => ({ id, name: names.get(id) ?? id, available: true }));
+    }
+    if (known?.length) return known;
+    const regions = (await (await this.provider()).listRegions({ signal })).filter((r) => r.id && r.available);
+    if (regions.length) await this.globalState.update(this.regionCacheKey(), { time: Date.now(), regions });
+    return regions.length ? regions : this.descriptor.knownRegions.map((id) => ({ id, name: id, available: true }));
+  }
+
+  /** Forgets the provider (and with it the credentials it holds) and tells the views. */
+  invalidate(): void {
+    this.cachedProvider = undefined;
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Tencent Cloud CVM: the provider from the lazily loaded chunk, logging every RequestId. */
+export const tencentProviderFactory: ProviderFactory = (credentials, settings) => {
+  const { TencentCvmProvider } = loadTencentChunk();
+  return new TencentCvmProvider({
+    credentials: { secretId: credentials.secretId ?? '', secretKey: credentials.secretKey ?? '', token: credentials.token || undefined },
+    endpoint: settings.endpoint || undefined,
+    language: settings.language,
+    onResponse: (r) =>
+      settings.log.info(`Tencent Cloud ${r.action}${r.region ? ` ${r.region}` : ''}: ${r.errorCode ?? 'ok'}, RequestId ${r.requestId || '(none)'}, ${r.durationMs} ms`),
+  });
+};
