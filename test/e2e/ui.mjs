@@ -163,6 +163,9 @@ export async function clearNotifications(page) {
 
 /** Hovers a tree row and returns the text of the hover that appears. */
 export async function hoverText(page, row, timeout = 10_000) {
+  // A hover left by an earlier click (e.g. the activity-bar entry's title) must not be taken for the row's.
+  await page.mouse.move(5, 5);
+  await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /\S/ }).first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
   await row.hover();
   const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /\S/ }).first();
   await hover.waitFor({ state: 'visible', timeout });

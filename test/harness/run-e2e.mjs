@@ -2,7 +2,7 @@
 // driver, so notifications and menus behave as for a user), driven through Debian's Chromium.
 //
 // Steps live in test/e2e/*.e2e.mjs, run in file-name order; each file's default export is a list of
-// { name, run(t) } where t = { page, fixture, server, keygenFingerprint, screenshot(name), log }.
+// { name, run(t) } where t = { page, fixture, server, cvm, keygenFingerprint, screenshot(name), log }.
 // A step that throws is reported `not ok`, gets a screenshot, and the next step still runs.
 //
 // usage: node test/harness/run-e2e.mjs [--vsix FILE] [--results FILE] [--grep PATTERN]
@@ -16,6 +16,7 @@ import {
   REPO, VSIX, argValue, artifactsDir, assertBootstrapped, installVsix, keygenFingerprint, launchChromium, logger,
   makeRunDir, onSignals, saveServerLogs, startCodeServer, waitForWorkbench, withTimeout, writeResults,
 } from './common.mjs';
+import { startFakeCvm } from './fake-cvm.mjs';
 import { FIXTURE_ENV, createFixture } from './fixture.mjs';
 import { activityTab } from '../e2e/ui.mjs';
 
@@ -29,6 +30,7 @@ const STEPS_DIR = path.join(REPO, 'test/e2e');
 let server;
 let browser;
 let run;
+let cvm;
 const artifacts = artifactsDir('e2e');
 const counts = { suite: 'e2e', passed: 0, failed: 0, pending: 0, failures: [] };
 let setupError;
@@ -38,6 +40,8 @@ async function cleanup() {
   browser = undefined;
   await server?.stop();
   server = undefined;
+  await cvm?.stop();
+  cvm = undefined;
 }
 onSignals(async () => {
   await cleanup();
@@ -78,7 +82,19 @@ try {
   const installed = await installVsix(vsix, run);
   log(`installed ${path.basename(vsix)} into ${path.relative(run.root, installed.folder)}`);
 
-  server = await startCodeServer({ ...run, logFile: run.serverLog, env: { ...run.env, [FIXTURE_ENV]: fixtureFile } });
+  // Tencent Cloud: a fake CVM on 127.0.0.1 (the endpoint setting, so the views show "Sandbox"), its
+  // test credential in the environment variables the extension falls back to.
+  cvm = await startFakeCvm();
+  log('fake Tencent CVM on', cvm.url);
+  // Machine-scoped settings: in a code-server window they come from the server's Machine settings.
+  fs.mkdirSync(path.join(run.userData, 'Machine'), { recursive: true });
+  fs.writeFileSync(
+    path.join(run.userData, 'Machine', 'settings.json'),
+    JSON.stringify({ 'cloudSshKeys.tencent.endpoint': cvm.url, 'cloudSshKeys.tencent.regions': ['ap-guangzhou', 'ap-shanghai'] }, null, 2) + '\n',
+  );
+  const env = { ...run.env, [FIXTURE_ENV]: fixtureFile, TENCENTCLOUD_SECRET_ID: cvm.credential.secretId, TENCENTCLOUD_SECRET_KEY: cvm.credential.secretKey };
+  delete env.TENCENTCLOUD_SESSION_TOKEN;
+  server = await startCodeServer({ ...run, logFile: run.serverLog, env });
   log('code-server up on port', server.port);
   browser = await launchChromium(run.chrome);
   const { page } = browser;
@@ -101,6 +117,8 @@ try {
     server,
     log,
     keygenFingerprint,
+    /** The fake Tencent CVM: { url, fake (requests, account), credential }. */
+    cvm,
     screenshot: (name) => page.screenshot({ path: path.join(artifacts(), `${slug(name)}.png`) }),
   };
   console.log(`\n1..${steps.length}`);

@@ -14,6 +14,7 @@ import {
   REPO, argValue, artifactsDir, assertBootstrapped, launchChromium, logger, makeRunDir, onSignals,
   saveServerLogs, startCodeServer, withTimeout, writeResults,
 } from './common.mjs';
+import { FAKE_CVM_ENV, startFakeCvm } from './fake-cvm.mjs';
 import { FIXTURE_ENV, createFixture } from './fixture.mjs';
 
 const log = logger('integration');
@@ -24,6 +25,7 @@ const testsModule = path.join(REPO, 'out/test/integration/index.js');
 
 let server;
 let browser;
+let cvm;
 let run;
 let exitCode = 1;
 let results;
@@ -34,6 +36,8 @@ async function cleanup() {
   browser = undefined;
   await server?.stop();
   server = undefined;
+  await cvm?.stop();
+  cvm = undefined;
 }
 onSignals(async () => {
   await cleanup();
@@ -76,7 +80,11 @@ try {
   const { fixture, file: fixtureFile } = createFixture(run.home, run.root);
   const resultsFile = path.join(run.root, 'results.json');
   log('fixture HOME', run.home);
-  const env = { ...run.env, [FIXTURE_ENV]: fixtureFile, CLOUD_SSH_KEYS_TEST_RESULTS: resultsFile };
+  // The Tencent tests talk to a fake CVM (their credentials are set through the command, never the environment).
+  cvm = await startFakeCvm();
+  log('fake Tencent CVM on', cvm.url);
+  const env = { ...run.env, [FIXTURE_ENV]: fixtureFile, CLOUD_SSH_KEYS_TEST_RESULTS: resultsFile, [FAKE_CVM_ENV]: cvm.url };
+  for (const name of ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN']) delete env[name];
   if (grep) env.CLOUD_SSH_KEYS_TEST_GREP = grep;
   server = await startCodeServer({
     ...run,

@@ -1,0 +1,302 @@
+// Tencent Cloud CVM in the real extension host, against the fake CVM server the harness starts
+// (test/harness/fake-cvm.mjs; its URL in CLOUD_SSH_KEYS_TEST_CVM_URL): credentials, import,
+// create both ways, the Cloud Key Pairs view, rename, bind/unbind, delete.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
+import type { ImportOutcome } from '../../src/commands/importKeyPair';
+import type { CloudKeysNode } from '../../src/views/cloudKeysView';
+import { FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
+import { api, eventually, fixture, labelOf, rootItems } from './helpers';
+
+const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
+const REGION = 'ap-guangzhou';
+const OTHER_REGION = 'ap-shanghai';
+
+interface LoggedRequest {
+  action?: string;
+  region?: string;
+  params?: Record<string, unknown>;
+  signatureVerified: boolean;
+  secretId?: string;
+}
+interface FakeState {
+  keyPairs: Array<{ KeyId: string; KeyName: string; PublicKey: string; Description: string; region: string }>;
+  instances: Array<{ InstanceId: string; InstanceState: string; KeyIds: string[]; os: string }>;
+}
+
+async function admin<T>(route: string, method = 'GET', body?: unknown): Promise<T> {
+  const res = await fetch(`${CVM_URL}/__admin/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.equal(res.status, 200, `${method} /__admin/${route}: ${res.status}`);
+  return (await res.json()) as T;
+}
+const requests = () => admin<LoggedRequest[]>('requests');
+const state = () => admin<FakeState>('state');
+
+/** The key blob (second field) of an OpenSSH public key line. */
+const blobOf = (line: string) => line.trim().split(/\s+/)[1];
+/** What ssh-keygen derives from a private key file. */
+const publicOfPrivate = (file: string) => execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8', stdio: 'pipe' }).trim();
+
+async function cloudTree(): Promise<{ provider: CloudKeysNode; regions: CloudKeysNode[]; keyPairs: Array<Extract<CloudKeysNode, { kind: 'keyPair' }>> }> {
+  const { cloudKeys } = await api();
+  const [provider] = await cloudKeys.getChildren();
+  assert.ok(provider, 'the Cloud Key Pairs view shows no provider');
+  const regions = await cloudKeys.getChildren(provider);
+  const keyPairs = (await Promise.all(regions.map((r) => cloudKeys.getChildren(r)))).flat().filter((n) => n.kind === 'keyPair');
+  return { provider, regions, keyPairs: keyPairs as Array<Extract<CloudKeysNode, { kind: 'keyPair' }>> };
+}
+
+async function keyPairNode(keyId: string): Promise<Extract<CloudKeysNode, { kind: 'keyPair' }>> {
+  (await api()).cloudKeys.refresh();
+  const node = (await cloudTree()).keyPairs.find((n) => n.keyPair.id === keyId);
+  assert.ok(node, `${keyId} is not in the Cloud Key Pairs view`);
+  return node;
+}
+
+/** Every file under `dir` whose content contains `needle` (binary files too: secrets must not hide there). */
+function filesContaining(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) {
+        try {
+          if (fs.readFileSync(p).includes(needle)) hits.push(p);
+        } catch {
+          // a file removed while walking
+        }
+      }
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return hits;
+}
+
+describe('Tencent Cloud CVM (against the fake CVM server)', function () {
+  const config = () => vscode.workspace.getConfiguration('cloudSshKeys');
+  let imported: ImportOutcome | undefined;
+
+  before(async function () {
+    if (!CVM_URL) this.skip(); // e.g. the Electron runner, which starts no fake
+    await admin('reset', 'POST');
+    await config().update('tencent.endpoint', CVM_URL, vscode.ConfigurationTarget.Global);
+    await config().update('tencent.regions', [REGION, OTHER_REGION], vscode.ConfigurationTarget.Global);
+    await (await api()).localKeys.refresh();
+  });
+
+  after(async function () {
+    if (!CVM_URL) return;
+    await vscode.commands.executeCommand('cloudSshKeys.tencent.signOut');
+    await config().update('tencent.endpoint', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('tencent.regions', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('signed out, the view has no items (its welcome view offers "Set Tencent Cloud Credentials")', async () => {
+    const { cloudKeys, tencent } = await api();
+    assert.equal(await tencent.credentials(), undefined);
+    assert.deepEqual(await cloudKeys.getChildren(), []);
+  });
+
+  it('wrong credentials are refused plainly, checked with one request, and not stored', async () => {
+    const before = (await requests()).length;
+    const ok = await vscode.commands.executeCommand('cloudSshKeys.tencent.setCredentials', { secretId: FAKE_TEST_CREDENTIAL.secretId, secretKey: 'wrongSecretKey0000000000000000000' });
+    assert.equal(ok, false);
+    const sent = (await requests()).slice(before);
+    assert.deepEqual(sent.map((r) => r.action), ['DescribeRegions']);
+    assert.equal(await (await api()).tencent.credentials(), undefined);
+  });
+
+  it('credentials set through the command are in SecretStorage and nowhere in settings, logs or the workspace', async () => {
+    const { tencent } = await api();
+    const ok = await vscode.commands.executeCommand('cloudSshKeys.tencent.setCredentials', { ...FAKE_TEST_CREDENTIAL });
+    assert.equal(ok, true);
+    const credentials = await tencent.credentials();
+    assert.equal(credentials?.source, 'secrets');
+    assert.equal(credentials?.values.secretKey, FAKE_TEST_CREDENTIAL.secretKey);
+    const checked = (await requests()).at(-1);
+    assert.equal(checked?.action, 'DescribeRegions');
+    assert.equal(checked?.signatureVerified, true);
+    // Settings, logs and every other file of the user-data folder, and the workspace.
+    const userData = path.join(path.dirname(fixture().home), 'user-data');
+    assert.ok(fs.existsSync(path.join(userData, 'User', 'settings.json')), `no user settings in ${userData}`);
+    for (const dir of [userData, fixture().workspace, fixture().sshDir]) {
+      assert.deepEqual(filesContaining(dir, FAKE_TEST_CREDENTIAL.secretKey), [], `the SecretKey is written in ${dir}`);
+    }
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('cloudSshKeys')).includes(FAKE_TEST_CREDENTIAL.secretKey));
+  });
+
+  it('the view shows Tencent Cloud (marked Sandbox) → the configured regions', async () => {
+    const { cloudKeys } = await api();
+    cloudKeys.refresh();
+    const { provider, regions } = await cloudTree();
+    const item = cloudKeys.getTreeItem(provider);
+    assert.equal(labelOf(item), 'Tencent Cloud');
+    assert.match(String(item.description), /Sandbox/);
+    assert.deepEqual(regions.map((r) => labelOf(cloudKeys.getTreeItem(r))), [REGION, OTHER_REGION]);
+  });
+
+  it('import from an explorer Uri: a signed ImportKeyPair with the name and the normalized key; the view matches it to the local file', async () => {
+    const pub = fixture().sshItems.id_ed25519.public!;
+    const before = (await requests()).length;
+    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(pub), {
+      regions: [REGION],
+      name: 'alice_key',
+    });
+    assert.equal(outcomes?.length, 1);
+    imported = outcomes[0];
+    assert.match(imported.keyId ?? '', /^skey-\w{8}$/, JSON.stringify(imported));
+    const sent = (await requests()).slice(before).filter((r) => r.action === 'ImportKeyPair');
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].signatureVerified, true);
+    assert.equal(sent[0].region, REGION);
+    assert.equal(sent[0].params?.KeyName, 'alice_key');
+    assert.equal(sent[0].params?.PublicKey, fs.readFileSync(pub, 'utf8').trim());
+    const node = await keyPairNode(imported.keyId!);
+    assert.equal(node.local?.name, 'id_ed25519');
+    const item = (await api()).cloudKeys.getTreeItem(node);
+    assert.equal(labelOf(item), 'alice_key');
+    assert.match(String(item.description), new RegExp(`${imported.keyId}.*id_ed25519`));
+  });
+
+  it('Local Keys items say where their key is imported (provider, region, KeyId)', async () => {
+    await eventually(
+      async () => (await rootItems()).find((r) => r.label === 'id_ed25519' && String(r.item.description).includes(imported!.keyId!)),
+      () => 'id_ed25519 never showed its KeyId',
+    );
+  });
+
+  it('importing the same key again shows the existing KeyId (Duplicate → existing key pair)', async () => {
+    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!), {
+      regions: [REGION],
+      name: 'alice_again',
+    });
+    assert.equal(outcomes?.[0].keyId, imported!.keyId);
+    assert.equal(outcomes?.[0].alreadyExisted, true);
+  });
+
+  it('import from a Local Keys node into two regions in parallel (RFC/PEM-free OpenSSH line)', async () => {
+    const node = (await rootItems()).find((r) => r.label === 'id_rsa_pem')!.node;
+    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.tencent.importKeyPair', node, { regions: [REGION, OTHER_REGION], name: 'rsa_pem' });
+    assert.deepEqual(outcomes?.map((o) => o.region), [REGION, OTHER_REGION]);
+    for (const o of outcomes ?? []) assert.match(o.keyId ?? '', /^skey-/, JSON.stringify(o));
+    const held = (await state()).keyPairs.filter((k) => k.KeyName === 'rsa_pem');
+    assert.deepEqual(held.map((k) => k.region).sort(), [REGION, OTHER_REGION].sort());
+    for (const k of held) assert.equal(blobOf(k.PublicKey), blobOf(fs.readFileSync(fixture().sshItems.id_rsa_pem.public!, 'utf8')));
+  });
+
+  it('a name the API would refuse is refused before any request', async () => {
+    const before = (await requests()).length;
+    const outcomes = await vscode.commands.executeCommand('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub), {
+      regions: [REGION],
+      name: 'bad-name with spaces',
+    });
+    assert.equal(outcomes, undefined);
+    const tooLong = await vscode.commands.executeCommand('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub), {
+      regions: [REGION],
+      name: 'a'.repeat(26),
+    });
+    assert.equal(tooLong, undefined);
+    assert.equal((await requests()).length, before, 'a request was sent for a bad name');
+  });
+
+  it('a private key file is refused before any request', async () => {
+    const before = (await requests()).length;
+    const outcomes = await vscode.commands.executeCommand('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.private!), {
+      regions: [REGION],
+      name: 'private_key',
+    });
+    assert.equal(outcomes, undefined);
+    assert.equal((await requests()).length, before, 'a request was sent for a private key');
+  });
+
+  for (const method of ['local', 'cloud'] as const) {
+    it(`Create Key Pair (${method === 'local' ? 'generated here, public half imported' : 'CreateKeyPair'}): a 0600 private key matching the key the cloud holds`, async () => {
+      const name = `made_${method}`;
+      const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', { method, region: REGION, name });
+      assert.ok(outcome, 'Create Key Pair returned nothing');
+      assert.equal(outcome.privateKeyPath, path.join(fixture().sshDir, name));
+      assert.equal(fs.statSync(outcome.privateKeyPath).mode & 0o777, 0o600);
+      assert.ok(fs.existsSync(`${outcome.privateKeyPath}.pub`));
+      const held = (await state()).keyPairs.find((k) => k.KeyId === outcome.keyPair.id);
+      assert.ok(held, `${outcome.keyPair.id} is not in the fake`);
+      assert.equal(blobOf(publicOfPrivate(outcome.privateKeyPath)), blobOf(held.PublicKey));
+      assert.equal(blobOf(fs.readFileSync(`${outcome.privateKeyPath}.pub`, 'utf8')), blobOf(held.PublicKey));
+      assert.equal(fs.readdirSync(fixture().sshDir).filter((f) => f.endsWith('.tmp')).length, 0, 'a temporary file was left');
+      const node = await keyPairNode(outcome.keyPair.id);
+      assert.equal(node.local?.name, name);
+    });
+  }
+
+  it('Create Key Pair never overwrites an existing file', async () => {
+    const before = (await requests()).length;
+    const outcome = await vscode.commands.executeCommand('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name: 'id_ed25519' });
+    assert.equal(outcome, undefined);
+    assert.equal((await requests()).length, before);
+  });
+
+  it('rename and edit the description (ModifyKeyPairAttribute)', async () => {
+    const node = await keyPairNode(imported!.keyId!);
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.renameCloudKeyPair', node, { name: 'alice_renamed' }), true);
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.editCloudKeyPairDescription', node, { description: 'laptop key' }), true);
+    const held = (await state()).keyPairs.find((k) => k.KeyId === imported!.keyId);
+    assert.equal(held?.KeyName, 'alice_renamed');
+    assert.equal(held?.Description, 'laptop key');
+  });
+
+  it('bind to a stopped instance, delete refused while bound (no DeleteKeyPairs sent), unbind', async () => {
+    const stopped = (await state()).instances.find((i) => i.InstanceState === 'STOPPED' && i.os === 'linux')!;
+    let node = await keyPairNode(imported!.keyId!);
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.bindCloudKeyPair', node, { instanceIds: [stopped.InstanceId] }), true);
+    assert.ok((await state()).instances.find((i) => i.InstanceId === stopped.InstanceId)?.KeyIds.includes(imported!.keyId!));
+    node = await keyPairNode(imported!.keyId!);
+    assert.deepEqual(node.keyPair.associatedInstanceIds, [stopped.InstanceId]);
+    const before = (await requests()).length;
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node, { confirm: true }), false);
+    assert.ok(!(await requests()).slice(before).some((r) => r.action === 'DeleteKeyPairs'));
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.unbindCloudKeyPair', node, { instanceIds: [stopped.InstanceId] }), true);
+    assert.ok(!(await state()).instances.find((i) => i.InstanceId === stopped.InstanceId)?.KeyIds.includes(imported!.keyId!));
+  });
+
+  it('binding to a running instance without ForceStop reports the cloud\'s refusal', async () => {
+    const running = (await state()).instances.find((i) => i.InstanceState === 'RUNNING')!;
+    const node = await keyPairNode(imported!.keyId!);
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.bindCloudKeyPair', node, { instanceIds: [running.InstanceId], forceStop: false }), false);
+    assert.ok(!(await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.KeyIds.includes(imported!.keyId!));
+  });
+
+  it('delete removes the key pair from the cloud and the view', async () => {
+    const node = await keyPairNode(imported!.keyId!);
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node, { confirm: true }), true);
+    assert.ok(!(await state()).keyPairs.some((k) => k.KeyId === imported!.keyId));
+    (await api()).cloudKeys.refresh();
+    assert.ok(!(await cloudTree()).keyPairs.some((n) => n.keyPair.id === imported!.keyId));
+  });
+
+  it('sign out: the credentials leave SecretStorage and the view is empty again', async () => {
+    await vscode.commands.executeCommand('cloudSshKeys.tencent.signOut');
+    const { tencent, cloudKeys } = await api();
+    assert.equal(await tencent.credentials(), undefined);
+    assert.deepEqual(await cloudKeys.getChildren(), []);
+  });
+
+  it('with nothing stored, the TENCENTCLOUD_* environment variables are used (and the view says so)', async () => {
+    const { tencent, cloudKeys } = await api();
+    process.env.TENCENTCLOUD_SECRET_ID = FAKE_TEST_CREDENTIAL.secretId;
+    process.env.TENCENTCLOUD_SECRET_KEY = FAKE_TEST_CREDENTIAL.secretKey;
+    try {
+      assert.equal((await tencent.credentials())?.source, 'environment');
+      cloudKeys.refresh();
+      const [provider] = await cloudKeys.getChildren();
+      assert.match(String(cloudKeys.getTreeItem(provider).description), /TENCENTCLOUD_SECRET_ID/);
+    } finally {
+      delete process.env.TENCENTCLOUD_SECRET_ID;
+      delete process.env.TENCENTCLOUD_SECRET_KEY;
+      tencent.invalidate();
+    }
+  });
+});
