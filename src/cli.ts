@@ -1,12 +1,15 @@
 // Headless entry over the same src/keys code the extension uses, for scripts and tests.
 //   node dist/cli.js inspect PATH... [--json]
 //   node dist/cli.js scan [DIR...] [--json]
+//   node dist/cli.js tencent import|create|list|delete …   (src/cli/tencent.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseKeyText } from './keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from './keys/scan';
 import { expandHome, nodeScanFileSystem, readKeyFileSync } from './keys/scan-fs';
 import type { KeyFacts, KeyTextRole, Problem } from './keys/types';
+import { UsageError } from './cli/common';
+import { TENCENT_USAGE, tencentCommand } from './cli/tencent';
 
 declare const CLI_VERSION: string | undefined;
 
@@ -19,6 +22,8 @@ Commands:
   scan [DIR...] [--json]    Key pairs in the folders (default ~/.ssh), paired as the Local Keys
                             view pairs them.
   help                      This text.
+
+${TENCENT_USAGE}
 `;
 
 /** A diagnostic as the CLI prints it: 1-based line and columns, `endColumn` exclusive. */
@@ -48,8 +53,6 @@ export interface InspectReport {
   keys: Array<Pick<KeyFacts, 'kind' | 'type' | 'bits' | 'comment' | 'sha256' | 'md5' | 'encrypted'> & { line: number }>;
   diagnostics: CliDiagnostic[];
 }
-
-class UsageError extends Error {}
 
 function roleFor(file: string): KeyTextRole {
   const base = path.basename(file);
@@ -197,6 +200,22 @@ async function scanCommand(dirs: string[], json: boolean, out: (s: string) => vo
 /** Runs the CLI; returns the exit code. Exported for tests. */
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'tencent') {
+    try {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        out(TENCENT_USAGE);
+        return 0;
+      }
+      return await tencentCommand(rest, { out, err, env: process.env });
+    } catch (e) {
+      if (e instanceof UsageError) {
+        err(`cloud-ssh-keys: ${e.message}\n\n${TENCENT_USAGE}`);
+        return 2;
+      }
+      err(`cloud-ssh-keys: ${(e as Error).message}`);
+      return 1;
+    }
+  }
   const json = rest.includes('--json');
   const unknown = rest.find((a) => a.startsWith('--') && a !== '--json');
   const args = rest.filter((a) => !a.startsWith('--'));

@@ -1,0 +1,96 @@
+// Writing a key pair the cloud generated: the private key exists only in the cloud's one answer,
+// so it is written atomically (temporary file, then a hard link that refuses to replace anything),
+// with mode 0600, and if the intended path fails it goes to a fallback file rather than be lost.
+
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException)?.code ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Writes `content` to `target` with `mode`, all or nothing, never over an existing file:
+ * the bytes go to a temporary file beside it (created exclusively, fsynced), which is then
+ * hard-linked to `target` (link(2) fails with EEXIST instead of replacing). Where the file
+ * system has no hard links, a rename after an existence check stands in.
+ * Throws an errno error (EEXIST when `target` exists).
+ */
+export function writeNewFileAtomic(target: string, content: string, mode: number): void {
+  const dir = path.dirname(target);
+  const temporary = path.join(dir, `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+  try {
+    try {
+      fs.fchmodSync(fd, mode); // whatever the umask
+      fs.writeFileSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    try {
+      fs.linkSync(temporary, target);
+    } catch (error) {
+      const code = errorCode(error);
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+      if (fs.existsSync(target)) throw Object.assign(new Error(`EEXIST: file already exists, '${target}'`), { code: 'EEXIST' });
+      fs.renameSync(temporary, target);
+    }
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
+export interface SavedKeyPairFiles {
+  /** Where the private key is (the requested path, or a fallback). */
+  privateKeyPath: string;
+  /** True when the private key is not at the requested path. */
+  fallback: boolean;
+  /** Why the requested path failed (an errno code), when `fallback`. */
+  failure?: string;
+  /** Where the public key is; undefined when it could not be written (it can be derived again). */
+  publicKeyPath?: string;
+  publicKeyFailure?: string;
+}
+
+/** The places tried when the requested path fails: beside it, then the home folder. */
+export function fallbackPaths(target: string, keyId: string, home = os.homedir()): string[] {
+  const suffix = `.${keyId || crypto.randomBytes(4).toString('hex')}`;
+  const candidates = [`${target}${suffix}`, path.join(home, `${path.basename(target)}${suffix}`)];
+  return [...new Set(candidates.map((c) => path.resolve(c)))];
+}
+
+/**
+ * Saves a generated key pair: the private key (0600) at `target` or, if that fails, at the first
+ * fallback that works; then its public key line at `<private>.pub` (0644).
+ * Throws only when the private key could be written nowhere; the error lists every attempt.
+ */
+export function saveGeneratedKeyPair(target: string, privateKey: string, publicKeyLine: string | undefined, keyId: string): SavedKeyPairFiles {
+  const text = privateKey.endsWith('\n') ? privateKey : `${privateKey}\n`;
+  const attempts: string[] = [];
+  let firstFailure: string | undefined;
+  let saved: SavedKeyPairFiles | undefined;
+  for (const [index, candidate] of [path.resolve(target), ...fallbackPaths(target, keyId)].entries()) {
+    try {
+      writeNewFileAtomic(candidate, text, 0o600);
+      saved = { privateKeyPath: candidate, fallback: index > 0, failure: firstFailure };
+      break;
+    } catch (error) {
+      firstFailure ??= errorCode(error);
+      attempts.push(`${candidate}: ${errorCode(error)}`);
+    }
+  }
+  if (!saved) throw Object.assign(new Error(attempts.join('; ')), { attempts });
+  if (publicKeyLine) {
+    const publicPath = `${saved.privateKeyPath}.pub`;
+    try {
+      writeNewFileAtomic(publicPath, `${publicKeyLine}\n`, 0o644);
+      saved.publicKeyPath = publicPath;
+    } catch (error) {
+      saved.publicKeyFailure = `${publicPath}: ${errorCode(error)}`;
+    }
+  }
+  return saved;
+}
