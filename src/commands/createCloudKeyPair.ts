@@ -44,14 +44,20 @@ function fileTaken(directory: string, name: string): string | undefined {
  */
 export async function writeNewFileAtomically(file: string, content: string, mode: number): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-  await fs.promises.writeFile(temp, content, { flag: 'wx', mode });
+  const handle = await fs.promises.open(temp, 'wx', mode);
   try {
-    await fs.promises.chmod(temp, mode); // the umask may have changed it
+    try {
+      await handle.chmod(mode); // whatever the umask
+      await handle.writeFile(content);
+      await handle.sync(); // on disk before it gets its name
+    } finally {
+      await handle.close();
+    }
     try {
       await fs.promises.link(temp, file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
       // No hard links on this file system: rename, after making sure the name is free.
       if (fs.existsSync(file)) throw Object.assign(new Error(`${file} exists`), { code: 'EEXIST' });
       await fs.promises.rename(temp, file);
@@ -187,11 +193,12 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
             const created = await provider.createKeyPair({ region, name, projectId: account.projectId }, { signal: abort.signal });
             s.log.info(`${descriptor.displayName} created ${created.keyPair.id} (${created.keyPair.sha256 ?? 'unknown fingerprint'}) in ${region}`);
             let savedAt = privateKeyPath;
+            const privateText = created.privateKey.endsWith('\n') ? created.privateKey : `${created.privateKey}\n`;
             try {
-              await writeNewFileAtomically(privateKeyPath, created.privateKey, 0o600);
+              await writeNewFileAtomically(privateKeyPath, privateText, 0o600);
             } catch (error) {
               s.log.error(`Writing the private key to ${privateKeyPath} failed: ${(error as Error).message}`);
-              savedAt = await keepUntilSaved(s.log, name, created.privateKey, (error as Error).message, preset);
+              savedAt = await keepUntilSaved(s.log, name, privateText, (error as Error).message, preset);
             }
             const line = created.keyPair.publicKey.trim().split(/\s+/).length >= 3 ? created.keyPair.publicKey.trim() : `${created.keyPair.publicKey.trim()} ${name}`;
             let savedPublic = `${savedAt}.pub`;

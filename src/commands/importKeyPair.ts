@@ -183,6 +183,12 @@ async function importInto(
                 s.log.info(
                   `Import of ${key.label} to ${descriptor.displayName} ${region}: ${r.keyPair.id} (${r.alreadyExisted ? 'already there' : r.recoveredAfterLostAnswer ? 'recovered after a lost answer' : 'imported'})`,
                 );
+                if (r.fingerprintMatches === false) {
+                  // The cloud reports a fingerprint of its own (Alibaba), and it is not this key's.
+                  void vscode.window.showWarningMessage(
+                    vscode.l10n.t('In {0} {1}, the key pair {2} holds a different key than {3}.', descriptor.displayName, region, r.keyPair.name, key.label),
+                  );
+                }
                 return { region, keyId: r.keyPair.id, keyName: r.keyPair.name, alreadyExisted: r.alreadyExisted };
               } catch (error) {
                 if (isCancelled(error)) throw error;

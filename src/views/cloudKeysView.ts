@@ -8,6 +8,8 @@ import { cloudErrorReason, logCloudError } from '../platform/cloudErrors';
 export const CLOUD_KEYS_VIEW_ID = 'cloudSshKeys.cloudKeys';
 /** `true` when some cloud has credentials (else the welcome view with "Set Credentials" shows). */
 const SIGNED_IN_CONTEXT_KEY = 'cloudSshKeys.cloudKeys.signedIn';
+/** `true` when SecretStorage (the system keychain) could not be read. */
+const KEYCHAIN_CONTEXT_KEY = 'cloudSshKeys.cloudKeys.keychainUnavailable';
 
 export type CloudKeysNode =
   | { kind: 'provider'; account: CloudAccount; source: 'secrets' | 'environment' }
@@ -134,6 +136,8 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
         if (credentials) roots.push({ kind: 'provider', account, source: credentials.source });
       }
       void vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT_KEY, roots.length > 0);
+      // No keyring (Linux): the welcome view says so and what to do.
+      void vscode.commands.executeCommand('setContext', KEYCHAIN_CONTEXT_KEY, this.accounts.some((a) => a.secretStorageProblem !== undefined));
       return roots;
     }
     if (node.kind === 'provider') {
