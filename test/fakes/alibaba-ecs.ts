@@ -1,0 +1,270 @@
+// A fake Alibaba Cloud ECS (API 2014-05-26) server on 127.0.0.1 for tests: verifies the
+// ACS3-HMAC-SHA256 signature exactly (wrong secret or an altered parameter → SignatureDoesNotMatch),
+// the clock (InvalidTimeStamp.Expired), nonces (SignatureNonceUsed) and AccessKey IDs
+// (InvalidAccessKeyId.NotFound); keeps key pairs and instances in memory with the documented
+// rules, codes and HTTP statuses; rate-limits (Throttling.User), injects faults and logs requests
+// (never secrets or private keys). Shares its server, faults and admin endpoints with the fake CVM.
+//
+//   const fake = new FakeAlibabaEcs();
+//   await fake.start();            // fake.url = http://127.0.0.1:<port>
+//   fake.faults.add({ fault: { kind: 'throttle' }, times: 2 });
+//   fake.requests                  // what arrived
+//   await fake.stop();
+
+import * as crypto from 'node:crypto';
+import type * as http from 'node:http';
+import { ECS_ACTIONS, EcsApiError, FAKE_ECS_REGIONS, REGIONLESS_ECS_ACTIONS } from './alibaba-ecs-actions';
+import { type FakeAccessKey, verifyEcsRequest } from './alibaba-ecs-auth';
+import { checkEcsPublicKey, ecsFingerprint } from './alibaba-ecs-keys';
+import {
+  DEFAULT_RESOURCE_GROUP,
+  FAKE_ECS_INSTANCE_STATES,
+  FakeEcsAccount,
+  type FakeEcsInstance,
+  type FakeEcsInstanceStatus,
+  type FakeEcsKeyPair,
+  defaultEcsInstances,
+  ecsMinutes,
+} from './alibaba-ecs-state';
+import { type AdminTarget, handleAdmin } from './fake-admin';
+import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from './fake-http';
+import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing } from './fault-injection';
+
+/** The AccessKey pair every fake ECS accepts unless told otherwise. Not a real secret. */
+export const FAKE_ECS_ACCESS_KEY: Readonly<FakeAccessKey> = Object.freeze({
+  accessKeyId: 'LTAI5tFakeEcsTestKey000001',
+  accessKeySecret: 'fakeEcsTestAccessKeySecretNotReal01',
+});
+
+export const ECS_VERSION = '2014-05-26';
+
+export interface FakeAlibabaEcsOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  accessKeys?: FakeAccessKey[];
+  /** Resource groups that exist besides the default one. Default ['rg-acfmtest00000001']. */
+  resourceGroups?: string[];
+  /** Key pairs per region. Default 500 (the documented quota). */
+  keyPairsPerRegion?: number;
+  /** Default: a running and two stopped Linux instances and a stopped Windows one in cn-hangzhou. */
+  instances?: FakeEcsInstance[];
+  /** Whether ImportKeyPair takes ssh-ed25519 keys (not in the docs). Default true. */
+  acceptEd25519?: boolean;
+  /** Requests per second per action per AccessKey ID. Default 10. */
+  rateLimitPerSecond?: number;
+  /** HTTP status of Throttling.User. Default 400 (as ECS's error pages list it; newer gateways send 429). */
+  throttleStatus?: number;
+}
+
+/** What the fake recorded about one API request. Never holds an AccessKey secret, token or private key. */
+export interface EcsRequestLogEntry {
+  time: string;
+  action?: string;
+  region?: string;
+  /** The parameters, with anything secret-looking redacted. */
+  params?: Record<string, unknown>;
+  accessKeyId?: string;
+  signatureVerified: boolean;
+  requestId?: string;
+  httpStatus?: number;
+  errorCode?: string;
+  faults: Fault['kind'][];
+}
+
+const TEST_RESOURCE_GROUP = 'rg-acfmtest00000001';
+
+export class FakeAlibabaEcs implements AdminTarget {
+  readonly faults = new FaultPlan();
+  readonly instanceStates: readonly string[] = FAKE_ECS_INSTANCE_STATES;
+  account: FakeEcsAccount;
+  acceptEd25519: boolean;
+  private readonly accessKeys: FakeAccessKey[];
+  private readonly limiter: SlidingWindowLimiter;
+  private readonly usedNonces = new Map<string, number>();
+  private readonly log: EcsRequestLogEntry[] = [];
+  private readonly server = new LoopbackHttpServer('fake ECS server', (req, res) => this.handle(req, res));
+
+  constructor(private readonly options: FakeAlibabaEcsOptions = {}) {
+    this.accessKeys = options.accessKeys ?? [{ ...FAKE_ECS_ACCESS_KEY }];
+    this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? 10);
+    this.acceptEd25519 = options.acceptEd25519 ?? true;
+    this.account = this.freshAccount();
+  }
+
+  start(): Promise<string> {
+    return this.server.start(this.options.port ?? 0);
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  /** `http://127.0.0.1:<port>`, the endpoint to give a client. */
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** The request log, oldest first. */
+  get requests(): readonly EcsRequestLogEntry[] {
+    return this.log;
+  }
+
+  clearRequests(): void {
+    this.log.length = 0;
+  }
+
+  /** Back to a fresh account: no key pairs, default instances, no faults, empty log. */
+  reset(): void {
+    this.account = this.freshAccount();
+    this.acceptEd25519 = this.options.acceptEd25519 ?? true;
+    this.faults.clear();
+    this.limiter.clear();
+    this.usedNonces.clear();
+    this.clearRequests();
+  }
+
+  /** Sets the rate limit (requests per second per action per AccessKey ID). */
+  setRateLimit(perSecond: number): void {
+    this.limiter.limit = perSecond;
+    this.limiter.clear();
+  }
+
+  adminState(): unknown {
+    return {
+      keyPairs: [...this.account.keyPairs.values()].flatMap((m) => [...m.values()]).map(({ blobBase64: _blob, ...publicData }) => publicData),
+      instances: [...this.account.instances.values()],
+    };
+  }
+
+  hasInstance(instanceId: string): boolean {
+    return this.account.instances.has(instanceId);
+  }
+
+  setInstanceState(instanceId: string, state: string): void {
+    const instance = this.account.instances.get(instanceId);
+    if (!instance) throw new Error(`no instance ${instanceId}`);
+    instance.Status = state as FakeEcsInstanceStatus;
+  }
+
+  instance(instanceId: string): FakeEcsInstance | undefined {
+    return this.account.instances.get(instanceId);
+  }
+
+  /** Key pairs of a region as the fake holds them. */
+  keyPairsIn(region: string): FakeEcsKeyPair[] {
+    return this.account.keyPairsIn(region);
+  }
+
+  /** Puts a key pair straight into the account (no quota, no rate limit): for seeding tests. */
+  seedKeyPair(seed: { region: string; name: string; publicKey: string; resourceGroupId?: string }): FakeEcsKeyPair {
+    const key = checkEcsPublicKey(seed.publicKey, true);
+    if (!key.ok) throw new Error(`seedKeyPair: bad public key: ${key.reason}`);
+    const keyPair: FakeEcsKeyPair = {
+      KeyPairName: seed.name,
+      KeyPairId: this.account.newKeyPairId(),
+      KeyPairFingerPrint: ecsFingerprint(key.blobBase64),
+      PublicKey: `${key.type} ${key.blobBase64}`,
+      blobBase64: key.blobBase64,
+      CreationTime: ecsMinutes(new Date()),
+      ResourceGroupId: seed.resourceGroupId ?? DEFAULT_RESOURCE_GROUP,
+      Tags: [],
+      region: seed.region,
+    };
+    this.account.addKeyPair(keyPair);
+    return keyPair;
+  }
+
+  private freshAccount(): FakeEcsAccount {
+    return new FakeEcsAccount(
+      this.options.instances ?? defaultEcsInstances(),
+      new Set([DEFAULT_RESOURCE_GROUP, ...(this.options.resourceGroups ?? [TEST_RESOURCE_GROUP])]),
+      this.options.keyPairsPerRegion ?? 500,
+    );
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) {
+      res.writeHead(413, { 'content-type': 'text/plain' }).end('request body too large');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (url.pathname.startsWith('/__admin/')) {
+      handleAdmin(this, req.method ?? 'GET', url.pathname, body, res);
+      return;
+    }
+
+    const action = headerValue(req, 'x-acs-action');
+    const entry: EcsRequestLogEntry = { time: new Date().toISOString(), action, signatureVerified: false, faults: [] };
+    this.log.push(entry);
+    const faults = this.faults.take(action ?? '');
+    entry.faults = faults.map((f) => f.kind);
+    if (await commitFaults(faults.filter((f) => !isAfterProcessing(f)), req, res, undefined, '{"RequestId":"')) return;
+
+    const skewSeconds = faults.reduce((sum, f) => sum + (f.kind === 'clock-skew' ? f.seconds : 0), 0);
+    const requestId = crypto.randomUUID().toUpperCase();
+    entry.requestId = requestId;
+    let status = 200;
+    let response: Record<string, unknown>;
+    try {
+      response = this.process(req, url, body, { skewSeconds, forceThrottle: faults.some((f) => f.kind === 'throttle') }, entry);
+    } catch (error) {
+      if (!(error instanceof EcsApiError)) throw error;
+      status = error.status;
+      entry.errorCode = error.code;
+      response = { HostId: headerValue(req, 'host') ?? 'ecs.aliyuncs.com', Code: error.code, Message: error.message, Recommend: `https://api.aliyun.com/troubleshoot?q=${error.code}&product=Ecs` };
+    }
+    entry.httpStatus = status;
+    const json = JSON.stringify({ RequestId: requestId, ...response });
+    const answer = { status, headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId }, json };
+    if (await commitFaults(faults.filter(isAfterProcessing), req, res, answer, json)) return;
+    res.writeHead(status, answer.headers).end(json);
+  }
+
+  /** Authentication, version, parameters, rate limit and the action itself. Throws EcsApiError. */
+  private process(
+    req: http.IncomingMessage,
+    url: URL,
+    body: Buffer,
+    faults: { skewSeconds: number; forceThrottle: boolean },
+    entry: EcsRequestLogEntry,
+  ): Record<string, unknown> {
+    if (url.pathname !== '/' || (req.method !== 'POST' && req.method !== 'GET')) throw new EcsApiError(404, 'InvalidAction.NotFound', 'RPC calls go to POST / or GET /.');
+    const verdict = verifyEcsRequest(
+      { method: req.method, path: '/', rawQuery: url.search.slice(1), headers: req.headers, body },
+      { accessKeys: this.accessKeys, nowMs: Date.now() + faults.skewSeconds * 1000, usedNonces: this.usedNonces },
+    );
+    entry.accessKeyId = verdict.accessKeyId;
+    if (!verdict.ok) throw new EcsApiError(verdict.status, verdict.code, verdict.message);
+    entry.signatureVerified = true;
+
+    const version = headerValue(req, 'x-acs-version');
+    if (version !== ECS_VERSION) throw new EcsApiError(400, 'InvalidVersion', `Specified parameter Version "${version}" is not valid.`);
+    const action = entry.action ?? '';
+    const handler = ECS_ACTIONS.get(action);
+    if (!handler) throw new EcsApiError(404, 'InvalidAction.NotFound', `Specified api "${action}" is not found, please check your url and method.`);
+
+    // RPC parameters: the query string and a form body, which the signature covers.
+    const params = new Map<string, string>(url.searchParams);
+    const contentType = headerValue(req, 'content-type') ?? '';
+    if (body.length > 0) {
+      if (!/^application\/x-www-form-urlencoded\b/i.test(contentType)) throw new EcsApiError(400, 'InvalidParameter', 'The body must be application/x-www-form-urlencoded.');
+      for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.set(k, v);
+    }
+    entry.region = params.get('RegionId');
+    entry.params = redactSecrets(Object.fromEntries(params)) as Record<string, unknown>;
+    if (entry.region === undefined && !REGIONLESS_ECS_ACTIONS.has(action)) throw new EcsApiError(400, 'MissingParameter', 'The input parameter "RegionId" that is mandatory for processing this request is not supplied.');
+
+    // The limit applies once the caller is known; refused requests do not count.
+    if (faults.forceThrottle || !this.limiter.tryAcquire(`${verdict.accessKeyId}|${action}`, Date.now())) {
+      throw new EcsApiError(this.options.throttleStatus ?? 400, 'Throttling.User', 'Request was denied due to user flow control.');
+    }
+    return handler(params, { account: this.account, acceptEd25519: this.acceptEd25519 });
+  }
+}
+
+export { FAKE_ECS_REGIONS };

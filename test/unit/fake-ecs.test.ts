@@ -1,0 +1,239 @@
+// The fake ECS server itself, driven by hand-made requests: its signature checks cannot be a
+// no-op (an altered parameter, a wrong secret, a replayed nonce, an unsigned header all fail),
+// its documented rules and statuses, its faults and its admin endpoints.
+
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import { signRpcRequest } from '../../src/cloud/alibaba-signer';
+import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
+import { checkEcsPublicKey, ecsFingerprint } from '../fakes/alibaba-ecs-keys';
+import { randomEd25519PublicKeyLine } from '../fakes/ssh-public-key';
+
+interface RawAnswer {
+  status: number;
+  json: Record<string, unknown>;
+}
+
+interface RawRequest {
+  action: string;
+  params?: Array<[string, string]>;
+  secret?: string;
+  accessKeyId?: string;
+  /** Changes the signed request before it is sent. */
+  tamper?: (request: { headers: Record<string, string>; body: string }) => void;
+  date?: string;
+  nonce?: string;
+}
+
+function send(url: string, headers: Record<string, string>, body: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const request = http.request(
+      { method: 'POST', hostname: target.hostname, port: target.port, path: '/', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: response.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+function admin(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(path, url);
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const request = http.request({ method, hostname: target.hostname, port: target.port, path: target.pathname, headers: { 'content-type': 'application/json' } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    request.on('error', reject);
+    request.end(text);
+  });
+}
+
+describe('the fake ECS server', function () {
+  this.timeout(20_000);
+  let fake: FakeAlibabaEcs;
+  let host: string;
+
+  function signed(request: RawRequest): { headers: Record<string, string>; body: string } {
+    const result = signRpcRequest(
+      { host, action: request.action, version: '2014-05-26', params: request.params ?? [], date: request.date, nonce: request.nonce },
+      { accessKeyId: request.accessKeyId ?? FAKE_ECS_ACCESS_KEY.accessKeyId, accessKeySecret: request.secret ?? FAKE_ECS_ACCESS_KEY.accessKeySecret },
+    );
+    const copy = { headers: { ...result.headers }, body: result.body };
+    request.tamper?.(copy);
+    return copy;
+  }
+  const call = (request: RawRequest) => {
+    const { headers, body } = signed(request);
+    return send(fake.url, headers, body);
+  };
+  const expectError = async (request: RawRequest, status: number, code: string) => {
+    const answer = await call(request);
+    assert.equal(answer.status, status, JSON.stringify(answer.json));
+    assert.equal(answer.json.Code, code);
+    assert.match(String(answer.json.RequestId), /^[0-9A-F-]{36}$/);
+    assert.equal(typeof answer.json.Message, 'string');
+    return answer;
+  };
+  const regions: RawRequest = { action: 'DescribeRegions' };
+
+  before(async () => {
+    fake = new FakeAlibabaEcs();
+    await fake.start();
+    host = new URL(fake.url).host;
+  });
+  after(() => fake.stop());
+  beforeEach(() => fake.reset());
+
+  describe('authentication', () => {
+    it('answers a correctly signed request', async () => {
+      const answer = await call(regions);
+      assert.equal(answer.status, 200);
+      assert.ok(Array.isArray((answer.json.Regions as { Region: unknown[] }).Region));
+      assert.equal(fake.requests[0].signatureVerified, true);
+    });
+
+    it('rejects a wrong secret and every altered part of a signed request with SignatureDoesNotMatch (HTTP 400)', async () => {
+      await expectError({ ...regions, secret: 'not-the-secret' }, 400, 'SignatureDoesNotMatch');
+      const params: Array<[string, string]> = [['RegionId', 'cn-hangzhou'], ['KeyPairName', 'good-name']];
+      // A parameter changed after signing, with the body hash made to match: the signature still fails.
+      await expectError(
+        {
+          action: 'DescribeKeyPairs',
+          params,
+          tamper: (r) => {
+            r.body = r.body.replace('good-name', 'evil-name');
+            r.headers['x-acs-content-sha256'] = require('node:crypto').createHash('sha256').update(r.body).digest('hex') as string;
+          },
+        },
+        400,
+        'SignatureDoesNotMatch',
+      );
+      // A body that does not match its signed hash.
+      await expectError({ action: 'DescribeKeyPairs', params, tamper: (r) => (r.body += '&PageSize=5') }, 400, 'SignatureDoesNotMatch');
+      // Another action than signed.
+      await expectError({ ...regions, tamper: (r) => (r.headers['x-acs-action'] = 'DescribeInstances') }, 400, 'SignatureDoesNotMatch');
+      // A flipped hex digit of the signature.
+      await expectError({ ...regions, tamper: (r) => (r.headers.authorization = r.headers.authorization.replace(/.$/, (c) => (c === '0' ? '1' : '0'))) }, 400, 'SignatureDoesNotMatch');
+      assert.ok(fake.requests.every((r) => !r.signatureVerified));
+    });
+
+    it('wants host and every x-acs-* header signed, and an ACS3 Authorization at all', async () => {
+      await expectError(
+        { ...regions, tamper: (r) => (r.headers.authorization = r.headers.authorization.replace('host;', '')) },
+        400,
+        'IncompleteSignature',
+      );
+      await expectError({ ...regions, tamper: (r) => delete (r.headers as Record<string, string | undefined>).authorization }, 400, 'IncompleteSignature');
+    });
+
+    it('rejects an unknown AccessKey ID (HTTP 404), a stale date and a reused nonce', async () => {
+      await expectError({ ...regions, accessKeyId: 'LTAI5tNobodyHere' }, 404, 'InvalidAccessKeyId.NotFound');
+      await expectError({ ...regions, date: new Date(Date.now() - 16 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z') }, 400, 'InvalidTimeStamp.Expired');
+      await expectError({ ...regions, date: 'yesterday' }, 400, 'InvalidTimeStamp.Format');
+      const once = signed({ ...regions, nonce: 'the-same-nonce-1' });
+      assert.equal((await send(fake.url, once.headers, once.body)).status, 200);
+      const replay = await send(fake.url, once.headers, once.body);
+      assert.deepEqual([replay.status, replay.json.Code], [400, 'SignatureNonceUsed']);
+    });
+
+    it('never logs a secret', async () => {
+      await call({ ...regions, secret: 'super-secret-value' });
+      await call(regions);
+      const log = JSON.stringify(fake.requests);
+      assert.ok(!log.includes('super-secret-value') && !log.includes(FAKE_ECS_ACCESS_KEY.accessKeySecret));
+    });
+  });
+
+  describe('documented rules', () => {
+    const key = randomEd25519PublicKeyLine('me@host');
+    const importParams = (name: string, body = key): Array<[string, string]> => [['RegionId', 'cn-hangzhou'], ['KeyPairName', name], ['PublicKeyBody', body]];
+
+    it('imports a key, answers its MD5 fingerprint, and refuses the same name again', async () => {
+      const answer = await call({ action: 'ImportKeyPair', params: importParams('hand-made') });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.json.KeyPairFingerPrint, ecsFingerprint(key.split(' ')[1]));
+      assert.match(String(answer.json.KeyPairFingerPrint), /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
+      await expectError({ action: 'ImportKeyPair', params: importParams('hand-made', randomEd25519PublicKeyLine()) }, 400, 'KeyPair.AlreadyExist');
+    });
+
+    it('enforces parameters, names, key bodies, regions and list sizes with the documented codes and statuses', async () => {
+      await expectError({ action: 'ImportKeyPair', params: [['RegionId', 'cn-hangzhou'], ['KeyPairName', 'x1']] }, 400, 'MissingParameter');
+      await expectError({ action: 'ImportKeyPair', params: importParams('x1').slice(1) }, 400, 'MissingParameter');
+      await expectError({ action: 'ImportKeyPair', params: importParams('9lives') }, 400, 'InvalidKeyPairName.Malformed');
+      await expectError({ action: 'ImportKeyPair', params: importParams('https://x') }, 400, 'InvalidKeyPairName.Malformed');
+      await expectError({ action: 'ImportKeyPair', params: importParams('x1', 'ssh-ed25519 AAAA') }, 400, 'InvalidPublicKeyBody.Malformed');
+      await expectError({ action: 'ImportKeyPair', params: [...importParams('x1'), ['ResourceGroupId', 'rg-missing']] }, 404, 'InvalidResourceGroup.NotFound');
+      await expectError({ action: 'ImportKeyPair', params: [['RegionId', 'mars-1'], ['KeyPairName', 'x1'], ['PublicKeyBody', key]] }, 404, 'InvalidRegionId.NotFound');
+      await expectError({ action: 'DescribeKeyPairs', params: [['RegionId', 'cn-hangzhou'], ['PageSize', '51']] }, 400, 'InvalidParameter.PageSize');
+      const names = JSON.stringify(Array.from({ length: 101 }, (_, i) => `k${i}`));
+      await expectError({ action: 'DeleteKeyPairs', params: [['RegionId', 'cn-hangzhou'], ['KeyPairNames', names]] }, 400, 'InvalidKeyPairNames.ValueNotSupported');
+      await expectError({ action: 'DeleteKeyPairs', params: [['RegionId', 'cn-hangzhou'], ['KeyPairNames', 'k1,k2']] }, 400, 'InvalidKeyPairNames.Malformed');
+      fake.seedKeyPair({ region: 'cn-hangzhou', name: 'bound', publicKey: key });
+      const ids = JSON.stringify(Array.from({ length: 51 }, (_, i) => `i-${i}`));
+      await expectError({ action: 'AttachKeyPair', params: [['RegionId', 'cn-hangzhou'], ['KeyPairName', 'bound'], ['InstanceIds', ids]] }, 400, 'InvalidInstanceIds.ValueNotSupported');
+      await expectError({ action: 'NoSuchAction', params: [] }, 404, 'InvalidAction.NotFound');
+    });
+
+    it('refuses a 501st key pair in a region with QuotaExceed.KeyPair (HTTP 403)', async () => {
+      for (let i = 0; i < 500; i++) fake.seedKeyPair({ region: 'cn-hangzhou', name: `seed-${i}`, publicKey: randomEd25519PublicKeyLine() });
+      await expectError({ action: 'ImportKeyPair', params: importParams('one-too-many') }, 403, 'QuotaExceed.KeyPair');
+      await expectError({ action: 'CreateKeyPair', params: [['RegionId', 'cn-hangzhou'], ['KeyPairName', 'one-too-many']] }, 403, 'QuotaExceed.KeyPair');
+    });
+
+    it('accepts certificates and checks them field by field; ed25519 can be switched off', () => {
+      assert.equal(checkEcsPublicKey(key, true).ok, true);
+      assert.equal(checkEcsPublicKey(key, false).ok, false);
+      const blob = Buffer.from(key.split(' ')[1], 'base64');
+      const fakeCert = `ssh-ed25519-cert-v01@openssh.com ${blob.toString('base64')}`;
+      assert.equal(checkEcsPublicKey(fakeCert, true).ok, false, 'a key blob under a certificate type is refused');
+    });
+
+    it('throttles above the rate limit with Throttling.User', async () => {
+      fake.setRateLimit(2);
+      const answers = await Promise.all([call(regions), call(regions), call(regions)]);
+      assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 400]);
+      assert.equal(answers.find((a) => a.status === 400)!.json.Code, 'Throttling.User');
+    });
+  });
+
+  describe('faults and admin endpoints', () => {
+    it('takes fault rules, shows state and log, resets, and sets instance states and the rate limit over HTTP', async () => {
+      assert.equal((await admin(fake.url, 'POST', '/__admin/faults', { fault: { kind: 'http-error', status: 503 }, times: 1 })).status, 200);
+      assert.equal((await admin(fake.url, 'POST', '/__admin/faults', { fault: { kind: 'nonsense' } })).status, 400);
+      const broken = await new Promise<number>((resolve) => {
+        const { headers, body } = signed(regions);
+        const request = http.request({ method: 'POST', hostname: '127.0.0.1', port: fake.port, path: '/', headers }, (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        });
+        request.end(body);
+      });
+      assert.equal(broken, 503);
+      assert.equal((await call(regions)).status, 200);
+      fake.seedKeyPair({ region: 'cn-hangzhou', name: 'shown', publicKey: randomEd25519PublicKeyLine() });
+      const state = (await admin(fake.url, 'GET', '/__admin/state')).json as { keyPairs: Array<Record<string, unknown>>; instances: unknown[] };
+      assert.equal(state.keyPairs[0].KeyPairName, 'shown');
+      assert.equal(state.keyPairs[0].blobBase64, undefined);
+      assert.equal(state.instances.length, 4);
+      const log = (await admin(fake.url, 'GET', '/__admin/requests')).json as Array<{ faults: string[] }>;
+      assert.deepEqual(log.map((r) => r.faults), [['http-error'], []]);
+      assert.equal((await admin(fake.url, 'POST', '/__admin/instances/i-bp1stoplinux00001/state', { state: 'Running' })).status, 200);
+      assert.equal(fake.instance('i-bp1stoplinux00001')!.Status, 'Running');
+      assert.equal((await admin(fake.url, 'POST', '/__admin/instances/i-bp1stoplinux00001/state', { state: 'RUNNING' })).status, 400);
+      assert.equal((await admin(fake.url, 'POST', '/__admin/rate-limit', { perSecond: 1 })).status, 200);
+      assert.equal((await admin(fake.url, 'POST', '/__admin/reset')).status, 200);
+      assert.equal(fake.keyPairsIn('cn-hangzhou').length, 0);
+      assert.equal(fake.requests.length, 0);
+    });
+  });
+});
