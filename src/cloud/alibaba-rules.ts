@@ -1,5 +1,7 @@
-// Alibaba Cloud ECS key pair rules, free of any cloud code so the VS Code layer can validate
-// names as the user types (the activation bundle may import this file).
+// Alibaba Cloud ECS key pair rules and its descriptor, free of any cloud code so the VS Code
+// layer can validate names as the user types (the activation bundle may import this file).
+
+import type { CloudProviderDescriptor } from './descriptors';
 
 /** ECS API version the provider and the fake speak. */
 export const ECS_API_VERSION = '2014-05-26';
@@ -57,3 +59,31 @@ export function sanitizeAlibabaKeyPairName(text: string): string {
   name = [...name].slice(0, ECS_NAME_MAX).join('');
   return [...name].length >= ECS_NAME_MIN ? name : `ssh_key${name ? `_${name}` : ''}`;
 }
+
+/** Alibaba Cloud ECS (2014-05-26) for the provider-neutral flows of the VS Code layer. */
+export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor = {
+  id: 'alibaba',
+  displayName: 'Alibaba Cloud',
+  serviceName: 'Alibaba Cloud ECS',
+  // ECS identifies a key pair by its name within a region.
+  keyIdLabel: 'KeyPairName',
+  keyNameMaxLength: ECS_NAME_MAX,
+  keyNameProblem: alibabaKeyPairNameProblem,
+  sanitizeKeyName: sanitizeAlibabaKeyPairName,
+  // ECS key pairs have no description (and no rename): modifyKeyPair refuses.
+  descriptionMaxLength: 0,
+  credentialFields: [
+    { id: 'accessKeyId', label: 'AccessKey ID', envVar: 'ALIBABA_CLOUD_ACCESS_KEY_ID', secret: false, optional: false },
+    { id: 'accessKeySecret', label: 'AccessKey Secret', envVar: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', secret: true, optional: false },
+    { id: 'securityToken', label: 'Security Token', envVar: 'ALIBABA_CLOUD_SECURITY_TOKEN', secret: true, optional: true },
+  ],
+  knownRegions: [
+    'cn-hangzhou', 'cn-shanghai', 'cn-qingdao', 'cn-beijing', 'cn-zhangjiakou', 'cn-huhehaote', 'cn-wulanchabu', 'cn-shenzhen',
+    'cn-heyuan', 'cn-guangzhou', 'cn-chengdu', 'cn-hongkong', 'ap-southeast-1', 'ap-southeast-3', 'ap-southeast-5',
+    'ap-southeast-6', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'us-west-1', 'us-east-1', 'eu-central-1',
+    'eu-west-1', 'me-east-1', 'me-central-1',
+  ],
+  defaultRegion: 'cn-hangzhou',
+  settingsSection: 'alibaba',
+  secretKey: 'cloudSshKeys.alibaba.credentials',
+};

@@ -57,8 +57,8 @@ export interface RpcCall {
   timeoutSeconds: number;
   signal?: AbortSignal;
   context: AlibabaErrorContext;
-  /** For a clock-skew test: shifts x-acs-date. */
-  clockOffsetMs?: number;
+  /** For https endpoints, e.g. a proxy tunnel; default Node's global agent (which VS Code's proxy support patches). */
+  httpsAgent?: https.Agent;
 }
 
 /** Sends one signed call and resolves with the HTTP status and body, whatever the status; rejects with a CloudError on transport failures. */
@@ -71,7 +71,6 @@ export function postRpc(call: RpcCall): Promise<RawAnswer> {
       action,
       version: ECS_API_VERSION,
       params: call.params,
-      date: call.clockOffsetMs ? new Date(Date.now() + call.clockOffsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined,
     },
     call.credentials,
   );
@@ -104,7 +103,7 @@ export function postRpc(call: RpcCall): Promise<RawAnswer> {
         port: endpoint.port,
         path: '/',
         // Never through an environment proxy: an explicit agent per protocol.
-        agent: endpoint.protocol === 'http:' ? new http.Agent() : undefined,
+        agent: endpoint.protocol === 'http:' ? new http.Agent() : call.httpsAgent,
         headers: { ...headers, accept: 'application/json', 'content-length': String(body.length) },
       },
       (response) => {

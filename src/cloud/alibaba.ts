@@ -69,6 +69,8 @@ export interface AlibabaEcsOptions {
   language?: 'en-US' | 'zh-CN';
   /** Per request. Default 30. */
   timeoutSeconds?: number;
+  /** For https endpoints (a proxy tunnel agent, say). Default: Node's global agent, which VS Code's proxy support patches. */
+  httpsAgent?: import('node:https').Agent;
   retry?: Partial<RetryPolicy>;
   /** Share one between providers of the same account so their calls pace together. */
   rateLimiter?: RateLimiter;
@@ -237,6 +239,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
   private readonly endpoint: ReturnType<typeof Transport.parseAlibabaEndpoint>;
   private readonly language: 'en-US' | 'zh-CN';
   private readonly timeoutSeconds: number;
+  private readonly httpsAgent: AlibabaEcsOptions['httpsAgent'];
   private readonly policy: RetryPolicy;
   private readonly limiter: RateLimiter;
   private readonly onResponse: ((info: AlibabaResponseInfo) => void) | undefined;
@@ -253,6 +256,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     this.endpoint = transport().parseAlibabaEndpoint(options.endpoint);
     this.language = options.language ?? 'en-US';
     this.timeoutSeconds = options.timeoutSeconds ?? 30;
+    this.httpsAgent = options.httpsAgent;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     // ECS's limits are per API and account and not published per action; 10/s per action is well under them.
     this.limiter = options.rateLimiter ?? new RateLimiter();
@@ -483,7 +487,16 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
           this.onResponse?.({ action, region, requestId, durationMs: Date.now() - sentAtMs, httpStatus, errorCode });
         let answer: Transport.RawAnswer;
         try {
-          answer = await postRpc({ endpoint, credentials: this.#credentials, action, params, timeoutSeconds: this.timeoutSeconds, signal: options.signal, context });
+          answer = await postRpc({
+            endpoint,
+            credentials: this.#credentials,
+            action,
+            params,
+            timeoutSeconds: this.timeoutSeconds,
+            signal: options.signal,
+            context,
+            httpsAgent: this.httpsAgent,
+          });
         } catch (error) {
           const failure = error instanceof CloudError ? error : alibabaError('interrupted', 'UnexpectedFailure', 'connectionDropped', [action], { action });
           report('', undefined, failure.code);
