@@ -65,7 +65,42 @@ async function cloudRow(page, label) {
 
 let importedKeyId;
 
+/** Files under `dir` whose bytes contain `needle`. */
+function filesContaining(dir, needle) {
+  const hits = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    try {
+      if (fs.readFileSync(file).includes(needle)) hits.push(file);
+    } catch {}
+  }
+  return hits;
+}
+
 export default [
+  {
+    name: 'palette: "Set Tencent Cloud Credentials" (SecretKey in a password box) → checked with one signed call; the secret is in no settings, log or workspace file',
+    async run({ page, fixture, cvm }) {
+      const before = cvm.fake.requests.length;
+      await runCommand(page, 'Cloud SSH Keys: Set Tencent Cloud Credentials');
+      await answerInput(page, cvm.credential.secretId);
+      const input = page.locator('.quick-input-widget input').first();
+      await until(async () => (await input.getAttribute('type')) === 'password', () => 'the SecretKey box is not a password box');
+      await answerInput(page, cvm.credential.secretKey);
+      await answerInput(page, ''); // no token
+      await notification(page, 'The Tencent Cloud credentials are saved in the system keychain.');
+      const sent = cvm.fake.requests.slice(before);
+      assert.deepEqual(sent.map((r) => r.action), ['DescribeRegions']);
+      assert.equal(sent[0].signatureVerified, true);
+      const userData = path.join(path.dirname(fixture.home), 'user-data');
+      // The search reaches the extension's log: it holds the check's RequestId (but no secret).
+      await until(() => filesContaining(userData, sent[0].requestId).length > 0, () => `no file under ${userData} holds the RequestId`);
+      for (const dir of [userData, fixture.workspace, fixture.sshDir]) {
+        assert.deepEqual(filesContaining(dir, cvm.credential.secretKey), [], `the SecretKey is written in ${dir}`);
+      }
+    },
+  },
   {
     name: 'explorer: "Import to Tencent CVM" on a .pub → region and name → a signed ImportKeyPair; the Cloud Key Pairs view shows the KeyId matched to the local file',
     async run({ page, fixture, cvm }) {

@@ -22,6 +22,7 @@ interface LoggedRequest {
   params?: Record<string, unknown>;
   signatureVerified: boolean;
   secretId?: string;
+  requestId?: string;
 }
 interface FakeState {
   keyPairs: Array<{ KeyId: string; KeyName: string; PublicKey: string; Description: string; region: string }>;
@@ -124,6 +125,9 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     // Settings, logs and every other file of the user-data folder, and the workspace.
     const userData = path.join(path.dirname(fixture().home), 'user-data');
     assert.ok(fs.existsSync(path.join(userData, 'User', 'settings.json')), `no user settings in ${userData}`);
+    // The search reaches the extension's log: it holds the check's RequestId (but no secret).
+    const requestId = checked.requestId!;
+    await eventually(() => filesContaining(userData, requestId).length > 0, () => `no file under ${userData} holds ${requestId}`);
     for (const dir of [userData, fixture().workspace, fixture().sshDir]) {
       assert.deepEqual(filesContaining(dir, FAKE_TEST_CREDENTIAL.secretKey), [], `the SecretKey is written in ${dir}`);
     }
