@@ -78,6 +78,8 @@ export class FakeAlibabaEcs implements AdminTarget {
   readonly instanceStates: readonly string[] = FAKE_ECS_INSTANCE_STATES;
   account: FakeEcsAccount;
   acceptEd25519: boolean;
+  /** HTTP status of Throttling.User answers. */
+  throttleStatus: number;
   private readonly accessKeys: FakeAccessKey[];
   private readonly limiter: SlidingWindowLimiter;
   private readonly usedNonces = new Map<string, number>();
@@ -88,6 +90,7 @@ export class FakeAlibabaEcs implements AdminTarget {
     this.accessKeys = options.accessKeys ?? [{ ...FAKE_ECS_ACCESS_KEY }];
     this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? 10);
     this.acceptEd25519 = options.acceptEd25519 ?? true;
+    this.throttleStatus = options.throttleStatus ?? 400;
     this.account = this.freshAccount();
   }
 
@@ -121,6 +124,7 @@ export class FakeAlibabaEcs implements AdminTarget {
   reset(): void {
     this.account = this.freshAccount();
     this.acceptEd25519 = this.options.acceptEd25519 ?? true;
+    this.throttleStatus = this.options.throttleStatus ?? 400;
     this.faults.clear();
     this.limiter.clear();
     this.usedNonces.clear();
@@ -131,6 +135,16 @@ export class FakeAlibabaEcs implements AdminTarget {
   setRateLimit(perSecond: number): void {
     this.limiter.limit = perSecond;
     this.limiter.clear();
+  }
+
+  /** `{"acceptEd25519": boolean, "throttleStatus": 400 | 429}` over the admin endpoint. */
+  setOptions(options: unknown): string | undefined {
+    const o = (options ?? {}) as { acceptEd25519?: unknown; throttleStatus?: unknown };
+    if (o.acceptEd25519 !== undefined && typeof o.acceptEd25519 !== 'boolean') return 'acceptEd25519 must be a boolean';
+    if (o.throttleStatus !== undefined && o.throttleStatus !== 400 && o.throttleStatus !== 429) return 'throttleStatus must be 400 or 429';
+    if (typeof o.acceptEd25519 === 'boolean') this.acceptEd25519 = o.acceptEd25519;
+    if (o.throttleStatus === 400 || o.throttleStatus === 429) this.throttleStatus = o.throttleStatus;
+    return undefined;
   }
 
   adminState(): unknown {
@@ -261,7 +275,7 @@ export class FakeAlibabaEcs implements AdminTarget {
 
     // The limit applies once the caller is known; refused requests do not count.
     if (faults.forceThrottle || !this.limiter.tryAcquire(`${verdict.accessKeyId}|${action}`, Date.now())) {
-      throw new EcsApiError(this.options.throttleStatus ?? 400, 'Throttling.User', 'Request was denied due to user flow control.');
+      throw new EcsApiError(this.throttleStatus, 'Throttling.User', 'Request was denied due to user flow control.');
     }
     return handler(params, { account: this.account, acceptEd25519: this.acceptEd25519 });
   }

@@ -8,6 +8,7 @@
 //   POST   /__admin/reset      fresh account, no faults, empty log
 //   POST   /__admin/instances/<id>/state   body {"state": one of the fake's instance states}
 //   POST   /__admin/rate-limit  body {"perSecond": n}
+//   POST   /__admin/options     fake-specific switches (the fake ECS: {"acceptEd25519": false, "throttleStatus": 429})
 
 import type * as http from 'node:http';
 import { type FaultPlan, type FaultRule, faultRuleProblem } from './fault-injection';
@@ -25,6 +26,8 @@ export interface AdminTarget {
   readonly instanceStates: readonly string[];
   hasInstance(instanceId: string): boolean;
   setInstanceState(instanceId: string, state: string): void;
+  /** Fake-specific switches; returns why the body is invalid, or undefined. */
+  setOptions?(options: unknown): string | undefined;
 }
 
 function reply(res: http.ServerResponse, status: number, value: unknown): void {
@@ -70,6 +73,10 @@ export function handleAdmin(fake: AdminTarget, method: string, path: string, bod
     if (typeof perSecond !== 'number' || perSecond < 1) return reply(res, 400, { error: 'expected {"perSecond": n >= 1}' });
     fake.setRateLimit(perSecond);
     return reply(res, 200, { perSecond });
+  }
+  if (route === 'POST /__admin/options' && fake.setOptions) {
+    const problem = fake.setOptions(parseJson(body));
+    return problem ? reply(res, 400, { error: problem }) : reply(res, 200, { ok: true });
   }
   const instanceState = /^POST \/__admin\/instances\/([^/]+)\/state$/.exec(route);
   if (instanceState) {

@@ -231,6 +231,9 @@ describe('the fake ECS server', function () {
       assert.equal(fake.instance('i-bp1stoplinux00001')!.Status, 'Running');
       assert.equal((await admin(fake.url, 'POST', '/__admin/instances/i-bp1stoplinux00001/state', { state: 'RUNNING' })).status, 400);
       assert.equal((await admin(fake.url, 'POST', '/__admin/rate-limit', { perSecond: 1 })).status, 200);
+      assert.equal((await admin(fake.url, 'POST', '/__admin/options', { acceptEd25519: false, throttleStatus: 429 })).status, 200);
+      assert.deepEqual([fake.acceptEd25519, fake.throttleStatus], [false, 429]);
+      assert.equal((await admin(fake.url, 'POST', '/__admin/options', { throttleStatus: 503 })).status, 400);
       assert.equal((await admin(fake.url, 'POST', '/__admin/reset')).status, 200);
       assert.equal(fake.keyPairsIn('cn-hangzhou').length, 0);
       assert.equal(fake.requests.length, 0);
