@@ -19,8 +19,10 @@ export interface AlibabaErrorContext {
   /** The endpoint host, for connection failures. */
   host?: string;
   timeoutSeconds?: number;
-  /** When the request was sent (ms since the epoch). */
+  /** When the request was sent (ms since the epoch): with the server's clock it gives the skew. */
   sentAtMs?: number;
+  /** The server's clock from the answer's Date header (ms since the epoch). */
+  serverTimeMs?: number;
 }
 
 /** Every English template for Alibaba failures, by message id (for translation bundles). */
@@ -34,6 +36,10 @@ export const ALIBABA_MESSAGES = {
   securityTokenInvalid: 'The security token of the temporary (STS) credentials is invalid or has expired. Get new temporary credentials and try again.',
   timestampExpired:
     "The computer's clock is more than 15 minutes off Alibaba Cloud's, so the request counts as expired. Set the system clock right (turn on automatic time/NTP) and try again.",
+  clockBehind:
+    "The computer's clock is {0} minutes behind Alibaba Cloud's, so the request counts as expired. Set the system clock right (turn on automatic time/NTP) and try again.",
+  clockAhead:
+    "The computer's clock is {0} minutes ahead of Alibaba Cloud's, so the request counts as expired. Set the system clock right (turn on automatic time/NTP) and try again.",
   nonceUsed: 'Alibaba Cloud saw this request before (its nonce was already used), so it refused it. Try again.',
   incompleteSignature: 'Alibaba Cloud could not read the request signature. Check the endpoint setting; a proxy in between may be altering requests.',
   forbiddenRam:
@@ -182,7 +188,11 @@ export function alibabaError(
 export function alibabaApiError(code: string, serverMessage: string, requestId: string, httpStatus: number | undefined, context: AlibabaErrorContext): CloudError {
   let id: AlibabaMessageId;
   let args: Array<string | number>;
-  if (code === 'InvalidPublicKeyBody.Malformed' && context.publicKeyType) {
+  const skewMinutes =
+    context.serverTimeMs !== undefined && context.sentAtMs !== undefined ? Math.round((context.serverTimeMs - context.sentAtMs) / 60_000) : 0;
+  if (code === 'InvalidTimeStamp.Expired' && skewMinutes !== 0) {
+    [id, args] = skewMinutes > 0 ? ['clockBehind', [skewMinutes]] : ['clockAhead', [-skewMinutes]];
+  } else if (code === 'InvalidPublicKeyBody.Malformed' && context.publicKeyType) {
     id = 'publicKeyMalformedType';
     args = [context.publicKeyType];
   } else {

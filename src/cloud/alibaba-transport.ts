@@ -47,6 +47,8 @@ export function defaultAlibabaEndpoint(region: string | undefined): ParsedEndpoi
 export interface RawAnswer {
   status: number;
   body: string;
+  /** The answer's Date header (the server's clock), when readable. */
+  serverTimeMs?: number;
 }
 
 export interface RpcCall {
@@ -111,7 +113,14 @@ export function postRpc(call: RpcCall): Promise<RawAnswer> {
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           if (!response.complete) finish(transportFailure(new Error('premature close'), call));
-          else finish(undefined, { status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+          else {
+            const serverTimeMs = response.headers.date ? Date.parse(response.headers.date) : Number.NaN;
+            finish(undefined, {
+              status: response.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString('utf8'),
+              serverTimeMs: Number.isNaN(serverTimeMs) ? undefined : serverTimeMs,
+            });
+          }
         });
         response.on('error', (error) => finish(transportFailure(error, call)));
         response.on('aborted', () => finish(transportFailure(new Error('aborted'), call)));

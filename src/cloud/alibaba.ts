@@ -510,7 +510,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
         }
         let failure: CloudError;
         if (parsed && typeof parsed.Code === 'string' && parsed.Code) {
-          failure = alibabaApiError(parsed.Code, String(parsed.Message ?? ''), String(parsed.RequestId ?? ''), answer.status, { ...context, sentAtMs });
+          failure = alibabaApiError(parsed.Code, String(parsed.Message ?? ''), String(parsed.RequestId ?? ''), answer.status, { ...context, sentAtMs, serverTimeMs: answer.serverTimeMs });
         } else if (ok) {
           failure = alibabaError('interrupted', 'MalformedResponse', 'malformedResponse', [action], { action, httpStatus: answer.status });
         } else {

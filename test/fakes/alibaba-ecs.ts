@@ -234,7 +234,9 @@ export class FakeAlibabaEcs implements AdminTarget {
     }
     entry.httpStatus = status;
     const json = JSON.stringify({ RequestId: requestId, ...response });
-    const answer = { status, headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId }, json };
+    // The Date header is the server's clock (skewed when a test says so), as clients read it.
+    const date = new Date(Date.now() + skewSeconds * 1000).toUTCString();
+    const answer = { status, headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId, date }, json };
     if (await commitFaults(faults.filter(isAfterProcessing), req, res, answer, json)) return;
     res.writeHead(status, answer.headers).end(json);
   }
