@@ -24,7 +24,8 @@ export interface CloudSshKeysApi {
   activationMs: number;
 }
 
-const moduleLoadedAt = performance.now();
+/** When the bundle started loading (esbuild banner), else when this module ran (unbundled, tests). */
+const moduleLoadedAt = (globalThis as { __cloudSshKeysLoadStart?: number }).__cloudSshKeysLoadStart ?? performance.now();
 
 export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
   const log = createLog();
