@@ -68,6 +68,7 @@ export const ALIBABA_MESSAGES = {
   keyPairNotFound: 'The key pair {0} does not exist in {1}: it was deleted, or it is in another region. Refresh the list.',
   keyPairNamesMalformed: 'Alibaba Cloud rejected the list of key pair names: {0}',
   keyPairInUse: 'The key pair {0} is attached to instances, so it cannot be deleted. Detach it from its instances first.',
+  tooManyKeyPairs: 'Too many key pairs in one request (at most 100). Select fewer.',
   resourceGroupNotFound: 'The resource group {0} does not exist in this account. Pick an existing resource group, or leave it empty for the default one.',
   tagsInvalid: 'Alibaba Cloud rejected the tags: {0}',
   // Instances.
@@ -151,6 +152,9 @@ const ALIBABA_CODES: Record<string, [AlibabaMessageId, ArgsOf]> = {
   'InvalidKeyPairNames.ValueNotSupported': ['keyPairNamesMalformed', messageArg],
   'InvalidKeyPairNames.Malformed': ['keyPairNamesMalformed', messageArg],
   'DependencyViolation.KeyPair': ['keyPairInUse', keyNameArg],
+  'InvalidParameter.KeypairAlreadyAttachedInstance': ['keyPairInUse', keyNameArg],
+  InstanceKeyPairLimitExceeded: ['tooManyKeyPairs', noArgs],
+  'InvalidKeyPair.NotFound': ['keyPairNotFound', keyNameAndRegion],
   'InvalidResourceGroup.NotFound': ['resourceGroupNotFound', (c) => [c.resourceGroupId ?? '?']],
   'InvalidTagKey.Malformed': ['tagsInvalid', messageArg],
   'InvalidTagValue.Malformed': ['tagsInvalid', messageArg],

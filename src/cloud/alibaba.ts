@@ -28,7 +28,7 @@
 // it the HTTPS client is required on the first call.
 
 import { type AlibabaErrorContext, alibabaApiError, alibabaError } from './alibaba-errors';
-import { ECS_BIND_BATCH, ECS_DELETE_BATCH, ECS_MAX_TAGS, ECS_PAGE_SIZE } from './alibaba-rules';
+import { ECS_BIND_BATCH, ECS_DELETE_BATCH, ECS_MAX_TAGS, ECS_PAGE_SIZE, alibabaKeyPairNameProblem } from './alibaba-rules';
 import type * as Transport from './alibaba-transport';
 import { CloudError } from './errors';
 import { allPages, chunks, createWithoutLosingPrivateKey, importWithRecovery, isoNow } from './flows';
@@ -288,21 +288,52 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
       return withFingerprintCheck({ keyPair, alreadyExisted: false, recoveredAfterLostAnswer: false });
     };
     if (!identity) return send();
-    const result = await importWithRecovery({
-      policy: this.policy,
-      signal: options.signal,
-      send,
-      // The name is taken: by this very key, then it is returned; by another key, the error stands.
-      isDuplicate: (error) => error.code === 'KeyPair.AlreadyExist',
-      findExisting: async () =>
-        (await this.listKeyPairs({ region: request.region, name: request.name }, options)).find((k) => k.blobBase64 === identity.blobBase64),
-    });
-    return result.fingerprintMatches === undefined ? withFingerprintCheck(result) : result;
+    let holder: KeyPair | undefined;
+    try {
+      const result = await importWithRecovery({
+        policy: this.policy,
+        signal: options.signal,
+        send,
+        // The name is taken: by this very key, then it is returned; by another key, the error stands.
+        isDuplicate: (error) => this.isNameTaken(error, request.name),
+        findExisting: async () => {
+          [holder] = await this.describeKeyPairs({ region: request.region, name: request.name }, options, false);
+          return holder?.blobBase64 === identity.blobBase64 ? holder : undefined;
+        },
+      });
+      return result.fingerprintMatches === undefined ? withFingerprintCheck(result) : result;
+    } catch (error) {
+      throw holder ? this.asNameTaken(error, { ...context, action: 'ImportKeyPair', region: request.region }) : error;
+    }
+  }
+
+  /**
+   * Whether ECS refused because the name is taken: KeyPair.AlreadyExist, or, as its older docs say
+   * ("invalid or already exists"), InvalidKeyPairName.Malformed for a name our rules find valid.
+   */
+  private isNameTaken(error: CloudError, name: string): boolean {
+    return error.code === 'KeyPair.AlreadyExist' || (error.code === 'InvalidKeyPairName.Malformed' && alibabaKeyPairNameProblem(name) === undefined);
+  }
+
+  /** A "name not valid" answer for a name that is in fact taken, said as what it is. */
+  private asNameTaken(error: unknown, context: AlibabaErrorContext): unknown {
+    if (!(error instanceof CloudError) || error.code !== 'InvalidKeyPairName.Malformed') return error;
+    return alibabaApiError('KeyPair.AlreadyExist', error.serverMessage ?? '', error.requestId, error.httpStatus, context);
   }
 
   async createKeyPair(request: CreateKeyPairRequest, options: CallOptions = {}): Promise<CreatedKeyPair> {
     const resourceGroupId = request.projectId || undefined;
     const params: Params = [['RegionId', request.region], ['KeyPairName', request.name], ...optional('ResourceGroupId', resourceGroupId), ...tagParams(request.tags)];
+    try {
+      return await this.createWithRecovery(request, params, resourceGroupId, options);
+    } catch (error) {
+      if (!(error instanceof CloudError) || error.code !== 'InvalidKeyPairName.Malformed' || !this.isNameTaken(error, request.name)) throw error;
+      const [holder] = await this.describeKeyPairs({ region: request.region, name: request.name }, options, false);
+      throw holder ? this.asNameTaken(error, { action: 'CreateKeyPair', region: request.region, keyPairName: request.name }) : error;
+    }
+  }
+
+  private createWithRecovery(request: CreateKeyPairRequest, params: Params, resourceGroupId: string | undefined, options: CallOptions): Promise<CreatedKeyPair> {
     return createWithoutLosingPrivateKey({
       policy: this.policy,
       signal: options.signal,
@@ -319,13 +350,18 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
         const keyPair = keyPairFromEcs(request.region, { ...response, KeyPairName: response.KeyPairName ?? request.name, PublicKey: publicKey, ResourceGroupId: resourceGroupId });
         return { keyPair: { ...keyPair, createdTime: isoNow() }, privateKey };
       },
-      isNameTaken: (error) => error.code === 'KeyPair.AlreadyExist',
-      findByName: async () => (await this.listKeyPairs({ region: request.region, name: request.name }, options))[0],
+      isNameTaken: (error) => this.isNameTaken(error, request.name),
+      findByName: async () => (await this.describeKeyPairs({ region: request.region, name: request.name }, options, false))[0],
       outcomeLost: (created) => this.createOutcomeLost(created.name),
     });
   }
 
-  async listKeyPairs(request: AlibabaListKeyPairsRequest, options: CallOptions = {}): Promise<KeyPair[]> {
+  /** Every matching key pair of the region (all pages), with the instances using each (one DescribeInstances listing). */
+  listKeyPairs(request: AlibabaListKeyPairsRequest, options: CallOptions = {}): Promise<KeyPair[]> {
+    return this.describeKeyPairs(request, options, true);
+  }
+
+  private async describeKeyPairs(request: AlibabaListKeyPairsRequest, options: CallOptions, withBindings: boolean): Promise<KeyPair[]> {
     // ECS filters by one name (with `*` wildcards, which names cannot contain) or fingerprint; ids are names, filtered here.
     const query: Params = [
       ['RegionId', request.region],
@@ -346,6 +382,13 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     const ids = request.ids ? new Set(request.ids) : undefined;
     const byName = new Map<string, KeyPair>();
     for (const item of raw) byName.set(item.KeyPairName ?? '', keyPairFromEcs(request.region, item));
+    // DescribeKeyPairs does not say which instances use a key; DescribeInstances does (KeyPairName).
+    if (withBindings && byName.size > 0) {
+      for (const [name, instanceIds] of await this.instancesByKeyPair(request.region, options)) {
+        const keyPair = byName.get(name);
+        if (keyPair) keyPair.associatedInstanceIds = instanceIds;
+      }
+    }
     return [...byName.values()].filter(
       (k) =>
         (ids === undefined || ids.has(k.id)) &&
@@ -354,17 +397,45 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     );
   }
 
-  /** Deletes by name. ECS deletes key pairs even while instances use them (those keep working), so `inUse` stays empty. */
+  /**
+   * Deletes by name, 100 per call. ECS refuses a batch holding a key pair attached to an instance
+   * (InvalidParameter.KeypairAlreadyAttachedInstance): then it looks which are attached, reports
+   * them in `inUse`, and deletes the rest. Names no longer there count as deleted.
+   */
   async deleteKeyPairs(request: { region: string; ids: string[] }, options: CallOptions = {}): Promise<DeleteKeyPairsResult> {
     const result: DeleteKeyPairsResult = { deleted: [], inUse: [] };
     for (const names of chunks([...new Set(request.ids)], ECS_DELETE_BATCH)) {
-      // Deleting names again is harmless, so a lost answer may be retried.
-      await this.call('DeleteKeyPairs', request.region, [['RegionId', request.region], ['KeyPairNames', JSON.stringify(names)]], {
-        ...options,
-        idempotent: true,
-        context: { keyPairNames: names },
-      });
-      result.deleted.push(...names);
+      let pending = names;
+      while (pending.length > 0) {
+        try {
+          // Deleting names again is harmless, so a lost answer may be retried.
+          await this.call('DeleteKeyPairs', request.region, [['RegionId', request.region], ['KeyPairNames', JSON.stringify(pending)]], {
+            ...options,
+            idempotent: true,
+            context: { keyPairNames: pending },
+          });
+          result.deleted.push(...pending);
+          break;
+        } catch (error) {
+          const inUse = error instanceof CloudError && error.code === 'InvalidParameter.KeypairAlreadyAttachedInstance';
+          const notFound = error instanceof CloudError && /^InvalidKeyPair(Name)?\.NotFound$/.test(error.code);
+          if (!inUse && !notFound) throw error;
+          const wanted = new Set(pending);
+          const left = (await this.listKeyPairs({ region: request.region }, options)).filter((k) => wanted.has(k.id));
+          const leftNames = new Set(left.map((k) => k.id));
+          result.deleted.push(...pending.filter((name) => !leftNames.has(name)));
+          const bound = left.filter((k) => k.associatedInstanceIds.length > 0).map((k) => k.id);
+          const unbound = left.filter((k) => k.associatedInstanceIds.length === 0).map((k) => k.id);
+          result.inUse.push(...bound);
+          // No progress possible: refused for keys no instance we can see uses (an instance being created, say).
+          if (unbound.length === pending.length) {
+            if (inUse) result.inUse.push(...unbound);
+            else throw error;
+            break;
+          }
+          pending = unbound;
+        }
+      }
     }
     return result;
   }
@@ -422,6 +493,22 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
       }
     }
     return instances;
+  }
+
+  /** KeyPairName → the instances of the region using it. Best effort: without DescribeInstances permission, none. */
+  private async instancesByKeyPair(region: string, options: CallOptions): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    let instances: CloudInstance[];
+    try {
+      instances = await this.listInstances({ region }, options);
+    } catch (error) {
+      if (error instanceof CloudError && error.kind === 'cancelled') throw error;
+      return map;
+    }
+    for (const instance of instances) {
+      for (const name of instance.keyIds) map.set(name, [...(map.get(name) ?? []), instance.id]);
+    }
+    return map;
   }
 
   private async bind(action: 'AttachKeyPair' | 'DetachKeyPair', request: KeyPairBindingRequest, options: CallOptions): Promise<KeyPairBindingResult> {

@@ -22,6 +22,8 @@ export type EcsParams = ReadonlyMap<string, string>;
 export interface EcsActionContext {
   account: FakeEcsAccount;
   acceptEd25519: boolean;
+  /** What a taken name is answered with: today's code, or the older docs' InvalidKeyPairName.Malformed ("invalid or already exists"). */
+  duplicateNameCode: 'KeyPair.AlreadyExist' | 'InvalidKeyPairName.Malformed';
 }
 
 type Handler = (params: EcsParams, context: EcsActionContext) => Record<string, unknown>;
@@ -95,14 +97,14 @@ export function ecsNameValid(name: string): boolean {
 
 function keyPairName(params: EcsParams): string {
   const name = requiredParam(params, 'KeyPairName');
-  if (!ecsNameValid(name)) throw new EcsApiError(400, 'InvalidKeyPairName.Malformed', 'Specified key pair name is not valid.');
+  if (!ecsNameValid(name)) throw new EcsApiError(400, 'InvalidKeyPairName.Malformed', 'Specified Key Pair name is not valid.');
   return name;
 }
 
 function resourceGroup(params: EcsParams, context: EcsActionContext): string {
   const id = params.get('ResourceGroupId');
   if (id === undefined || id === '') return DEFAULT_RESOURCE_GROUP;
-  if (!context.account.resourceGroups.has(id)) throw new EcsApiError(404, 'InvalidResourceGroup.NotFound', 'The specified resource group is not found.');
+  if (!context.account.resourceGroups.has(id)) throw new EcsApiError(404, 'InvalidResourceGroup.NotFound', 'The ResourceGroup provided does not exist in our records.');
   return id;
 }
 
@@ -122,9 +124,9 @@ function tags(params: EcsParams): FakeEcsTag[] {
 
 /** Name free and quota left in the region, or the documented error. */
 function checkRoom(context: EcsActionContext, regionId: string, name: string): void {
-  if (context.account.keyPair(regionId, name)) throw new EcsApiError(400, 'KeyPair.AlreadyExist', 'The key pair already exists.');
+  if (context.account.keyPair(regionId, name)) throw new EcsApiError(400, context.duplicateNameCode, context.duplicateNameCode === 'KeyPair.AlreadyExist' ? 'The key pair already exist.' : 'Specified Key Pair name is not valid.');
   if (context.account.keyPairsIn(regionId).length >= context.account.keyPairsPerRegion) {
-    throw new EcsApiError(403, 'QuotaExceed.KeyPair', 'The maximum number of key pairs in the region is exceeded.');
+    throw new EcsApiError(403, 'QuotaExceed.KeyPair', 'The key pair quota exceeds.');
   }
 }
 
@@ -186,7 +188,7 @@ export const ECS_ACTIONS: ReadonlyMap<string, Handler> = new Map<string, Handler
       const groupId = resourceGroup(params, context);
       const tagList = tags(params);
       const key = checkEcsPublicKey(body, context.acceptEd25519);
-      if (!key.ok) throw new EcsApiError(400, 'InvalidPublicKeyBody.Malformed', `The specified public key body is not valid (${key.reason}).`);
+      if (!key.ok) throw new EcsApiError(400, 'InvalidPublicKeyBody.Malformed', `The PublicKeyBody format is not supported (${key.reason}).`);
       checkRoom(context, regionId, name);
       const keyPair: FakeEcsKeyPair = {
         KeyPairName: name,
@@ -254,7 +256,12 @@ export const ECS_ACTIONS: ReadonlyMap<string, Handler> = new Map<string, Handler
     (params, context) => {
       const regionId = region(params);
       const names = jsonList(params, 'KeyPairNames', 100, 'InvalidKeyPairNames.Malformed', 'InvalidKeyPairNames.ValueNotSupported');
-      // Names that do not exist are skipped; key pairs in use are deleted too (the instances keep working).
+      // A key pair attached to an instance cannot be deleted: the whole request is refused (our
+      // reading; the docs do not say whether the others go). Names that do not exist are skipped.
+      const attached = new Set([...context.account.instances.values()].filter((i) => i.RegionId === regionId).map((i) => i.KeyPairName));
+      if (names.some((name) => attached.has(name) && context.account.keyPair(regionId, name))) {
+        throw new EcsApiError(400, 'InvalidParameter.KeypairAlreadyAttachedInstance', 'The specified parameter "KeyPairNames" attached to instances can not be deleted.');
+      }
       for (const name of names) context.account.deleteKeyPair(regionId, name);
       return {};
     },

@@ -54,6 +54,8 @@ export interface FakeAlibabaEcsOptions {
   rateLimitPerSecond?: number;
   /** HTTP status of Throttling.User. Default 400 (as ECS's error pages list it; newer gateways send 429). */
   throttleStatus?: number;
+  /** How a taken name is refused: KeyPair.AlreadyExist (default) or, as older docs say, InvalidKeyPairName.Malformed. */
+  duplicateNameCode?: 'KeyPair.AlreadyExist' | 'InvalidKeyPairName.Malformed';
 }
 
 /** What the fake recorded about one API request. Never holds an AccessKey secret, token or private key. */
@@ -279,7 +281,7 @@ export class FakeAlibabaEcs implements AdminTarget {
     if (faults.forceThrottle || !this.limiter.tryAcquire(`${verdict.accessKeyId}|${action}`, Date.now())) {
       throw new EcsApiError(this.throttleStatus, 'Throttling.User', 'Request was denied due to user flow control.');
     }
-    return handler(params, { account: this.account, acceptEd25519: this.acceptEd25519 });
+    return handler(params, { account: this.account, acceptEd25519: this.acceptEd25519, duplicateNameCode: this.options.duplicateNameCode ?? 'KeyPair.AlreadyExist' });
   }
 }
 

@@ -145,12 +145,31 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.equal(taken.sentence, 'A key pair named "laptop" already exists in cn-hangzhou. Choose another name.');
     });
 
+    it('reads a taken name answered as "name not valid" (older ECS) as taken: same key returned, another key explained', async () => {
+      const legacy = new FakeAlibabaEcs({ duplicateNameCode: 'InvalidKeyPairName.Malformed' });
+      await legacy.start();
+      try {
+        const ecs = provider({ endpoint: legacy.url, timeoutSeconds: 15 });
+        await ecs.importKeyPair({ region: REGION, name: 'laptop', publicKey: pub('alpha') });
+        const again = await ecs.importKeyPair({ region: REGION, name: 'laptop', publicKey: pub('alpha') });
+        assert.deepEqual([again.alreadyExisted, again.keyPair.id], [true, 'laptop']);
+        const other = await failsWith(ecs.importKeyPair({ region: REGION, name: 'laptop', publicKey: pub('beta') }), 'KeyPair.AlreadyExist');
+        assert.equal(other.sentence, 'A key pair named "laptop" already exists in cn-hangzhou. Choose another name.');
+        await failsWith(ecs.createKeyPair({ region: REGION, name: 'laptop' }), 'KeyPair.AlreadyExist');
+        await failsWith(ecs.importKeyPair({ region: REGION, name: '9lives', publicKey: pub('beta') }), 'InvalidKeyPairName.Malformed');
+        assert.equal(legacy.keyPairsIn(REGION).length, 1);
+      } finally {
+        await legacy.stop();
+      }
+    });
+
     it('lists more than 50 key pairs page by page (PageSize 50)', async () => {
       for (let i = 0; i < 123; i++) fake.seedKeyPair({ region: REGION, name: `bulk-${String(i).padStart(3, '0')}`, publicKey: randomEd25519PublicKeyLine() });
       const listed = await provider().listKeyPairs({ region: REGION });
       assert.equal(listed.length, 123);
       assert.equal(new Set(listed.map((k) => k.id)).size, 123);
       const pages = fake.requests.filter((r) => r.action === 'DescribeKeyPairs');
+      assert.equal(count('DescribeInstances'), 1, 'one look at the instances for the bindings');
       assert.deepEqual(pages.map((r) => [r.params!.PageNumber, r.params!.PageSize]), [['1', '50'], ['2', '50'], ['3', '50']]);
     });
 
@@ -277,6 +296,22 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.deepEqual(fake.keyPairsIn(REGION).map((k) => k.KeyPairName), ['k125', 'k126', 'k127', 'k128', 'k129']);
       const calls = fake.requests.filter((r) => r.action === 'DeleteKeyPairs');
       assert.deepEqual(calls.map((r) => (JSON.parse(String(r.params!.KeyPairNames)) as string[]).length), [100, 25]);
+    });
+
+    it('keeps key pairs attached to an instance (ECS refuses the batch) and deletes the rest', async () => {
+      const ecs = provider();
+      for (const name of ['free-1', 'bound', 'free-2']) fake.seedKeyPair({ region: REGION, name, publicKey: randomEd25519PublicKeyLine() });
+      await ecs.associateKeyPairs({ region: REGION, keyIds: ['bound'], instanceIds: [STOPPED] });
+      const listed = await ecs.listKeyPairs({ region: REGION });
+      assert.deepEqual(listed.find((k) => k.id === 'bound')!.associatedInstanceIds, [STOPPED]);
+      assert.deepEqual(listed.find((k) => k.id === 'free-1')!.associatedInstanceIds, []);
+      fake.clearRequests();
+      const result = await ecs.deleteKeyPairs({ region: REGION, ids: ['free-1', 'bound', 'free-2', 'never-was'] });
+      assert.deepEqual(result, { deleted: ['never-was', 'free-1', 'free-2'], inUse: ['bound'] });
+      assert.deepEqual(fake.keyPairsIn(REGION).map((k) => k.KeyPairName), ['bound']);
+      assert.deepEqual(fake.requests.filter((r) => r.action === 'DeleteKeyPairs').map((r) => r.errorCode ?? 'ok'), ['InvalidParameter.KeypairAlreadyAttachedInstance', 'ok']);
+      await ecs.disassociateKeyPairs({ region: REGION, keyIds: ['bound'], instanceIds: [STOPPED] });
+      assert.deepEqual(await ecs.deleteKeyPairs({ region: REGION, ids: ['bound'] }), { deleted: ['bound'], inUse: [] });
     });
 
     it('attaches to running and stopped Linux instances, saying which need a restart, and detaches', async () => {
