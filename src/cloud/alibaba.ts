@@ -22,7 +22,10 @@
 // answer. The V3 signature is ~60 lines over node:crypto, needs no npm dependency (nothing to
 // pin or audit), reproduces the worked example of Alibaba's "V3 request structure and signature"
 // page byte for byte (test/unit/cloud-alibaba-signer.test.ts), and the fake ECS verifies it with
-// an independently written verifier (test/fakes/acs3.ts). Cost: we own retries and error mapping,
+// an independently written verifier (test/fakes/acs3.ts). That verifier also accepts the official
+// SDK (@alicloud/ecs20140526 7.11.6, signatureAlgorithm ACS3-HMAC-SHA256: DescribeRegions,
+// ImportKeyPair, DescribeKeyPairs, parameters in the query) and refuses it with a wrong secret
+// (SignatureDoesNotMatch, 400): checked once in a scratch folder. Cost: we own retries and error mapping,
 // which the shared flows (flows.ts, retry.ts) already give us.
 // Loading: only through dist/alibaba.js (alibaba-chunk.ts), never from dist/extension.js; inside
 // it the HTTPS client is required on the first call.
