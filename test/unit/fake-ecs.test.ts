@@ -4,7 +4,7 @@
 
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { signRpcRequest } from '../../src/cloud/alibaba-signer';
+import { acs3Sign, sha256Hex, signRpcRequest } from '../../src/cloud/alibaba-signer';
 import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
 import { checkEcsPublicKey, ecsFingerprint } from '../fakes/alibaba-ecs-keys';
 import { randomEd25519PublicKeyLine } from '../fakes/ssh-public-key';
@@ -125,6 +125,38 @@ describe('the fake ECS server', function () {
       // A flipped hex digit of the signature.
       await expectError({ ...regions, tamper: (r) => (r.headers.authorization = r.headers.authorization.replace(/.$/, (c) => (c === '0' ? '1' : '0'))) }, 400, 'SignatureDoesNotMatch');
       assert.ok(fake.requests.every((r) => !r.signatureVerified));
+    });
+
+    it('reads parameters from a signed query string too (as the official SDK sends them), and notices one altered', async () => {
+      const query = (name: string) => `RegionId=cn-hangzhou&KeyPairName=${encodeURIComponent(name)}&IncludePublicKey=true`;
+      const sendQuery = (signedQuery: string, sentQuery: string) => {
+        const headers: Record<string, string> = {
+          host,
+          'x-acs-action': 'DescribeKeyPairs',
+          'x-acs-version': '2014-05-26',
+          'x-acs-date': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          'x-acs-signature-nonce': `nonce-${Math.random()}`,
+          'x-acs-content-sha256': sha256Hex(''),
+        };
+        const pairs = signedQuery.split('&').map((p) => p.split('=').map(decodeURIComponent) as [string, string]);
+        const { signature, signedHeaders } = acs3Sign({ method: 'POST', path: '/', query: pairs, headers, hashedPayload: headers['x-acs-content-sha256'], accessKeySecret: FAKE_ECS_ACCESS_KEY.accessKeySecret });
+        headers.authorization = `ACS3-HMAC-SHA256 Credential=${FAKE_ECS_ACCESS_KEY.accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`;
+        return new Promise<RawAnswer>((resolve, reject) => {
+          const request = http.request({ method: 'POST', hostname: '127.0.0.1', port: fake.port, path: `/?${sentQuery}`, headers }, (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (c: Buffer) => chunks.push(c));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+          });
+          request.on('error', reject);
+          request.end();
+        });
+      };
+      fake.seedKeyPair({ region: 'cn-hangzhou', name: 'by query', publicKey: randomEd25519PublicKeyLine() });
+      const ok = await sendQuery(query('by query'), query('by query'));
+      assert.equal(ok.status, 200);
+      assert.equal((ok.json.KeyPairs as { KeyPair: Array<{ KeyPairName: string }> }).KeyPair[0].KeyPairName, 'by query');
+      const altered = await sendQuery(query('by query'), query('by*'));
+      assert.deepEqual([altered.status, altered.json.Code], [400, 'SignatureDoesNotMatch']);
     });
 
     it('wants host and every x-acs-* header signed, and an ACS3 Authorization at all', async () => {
