@@ -80,9 +80,24 @@ async function publicKeyOfFile(file: string, preset: Partial<ImportPreset> | und
   }
   const error = parsed.problems.find((p) => p.severity === 'error');
   if (error) return refuse(vscode.l10n.t('{0} cannot be imported: {1}', label, problemMessage(error)));
-  if (!key || !key.openssh) return refuse(vscode.l10n.t('{0} cannot be imported: {1}', label, vscode.l10n.t('no public key found')));
-  if (key.kind === 'certificate') return refuse(vscode.l10n.t('{0} is an SSH certificate; import the public key it certifies instead.', label));
-  return { line: key.openssh, label, suggestion: path.basename(file).replace(/\.pub$/i, '') || key.comment };
+  const candidates = parsed.keys.filter((k) => k.kind === 'public' && k.openssh);
+  if (candidates.length === 0) {
+    if (key?.kind === 'certificate') return refuse(vscode.l10n.t('{0} is an SSH certificate; import the public key it certifies instead.', label));
+    return refuse(vscode.l10n.t('{0} cannot be imported: {1}', label, vscode.l10n.t('no public key found')));
+  }
+  let chosen = candidates[0];
+  if (candidates.length > 1) {
+    // authorized_keys and the like: one key pair per key, so ask which (never take the first silently).
+    if (preset) return refuse(vscode.l10n.t('{0} holds {1} public keys; import them one at a time.', label, candidates.length));
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((k) => ({ label: k.comment || k.type, description: [k.type, k.sha256].join(' · '), key: k })),
+      { title: vscode.l10n.t('{0} holds {1} public keys: which one?', label, candidates.length), ignoreFocusOut: true },
+    );
+    if (!picked) return undefined;
+    chosen = picked.key;
+    return { line: chosen.openssh!, label, suggestion: chosen.comment || path.basename(file) };
+  }
+  return { line: chosen.openssh!, label, suggestion: path.basename(file).replace(/\.pub$/i, '') || chosen.comment };
 }
 
 async function publicKeyToImport(s: CloudCommandServices, arg: unknown, preset: Partial<ImportPreset> | undefined): Promise<PublicKeyToImport | undefined> {

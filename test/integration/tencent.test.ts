@@ -193,6 +193,20 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     for (const k of held) assert.equal(blobOf(k.PublicKey), blobOf(fs.readFileSync(fixture().sshItems.id_rsa_pem.public!, 'utf8')));
   });
 
+  it('an RFC 4716 file is sent as the plain OpenSSH line', async () => {
+    const pub = fixture().sshItems.id_ed25519.public!;
+    const file = path.join(path.dirname(fixture().home), 'alice_rfc4716.pub');
+    fs.writeFileSync(file, execFileSync('ssh-keygen', ['-e', '-f', pub], { encoding: 'utf8' }));
+    assert.match(fs.readFileSync(file, 'utf8'), /BEGIN SSH2 PUBLIC KEY/);
+    const before = (await requests()).length;
+    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(file), { regions: [OTHER_REGION], name: 'alice_rfc' });
+    assert.match(outcomes?.[0].keyId ?? '', /^skey-/, JSON.stringify(outcomes));
+    const sent = (await requests()).slice(before).find((r) => r.action === 'ImportKeyPair');
+    const line = String(sent?.params?.PublicKey);
+    assert.match(line, /^ssh-ed25519 [A-Za-z0-9+/]+=*( \S.*)?$/);
+    assert.equal(blobOf(line), blobOf(fs.readFileSync(pub, 'utf8')));
+  });
+
   it('a name the API would refuse is refused before any request', async () => {
     const before = (await requests()).length;
     const outcomes = await vscode.commands.executeCommand('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub), {
@@ -216,6 +230,16 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     });
     assert.equal(outcomes, undefined);
     assert.equal((await requests()).length, before, 'a request was sent for a private key');
+  });
+
+  it('a file holding several public keys (authorized_keys) is refused with a preset, before any request', async () => {
+    const file = path.join(path.dirname(fixture().home), 'two_keys.pub');
+    const lines = [fixture().sshItems.id_ed25519.public!, fixture().sshItems.id_rsa_pem.public!].map((f) => fs.readFileSync(f, 'utf8').trim());
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const before = (await requests()).length;
+    const outcomes = await vscode.commands.executeCommand('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(file), { regions: [REGION], name: 'two_keys' });
+    assert.equal(outcomes, undefined);
+    assert.equal((await requests()).length, before);
   });
 
   for (const method of ['local', 'cloud'] as const) {
