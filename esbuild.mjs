@@ -16,6 +16,17 @@ const common = {
   logLevel: 'warning',
   metafile: true,
 };
+/**
+ * sshpk (with tweetnacl, jsbn, bcrypt-pbkdf: ~190 KB) serves only deriving from encrypted OpenSSH keys
+ * and writing passphrase-protected ones. It is required inside those functions, so every bundle
+ * points `require('sshpk')` at one shared chunk, dist/sshpk.js, loaded on that first use.
+ */
+const sshpkChunk = {
+  name: 'sshpk-chunk',
+  setup(build) {
+    build.onResolve({ filter: /^sshpk$/ }, () => ({ path: './sshpk.js', external: true }));
+  },
+};
 const builds = [
   // The banner stamps the moment the bundle starts loading, before any bundled module initializes:
   // activation time is measured from there (src/extension.ts, npm run bench).
@@ -27,12 +38,17 @@ const builds = [
   { ...common, entryPoints: { tencent: 'src/cloud/tencent-chunk.ts' }, outdir: 'dist' },
   // The cloud flows (commands), loaded at the first cloud command: activation stays small.
   { ...common, entryPoints: { 'cloud-commands': 'src/commands/cloud-chunk.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...common, entryPoints: { sshpk: 'node_modules/sshpk/lib/index.js' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, define: { CLI_VERSION: JSON.stringify(version) } },
 ];
+/** Every bundle but the sshpk chunk itself loads sshpk from the shared chunk. */
+function withSharedChunks(build) {
+  return build.entryPoints.sshpk ? build : { ...build, plugins: [sshpkChunk] };
+}
 if (watch) {
-  for (const b of builds) await (await esbuild.context(b)).watch();
+  for (const b of builds) await (await esbuild.context(withSharedChunks(b))).watch();
 } else {
-  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(withSharedChunks(b))));
   for (const r of results) {
     for (const [file, out] of Object.entries(r.metafile.outputs)) {
       if (file.endsWith('.js')) console.log(`${file.padEnd(28)} ${(out.bytes / 1024).toFixed(1)} KB`);
