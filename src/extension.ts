@@ -17,9 +17,12 @@ import { watchSshDirectories } from './views/watchSshDirectories';
 export interface CloudSshKeysApi {
   localKeys: LocalKeysProvider;
   diagnostics: KeyDiagnostics;
-  cloudKeys: CloudKeysProvider;
-  /** The Tencent Cloud account (credentials, settings). */
-  tencent: CloudAccount;
+  /**
+   * The Cloud Key Pairs tree and the Tencent Cloud account: only outside production (the in-host
+   * tests), because their nodes reach the stored credentials and other extensions must not.
+   */
+  cloudKeys?: CloudKeysProvider;
+  tencent?: CloudAccount;
   /** Milliseconds from this module's load to the end of `activate` (the benchmark reads it). */
   activationMs: number;
 }
@@ -80,7 +83,8 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     log.info(`Activated in ${activationMs.toFixed(1)} ms`);
     // Scan in the background so closed .pub files in the SSH folders get their diagnostics too.
     void localKeys.currentScan();
-    return { localKeys, diagnostics, cloudKeys, tencent, activationMs };
+    const testing = context.extensionMode !== vscode.ExtensionMode.Production;
+    return { localKeys, diagnostics, activationMs, ...(testing ? { cloudKeys, tencent } : {}) };
   } catch (err) {
     // VS Code does not tell the user when activation fails: say it ourselves.
     log.error(`Activation failed: ${(err as Error).stack ?? err}`);

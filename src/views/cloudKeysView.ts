@@ -45,7 +45,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    readonly accounts: readonly CloudAccount[],
+    private readonly accounts: readonly CloudAccount[],
     private readonly lastScan: () => ScanResult | undefined,
     private readonly log: vscode.LogOutputChannel,
   ) {
