@@ -267,6 +267,48 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     });
   }
 
+  it('CreateKeyPair whose private key cannot be written to the SSH folder keeps it and saves it elsewhere (Save As)', async function () {
+    // A folder this process cannot write to: mode 0555, or for root an immutable folder (chattr +i).
+    const locked = fs.mkdtempSync(path.join(path.dirname(fixture().home), 'locked-'));
+    fs.chmodSync(locked, 0o555);
+    const writable = () => {
+      try {
+        fs.writeFileSync(path.join(locked, 'probe'), '');
+        fs.rmSync(path.join(locked, 'probe'));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let immutable = false;
+    if (writable()) {
+      try {
+        execFileSync('chattr', ['+i', locked], { stdio: 'pipe' });
+        immutable = true;
+      } catch {
+        // no chattr here
+      }
+    }
+    try {
+      if (writable()) this.skip();
+      const saveAsPath = path.join(path.dirname(fixture().home), 'saved_elsewhere');
+      const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', {
+        method: 'cloud',
+        region: REGION,
+        name: 'saved_elsewhere',
+        directory: locked,
+        saveAsPath,
+      });
+      assert.equal(outcome?.privateKeyPath, saveAsPath);
+      assert.equal(fs.statSync(saveAsPath).mode & 0o777, 0o600);
+      const held = (await state()).keyPairs.find((k) => k.KeyId === outcome?.keyPair.id);
+      assert.equal(blobOf(publicOfPrivate(saveAsPath)), blobOf(held!.PublicKey));
+    } finally {
+      if (immutable) execFileSync('chattr', ['-i', locked]);
+      fs.chmodSync(locked, 0o755);
+    }
+  });
+
   it('Create Key Pair never overwrites an existing file', async () => {
     const before = (await requests()).length;
     const outcome = await vscode.commands.executeCommand('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name: 'id_ed25519' });
