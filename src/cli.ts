@@ -8,6 +8,7 @@ import { parseKeyText } from './keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from './keys/scan';
 import { expandHome, nodeScanFileSystem, readKeyFileSync } from './keys/scan-fs';
 import type { KeyFacts, KeyTextRole, Problem } from './keys/types';
+import { visibleText } from './keys/visibleText';
 import { UsageError } from './cli/common';
 import { TENCENT_USAGE, tencentCommand } from './cli/tencent';
 
@@ -161,9 +162,11 @@ async function inspectCommand(paths: string[], json: boolean, out: (s: string) =
     out(JSON.stringify(reports, null, 2));
   } else {
     for (const r of reports) {
-      if (r.sha256) out(`${r.bits ?? '?'} ${r.sha256} ${r.comment || 'no comment'} (${keygenStyleType(r.type, r.kind)})${r.kind === 'private' ? ' private' : ''}${r.encrypted ? ', encrypted' : ''}  ${r.path}`);
-      else if (r.kind) out(`${r.type} ${r.kind}${r.encrypted ? ', encrypted' : ''} (fingerprint needs the passphrase)  ${r.path}`);
-      for (const d of r.diagnostics) out(`${r.path}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
+      // Text output goes to a terminal: escape what could hide or recolour it (JSON output is exact).
+      const shownPath = visibleText(r.path);
+      if (r.sha256) out(`${r.bits ?? '?'} ${r.sha256} ${visibleText(r.comment || 'no comment')} (${keygenStyleType(r.type, r.kind)})${r.kind === 'private' ? ' private' : ''}${r.encrypted ? ', encrypted' : ''}  ${shownPath}`);
+      else if (r.kind) out(`${r.type} ${r.kind}${r.encrypted ? ', encrypted' : ''} (fingerprint needs the passphrase)  ${shownPath}`);
+      for (const d of r.diagnostics) out(`${shownPath}:${d.line}:${d.column}: ${d.severity}: ${visibleText(d.message)}`);
     }
   }
   return reports.every((r) => r.readable) ? 0 : 1;
@@ -187,11 +190,11 @@ async function scanCommand(dirs: string[], json: boolean, out: (s: string) => vo
       })),
     }, null, 2));
   } else {
-    for (const dir of result.missingDirectories) out(`missing folder: ${dir}`);
+    for (const dir of result.missingDirectories) out(`missing folder: ${visibleText(dir)}`);
     for (const p of result.pairs) {
       const marks = [!p.privateKey && 'public only', !p.publicKey && p.privateKey && 'private only', p.facts.encrypted && 'passphrase',
         p.unsafePermissions && 'UNSAFE PERMISSIONS', p.publicKeyMismatch && '.pub MISMATCH'].filter(Boolean);
-      out(`${p.name}\t${keygenStyleType(p.facts.type, p.facts.kind)} ${p.facts.bits ?? '?'}\t${p.facts.sha256 ?? '(fingerprint unknown)'}\t${p.facts.comment}${marks.length ? `\t[${marks.join(', ')}]` : ''}`);
+      out(`${visibleText(p.name)}\t${keygenStyleType(p.facts.type, p.facts.kind)} ${p.facts.bits ?? '?'}\t${p.facts.sha256 ?? '(fingerprint unknown)'}\t${visibleText(p.facts.comment)}${marks.length ? `\t[${marks.join(', ')}]` : ''}`);
     }
   }
   return 0;

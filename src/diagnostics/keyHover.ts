@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ScanResult } from '../keys/scan';
-import { visibleText } from '../views/localKeysView';
+import { visibleText } from '../keys/visibleText';
 import { displayKeyType } from '../views/keyLabels';
 import { parsedDocument } from './parsedDocuments';
 

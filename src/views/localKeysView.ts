@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { scanKeyDirectories, type KeyFile, type LocalKeyPair, type ScanResult } from '../keys/scan';
 import type { ScanFileSystem } from '../keys/scan-fs';
+import { visibleText } from '../keys/visibleText';
 import type { Config } from '../platform/config';
 import { displayKeyType, shortFingerprint } from './keyLabels';
 
@@ -132,7 +133,7 @@ export function pairMarkers(pair: LocalKeyPair): string[] {
 
 function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region: string; keyId: string }> = []): vscode.TreeItem {
   const { facts } = pair;
-  const item = new vscode.TreeItem(pair.name, vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(visibleText(pair.name), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `pair:${pair.id}`;
   const typeAndBits = facts.bits ? `${displayKeyType(facts)} ${facts.bits}` : displayKeyType(facts);
   const markers = pairMarkers(pair);
@@ -191,7 +192,7 @@ function pairTooltip(pair: LocalKeyPair, typeAndBits: string, markers: string[])
 }
 
 function fileItem(file: KeyFile, role: 'private' | 'public' | 'certificate'): vscode.TreeItem {
-  const item = new vscode.TreeItem(path.basename(file.path), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(visibleText(path.basename(file.path)), vscode.TreeItemCollapsibleState.None);
   item.id = `file:${file.path}`;
   item.resourceUri = vscode.Uri.file(file.path);
   item.description =
@@ -208,9 +209,3 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
 }
 
-/** Shows control, bidi and zero-width characters as escapes, so a comment cannot disguise itself. */
-export function visibleText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) =>
-    `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}

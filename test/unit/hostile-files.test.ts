@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseKeyText } from '../../src/keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../../src/keys/scan';
 import { nodeScanFileSystem } from '../../src/keys/scan-fs';
+import { visibleText } from '../../src/keys/visibleText';
 import { keygenFingerprint, sshKeygen, tempDir } from './helpers';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -59,7 +60,18 @@ describe('hostile files', function () {
     const r = runCli(['inspect', '--json', dir]);
     const reports = JSON.parse(r.stdout) as Array<{ path: string }>;
     for (const name of names) assert.ok(reports.some((x) => x.path === path.join(dir, `${name}.pub`)), `inspect lost ${JSON.stringify(name)}`);
+    // The text output goes to a terminal: no raw escape, bidi override or newline from a file name.
+    const text = runCli(['inspect', dir]).stdout;
+    assert.ok(!/[\u001b\u202e\t]/.test(text), 'raw control characters reached the terminal');
+    assert.ok(text.includes('esc\\u001b[31m') && text.includes('bidi\\u202eyek') && text.includes('new\\u000aline'));
+    assert.equal(text.trim().split('\n').length, reports.length, 'one line per file: no file name broke a line');
     for (const name of names) for (const f of [name, `${name}.pub`]) fs.rmSync(path.join(dir, f));
+  });
+
+  it('visibleText escapes control, bidi and zero-width characters and nothing else', () => {
+    assert.equal(visibleText('admin\u202e@evil\u200b'), 'admin\\u202e@evil\\u200b');
+    assert.equal(visibleText('a\nb\tc\u001b'), 'a\\u000ab\\u0009c\\u001b');
+    assert.equal(visibleText('用户@主机 ünïcødé'), '用户@主机 ünïcødé');
   });
 
   it('a comment with bidi and zero-width characters is kept exactly (the views show it escaped)', () => {
