@@ -67,6 +67,7 @@ for (let i = 0; i < RUNS; i++) runs.push(await oneRun(i));
 const result = {
   runs: RUNS,
   activationMs: median(runs.map((r) => r.activationMs)),
+  activationWallMs: median(runs.map((r) => r.activationWallMs)),
   firstRenderMs: median(runs.map((r) => r.firstRenderMs)),
   renderedItems: runs[0].renderedItems,
   scannedPairs: runs[0].scannedPairs,

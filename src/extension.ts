@@ -23,14 +23,22 @@ export interface CloudSshKeysApi {
    */
   cloudKeys?: CloudKeysProvider;
   tencent?: CloudAccount;
-  /** Milliseconds from this module's load to the end of `activate` (the benchmark reads it). */
+  /**
+   * What activation costs, in ms (the benchmark reads it): evaluating the bundle plus running
+   * `activate` — VS Code's "code loading" and "activate call" times.
+   */
   activationMs: number;
+  /** From the bundle's first byte to the end of `activate`, including VS Code preparing the extension context in between. */
+  activationWallMs: number;
 }
 
 /** When the bundle started loading (esbuild banner), else when this module ran (unbundled, tests). */
 const moduleLoadedAt = (globalThis as { __cloudSshKeysLoadStart?: number }).__cloudSshKeysLoadStart ?? performance.now();
+/** Bundle evaluation time: every module above has been initialized by now. */
+const moduleEvaluationMs = performance.now() - moduleLoadedAt;
 
 export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
+  const activateStartedAt = performance.now();
   const log = createLog();
   try {
     const config = new Config();
@@ -79,12 +87,14 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
         }
       }),
     );
-    const activationMs = performance.now() - moduleLoadedAt;
-    log.info(`Activated in ${activationMs.toFixed(1)} ms`);
+    const activatedAt = performance.now();
+    const activationMs = moduleEvaluationMs + (activatedAt - activateStartedAt);
+    const activationWallMs = activatedAt - moduleLoadedAt;
+    log.info(`Activated in ${activationMs.toFixed(1)} ms (${activationWallMs.toFixed(0)} ms including VS Code's set-up)`);
     // Scan in the background so closed .pub files in the SSH folders get their diagnostics too.
     void localKeys.currentScan();
     const testing = context.extensionMode !== vscode.ExtensionMode.Production;
-    return { localKeys, diagnostics, activationMs, ...(testing ? { cloudKeys, tencent } : {}) };
+    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, tencent } : {}) };
   } catch (err) {
     // VS Code does not tell the user when activation fails: say it ourselves.
     log.error(`Activation failed: ${(err as Error).stack ?? err}`);

@@ -50,6 +50,7 @@ export async function run(): Promise<void> {
   fs.writeFileSync(out, JSON.stringify({
     wasActiveBeforeOpeningTheView: wasActive,
     activationMs: api.activationMs,
+    activationWallMs: api.activationWallMs,
     firstRenderMs,
     renderedItems,
     scannedPairs: scan.pairs.length,
