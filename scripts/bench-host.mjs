@@ -6,6 +6,7 @@
 // Prerequisites: npm run build, tsc -p ., bash scripts/bootstrap.sh (npm run bench does all).
 import fs from 'node:fs';
 import path from 'node:path';
+import { startFakeCvm } from '../test/harness/fake-cvm.mjs';
 import {
   REPO, assertBootstrapped, launchChromium, logger, makeRunDir, startCodeServer, withTimeout,
 } from '../test/harness/common.mjs';
@@ -34,11 +35,20 @@ async function oneRun(i) {
   const out = path.join(run.root, 'bench.json');
   let server;
   let browser;
+  // The Cloud Key Pairs view lists every region of a fake CVM (memory of listing 18 regions): its
+  // endpoint is a machine setting (code-server reads those from Machine/settings.json), the
+  // credentials come from the environment as the extension's fallback.
+  const cvm = await startFakeCvm();
+  fs.mkdirSync(path.join(run.userData, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(run.userData, 'Machine/settings.json'), JSON.stringify({ 'cloudSshKeys.tencent.endpoint': cvm.url }));
   try {
     server = await startCodeServer({
       ...run,
       logFile: run.serverLog,
-      env: { ...run.env, CLOUD_SSH_KEYS_BENCH_OUT: out, CLOUD_SSH_KEYS_BENCH_KEYS: keysDir },
+      env: {
+        ...run.env, CLOUD_SSH_KEYS_BENCH_OUT: out, CLOUD_SSH_KEYS_BENCH_KEYS: keysDir,
+        TENCENTCLOUD_SECRET_ID: cvm.credential.secretId, TENCENTCLOUD_SECRET_KEY: cvm.credential.secretKey,
+      },
       extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
     });
     const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
@@ -56,6 +66,7 @@ async function oneRun(i) {
   } finally {
     await browser?.close();
     await server?.stop();
+    await cvm.stop();
     run.remove();
   }
 }
@@ -72,6 +83,7 @@ const result = {
   renderedItems: runs[0].renderedItems,
   scannedPairs: runs[0].scannedPairs,
   heapGrowthBytes: median(runs.map((r) => r.heapGrowthBytes)),
+  listedRegions: runs[0].listedRegions,
   activatedBeforeTheViewOpened: runs.some((r) => r.wasActiveBeforeOpeningTheView),
 };
 console.log(JSON.stringify(result));
