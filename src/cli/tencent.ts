@@ -17,7 +17,7 @@ import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../keys/scan';
 import { expandHome, nodeScanFileSystem, readKeyFileSync } from '../keys/scan-fs';
 import type { KeyFacts } from '../keys/types';
 import { type CliIo, UsageError } from './common';
-import { saveGeneratedKeyPair } from './save-key-files';
+import { saveGeneratedKeyPair } from '../keys/save-key-files';
 
 type TencentChunk = typeof import('../cloud/tencent-chunk');
 
@@ -49,7 +49,7 @@ TENCENTCLOUD_SECRET_KEY and, for temporary credentials, TENCENTCLOUD_SESSION_TOK
   nothing is sent when a local check refuses), 2 on usage errors.`;
 
 /** A refusal decided on this machine: nothing was sent. */
-class LocalRefusal extends Error {
+export class LocalRefusal extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -59,14 +59,14 @@ class LocalRefusal extends Error {
 }
 
 /** A CloudError from the provider bundle (a class of its own copy of errors.ts, so not `instanceof`). */
-interface CloudErrorLike {
+export interface CloudErrorLike {
   code: string;
   sentence: string;
   requestId: string;
   kind: string;
 }
 
-function isCloudError(error: unknown): error is CloudErrorLike {
+export function isCloudError(error: unknown): error is CloudErrorLike {
   const e = error as Partial<CloudErrorLike> | null;
   return !!e && typeof e === 'object' && (e as Error).name === 'CloudError' && typeof e.code === 'string' && typeof e.kind === 'string';
 }
@@ -78,7 +78,7 @@ const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function parse<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(args: string[], options: T) {
+export function parse<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
   } catch (error) {
@@ -86,7 +86,7 @@ function parse<T extends Record<string, { type: 'string' | 'boolean'; multiple?:
   }
 }
 
-function requireOption(value: string | undefined, name: string): string {
+export function requireOption(value: string | undefined, name: string): string {
   if (value === undefined) throw new UsageError(`--${name} is required`);
   return value;
 }
@@ -218,7 +218,7 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 /** Refuses before CreateKeyPair when the files could not be written where asked. */
-function checkOutputPath(target: string): void {
+export function checkOutputPath(target: string): void {
   for (const file of [target, `${target}.pub`]) {
     let exists = false;
     try {
@@ -240,12 +240,12 @@ function checkOutputPath(target: string): void {
 }
 
 /** While the one answer that holds the private key is awaited, Ctrl-C asks for confirmation. */
-function guardInterrupts(io: CliIo): () => void {
+export function guardInterrupts(io: CliIo, cloud = 'Tencent Cloud'): () => void {
   let warned = false;
   const onSigint = () => {
     if (warned) process.exit(130);
     warned = true;
-    io.err('Waiting for Tencent Cloud\'s answer: it holds the only copy of the private key. Press Ctrl-C again to abandon it.');
+    io.err(`Waiting for ${cloud}'s answer: it holds the only copy of the private key. Press Ctrl-C again to abandon it.`);
   };
   process.on('SIGINT', onSigint);
   return () => process.off('SIGINT', onSigint);
@@ -309,7 +309,7 @@ async function createCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 /** Local key files by key blob: the `.pub` when there is one, else the private key. */
-async function localFilesByBlob(dirs: string[]): Promise<Map<string, string>> {
+export async function localFilesByBlob(dirs: string[]): Promise<Map<string, string>> {
   const directories = dirs.map((d) => path.resolve(expandHome(d)));
   const result = await scanKeyDirectories(directories, nodeScanFileSystem);
   const byBlob = new Map<string, string>();

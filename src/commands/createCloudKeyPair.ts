@@ -1,13 +1,13 @@
 // Create Key Pair in a cloud, two ways: (1, the default) generate it here and import the public
 // half — the private key never leaves the machine; (2) let the cloud generate it, and store the
 // private key from its one-time answer atomically, 0600, never over a file, never losing it.
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KeyPair } from '../cloud/provider';
 import { generateKeyPair as generateKeys } from '../keys/generate';
+import { writeNewFileAtomic } from '../keys/save-key-files';
 import type { CloudAccount } from '../platform/cloudAccount';
 import { abortSignalFor, showCloudError } from '../platform/cloudErrors';
 import { type CloudCommandServices, askKeyName, keyNameMessage, notifyKeyId, pickRegions } from './cloudCommon';
@@ -38,33 +38,9 @@ function fileTaken(directory: string, name: string): string | undefined {
   return undefined;
 }
 
-/**
- * Writes `content` to `file` with `mode` so that no reader ever sees a partial file: a temporary
- * file beside it, then a hard link to the final name (which, unlike rename, fails if the name exists).
- */
+/** The shared all-or-nothing, never-overwriting write (src/keys/save-key-files.ts), as the flows call it. */
 export async function writeNewFileAtomically(file: string, content: string, mode: number): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.promises.open(temp, 'wx', mode);
-  try {
-    try {
-      await handle.chmod(mode); // whatever the umask
-      await handle.writeFile(content);
-      await handle.sync(); // on disk before it gets its name
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fs.promises.link(temp, file);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
-      // No hard links on this file system: rename, after making sure the name is free.
-      if (fs.existsSync(file)) throw Object.assign(new Error(`${file} exists`), { code: 'EEXIST' });
-      await fs.promises.rename(temp, file);
-    }
-  } finally {
-    await fs.promises.unlink(temp).catch(() => undefined);
-  }
+  writeNewFileAtomic(file, content, mode);
 }
 
 /**
