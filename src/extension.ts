@@ -4,9 +4,9 @@ import { KeyDiagnostics } from './diagnostics/keyDiagnostics';
 import { KeyHoverProvider } from './diagnostics/keyHover';
 import { KeyQuickFixProvider, REMOVE_BOM_COMMAND, removeByteOrderMark, USE_LF_COMMAND, useLfLineEndings } from './diagnostics/keyQuickFixes';
 import { SSH_PUBLIC_KEY_LANGUAGE } from './diagnostics/keyTextRole';
-import { TENCENT_DESCRIPTOR } from './cloud/descriptors';
+import { ALIBABA_DESCRIPTOR, TENCENT_DESCRIPTOR } from './cloud/descriptors';
 import { nodeScanFileSystem } from './keys/scan-fs';
-import { CloudAccount, tencentProviderFactory } from './platform/cloudAccount';
+import { CloudAccount, alibabaProviderFactory, tencentProviderFactory } from './platform/cloudAccount';
 import { Config, SETTINGS } from './platform/config';
 import { createLog } from './platform/log';
 import { CLOUD_KEYS_VIEW_ID, CloudKeysProvider } from './views/cloudKeysView';
@@ -18,11 +18,12 @@ export interface CloudSshKeysApi {
   localKeys: LocalKeysProvider;
   diagnostics: KeyDiagnostics;
   /**
-   * The Cloud Key Pairs tree and the Tencent Cloud account: only outside production (the in-host
+   * The Cloud Key Pairs tree and the cloud accounts: only outside production (the in-host
    * tests), because their nodes reach the stored credentials and other extensions must not.
    */
   cloudKeys?: CloudKeysProvider;
   tencent?: CloudAccount;
+  alibaba?: CloudAccount;
   /**
    * What activation costs, in ms (the benchmark reads it): evaluating the bundle plus running
    * `activate` — VS Code's "code loading" and "activate call" times.
@@ -49,23 +50,27 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     const lastScan = () => localKeys.lastScan;
     // Cloud accounts: nothing cloud-related loads until a cloud view or command needs it.
     const tencent = new CloudAccount(TENCENT_DESCRIPTOR, context.secrets, context.globalState, log, tencentProviderFactory);
-    const cloudKeys = new CloudKeysProvider([tencent], lastScan, log);
+    const alibaba = new CloudAccount(ALIBABA_DESCRIPTOR, context.secrets, context.globalState, log, alibabaProviderFactory);
+    const accounts = [tencent, alibaba];
+    const cloudKeys = new CloudKeysProvider(accounts, lastScan, log);
     const cloudKeysView = vscode.window.createTreeView(CLOUD_KEYS_VIEW_ID, { treeDataProvider: cloudKeys, showCollapseAll: true });
-    const markSandbox = () => (cloudKeysView.description = tencent.isSandbox ? vscode.l10n.t('Sandbox') : undefined);
+    const markSandbox = () => (cloudKeysView.description = accounts.some((a) => a.isSandbox) ? vscode.l10n.t('Sandbox') : undefined);
     markSandbox();
     localKeys.setCloudLocations((blob) => cloudKeys.locationsOf(blob));
     context.subscriptions.push(
       tencent,
+      alibaba,
       cloudKeys,
       cloudKeysView,
       tencent.onDidChange(markSandbox),
+      alibaba.onDidChange(markSandbox),
       cloudKeys.onDidLoad(() => localKeys.redraw()),
       localKeys.onDidScan(() => cloudKeys.redraw()),
       log,
       localKeys,
       watcher,
       vscode.window.createTreeView(LOCAL_KEYS_VIEW_ID, { treeDataProvider: localKeys, showCollapseAll: true }),
-      ...registerCommands({ config, localKeys, log, cloudKeys, tencent }),
+      ...registerCommands({ config, localKeys, log, cloudKeys, tencent, alibaba }),
       diagnostics,
       localKeys.onDidScan((result) => diagnostics.onScan(result)),
       vscode.languages.registerHoverProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyHoverProvider(lastScan)),
@@ -94,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     // Scan in the background so closed .pub files in the SSH folders get their diagnostics too.
     void localKeys.currentScan();
     const testing = context.extensionMode !== vscode.ExtensionMode.Production;
-    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, tencent } : {}) };
+    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, tencent, alibaba } : {}) };
   } catch (err) {
     // VS Code does not tell the user when activation fails: say it ourselves.
     log.error(`Activation failed: ${(err as Error).stack ?? err}`);

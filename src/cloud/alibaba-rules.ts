@@ -25,6 +25,8 @@ export const ALIBABA_NAME_MESSAGES = {
   firstLetter: 'The name must start with a letter (not "{0}").',
   urlPrefix: 'The name must not start with "{0}".',
   illegalChar: 'Only letters, digits and the characters : _ - . are allowed (not "{0}").',
+  /** The rules in one sentence, under the name box. */
+  hint: '2 to 128 characters: a letter first, then letters, digits and : _ - .',
 } as const;
 
 export interface AlibabaNameProblem {
@@ -86,4 +88,7 @@ export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor = {
   defaultRegion: 'cn-hangzhou',
   settingsSection: 'alibaba',
   secretKey: 'cloudSshKeys.alibaba.credentials',
+  projectSetting: { key: 'resourceGroupId', numeric: false },
+  nameTakenCode: 'KeyPair.AlreadyExist',
+  keyNameHint: ALIBABA_NAME_MESSAGES.hint,
 };

@@ -2,6 +2,7 @@
 // (import, create, list, rename, bind, delete): names, key name rules, credentials, regions.
 // Adding a cloud means adding a descriptor here and a factory for its provider, not new flows.
 
+import { ALIBABA_DESCRIPTOR } from './alibaba-rules';
 import type { CloudProviderId } from './errors';
 
 /** English templates of the key-name problems (translated by the VS Code layer). */
@@ -50,6 +51,15 @@ export interface CloudProviderDescriptor {
   settingsSection: string;
   /** Where the credentials are kept in SecretStorage. */
   secretKey: string;
+  /**
+   * The setting (under the section) naming where new key pairs go: Tencent's numeric `projectId`,
+   * Alibaba's `resourceGroupId` (a string; empty = the default resource group).
+   */
+  projectSetting?: { key: string; numeric: boolean };
+  /** The error code the cloud answers when a name is taken by another key (import offers another name). */
+  nameTakenCode: string;
+  /** The name rules in one sentence, shown under the name box (an English template, translated). */
+  keyNameHint?: string;
 }
 
 const TENCENT_NAME_LIMIT = 25;
@@ -91,6 +101,10 @@ export const TENCENT_DESCRIPTOR: CloudProviderDescriptor = {
   defaultRegion: 'ap-guangzhou',
   settingsSection: 'tencent',
   secretKey: 'cloudSshKeys.tencent.credentials',
+  projectSetting: { key: 'projectId', numeric: true },
+  nameTakenCode: 'InvalidKeyPairName.Duplicate',
 };
 
-export const CLOUD_DESCRIPTORS: readonly CloudProviderDescriptor[] = [TENCENT_DESCRIPTOR];
+export { ALIBABA_DESCRIPTOR };
+
+export const CLOUD_DESCRIPTORS: readonly CloudProviderDescriptor[] = [TENCENT_DESCRIPTOR, ALIBABA_DESCRIPTOR];

@@ -1,7 +1,7 @@
 // Bind to Instances / Unbind: pick instances of the key pair's region; a running instance needs
 // a forced shutdown, which is asked for, never assumed.
 import * as vscode from 'vscode';
-import type { CloudInstance } from '../cloud/provider';
+import type { CloudInstance, KeyPairBindingResult } from '../cloud/provider';
 import { abortSignalFor, showCloudError } from '../platform/cloudErrors';
 import { type CloudCommandServices, keyPairNode } from './cloudCommon';
 
@@ -73,13 +73,14 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
     forceStop = true;
   }
   const ids = chosen.map((i) => i.id);
+  let result: KeyPairBindingResult | void;
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
+    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
       const abort = abortSignalFor(token);
       try {
         const provider = await account.provider();
         const request = { region: keyPair.region, keyIds: [keyPair.id], instanceIds: ids, forceStop };
-        await (bind ? provider.associateKeyPairs(request, { signal: abort.signal }) : provider.disassociateKeyPairs(request, { signal: abort.signal }));
+        return await (bind ? provider.associateKeyPairs(request, { signal: abort.signal }) : provider.disassociateKeyPairs(request, { signal: abort.signal }));
       } finally {
         abort.dispose();
       }
@@ -89,9 +90,17 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
     return false;
   }
   s.log.info(`${bind ? 'Bound' : 'Unbound'} ${keyPair.id} ${bind ? 'to' : 'from'} ${ids.join(', ')} (ForceStop ${forceStop})`);
-  void vscode.window.showInformationMessage(
-    bind ? vscode.l10n.t('Bound {0} to {1}.', keyPair.name, ids.join(', ')) : vscode.l10n.t('Unbound {0} from {1}.', keyPair.name, ids.join(', ')),
-  );
+  const done = bind ? vscode.l10n.t('Bound {0} to {1}.', keyPair.name, ids.join(', ')) : vscode.l10n.t('Unbound {0} from {1}.', keyPair.name, ids.join(', '));
+  // Clouds that change the key on running instances (Alibaba ECS) apply it at their next restart: say which.
+  const restart = result?.restartRequired ?? [];
+  if (restart.length > 0) {
+    s.log.info(`Restart needed for the change to take effect: ${restart.join(', ')}`);
+    void vscode.window.showWarningMessage(
+      `${done} ${vscode.l10n.t('It takes effect after these instances restart: {0}. Restart them from the cloud console when convenient.', restart.join(', '))}`,
+    );
+  } else {
+    void vscode.window.showInformationMessage(done);
+  }
   s.cloudKeys.refresh();
   return true;
 }

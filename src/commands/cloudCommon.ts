@@ -60,7 +60,9 @@ export async function askKeyName(
   const name = await vscode.window.showInputBox({
     title,
     value,
-    prompt: vscode.l10n.t('Letters, digits and underscores, at most {0} characters.', account.descriptor.keyNameMaxLength),
+    prompt: account.descriptor.keyNameHint
+      ? vscode.l10n.t(account.descriptor.keyNameHint)
+      : vscode.l10n.t('Letters, digits and underscores, at most {0} characters.', account.descriptor.keyNameMaxLength),
     validateInput: (v) => keyNameMessage(account, v.trim()) ?? extra(v.trim()),
     ignoreFocusOut: true,
   });

@@ -148,8 +148,8 @@ export async function importKeyPair(
     }
     const round = await importInto(s, account, title, key, name, pending);
     if (!round) return outcomes.length ? outcomes : undefined; // cancelled
-    outcomes.push(...round.filter((o) => o.errorCode !== 'InvalidKeyPairName.Duplicate' || preset));
-    const nameTaken = round.filter((o) => o.errorCode === 'InvalidKeyPairName.Duplicate');
+    outcomes.push(...round.filter((o) => o.errorCode !== descriptor.nameTakenCode || preset));
+    const nameTaken = round.filter((o) => o.errorCode === descriptor.nameTakenCode);
     if (nameTaken.length === 0 || preset) break;
     const other = vscode.l10n.t('Choose Another Name');
     const choice = await vscode.window.showWarningMessage(
@@ -226,7 +226,7 @@ async function importInto(
       notifyKeyId(account, vscode.l10n.t('{0} is already in {1} {2} as {3}: {4}', key.label, descriptor.displayName, o.region, o.keyName ?? '', o.keyId), o.keyId);
     } else if (o.keyId) {
       notifyKeyId(account, vscode.l10n.t('Imported {0} to {1} {2} as {3}: {4}', key.label, descriptor.displayName, o.region, name, o.keyId), o.keyId);
-    } else if (o.errorCode !== 'InvalidKeyPairName.Duplicate') {
+    } else if (o.errorCode !== descriptor.nameTakenCode) {
       const showLog = vscode.l10n.t('Show Log');
       void vscode.window
         .showErrorMessage(vscode.l10n.t('{0} failed: {1}', `${title} (${o.region})`, o.error ?? ''), showLog)

@@ -19,6 +19,7 @@ export interface CommandServices {
   log: vscode.LogOutputChannel;
   cloudKeys: CloudKeysProvider;
   tencent: CloudAccount;
+  alibaba: CloudAccount;
 }
 
 /** Every command id the extension contributes; package.json must list the same (a unit test checks). */
@@ -35,6 +36,10 @@ export const COMMAND_IDS = [
   'cloudSshKeys.tencent.signOut',
   'cloudSshKeys.tencent.importKeyPair',
   'cloudSshKeys.tencent.createKeyPair',
+  'cloudSshKeys.alibaba.setCredentials',
+  'cloudSshKeys.alibaba.signOut',
+  'cloudSshKeys.alibaba.importKeyPair',
+  'cloudSshKeys.alibaba.createKeyPair',
   'cloudSshKeys.refreshCloudKeys',
   'cloudSshKeys.copyCloudKeyId',
   'cloudSshKeys.copyCloudPublicKey',
@@ -58,12 +63,16 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'cloudSshKeys.revealKeyFile': (node) => revealKeyFile(s.localKeys, node),
     'cloudSshKeys.generateKeyPair': (preset) => generateKeyPair(s.config, s.localKeys, s.log, isPlainObject(preset) ? preset : undefined),
     'cloudSshKeys.derivePublicKey': (arg, passphrase) => derivePublicKey(s.localKeys, s.log, arg, passphrase),
-    // Cloud flows are provider-neutral: the account (Tencent now) is their argument.
+    // Cloud flows are provider-neutral: the account is their argument.
     'cloudSshKeys.tencent.setCredentials': (preset) => cloud().setCloudCredentials(s.tencent, s.log, presetOf<Record<string, string>>(preset) as Record<string, string> | undefined),
     'cloudSshKeys.tencent.signOut': () => cloud().signOutOfCloud(s.tencent, s.log),
     // Explorer: (uri, selectedUris); Local Keys: (node); palette: (); tests: (undefined, preset).
     'cloudSshKeys.tencent.importKeyPair': (arg, preset) => cloud().importKeyPair(s, s.tencent, presetOf(arg) ? undefined : arg, presetOf(arg) ?? presetOf(preset)),
     'cloudSshKeys.tencent.createKeyPair': (preset) => cloud().createCloudKeyPair(s, s.tencent, presetOf(preset)),
+    'cloudSshKeys.alibaba.setCredentials': (preset) => cloud().setCloudCredentials(s.alibaba, s.log, presetOf<Record<string, string>>(preset) as Record<string, string> | undefined),
+    'cloudSshKeys.alibaba.signOut': () => cloud().signOutOfCloud(s.alibaba, s.log),
+    'cloudSshKeys.alibaba.importKeyPair': (arg, preset) => cloud().importKeyPair(s, s.alibaba, presetOf(arg) ? undefined : arg, presetOf(arg) ?? presetOf(preset)),
+    'cloudSshKeys.alibaba.createKeyPair': (preset) => cloud().createCloudKeyPair(s, s.alibaba, presetOf(preset)),
     'cloudSshKeys.refreshCloudKeys': () => s.cloudKeys.refresh(),
     'cloudSshKeys.copyCloudKeyId': (node) => cloud().copyCloudKeyId(node),
     'cloudSshKeys.copyCloudPublicKey': (node) => cloud().copyCloudPublicKey(node),

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { CloudProviderDescriptor } from '../cloud/descriptors';
 import { isLoopbackEndpoint } from '../cloud/loopback';
 import type { CloudKeyProvider, CloudRegion } from '../cloud/provider';
-import { loadTencentChunk } from './cloudChunks';
+import { loadAlibabaChunk, loadTencentChunk } from './cloudChunks';
 import type { CloudErrorLike } from './cloudErrors';
 
 /** Credential values by CredentialField id (`secretId`, `secretKey`, `token`). Never logged. */
@@ -84,9 +84,16 @@ export class CloudAccount implements vscode.Disposable {
     return typeof value === 'string' && value.trim() ? value.trim() : this.descriptor.defaultRegion;
   }
 
+  /** Where new key pairs go: Tencent's project id (`0` = default), Alibaba's resource group id (empty = default). */
   get projectId(): string {
-    const value = this.setting<number | string>('projectId', 0);
-    return String(Number.isFinite(Number(value)) ? Number(value) : 0);
+    const setting = this.descriptor.projectSetting;
+    if (!setting) return '';
+    if (setting.numeric) {
+      const value = this.setting<number | string>(setting.key, 0);
+      return String(Number.isFinite(Number(value)) ? Number(value) : 0);
+    }
+    const value = this.setting<string>(setting.key, '');
+    return typeof value === 'string' ? value.trim() : '';
   }
 
   /** The regions the user chose to see; empty means "every region the cloud lists". */
@@ -197,5 +204,23 @@ export const tencentProviderFactory: ProviderFactory = (credentials, settings) =
     language: settings.language,
     onResponse: (r) =>
       settings.log.info(`Tencent Cloud ${r.action}${r.region ? ` ${r.region}` : ''}: ${r.errorCode ?? 'ok'}, RequestId ${r.requestId || '(none)'}, ${r.durationMs} ms`),
+  });
+};
+
+/** Alibaba Cloud ECS: the provider from the lazily loaded chunk (own ACS3 signer), logging every RequestId. */
+export const alibabaProviderFactory: ProviderFactory = (credentials, settings) => {
+  const { AlibabaEcsProvider } = loadAlibabaChunk();
+  return new AlibabaEcsProvider({
+    credentials: {
+      accessKeyId: credentials.accessKeyId ?? '',
+      accessKeySecret: credentials.accessKeySecret ?? '',
+      securityToken: credentials.securityToken || undefined,
+    },
+    endpoint: settings.endpoint || undefined,
+    language: settings.language,
+    onResponse: (r) =>
+      settings.log.info(
+        `Alibaba Cloud ${r.action}${r.region ? ` ${r.region}` : ''}: ${r.errorCode ?? 'ok'}${r.httpStatus ? ` (HTTP ${r.httpStatus})` : ''}, RequestId ${r.requestId || '(none)'}, ${r.durationMs} ms`,
+      ),
   });
 };

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type * as AlibabaChunk from '../cloud/alibaba-chunk';
 import type * as TencentChunk from '../cloud/tencent-chunk';
 import type * as CloudCommands from '../commands/cloud-chunk';
 
@@ -13,6 +14,15 @@ export function loadTencentChunk(): typeof TencentChunk {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   tencent ??= require(path.join(__dirname, 'tencent.js')) as typeof TencentChunk;
   return tencent;
+}
+
+let alibaba: typeof AlibabaChunk | undefined;
+
+/** The Alibaba Cloud ECS provider (own signer and HTTPS client), from dist/alibaba.js (src/cloud/alibaba-chunk.ts), at the first Alibaba call. */
+export function loadAlibabaChunk(): typeof AlibabaChunk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  alibaba ??= require(path.join(__dirname, 'alibaba.js')) as typeof AlibabaChunk;
+  return alibaba;
 }
 
 let commands: typeof CloudCommands | undefined;

@@ -220,7 +220,8 @@ function keyPairItem(account: CloudAccount, keyPair: KeyPair, local: LocalKeyPai
   item.id = `keyPair:${account.descriptor.id}:${keyPair.region}:${keyPair.id}`;
   const bound = keyPair.associatedInstanceIds.length;
   item.description = [
-    keyPair.id,
+    // Alibaba names a key pair by its name: no second id to show.
+    keyPair.id !== keyPair.name ? keyPair.id : keyPair.sha256,
     bound ? vscode.l10n.t('{0} instances', bound) : undefined,
     local ? vscode.l10n.t('local: {0}', local.name) : undefined,
   ]
@@ -228,9 +229,11 @@ function keyPairItem(account: CloudAccount, keyPair: KeyPair, local: LocalKeyPai
     .join(' · ');
   item.iconPath = new vscode.ThemeIcon(local ? 'key' : 'cloud');
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendText(`${keyPair.name} — ${keyPair.id}\n\n`);
+  md.appendText(keyPair.id !== keyPair.name ? `${keyPair.name} — ${keyPair.id}\n\n` : `${keyPair.name}${keyPair.cloudKeyPairId ? ` — ${keyPair.cloudKeyPairId}` : ''}\n\n`);
   md.appendText(`${vscode.l10n.t('Region')}: ${keyPair.region}\n\n`);
   if (keyPair.createdTime) md.appendText(`${vscode.l10n.t('Created')}: ${keyPair.createdTime}\n\n`);
+  if (account.descriptor.projectSetting?.key === 'resourceGroupId' && keyPair.projectId) md.appendText(`${vscode.l10n.t('Resource group')}: ${keyPair.projectId}\n\n`);
+  if (keyPair.cloudFingerprint) md.appendText(`${vscode.l10n.t('Fingerprint (as the cloud reports it)')}: ${keyPair.cloudFingerprint}\n\n`);
   if (keyPair.description) md.appendText(`${vscode.l10n.t('Description')}: ${keyPair.description}\n\n`);
   md.appendText(`${vscode.l10n.t('Bound instances')}: ${bound ? keyPair.associatedInstanceIds.join(', ') : '0'}\n\n`);
   if (keyPair.sha256) md.appendText(`${keyPair.sha256}\n\n`);

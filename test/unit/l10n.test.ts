@@ -94,4 +94,17 @@ describe('translations of the cloud layer', () => {
     assert.ok(templates.length > 50);
     assert.deepEqual(templates.filter((t) => !(t in bundle)), [], 'untranslated cloud templates');
   });
+
+  it('the zh-cn bundle translates every ALIBABA_MESSAGES template and ECS key pair name message, with the same placeholders', () => {
+    const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ALIBABA_MESSAGES } = require('../../src/cloud/alibaba-errors');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ALIBABA_NAME_MESSAGES } = require('../../src/cloud/alibaba-rules');
+    const templates = [...Object.values(ALIBABA_MESSAGES), ...Object.values(ALIBABA_NAME_MESSAGES)] as string[];
+    assert.ok(templates.length > 40, `found only ${templates.length} Alibaba templates`);
+    assert.deepEqual(templates.filter((t) => !(t in bundle)), [], 'untranslated Alibaba templates');
+    const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
+    for (const t of templates) assert.deepEqual(placeholders(bundle[t]), placeholders(t), `placeholders differ in: ${t}`);
+  });
 });
