@@ -2,6 +2,7 @@
 //   node dist/cli.js inspect PATH... [--json]
 //   node dist/cli.js scan [DIR...] [--json]
 //   node dist/cli.js tencent import|create|list|delete …   (src/cli/tencent.ts)
+//   node dist/cli.js alibaba import|create|list|delete …   (src/cli/alibaba.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseKeyText } from './keys/parse';
@@ -10,6 +11,7 @@ import { expandHome, nodeScanFileSystem, readKeyFileSync } from './keys/scan-fs'
 import type { KeyFacts, KeyTextRole, Problem } from './keys/types';
 import { visibleText } from './keys/visibleText';
 import { UsageError } from './cli/common';
+import { ALIBABA_USAGE, alibabaCommand } from './cli/alibaba';
 import { TENCENT_USAGE, tencentCommand } from './cli/tencent';
 
 declare const CLI_VERSION: string | undefined;
@@ -25,6 +27,8 @@ Commands:
   help                      This text.
 
 ${TENCENT_USAGE}
+
+${ALIBABA_USAGE}
 `;
 
 /** A diagnostic as the CLI prints it: 1-based line and columns, `endColumn` exclusive. */
@@ -203,16 +207,21 @@ async function scanCommand(dirs: string[], json: boolean, out: (s: string) => vo
 /** Runs the CLI; returns the exit code. Exported for tests. */
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'tencent') {
+  const clouds: Record<string, { usage: string; run: typeof tencentCommand }> = {
+    tencent: { usage: TENCENT_USAGE, run: tencentCommand },
+    alibaba: { usage: ALIBABA_USAGE, run: alibabaCommand },
+  };
+  const cloud = Object.hasOwn(clouds, command ?? '') ? clouds[command] : undefined;
+  if (cloud) {
     try {
       if (rest.includes('--help') || rest.includes('-h')) {
-        out(TENCENT_USAGE);
+        out(cloud.usage);
         return 0;
       }
-      return await tencentCommand(rest, { out, err, env: process.env });
+      return await cloud.run(rest, { out, err, env: process.env });
     } catch (e) {
       if (e instanceof UsageError) {
-        err(`cloud-ssh-keys: ${e.message}\n\n${TENCENT_USAGE}`);
+        err(`cloud-ssh-keys: ${e.message}\n\n${cloud.usage}`);
         return 2;
       }
       err(`cloud-ssh-keys: ${(e as Error).message}`);

@@ -1,0 +1,235 @@
+// `cloud-ssh-keys alibaba …`: Alibaba Cloud ECS key pairs from a shell, through the same provider
+// the extension uses (src/cloud/alibaba.ts). Credentials come from the environment only
+// (ALIBABA_CLOUD_ACCESS_KEY_ID / _ACCESS_KEY_SECRET / _SECURITY_TOKEN, as Alibaba's own CLI and SDKs
+// read them). The file checks, output checks, interrupt guard and local-key matching are the
+// Tencent commands' (src/cli/tencent.ts); what is ECS's own is the name rules, credentials and texts.
+//
+// The provider lives in dist/alibaba.js and is required only when an alibaba command runs.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ALIBABA_MESSAGES } from '../cloud/alibaba-errors';
+import { ALIBABA_DESCRIPTOR } from '../cloud/alibaba-rules';
+import { renderTemplate } from '../cloud/errors';
+import type { KeyPair } from '../cloud/provider';
+import { parseKeyText } from '../keys/parse';
+import { saveGeneratedKeyPair } from '../keys/save-key-files';
+import { expandHome } from '../keys/scan-fs';
+import { type CliIo, UsageError } from './common';
+import { LocalRefusal, checkOutputPath, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from './tencent';
+
+type AlibabaChunk = typeof import('../cloud/alibaba-chunk');
+
+/** dist/alibaba.js beside dist/cli.js; from tsc's out/ folder, the compiled src/cloud/alibaba-chunk.js. */
+function loadAlibabaChunk(): AlibabaChunk {
+  const bundled = path.join(__dirname, 'alibaba.js');
+  const compiled = path.join(__dirname, '..', 'cloud', 'alibaba-chunk.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(fs.existsSync(bundled) ? bundled : compiled) as AlibabaChunk;
+}
+
+const CLOUD = 'Alibaba Cloud';
+
+export const ALIBABA_USAGE = `Alibaba Cloud ECS key pairs (credentials from the environment: ALIBABA_CLOUD_ACCESS_KEY_ID,
+ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS credentials, ALIBABA_CLOUD_SECURITY_TOKEN):
+  alibaba import FILE --name NAME --region REGION [--resource-group ID] [--endpoint URL] [--json]
+                            Imports the public key in FILE (sent as one OpenSSH line). Prints the
+                            key pair name; warns when the fingerprint ECS reports is not FILE's.
+  alibaba create --name NAME --region REGION --out PATH [--resource-group ID] [--endpoint URL] [--json]
+                            Has ECS generate a key pair; writes the private key to PATH (mode 0600,
+                            never over a file) and its public key to PATH.pub.
+  alibaba list --region REGION [--ssh-dir DIR]... [--endpoint URL] [--json]
+                            Key pairs of the region: name, SHA256 fingerprint, the matching local
+                            file (by key, in ~/.ssh or the --ssh-dir folders), resource group.
+  alibaba delete NAME... --region REGION [--endpoint URL] [--json]
+  Exit 0 on success, 1 when Alibaba Cloud or a local check refused (stderr names the error code;
+  nothing is sent when a local check refuses), 2 on usage errors.`;
+
+/** ECS's name rules (ALIBABA_DESCRIPTOR, as the extension checks them while typing), refused with ECS's own code and sentence. */
+export function alibabaKeyNameRefusal(name: string): LocalRefusal | undefined {
+  const problem = ALIBABA_DESCRIPTOR.keyNameProblem(name);
+  if (!problem) return undefined;
+  return new LocalRefusal('InvalidKeyPairName.Malformed', `${renderTemplate(ALIBABA_MESSAGES.keyNameMalformed, [name])} (${renderTemplate(problem.template, problem.args)})`);
+}
+
+function resourceGroupOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^rg-[A-Za-z0-9]+$/.test(value)) throw new UsageError(`--resource-group needs a resource group ID (rg-…), not "${value}"`);
+  return value;
+}
+
+function credentialsFromEnv(env: NodeJS.ProcessEnv) {
+  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim() ?? '';
+  const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim() ?? '';
+  if (!accessKeyId || !accessKeySecret) {
+    const missing = [!accessKeyId && 'ALIBABA_CLOUD_ACCESS_KEY_ID', !accessKeySecret && 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'].filter(Boolean).join(' and ');
+    throw new LocalRefusal(
+      'MissingCredentials',
+      `No Alibaba Cloud credentials: ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set. Export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (from the AccessKey page of the Alibaba Cloud console; add ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials).`,
+    );
+  }
+  const securityToken = env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim();
+  return { accessKeyId, accessKeySecret, securityToken: securityToken || undefined };
+}
+
+function providerFor(io: CliIo, endpoint: string | undefined) {
+  const credentials = credentialsFromEnv(io.env);
+  const chunk = loadAlibabaChunk();
+  const lang = io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG || '';
+  // Throws a CloudError (kind config) for a bad or plain-http non-loopback endpoint: nothing is sent.
+  return new chunk.AlibabaEcsProvider({ credentials, endpoint, language: /^zh/i.test(lang) ? 'zh-CN' : 'en-US' });
+}
+
+async function importCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { name: { type: 'string' }, 'resource-group': { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? 'import takes one FILE' : 'import needs a FILE');
+  const name = requireOption(values.name, 'name');
+  const region = requireOption(values.region, 'region');
+  const resourceGroupId = resourceGroupOption(values['resource-group']);
+  const refusal = alibabaKeyNameRefusal(name);
+  if (refusal) throw refusal;
+  const key = publicKeyToImport(positionals[0]);
+  const provider = providerFor(io, values.endpoint);
+  const result = await provider.importKeyPair({ region, name, publicKey: key.line, projectId: resourceGroupId });
+  for (const note of key.notes) io.err(`note: ${note}`);
+  const k = result.keyPair;
+  if (result.alreadyExisted) io.err(`note: this key was already in ${region} as "${k.name}"; nothing was imported.`);
+  if (result.recoveredAfterLostAnswer) io.err(`note: the answer to the import was lost, but the key was found in ${region} as "${k.name}".`);
+  if (result.fingerprintMatches === false) {
+    io.err(`warning: the fingerprint ECS reports for "${k.name}" (${k.cloudFingerprint ?? 'none'}) is not that of ${positionals[0]}: the cloud may hold another key under this name. Check it before relying on it.`);
+  }
+  if (values.json) {
+    io.out(JSON.stringify({
+      KeyPairName: k.name, KeyPairId: k.cloudKeyPairId ?? null, KeyPairFingerPrint: k.cloudFingerprint ?? null, Region: region,
+      FingerprintMatches: result.fingerprintMatches ?? null, ...(result.alreadyExisted ? { AlreadyExisted: true } : {}),
+    }));
+  } else {
+    io.out(k.name);
+  }
+  return result.fingerprintMatches === false ? 1 : 0;
+}
+
+async function createCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { name: { type: 'string' }, out: { type: 'string' }, 'resource-group': { type: 'string' } });
+  if (positionals.length) throw new UsageError(`create takes no FILE (unexpected ${positionals[0]}); the private key goes to --out`);
+  const name = requireOption(values.name, 'name');
+  const region = requireOption(values.region, 'region');
+  const target = path.resolve(expandHome(requireOption(values.out, 'out')));
+  const resourceGroupId = resourceGroupOption(values['resource-group']);
+  const refusal = alibabaKeyNameRefusal(name);
+  if (refusal) throw refusal;
+  checkOutputPath(target);
+  const provider = providerFor(io, values.endpoint);
+  const release = guardInterrupts(io, CLOUD);
+  let created;
+  try {
+    created = await provider.createKeyPair({ region, name, projectId: resourceGroupId });
+  } finally {
+    release();
+  }
+  const k = created.keyPair;
+  const derived = parseKeyText(created.privateKey, 'auto').keys.find((f) => f.kind === 'private' && f.blobBase64);
+  if (derived && k.blobBase64 && derived.blobBase64 !== k.blobBase64) {
+    io.err(`warning: the public key ECS returned does not match the private key it returned; ${target}.pub holds the private key's.`);
+  }
+  const blobLine = derived?.openssh ? derived.openssh.split(' ').slice(0, 2).join(' ') : k.publicKey.trim().split(/\s+/).slice(0, 2).join(' ');
+  const publicLine = blobLine ? `${blobLine} ${name}` : undefined;
+  let saved;
+  try {
+    saved = saveGeneratedKeyPair(target, created.privateKey, publicLine, k.cloudKeyPairId ?? k.name);
+  } catch (error) {
+    io.err(
+      `cloud-ssh-keys: PrivateKeyNotSaved: Alibaba Cloud created the key pair "${name}" in ${region}, but its private key could not be written anywhere (${(error as Error).message}), so it is lost. Delete the key pair (cloud-ssh-keys alibaba delete ${name} --region ${region}) and create it again.`,
+    );
+    return 1;
+  }
+  if (saved.fallback) {
+    io.err(
+      `cloud-ssh-keys: PrivateKeyFallback: the private key could not be written to ${target} (${saved.failure}); it was saved to ${saved.privateKeyPath} (mode 0600) instead. Move it where you want it; Alibaba Cloud keeps no copy.`,
+    );
+  } else {
+    io.err(`Created "${name}" in ${region}. Private key: ${saved.privateKeyPath} (mode 0600); Alibaba Cloud keeps no copy of it.`);
+  }
+  if (saved.publicKeyPath) io.err(`Public key: ${saved.publicKeyPath}`);
+  else if (saved.publicKeyFailure) io.err(`warning: the public key could not be written (${saved.publicKeyFailure}); derive it with ssh-keygen -y -f ${saved.privateKeyPath}.`);
+  if (values.json) {
+    io.out(JSON.stringify({
+      KeyPairName: k.name || name, KeyPairId: k.cloudKeyPairId ?? null, Region: region, sha256: derived?.sha256 ?? k.sha256 ?? null,
+      PrivateKeyFile: saved.privateKeyPath, PublicKeyFile: saved.publicKeyPath ?? null,
+      ...(saved.fallback ? { PrivateKeyFallback: true } : {}),
+    }));
+  } else {
+    io.out(k.name || name);
+  }
+  return saved.fallback ? 1 : 0;
+}
+
+async function listCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { 'ssh-dir': { type: 'string', multiple: true } });
+  if (positionals.length) throw new UsageError(`list takes no arguments (unexpected ${positionals[0]})`);
+  const region = requireOption(values.region, 'region');
+  const provider = providerFor(io, values.endpoint);
+  const [keyPairs, local] = await Promise.all([
+    provider.listKeyPairs({ region }),
+    localFilesByBlob(values['ssh-dir']?.length ? values['ssh-dir'] : ['~/.ssh']),
+  ]);
+  const localFile = (k: KeyPair) => (k.blobBase64 ? local.get(k.blobBase64) : undefined) ?? null;
+  if (values.json) {
+    io.out(JSON.stringify(keyPairs.map((k) => ({
+      KeyPairName: k.name, KeyPairId: k.cloudKeyPairId ?? null, Region: k.region, ResourceGroupId: k.projectId, PublicKey: k.publicKey,
+      KeyPairFingerPrint: k.cloudFingerprint ?? null, sha256: k.sha256 ?? null, CreationTime: k.createdTime,
+      InstanceIds: k.associatedInstanceIds, LocalFile: localFile(k),
+    })), null, 2));
+  } else {
+    for (const k of keyPairs) io.out([k.name, k.sha256 ?? '(unreadable key)', localFile(k) ?? '-', k.projectId || '-', k.publicKey].join('\t'));
+    if (keyPairs.length === 0) io.err(`no key pairs in ${region}`);
+  }
+  return 0;
+}
+
+async function deleteCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (positionals.length === 0) throw new UsageError('delete needs a key pair NAME');
+  const region = requireOption(values.region, 'region');
+  const provider = providerFor(io, values.endpoint);
+  const result = await provider.deleteKeyPairs({ region, ids: positionals });
+  if (values.json) io.out(JSON.stringify({ Region: region, Deleted: result.deleted, InUse: result.inUse }));
+  else for (const id of result.deleted) io.out(`deleted ${id}`);
+  for (const id of result.inUse) io.err(`cloud-ssh-keys: DependencyViolation.KeyPair: ${renderTemplate(ALIBABA_MESSAGES.keyPairInUse, [id])}`);
+  return result.inUse.length ? 1 : 0;
+}
+
+/** `alibaba SUBCOMMAND …`; returns the exit code. Throws UsageError for exit 2. */
+export async function alibabaCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  try {
+    switch (sub) {
+      case 'import':
+        return await importCommand(rest, io);
+      case 'create':
+        return await createCommand(rest, io);
+      case 'list':
+        return await listCommand(rest, io);
+      case 'delete':
+        return await deleteCommand(rest, io);
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(ALIBABA_USAGE);
+        return 0;
+      default:
+        throw new UsageError(sub ? `unknown alibaba command ${sub}` : 'alibaba needs a command: import, create, list or delete');
+    }
+  } catch (error) {
+    if (error instanceof LocalRefusal) {
+      io.err(`cloud-ssh-keys: ${error.code}: ${error.message} Nothing was sent to Alibaba Cloud.`);
+      return 1;
+    }
+    if (isCloudError(error)) {
+      const local = error.kind === 'config';
+      io.err(`cloud-ssh-keys: ${error.code}: ${error.sentence}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}${local ? ' Nothing was sent to Alibaba Cloud.' : ''}`);
+      return 1;
+    }
+    throw error;
+  }
+}
