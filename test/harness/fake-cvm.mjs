@@ -1,6 +1,7 @@
-// The fake Tencent CVM server (test/fakes/tencent-cvm.ts) for the real-host suites: started in the
-// harness process on 127.0.0.1, so steps can read its request log and state directly; the in-host
-// suite finds its URL in CLOUD_SSH_KEYS_TEST_CVM_URL and uses the admin endpoints.
+// The fake cloud servers for the real-host suites — Tencent CVM (test/fakes/tencent-cvm.ts) and
+// Alibaba ECS (test/fakes/alibaba-ecs.ts): started in the harness process on 127.0.0.1, so steps
+// can read their request logs and state directly; the in-host suite finds their URLs in
+// CLOUD_SSH_KEYS_TEST_CVM_URL / CLOUD_SSH_KEYS_TEST_ECS_URL and uses the admin endpoints.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,15 +9,29 @@ import path from 'node:path';
 import { REPO } from './common.mjs';
 
 export const FAKE_CVM_ENV = 'CLOUD_SSH_KEYS_TEST_CVM_URL';
-const COMPILED = path.join(REPO, 'out/test/fakes/tencent-cvm.js');
+export const FAKE_ECS_ENV = 'CLOUD_SSH_KEYS_TEST_ECS_URL';
 
-/** Starts a fresh fake; compiles the tests first when they are missing (npm run test:e2e does not run tsc). */
-export async function startFakeCvm() {
-  if (!fs.existsSync(COMPILED)) {
+/** A compiled fake's module; compiles the tests first when they are missing (npm run test:e2e does not run tsc). */
+function loadCompiledFake(name) {
+  const compiled = path.join(REPO, 'out/test/fakes', `${name}.js`);
+  if (!fs.existsSync(compiled)) {
     execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: REPO, stdio: 'inherit' });
   }
-  const { FakeTencentCvm, FAKE_TEST_CREDENTIAL } = createRequire(import.meta.url)(COMPILED);
+  return createRequire(import.meta.url)(compiled);
+}
+
+/** Starts a fresh fake CVM. */
+export async function startFakeCvm() {
+  const { FakeTencentCvm, FAKE_TEST_CREDENTIAL } = loadCompiledFake('tencent-cvm');
   const fake = new FakeTencentCvm();
   const url = await fake.start();
   return { fake, url, credential: { ...FAKE_TEST_CREDENTIAL }, stop: () => fake.stop() };
+}
+
+/** Starts a fresh fake ECS; `credential` is the test AccessKey pair it accepts (not a real secret). */
+export async function startFakeEcs() {
+  const { FakeAlibabaEcs, FAKE_ECS_ACCESS_KEY } = loadCompiledFake('alibaba-ecs');
+  const fake = new FakeAlibabaEcs();
+  const url = await fake.start();
+  return { fake, url, credential: { ...FAKE_ECS_ACCESS_KEY }, stop: () => fake.stop() };
 }

@@ -2,7 +2,7 @@
 // driver, so notifications and menus behave as for a user), driven through Debian's Chromium.
 //
 // Steps live in test/e2e/*.e2e.mjs, run in file-name order; each file's default export is a list of
-// { name, run(t) } where t = { page, fixture, server, cvm, keygenFingerprint, screenshot(name), log }.
+// { name, run(t) } where t = { page, fixture, server, cvm, ecs, keygenFingerprint, screenshot(name), log }.
 // A step that throws is reported `not ok`, gets a screenshot, and the next step still runs.
 //
 // usage: node test/harness/run-e2e.mjs [--vsix FILE] [--results FILE] [--grep PATTERN]
@@ -16,7 +16,7 @@ import {
   REPO, VSIX, argValue, artifactsDir, assertBootstrapped, installVsix, keygenFingerprint, launchChromium, logger,
   makeRunDir, onSignals, saveServerLogs, startCodeServer, waitForWorkbench, withTimeout, writeResults,
 } from './common.mjs';
-import { startFakeCvm } from './fake-cvm.mjs';
+import { startFakeCvm, startFakeEcs } from './fake-cvm.mjs';
 import { FIXTURE_ENV, createFixture } from './fixture.mjs';
 import { activityTab } from '../e2e/ui.mjs';
 
@@ -31,6 +31,7 @@ let server;
 let browser;
 let run;
 let cvm;
+let ecs;
 const artifacts = artifactsDir('e2e');
 const counts = { suite: 'e2e', passed: 0, failed: 0, pending: 0, failures: [] };
 let setupError;
@@ -42,6 +43,8 @@ async function cleanup() {
   server = undefined;
   await cvm?.stop();
   cvm = undefined;
+  await ecs?.stop();
+  ecs = undefined;
 }
 onSignals(async () => {
   await cleanup();
@@ -86,14 +89,21 @@ try {
   // test credential in the environment variables the extension falls back to.
   cvm = await startFakeCvm();
   log('fake Tencent CVM on', cvm.url);
+  // Alibaba Cloud: a fake ECS likewise; its credentials are set through the palette by the steps.
+  ecs = await startFakeEcs();
+  log('fake Alibaba ECS on', ecs.url);
   // Machine-scoped settings: in a code-server window they come from the server's Machine settings.
   fs.mkdirSync(path.join(run.userData, 'Machine'), { recursive: true });
   fs.writeFileSync(
     path.join(run.userData, 'Machine', 'settings.json'),
-    JSON.stringify({ 'cloudSshKeys.tencent.endpoint': cvm.url, 'cloudSshKeys.tencent.regions': ['ap-guangzhou', 'ap-shanghai'] }, null, 2) + '\n',
+    JSON.stringify({
+      'cloudSshKeys.tencent.endpoint': cvm.url, 'cloudSshKeys.tencent.regions': ['ap-guangzhou', 'ap-shanghai'],
+      'cloudSshKeys.alibaba.endpoint': ecs.url, 'cloudSshKeys.alibaba.regions': ['cn-hangzhou'],
+    }, null, 2) + '\n',
   );
   const env = { ...run.env, [FIXTURE_ENV]: fixtureFile, TENCENTCLOUD_SECRET_ID: cvm.credential.secretId, TENCENTCLOUD_SECRET_KEY: cvm.credential.secretKey };
   delete env.TENCENTCLOUD_SESSION_TOKEN;
+  for (const name of ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']) delete env[name];
   server = await startCodeServer({ ...run, logFile: run.serverLog, env });
   log('code-server up on port', server.port);
   browser = await launchChromium(run.chrome);
@@ -119,6 +129,8 @@ try {
     keygenFingerprint,
     /** The fake Tencent CVM: { url, fake (requests, account), credential }. */
     cvm,
+    /** The fake Alibaba ECS: { url, fake (requests, keyPairsIn, instance), credential }. */
+    ecs,
     screenshot: (name) => page.screenshot({ path: path.join(artifacts(), `${slug(name)}.png`) }),
   };
   console.log(`\n1..${steps.length}`);

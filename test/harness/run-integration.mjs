@@ -14,7 +14,7 @@ import {
   REPO, argValue, artifactsDir, assertBootstrapped, launchChromium, logger, makeRunDir, onSignals,
   saveServerLogs, startCodeServer, withTimeout, writeResults,
 } from './common.mjs';
-import { FAKE_CVM_ENV, startFakeCvm } from './fake-cvm.mjs';
+import { FAKE_CVM_ENV, FAKE_ECS_ENV, startFakeCvm, startFakeEcs } from './fake-cvm.mjs';
 import { FIXTURE_ENV, createFixture } from './fixture.mjs';
 
 const log = logger('integration');
@@ -26,6 +26,7 @@ const testsModule = path.join(REPO, 'out/test/integration/index.js');
 let server;
 let browser;
 let cvm;
+let ecs;
 let run;
 let exitCode = 1;
 let results;
@@ -38,6 +39,8 @@ async function cleanup() {
   server = undefined;
   await cvm?.stop();
   cvm = undefined;
+  await ecs?.stop();
+  ecs = undefined;
 }
 onSignals(async () => {
   await cleanup();
@@ -83,8 +86,11 @@ try {
   // The Tencent tests talk to a fake CVM (their credentials are set through the command, never the environment).
   cvm = await startFakeCvm();
   log('fake Tencent CVM on', cvm.url);
-  const env = { ...run.env, [FIXTURE_ENV]: fixtureFile, CLOUD_SSH_KEYS_TEST_RESULTS: resultsFile, [FAKE_CVM_ENV]: cvm.url };
+  ecs = await startFakeEcs();
+  log('fake Alibaba ECS on', ecs.url);
+  const env = { ...run.env, [FIXTURE_ENV]: fixtureFile, CLOUD_SSH_KEYS_TEST_RESULTS: resultsFile, [FAKE_CVM_ENV]: cvm.url, [FAKE_ECS_ENV]: ecs.url };
   for (const name of ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN']) delete env[name];
+  for (const name of ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']) delete env[name];
   if (grep) env.CLOUD_SSH_KEYS_TEST_GREP = grep;
   server = await startCodeServer({
     ...run,

@@ -1,0 +1,337 @@
+// Alibaba Cloud ECS in the real extension host, against the fake ECS the harness starts
+// (test/harness/fake-cvm.mjs; its URL in CLOUD_SSH_KEYS_TEST_ECS_URL): credentials, import,
+// create both ways, the Cloud Key Pairs view, attach/detach with the restart note, delete —
+// through the same flows as Tencent.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
+import type { ImportOutcome } from '../../src/commands/importKeyPair';
+import type { CloudKeysNode } from '../../src/views/cloudKeysView';
+import { FAKE_ECS_ACCESS_KEY } from '../fakes/alibaba-ecs';
+import { api as extensionApi, eventually, fixture, labelOf, rootItems } from './helpers';
+
+const ECS_URL = process.env.CLOUD_SSH_KEYS_TEST_ECS_URL;
+
+async function api() {
+  const exported = await extensionApi();
+  assert.ok(exported.cloudKeys && exported.alibaba, 'the extension exports no cloudKeys/alibaba (production mode?)');
+  return { ...exported, cloudKeys: exported.cloudKeys, alibaba: exported.alibaba };
+}
+const REGION = 'cn-hangzhou';
+const OTHER_REGION = 'cn-shanghai';
+
+interface LoggedRequest {
+  action?: string;
+  region?: string;
+  params?: Record<string, unknown>;
+  signatureVerified: boolean;
+  accessKeyId?: string;
+  requestId?: string;
+}
+interface FakeState {
+  keyPairs: Array<{ KeyPairName: string; KeyPairId: string; KeyPairFingerPrint: string; PublicKey: string; ResourceGroupId: string; region: string }>;
+  instances: Array<{ InstanceId: string; Status: string; KeyPairName: string; OSType: string; RegionId: string }>;
+}
+
+async function admin<T>(route: string, method = 'GET', body?: unknown): Promise<T> {
+  const res = await fetch(`${ECS_URL}/__admin/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.equal(res.status, 200, `${method} /__admin/${route}: ${res.status}`);
+  return (await res.json()) as T;
+}
+const requests = () => admin<LoggedRequest[]>('requests');
+const state = () => admin<FakeState>('state');
+
+const blobOf = (line: string) => line.trim().split(/\s+/)[1];
+const publicOfPrivate = (file: string) => execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8', stdio: 'pipe' }).trim();
+
+type KeyPairNode = Extract<CloudKeysNode, { kind: 'keyPair' }>;
+
+/** The Alibaba Cloud branch of the view: provider → regions → key pairs. */
+async function alibabaTree(): Promise<{ provider: CloudKeysNode; regions: CloudKeysNode[]; keyPairs: KeyPairNode[] }> {
+  const { cloudKeys } = await api();
+  const provider = (await cloudKeys.getChildren()).find((n) => n.kind === 'provider' && n.account.descriptor.id === 'alibaba');
+  assert.ok(provider, 'the Cloud Key Pairs view shows no Alibaba Cloud');
+  const regions = await cloudKeys.getChildren(provider);
+  const keyPairs = (await Promise.all(regions.map((r) => cloudKeys.getChildren(r)))).flat().filter((n) => n.kind === 'keyPair');
+  return { provider, regions, keyPairs: keyPairs as KeyPairNode[] };
+}
+
+async function keyPairNode(region: string, name: string): Promise<KeyPairNode> {
+  (await api()).cloudKeys.refresh();
+  const node = (await alibabaTree()).keyPairs.find((n) => n.keyPair.region === region && n.keyPair.name === name);
+  assert.ok(node, `${name} (${region}) is not in the Cloud Key Pairs view`);
+  return node;
+}
+
+function filesContaining(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) {
+        try {
+          if (fs.readFileSync(p).includes(needle)) hits.push(p);
+        } catch {
+          // removed while walking
+        }
+      }
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return hits;
+}
+
+describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
+  const config = () => vscode.workspace.getConfiguration('cloudSshKeys');
+  let imported: ImportOutcome | undefined;
+
+  before(async function () {
+    if (!ECS_URL) this.skip();
+    await admin('reset', 'POST');
+    await config().update('alibaba.endpoint', ECS_URL, vscode.ConfigurationTarget.Global);
+    await config().update('alibaba.regions', [REGION, OTHER_REGION], vscode.ConfigurationTarget.Global);
+    await (await api()).localKeys.refresh();
+  });
+
+  after(async function () {
+    if (!ECS_URL) return;
+    await vscode.commands.executeCommand('cloudSshKeys.alibaba.signOut');
+    await config().update('alibaba.endpoint', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('alibaba.regions', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('alibaba.resourceGroupId', undefined, vscode.ConfigurationTarget.Global);
+    // This suite runs before the Local Keys ones: leave ~/.ssh as the fixture made it.
+    for (const file of fs.readdirSync(fixture().sshDir)) if (file.startsWith('ecs_made_')) fs.rmSync(path.join(fixture().sshDir, file), { force: true });
+    await (await api()).localKeys.refresh();
+  });
+
+  it('signed out, the view has no Alibaba Cloud branch', async () => {
+    const { cloudKeys, alibaba } = await api();
+    assert.equal(await alibaba.credentials(), undefined);
+    assert.ok(!(await cloudKeys.getChildren()).some((n) => n.kind === 'provider' && n.account.descriptor.id === 'alibaba'));
+  });
+
+  it('a wrong AccessKey secret is refused, checked with one request, and not stored', async () => {
+    const before = (await requests()).length;
+    const ok = await vscode.commands.executeCommand('cloudSshKeys.alibaba.setCredentials', { accessKeyId: FAKE_ECS_ACCESS_KEY.accessKeyId, accessKeySecret: 'wrongAccessKeySecret000000000000' });
+    assert.equal(ok, false);
+    const sent = (await requests()).slice(before);
+    assert.deepEqual(sent.map((r) => r.action), ['DescribeRegions']);
+    assert.equal(await (await api()).alibaba.credentials(), undefined);
+  });
+
+  it('credentials set through the command are in SecretStorage and nowhere in settings, logs or the workspace', async () => {
+    const { alibaba } = await api();
+    const ok = await vscode.commands.executeCommand('cloudSshKeys.alibaba.setCredentials', { ...FAKE_ECS_ACCESS_KEY });
+    assert.equal(ok, true);
+    const credentials = await alibaba.credentials();
+    assert.equal(credentials?.source, 'secrets');
+    assert.equal(credentials?.values.accessKeySecret, FAKE_ECS_ACCESS_KEY.accessKeySecret);
+    const checked = (await requests()).at(-1);
+    assert.equal(checked?.action, 'DescribeRegions');
+    assert.equal(checked?.signatureVerified, true);
+    const userData = path.join(path.dirname(fixture().home), 'user-data');
+    const requestId = checked.requestId!;
+    // The search reaches the extension's log: it holds the check's RequestId (but no secret).
+    await eventually(() => filesContaining(userData, requestId).length > 0, () => `no file under ${userData} holds ${requestId}`);
+    for (const dir of [userData, fixture().workspace, fixture().sshDir]) {
+      assert.deepEqual(filesContaining(dir, FAKE_ECS_ACCESS_KEY.accessKeySecret), [], `the AccessKey secret is written in ${dir}`);
+    }
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('cloudSshKeys')).includes(FAKE_ECS_ACCESS_KEY.accessKeySecret));
+  });
+
+  it('the view shows Alibaba Cloud (Sandbox) → the configured regions', async () => {
+    const { cloudKeys } = await api();
+    cloudKeys.refresh();
+    const { provider, regions } = await alibabaTree();
+    const item = cloudKeys.getTreeItem(provider);
+    assert.equal(labelOf(item), 'Alibaba Cloud');
+    assert.match(String(item.description), /Sandbox/);
+    assert.deepEqual(regions.map((r) => labelOf(cloudKeys.getTreeItem(r))), [REGION, OTHER_REGION]);
+  });
+
+  it('import from an explorer Uri: a signed ImportKeyPair with the name and the key; the view matches it to the local file, with fingerprint, created time and resource group', async () => {
+    const pub = fixture().sshItems.id_ed25519.public!;
+    const before = (await requests()).length;
+    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(pub), { regions: [REGION], name: 'alice:laptop-1' });
+    assert.equal(outcomes?.length, 1);
+    imported = outcomes[0];
+    assert.equal(imported.keyId, 'alice:laptop-1', JSON.stringify(imported));
+    const sent = (await requests()).slice(before).filter((r) => r.action === 'ImportKeyPair');
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].signatureVerified, true);
+    assert.equal(sent[0].region, REGION);
+    assert.equal(sent[0].params?.KeyPairName, 'alice:laptop-1');
+    const node = await keyPairNode(REGION, 'alice:laptop-1');
+    assert.equal(node.local?.name, 'id_ed25519');
+    const held = (await state()).keyPairs.find((k) => k.KeyPairName === 'alice:laptop-1')!;
+    assert.equal(blobOf(held.PublicKey), blobOf(fs.readFileSync(pub, 'utf8')));
+    assert.equal(node.keyPair.cloudFingerprint, held.KeyPairFingerPrint);
+    assert.ok(node.keyPair.createdTime);
+    assert.equal(node.keyPair.projectId, held.ResourceGroupId);
+    const item = (await api()).cloudKeys.getTreeItem(node);
+    assert.equal(labelOf(item), 'alice:laptop-1');
+    assert.match(String(item.description), /local: id_ed25519/);
+    const tooltip = (item.tooltip as vscode.MarkdownString).value;
+    assert.ok(tooltip.includes(held.ResourceGroupId) && tooltip.includes(held.KeyPairFingerPrint), tooltip);
+    assert.doesNotMatch(String(item.contextValue), /tencent/);
+  });
+
+  it('Local Keys items say where their key is imported', async () => {
+    await eventually(
+      async () => (await rootItems()).find((r) => r.label === 'id_ed25519' && String(r.item.description).includes('alice:laptop-1')),
+      () => 'id_ed25519 never showed its Alibaba key pair',
+    );
+  });
+
+  it('importing the same key again (KeyPair.AlreadyExist) shows the existing key pair', async () => {
+    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!), {
+      regions: [REGION],
+      name: 'alice:laptop-1',
+    });
+    assert.equal(outcomes?.[0].keyId, 'alice:laptop-1');
+    assert.equal(outcomes?.[0].alreadyExisted, true);
+    assert.equal((await state()).keyPairs.filter((k) => k.KeyPairName === 'alice:laptop-1').length, 1);
+  });
+
+  it('a name taken by another key is reported with KeyPair.AlreadyExist, nothing replaced', async () => {
+    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_rsa_pem.public!), {
+      regions: [REGION],
+      name: 'alice:laptop-1',
+    });
+    assert.equal(outcomes?.[0].errorCode, 'KeyPair.AlreadyExist');
+    const held = (await state()).keyPairs.find((k) => k.KeyPairName === 'alice:laptop-1')!;
+    assert.equal(blobOf(held.PublicKey), blobOf(fs.readFileSync(fixture().sshItems.id_ed25519.public!, 'utf8')));
+  });
+
+  it('import from a Local Keys node into two regions, into the configured resource group', async () => {
+    await config().update('alibaba.resourceGroupId', 'rg-acfmtest00000001', vscode.ConfigurationTarget.Global);
+    try {
+      const node = (await rootItems()).find((r) => r.label === 'id_rsa_pem')!.node;
+      const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.alibaba.importKeyPair', node, { regions: [REGION, OTHER_REGION], name: 'rsa_pem' });
+      assert.deepEqual(outcomes?.map((o) => o.region), [REGION, OTHER_REGION]);
+      for (const o of outcomes ?? []) assert.equal(o.keyId, 'rsa_pem', JSON.stringify(o));
+      const held = (await state()).keyPairs.filter((k) => k.KeyPairName === 'rsa_pem');
+      assert.deepEqual(held.map((k) => k.region).sort(), [REGION, OTHER_REGION].sort());
+      for (const k of held) {
+        assert.equal(k.ResourceGroupId, 'rg-acfmtest00000001');
+        assert.equal(blobOf(k.PublicKey), blobOf(fs.readFileSync(fixture().sshItems.id_rsa_pem.public!, 'utf8')));
+      }
+    } finally {
+      await config().update('alibaba.resourceGroupId', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('names ECS would refuse (digit first, http://, one character, a space) are refused before any request', async () => {
+    const before = (await requests()).length;
+    for (const name of ['1key', 'http://key', 'k', 'my key']) {
+      const outcomes = await vscode.commands.executeCommand('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().workspacePub), { regions: [REGION], name });
+      assert.equal(outcomes, undefined, name);
+    }
+    assert.equal((await requests()).length, before, 'a request was sent for a bad name');
+  });
+
+  it('a private key file is refused before any request', async () => {
+    const before = (await requests()).length;
+    const outcomes = await vscode.commands.executeCommand('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.private!), {
+      regions: [REGION],
+      name: 'private_key',
+    });
+    assert.equal(outcomes, undefined);
+    assert.equal((await requests()).length, before);
+  });
+
+  for (const method of ['local', 'cloud'] as const) {
+    it(`Create Key Pair (${method === 'local' ? 'generated here, public half imported' : 'CreateKeyPair'}): a 0600 private key matching the key ECS holds`, async () => {
+      const name = `ecs_made_${method}`;
+      const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.alibaba.createKeyPair', { method, region: REGION, name });
+      assert.ok(outcome, 'Create Key Pair returned nothing');
+      assert.equal(outcome.privateKeyPath, path.join(fixture().sshDir, name));
+      assert.equal(fs.statSync(outcome.privateKeyPath).mode & 0o777, 0o600);
+      const held = (await state()).keyPairs.find((k) => k.KeyPairName === name && k.region === REGION);
+      assert.ok(held, `${name} is not in the fake`);
+      assert.equal(blobOf(publicOfPrivate(outcome.privateKeyPath)), blobOf(held.PublicKey));
+      assert.equal(blobOf(fs.readFileSync(`${outcome.privateKeyPath}.pub`, 'utf8')), blobOf(held.PublicKey));
+      assert.equal(fs.readdirSync(fixture().sshDir).filter((f) => f.endsWith('.tmp')).length, 0, 'a temporary file was left');
+      const node = await keyPairNode(REGION, name);
+      assert.equal(node.local?.name, name);
+    });
+  }
+
+  it('Create Key Pair never overwrites an existing file (nothing sent)', async () => {
+    const before = (await requests()).length;
+    const outcome = await vscode.commands.executeCommand('cloudSshKeys.alibaba.createKeyPair', { method: 'cloud', region: REGION, name: 'id_ed25519' });
+    assert.equal(outcome, undefined);
+    assert.equal((await requests()).length, before);
+  });
+
+  it('ECS key pairs offer no rename or description (the menus hide them; the descriptor says so)', async () => {
+    const { alibaba } = await api();
+    assert.equal(alibaba.descriptor.descriptionMaxLength, 0);
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const menus = pkg.contributes.menus['view/item/context'] as Array<{ command: string; when: string }>;
+    for (const command of ['cloudSshKeys.renameCloudKeyPair', 'cloudSshKeys.editCloudKeyPairDescription']) {
+      const when = menus.find((m) => m.command === command)!.when;
+      const regex = new RegExp(/viewItem =~ \/(.*)\//.exec(when)![1]);
+      const item = (await api()).cloudKeys.getTreeItem(await keyPairNode(REGION, 'alice:laptop-1'));
+      assert.equal(regex.test(String(item.contextValue)), false, `${command} shows on an ECS key pair`);
+    }
+  });
+
+  it('attach to a running instance: AttachKeyPair, the restart note names it; delete refused while attached (no DeleteKeyPairs); detach', async () => {
+    const running = (await state()).instances.find((i) => i.Status === 'Running' && i.OSType === 'linux' && i.RegionId === REGION)!;
+    let node = await keyPairNode(REGION, 'alice:laptop-1');
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.bindCloudKeyPair', node, { instanceIds: [running.InstanceId] }), true);
+    // The restart note (a warning beside "Bound …") is logged with the instance it names.
+    const userData = path.join(path.dirname(fixture().home), 'user-data');
+    await eventually(
+      () => filesContaining(userData, `Restart needed for the change to take effect: ${running.InstanceId}`).length > 0,
+      () => `the log never said ${running.InstanceId} needs a restart`,
+    );
+    assert.equal((await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.KeyPairName, 'alice:laptop-1');
+    assert.ok((await requests()).some((r) => r.action === 'AttachKeyPair' && r.signatureVerified));
+    node = await keyPairNode(REGION, 'alice:laptop-1');
+    assert.deepEqual(node.keyPair.associatedInstanceIds, [running.InstanceId]);
+    const item = (await api()).cloudKeys.getTreeItem(node);
+    assert.match(String(item.contextValue), /\bbound\b/);
+    const before = (await requests()).length;
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node, { confirm: true }), false);
+    assert.ok(!(await requests()).slice(before).some((r) => r.action === 'DeleteKeyPairs'));
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.unbindCloudKeyPair', node, { instanceIds: [running.InstanceId] }), true);
+    assert.equal((await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.KeyPairName, '');
+  });
+
+  it('delete removes the key pair from ECS and the view', async () => {
+    const node = await keyPairNode(REGION, 'alice:laptop-1');
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node, { confirm: true }), true);
+    assert.ok(!(await state()).keyPairs.some((k) => k.KeyPairName === 'alice:laptop-1'));
+    (await api()).cloudKeys.refresh();
+    assert.ok(!(await alibabaTree()).keyPairs.some((n) => n.keyPair.name === 'alice:laptop-1'));
+  });
+
+  it('sign out: the credentials leave SecretStorage and the Alibaba branch goes', async () => {
+    await vscode.commands.executeCommand('cloudSshKeys.alibaba.signOut');
+    const { alibaba, cloudKeys } = await api();
+    assert.equal(await alibaba.credentials(), undefined);
+    assert.ok(!(await cloudKeys.getChildren()).some((n) => n.kind === 'provider' && n.account.descriptor.id === 'alibaba'));
+  });
+
+  it('with nothing stored, the ALIBABA_CLOUD_* environment variables are used (and the view says so)', async () => {
+    const { alibaba, cloudKeys } = await api();
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = FAKE_ECS_ACCESS_KEY.accessKeyId;
+    process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = FAKE_ECS_ACCESS_KEY.accessKeySecret;
+    try {
+      assert.equal((await alibaba.credentials())?.source, 'environment');
+      cloudKeys.refresh();
+      const provider = (await cloudKeys.getChildren()).find((n) => n.kind === 'provider' && n.account.descriptor.id === 'alibaba')!;
+      assert.match(String(cloudKeys.getTreeItem(provider).description), /ALIBABA_CLOUD_ACCESS_KEY_ID/);
+    } finally {
+      delete process.env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+      delete process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+      alibaba.invalidate();
+    }
+  });
+});
