@@ -9,6 +9,8 @@
 // the fake CVM server on a free loopback port, in this process, stopped with everything else; the
 // machine setting cloudSshKeys.tencent.endpoint points at it and code-server's environment carries
 // the fake's test credentials. No real cloud is contacted.
+// Alibaba Cloud likewise: ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET, else the fake ECS server, with
+// cloudSshKeys.alibaba.endpoint and the fake's test AccessKey. Each cloud is decided on its own.
 //
 // Options: --no-build (use the existing .vsix), --quiet (no server output on the terminal),
 // --no-sandbox (never start the sandbox, even without credentials).
@@ -21,7 +23,7 @@ import {
 } from '../test/harness/common.mjs';
 import { packageVsix } from './package.mjs';
 import { ensureDependencies } from './ensure-deps.mjs';
-import { compileSandbox, hasTencentCredentials, startSandbox } from './sandbox.mjs';
+import { compileSandbox, hasAlibabaCredentials, hasTencentCredentials, startEcsSandbox, startSandbox } from './sandbox.mjs';
 
 // A fresh clone has no node_modules: `npm start` alone must be enough.
 ensureDependencies();
@@ -88,13 +90,45 @@ for (const key of Object.keys(env)) {
 }
 for (const key of ['PASSWORD', 'HASHED_PASSWORD']) delete env[key];
 
-// ---- Tencent Cloud: the real one (credentials in the environment) or the sandbox ----
-const ENDPOINT_SETTING = 'cloudSshKeys.tencent.endpoint';
-// The endpoint setting is machine-scoped: in a code-server window those come from the server's
+// ---- Each cloud: the real one (credentials in the environment) or its sandbox ----
+// The endpoint settings are machine-scoped: in a code-server window those come from the server's
 // Machine settings (the "Remote" tab), not from the User settings.
 const machineSettingsFile = path.join(dirs.userData, 'Machine', 'settings.json');
-// The sandbox URL this script last wrote there, so that only that value is ever removed again.
-const sandboxRecord = path.join(base, 'sandbox-endpoint');
+const CLOUDS = [
+  {
+    name: 'Tencent Cloud',
+    service: 'Tencent Cloud CVM',
+    setting: 'cloudSshKeys.tencent.endpoint',
+    // The sandbox URL this script last wrote there, so that only that value is ever removed again.
+    record: path.join(base, 'sandbox-endpoint'),
+    hasCredentials: hasTencentCredentials,
+    variables: 'TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY',
+    start: startSandbox,
+    useSandboxCredentials(e, sb) {
+      e.TENCENTCLOUD_SECRET_ID = sb.secretId;
+      e.TENCENTCLOUD_SECRET_KEY = sb.secretKey;
+      delete e.TENCENTCLOUD_SESSION_TOKEN;
+    },
+    cli: (sb) => `TENCENTCLOUD_SECRET_ID=${sb.secretId} TENCENTCLOUD_SECRET_KEY=${sb.secretKey} \\
+      node dist/cli.js tencent list --region ap-guangzhou --endpoint ${sb.url}`,
+  },
+  {
+    name: 'Alibaba Cloud',
+    service: 'Alibaba Cloud ECS',
+    setting: 'cloudSshKeys.alibaba.endpoint',
+    record: path.join(base, 'sandbox-endpoint-alibaba'),
+    hasCredentials: hasAlibabaCredentials,
+    variables: 'ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    start: startEcsSandbox,
+    useSandboxCredentials(e, sb) {
+      e.ALIBABA_CLOUD_ACCESS_KEY_ID = sb.accessKeyId;
+      e.ALIBABA_CLOUD_ACCESS_KEY_SECRET = sb.accessKeySecret;
+      delete e.ALIBABA_CLOUD_SECURITY_TOKEN;
+    },
+    cli: (sb) => `ALIBABA_CLOUD_ACCESS_KEY_ID=${sb.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${sb.accessKeySecret} \\
+      node dist/cli.js alibaba list --region cn-hangzhou --endpoint ${sb.url}`,
+  },
+];
 
 /** settings.json as an object: {} when missing, undefined when it cannot be read as JSON with comments. */
 function readSettings(file) {
@@ -120,21 +154,10 @@ function writeSettings(file, settings) {
   fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
 }
 
-let sandbox;
-if (hasTencentCredentials(env) || flags.has('--no-sandbox')) {
-  // The real cloud: take back the sandbox endpoint an earlier run wrote, if it is still there.
-  const recorded = fs.existsSync(sandboxRecord) ? fs.readFileSync(sandboxRecord, 'utf8').trim() : '';
-  const settings = readSettings(machineSettingsFile);
-  if (recorded && settings?.[ENDPOINT_SETTING] === recorded) {
-    delete settings[ENDPOINT_SETTING];
-    writeSettings(machineSettingsFile, settings);
-    say(`removed the sandbox endpoint (${recorded}) an earlier npm start had set`);
-  }
-  fs.rmSync(sandboxRecord, { force: true });
-  say(hasTencentCredentials(env)
-    ? 'Tencent Cloud: the credentials in TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY, the real endpoint'
-    : 'Tencent Cloud: --no-sandbox, the real endpoint (no credentials in the environment)');
-} else {
+/** Started sandboxes, each with its cloud: [{ cloud, sandbox }]. */
+const sandboxes = [];
+const needSandbox = CLOUDS.filter((c) => !c.hasCredentials(env) && !flags.has('--no-sandbox'));
+if (needSandbox.length) {
   step('compile the sandbox (tsc -p .)', () => {
     try {
       compileSandbox({ say });
@@ -143,19 +166,35 @@ if (hasTencentCredentials(env) || flags.has('--no-sandbox')) {
       process.exit(1);
     }
   });
-  sandbox = await startSandbox();
+}
+for (const cloud of CLOUDS) {
+  if (!needSandbox.includes(cloud)) {
+    // The real cloud: take back the sandbox endpoint an earlier run wrote, if it is still there.
+    const recorded = fs.existsSync(cloud.record) ? fs.readFileSync(cloud.record, 'utf8').trim() : '';
+    const settings = readSettings(machineSettingsFile);
+    if (recorded && settings?.[cloud.setting] === recorded) {
+      delete settings[cloud.setting];
+      writeSettings(machineSettingsFile, settings);
+      say(`removed the ${cloud.name} sandbox endpoint (${recorded}) an earlier npm start had set`);
+    }
+    fs.rmSync(cloud.record, { force: true });
+    say(cloud.hasCredentials(env)
+      ? `${cloud.name}: the credentials in ${cloud.variables}, the real endpoint`
+      : `${cloud.name}: --no-sandbox, the real endpoint (no credentials in the environment)`);
+    continue;
+  }
+  const sandbox = await cloud.start();
+  sandboxes.push({ cloud, sandbox });
   const settings = readSettings(machineSettingsFile);
   if (settings) {
-    settings[ENDPOINT_SETTING] = sandbox.url;
+    settings[cloud.setting] = sandbox.url;
     writeSettings(machineSettingsFile, settings);
-    fs.writeFileSync(sandboxRecord, sandbox.url + '\n');
+    fs.writeFileSync(cloud.record, sandbox.url + '\n');
   } else {
-    say(`warning: ${machineSettingsFile} is not readable as JSON; set "${ENDPOINT_SETTING}": "${sandbox.url}" there (Remote settings) yourself`);
+    say(`warning: ${machineSettingsFile} is not readable as JSON; set "${cloud.setting}": "${sandbox.url}" there (Remote settings) yourself`);
   }
-  env.TENCENTCLOUD_SECRET_ID = sandbox.secretId;
-  env.TENCENTCLOUD_SECRET_KEY = sandbox.secretKey;
-  delete env.TENCENTCLOUD_SESSION_TOKEN;
-  say(`sandbox: fake Tencent Cloud CVM on ${sandbox.url}`);
+  cloud.useSandboxCredentials(env, sandbox);
+  say(`sandbox: fake ${cloud.service} on ${sandbox.url}`);
 }
 
 await (async () => {
@@ -178,7 +217,7 @@ async function stop(signal) {
   stopping = true;
   say(`${signal}: stopping code-server…`);
   if (server) await killGroup(server.pid);
-  if (sandbox) await sandbox.stop();
+  for (const { sandbox } of sandboxes) await sandbox.stop();
   say('stopped');
   process.exit(0);
 }
@@ -203,21 +242,22 @@ console.log(`
     ${url}
 
   HOME: ${process.env.HOME}   folder: ${folder}
-${sandbox ? sandboxBanner(sandbox.url) : `  Tencent Cloud: the real one, with the credentials in your environment.
-`}  Ctrl-C to stop.
+${CLOUDS.map((cloud) => {
+  const sb = sandboxes.find((x) => x.cloud === cloud)?.sandbox;
+  return sb ? sandboxBanner(cloud, sb) : `  ${cloud.name}: the real one, with the credentials in your environment.\n`;
+}).join('')}  Ctrl-C to stop.
 `);
 
-function sandboxBanner(endpoint) {
+function sandboxBanner(cloud, sb) {
   return `
-  SANDBOX: no Tencent Cloud credentials in the environment, so Tencent Cloud CVM is simulated by
-  a local fake at ${endpoint} (no real cloud is contacted; key pairs live in memory until
-  Ctrl-C). The views show a "Sandbox" marker. To use your account instead:
-    TENCENTCLOUD_SECRET_ID=… TENCENTCLOUD_SECRET_KEY=… npm start
-  Credentials saved with "Set Tencent Cloud Credentials" in this VS Code take precedence over
-  the sandbox's: sign out of Tencent Cloud there to use the sandbox.
+  SANDBOX: no ${cloud.name} credentials in the environment, so ${cloud.service} is simulated by
+  a local fake at ${sb.url} (no real cloud is contacted; key pairs live in memory until
+  Ctrl-C). The views show a "Sandbox" marker. To use your account instead, start with
+  ${cloud.variables} set.
+  Credentials saved with "Set ${cloud.name} Credentials" in this VS Code take precedence over
+  the sandbox's: sign out of ${cloud.name} there to use the sandbox.
   The CLI against it:
-    TENCENTCLOUD_SECRET_ID=${sandbox.secretId} TENCENTCLOUD_SECRET_KEY=${sandbox.secretKey} \\
-      node dist/cli.js tencent list --region ap-guangzhou --endpoint ${endpoint}
+    ${cloud.cli(sb)}
 `;
 }
 server.child.once('exit', (code, signal) => {
