@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { TENCENT_DESCRIPTOR } from '../../src/cloud/descriptors';
+import { ALIBABA_DESCRIPTOR, CLOUD_DESCRIPTORS, TENCENT_DESCRIPTOR } from '../../src/cloud/descriptors';
 import { isLoopbackEndpoint } from '../../src/cloud/loopback';
 
 describe('the Tencent Cloud descriptor', () => {
@@ -38,6 +38,37 @@ describe('isLoopbackEndpoint (the Sandbox marker)', () => {
     for (const e of ['http://127.0.0.1:9000', '127.0.0.1:9000', 'http://localhost:1', 'http://[::1]:8080', 'https://127.1.2.3']) assert.equal(isLoopbackEndpoint(e), true, e);
     for (const e of ['', undefined, 'cvm.tencentcloudapi.com', 'https://cvm.intl.tencentcloudapi.com', 'http://10.0.0.1', 'http://127.0.0.1.example.com']) {
       assert.equal(isLoopbackEndpoint(e), false, String(e));
+    }
+  });
+});
+
+describe('every cloud descriptor is wired into package.json', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require('../../../package.json');
+  const properties = pkg.contributes.configuration.properties as Record<string, { scope?: string }>;
+  const commands = (pkg.contributes.commands as Array<{ command: string }>).map((c) => c.command);
+
+  it('Tencent Cloud and Alibaba Cloud are the descriptors, with distinct ids, sections and secret keys', () => {
+    assert.deepEqual(CLOUD_DESCRIPTORS.map((d) => d.id), ['tencent', 'alibaba']);
+    assert.equal(new Set(CLOUD_DESCRIPTORS.map((d) => d.settingsSection)).size, CLOUD_DESCRIPTORS.length);
+    assert.equal(new Set(CLOUD_DESCRIPTORS.map((d) => d.secretKey)).size, CLOUD_DESCRIPTORS.length);
+  });
+
+  for (const d of CLOUD_DESCRIPTORS) {
+    it(`${d.displayName}: endpoint, regions, default region and project setting are machine-scoped; its four commands exist`, () => {
+      const keys = ['endpoint', 'regions', 'defaultRegion', ...(d.projectSetting ? [d.projectSetting.key] : [])];
+      for (const key of keys) assert.equal(properties[`cloudSshKeys.${d.settingsSection}.${key}`]?.scope, 'machine', `cloudSshKeys.${d.settingsSection}.${key}`);
+      for (const sub of ['setCredentials', 'signOut', 'importKeyPair', 'createKeyPair']) assert.ok(commands.includes(`cloudSshKeys.${d.id}.${sub}`), `${d.id}.${sub}`);
+    });
+  }
+
+  it('ECS key pairs are not offered Rename or Edit Description (ECS has neither)', () => {
+    assert.equal(ALIBABA_DESCRIPTOR.descriptionMaxLength, 0);
+    const menus = pkg.contributes.menus['view/item/context'] as Array<{ command: string; when: string }>;
+    for (const command of ['cloudSshKeys.renameCloudKeyPair', 'cloudSshKeys.editCloudKeyPairDescription']) {
+      const regex = new RegExp(/viewItem =~ \/(.*)\//.exec(menus.find((m) => m.command === command)!.when)![1]);
+      assert.equal(regex.test('cloudKeyPair alibaba unbound hasLocal'), false, command);
+      assert.equal(regex.test('cloudKeyPair tencent unbound hasLocal'), true, command);
     }
   });
 });
