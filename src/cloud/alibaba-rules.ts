@@ -27,6 +27,8 @@ export const ALIBABA_NAME_MESSAGES = {
   illegalChar: 'Only letters, digits and the characters : _ - . are allowed (not "{0}").',
   /** The rules in one sentence, under the name box. */
   hint: '2 to 128 characters: a letter first, then letters, digits and : _ - .',
+  /** Where the AccessKey comes from, under the credential boxes ({0}: Alibaba Cloud). */
+  credentialsHint: 'From the AccessKey page of the {0} console (or a RAM user\'s AccessKey). Stored in the system keychain only.',
 } as const;
 
 export interface AlibabaNameProblem {
@@ -91,4 +93,5 @@ export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor = {
   projectSetting: { key: 'resourceGroupId', numeric: false },
   nameTakenCode: 'KeyPair.AlreadyExist',
   keyNameHint: ALIBABA_NAME_MESSAGES.hint,
+  credentialsHint: ALIBABA_NAME_MESSAGES.credentialsHint,
 };

@@ -44,6 +44,8 @@ export interface CloudProviderDescriptor {
   /** How long a description may be. */
   descriptionMaxLength: number;
   credentialFields: CredentialField[];
+  /** Where the cloud's console hands out these credentials, as an English template with the cloud's name as {0} (translated). */
+  credentialsHint?: string;
   /** Used when DescribeRegions cannot be asked and no regions are configured. */
   knownRegions: string[];
   defaultRegion: string;

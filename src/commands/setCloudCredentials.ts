@@ -18,7 +18,9 @@ export async function setCloudCredentials(account: CloudAccount, log: vscode.Log
         title: vscode.l10n.t('Set {0} Credentials ({1}/{2}): {3}', descriptor.displayName, index + 1, fields.length, field.label),
         prompt: field.optional
           ? vscode.l10n.t('Only for temporary credentials (STS); leave empty otherwise.')
-          : vscode.l10n.t('From the API Keys page of the {0} console. Stored in the system keychain only.', descriptor.displayName),
+          : descriptor.credentialsHint
+            ? vscode.l10n.t(descriptor.credentialsHint, descriptor.displayName)
+            : vscode.l10n.t('From the API Keys page of the {0} console. Stored in the system keychain only.', descriptor.displayName),
         password: field.secret,
         ignoreFocusOut: true,
         validateInput: (v) =>
