@@ -594,7 +594,9 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
         }
         const parsed = parseJsonObject(answer.body);
         const ok = answer.status >= 200 && answer.status < 300;
-        if (ok && parsed && typeof parsed.Code !== 'string') {
+        // Every ECS answer carries a RequestId: a 2xx JSON without one is not ECS (an endpoint set to
+        // another service), and must not read as an empty listing.
+        if (ok && parsed && typeof parsed.Code !== 'string' && typeof parsed.RequestId === 'string' && parsed.RequestId) {
           report(String(parsed.RequestId ?? ''), answer.status);
           return parsed as R & { RequestId?: string };
         }

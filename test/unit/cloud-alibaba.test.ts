@@ -552,3 +552,27 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
     });
   });
 });
+
+describe('AlibabaEcsProvider against an endpoint that is not ECS', () => {
+  it('a 2xx JSON answer without a RequestId (another service) is MalformedResponse, not an empty listing', async () => {
+    const http = await import('node:http');
+    // What the Tencent CVM API answers: 200 with its own envelope.
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ Response: { RequestId: 'tc-1', Error: { Code: 'AuthFailure.SignatureFailure', Message: 'no' } } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const ecs = new AlibabaEcsProvider({
+        credentials: { ...FAKE_ECS_ACCESS_KEY },
+        endpoint: `http://127.0.0.1:${port}`,
+        timeoutSeconds: 2,
+        retry: FAST_RETRY,
+      });
+      await assert.rejects(ecs.listKeyPairs({ region: 'cn-hangzhou' }), (error: CloudError) => error.code === 'MalformedResponse');
+    } finally {
+      server.close();
+    }
+  });
+});
