@@ -15,6 +15,7 @@ import type { KeyPair } from '../cloud/provider';
 import { parseKeyText } from '../keys/parse';
 import { saveGeneratedKeyPair } from '../keys/save-key-files';
 import { expandHome } from '../keys/scan-fs';
+import { runCloudCommand } from './cloud-command';
 import { type CliIo, UsageError } from './common';
 import { LocalRefusal, checkOutputPath, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from './tencent';
 
@@ -200,36 +201,10 @@ async function deleteCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 /** `alibaba SUBCOMMAND …`; returns the exit code. Throws UsageError for exit 2. */
-export async function alibabaCommand(args: string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = args;
-  try {
-    switch (sub) {
-      case 'import':
-        return await importCommand(rest, io);
-      case 'create':
-        return await createCommand(rest, io);
-      case 'list':
-        return await listCommand(rest, io);
-      case 'delete':
-        return await deleteCommand(rest, io);
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(ALIBABA_USAGE);
-        return 0;
-      default:
-        throw new UsageError(sub ? `unknown alibaba command ${sub}` : 'alibaba needs a command: import, create, list or delete');
-    }
-  } catch (error) {
-    if (error instanceof LocalRefusal) {
-      io.err(`cloud-ssh-keys: ${error.code}: ${error.message} Nothing was sent to Alibaba Cloud.`);
-      return 1;
-    }
-    if (isCloudError(error)) {
-      const local = error.kind === 'config';
-      io.err(`cloud-ssh-keys: ${error.code}: ${error.sentence}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}${local ? ' Nothing was sent to Alibaba Cloud.' : ''}`);
-      return 1;
-    }
-    throw error;
-  }
+export function alibabaCommand(args: string[], io: CliIo): Promise<number> {
+  return runCloudCommand(
+    { word: 'alibaba', displayName: 'Alibaba Cloud', usage: ALIBABA_USAGE, commands: { import: importCommand, create: createCommand, list: listCommand, delete: deleteCommand } },
+    args,
+    io,
+  );
 }

@@ -16,6 +16,7 @@ import { parseKeyText } from '../keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../keys/scan';
 import { expandHome, nodeScanFileSystem, readKeyFileSync } from '../keys/scan-fs';
 import type { KeyFacts } from '../keys/types';
+import { runCloudCommand } from './cloud-command';
 import { type CliIo, UsageError } from './common';
 import { saveGeneratedKeyPair } from '../keys/save-key-files';
 
@@ -358,36 +359,10 @@ async function deleteCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 /** `tencent SUBCOMMAND …`; returns the exit code. Throws UsageError for exit 2. */
-export async function tencentCommand(args: string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = args;
-  try {
-    switch (sub) {
-      case 'import':
-        return await importCommand(rest, io);
-      case 'create':
-        return await createCommand(rest, io);
-      case 'list':
-        return await listCommand(rest, io);
-      case 'delete':
-        return await deleteCommand(rest, io);
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(TENCENT_USAGE);
-        return 0;
-      default:
-        throw new UsageError(sub ? `unknown tencent command ${sub}` : 'tencent needs a command: import, create, list or delete');
-    }
-  } catch (error) {
-    if (error instanceof LocalRefusal) {
-      io.err(`cloud-ssh-keys: ${error.code}: ${error.message} Nothing was sent to Tencent Cloud.`);
-      return 1;
-    }
-    if (isCloudError(error)) {
-      const local = error.kind === 'config';
-      io.err(`cloud-ssh-keys: ${error.code}: ${error.sentence}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}${local ? ' Nothing was sent to Tencent Cloud.' : ''}`);
-      return 1;
-    }
-    throw error;
-  }
+export function tencentCommand(args: string[], io: CliIo): Promise<number> {
+  return runCloudCommand(
+    { word: 'tencent', displayName: 'Tencent Cloud', usage: TENCENT_USAGE, commands: { import: importCommand, create: createCommand, list: listCommand, delete: deleteCommand } },
+    args,
+    io,
+  );
 }
