@@ -2,6 +2,7 @@
 // http is allowed only to this machine (a local fake or proxy), never over a network.
 
 import { CloudError } from './errors';
+import { parseEndpoint } from './endpoint';
 import { isLoopbackHost } from './loopback';
 
 export { isLoopbackHost };
@@ -30,28 +31,31 @@ function invalidEndpoint(endpoint: string, why: string): CloudError {
  * Throws a CloudError (kind `config`) for anything else, before any request is sent.
  */
 export function parseTencentEndpoint(endpoint: string | undefined): TencentEndpoint | undefined {
-  const text = endpoint?.trim() ?? '';
-  if (!text) return undefined;
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
-  } catch {
-    throw invalidEndpoint(text, 'it is not a host name or URL');
+  const parsed = parseEndpoint(endpoint);
+  if (!parsed) return undefined;
+  const text = endpoint!.trim();
+  if ('problem' in parsed) {
+    switch (parsed.problem) {
+      case 'not-a-url':
+        throw invalidEndpoint(text, 'it is not a host name or URL');
+      case 'scheme':
+        throw invalidEndpoint(text, `the scheme ${parsed.scheme} is not http(s)`);
+      case 'credentials':
+        throw invalidEndpoint(text, 'it contains a user name or password');
+      case 'path':
+        throw invalidEndpoint(text, 'it has a path or query');
+      case 'insecure':
+        throw new CloudError({
+          provider: 'tencent',
+          kind: 'config',
+          code: 'InsecureEndpoint',
+          template:
+            'Refusing to send Tencent Cloud credentials over plain http to {0}: plain http is allowed only to this computer (127.0.0.1, ::1, localhost). Use https://.',
+          args: [parsed.host],
+        });
+    }
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidEndpoint(text, `the scheme ${url.protocol} is not http(s)`);
-  if (url.username || url.password) throw invalidEndpoint(text, 'it contains a user name or password');
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) throw invalidEndpoint(text, 'it has a path or query');
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new CloudError({
-      provider: 'tencent',
-      kind: 'config',
-      code: 'InsecureEndpoint',
-      template:
-        'Refusing to send Tencent Cloud credentials over plain http to {0}: plain http is allowed only to this computer (127.0.0.1, ::1, localhost). Use https://.',
-      args: [url.host],
-    });
-  }
-  return { protocol: url.protocol === 'http:' ? 'http://' : 'https://', host: url.host };
+  return { protocol: parsed.protocol === 'http:' ? 'http://' : 'https://', host: parsed.host };
 }
 
 /** The default endpoint for a region: finance regions have their own host. */
