@@ -80,6 +80,7 @@ const result = {
   activationMs: median(runs.map((r) => r.activationMs)),
   activationWallMs: median(runs.map((r) => r.activationWallMs)),
   firstRenderMs: median(runs.map((r) => r.firstRenderMs)),
+  firstRenderWallMs: median(runs.map((r) => r.firstRenderWallMs)),
   renderedItems: runs[0].renderedItems,
   scannedPairs: runs[0].scannedPairs,
   heapGrowthBytes: median(runs.map((r) => r.heapGrowthBytes)),

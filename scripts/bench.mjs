@@ -158,7 +158,8 @@ const host = JSON.parse(hostOut.trim().split('\n').pop());
 const rows = [
   { figure: 'Activation in the extension host: evaluating dist/extension.js + activate()', value: `${host.activationMs.toFixed(1)} ms`, budget: '< 50 ms', peer: '', ok: host.activationMs < 50 },
   { figure: '  wall time from the bundle\'s first byte to the end of activate() (includes VS Code preparing the extension context)', value: `${host.activationWallMs.toFixed(0)} ms`, budget: '', peer: '' },
-  { figure: `  to the first Local Keys render (${host.renderedItems} keys: scanned, paired, tree items built)`, value: `${host.firstRenderMs.toFixed(0)} ms`, budget: '< 150 ms', peer: '', ok: host.firstRenderMs < 150 },
+  { figure: `  to the first Local Keys render (${host.renderedItems} keys: scanned, paired, tree items built), same accounting`, value: `${host.firstRenderMs.toFixed(0)} ms`, budget: '< 150 ms', peer: '', ok: host.firstRenderMs < 150 },
+  { figure: '  the same as wall time from the bundle\'s first byte', value: `${host.firstRenderWallMs.toFixed(0)} ms`, budget: '', peer: '' },
   { figure: `  heap retained after scanning ${host.scannedPairs} keys and listing ${host.listedRegions} regions (after a full GC)`, value: `${(host.heapGrowthBytes / (1024 * 1024)).toFixed(1)} MB`, budget: '', peer: '' },
   { figure: 'CLI: scan + fingerprint 1,000 keys', value: `${cliMs.toFixed(0)} ms`, budget: '', peer: '' },
   { figure: '  vs ssh-keygen -l per file', value: `${(keygenMs / cliMs).toFixed(1)}× faster`, budget: '≥ 20×', peer: `${keygenMs.toFixed(0)} ms`, ok: keygenMs / cliMs >= 20 },

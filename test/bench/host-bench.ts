@@ -33,7 +33,11 @@ export async function run(): Promise<void> {
   await api.localKeys.currentScan();
   const roots = await api.localKeys.getChildren();
   roots.forEach((n) => api.localKeys.getTreeItem(n));
-  const firstRenderMs = loadStart !== undefined ? performance.now() - loadStart : undefined;
+  const firstRenderWallMs = loadStart !== undefined ? performance.now() - loadStart : undefined;
+  // Without the time VS Code spends preparing the extension context between loading the bundle and
+  // calling activate() (not ours to spend): the same accounting as the activation figure.
+  const vscodeSetUpMs = api.activationWallMs - api.activationMs;
+  const firstRenderMs = firstRenderWallMs !== undefined ? firstRenderWallMs - vscodeSetUpMs : undefined;
   const renderedItems = roots.length;
 
   // Heap retained by scanning 1,000 keys and listing every region of the (fake) cloud account,
@@ -57,6 +61,7 @@ export async function run(): Promise<void> {
     activationMs: api.activationMs,
     activationWallMs: api.activationWallMs,
     firstRenderMs,
+    firstRenderWallMs,
     renderedItems,
     scannedPairs: scan.pairs.length,
     heapGrowthBytes: heapAfter - heapBefore,
