@@ -12,10 +12,8 @@ import { ALIBABA_MESSAGES } from '../cloud/alibaba-errors';
 import { ALIBABA_DESCRIPTOR } from '../cloud/alibaba-rules';
 import { renderTemplate } from '../cloud/errors';
 import type { KeyPair } from '../cloud/provider';
-import { parseKeyText } from '../keys/parse';
-import { saveGeneratedKeyPair } from '../keys/save-key-files';
 import { expandHome } from '../keys/scan-fs';
-import { runCloudCommand } from './cloud-command';
+import { type CloudCli, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
 import { type CliIo, UsageError } from './common';
 import { LocalRefusal, checkOutputPath, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from './tencent';
 
@@ -129,40 +127,10 @@ async function createCommand(args: string[], io: CliIo): Promise<number> {
     release();
   }
   const k = created.keyPair;
-  const derived = parseKeyText(created.privateKey, 'auto').keys.find((f) => f.kind === 'private' && f.blobBase64);
-  if (derived && k.blobBase64 && derived.blobBase64 !== k.blobBase64) {
-    io.err(`warning: the public key ECS returned does not match the private key it returned; ${target}.pub holds the private key's.`);
-  }
-  const blobLine = derived?.openssh ? derived.openssh.split(' ').slice(0, 2).join(' ') : k.publicKey.trim().split(/\s+/).slice(0, 2).join(' ');
-  const publicLine = blobLine ? `${blobLine} ${name}` : undefined;
-  let saved;
-  try {
-    saved = saveGeneratedKeyPair(target, created.privateKey, publicLine, k.cloudKeyPairId ?? k.name);
-  } catch (error) {
-    io.err(
-      `cloud-ssh-keys: PrivateKeyNotSaved: Alibaba Cloud created the key pair "${name}" in ${region}, but its private key could not be written anywhere (${(error as Error).message}), so it is lost. Delete the key pair (cloud-ssh-keys alibaba delete ${name} --region ${region}) and create it again.`,
-    );
-    return 1;
-  }
-  if (saved.fallback) {
-    io.err(
-      `cloud-ssh-keys: PrivateKeyFallback: the private key could not be written to ${target} (${saved.failure}); it was saved to ${saved.privateKeyPath} (mode 0600) instead. Move it where you want it; Alibaba Cloud keeps no copy.`,
-    );
-  } else {
-    io.err(`Created "${name}" in ${region}. Private key: ${saved.privateKeyPath} (mode 0600); Alibaba Cloud keeps no copy of it.`);
-  }
-  if (saved.publicKeyPath) io.err(`Public key: ${saved.publicKeyPath}`);
-  else if (saved.publicKeyFailure) io.err(`warning: the public key could not be written (${saved.publicKeyFailure}); derive it with ssh-keygen -y -f ${saved.privateKeyPath}.`);
-  if (values.json) {
-    io.out(JSON.stringify({
-      KeyPairName: k.name || name, KeyPairId: k.cloudKeyPairId ?? null, Region: region, sha256: derived?.sha256 ?? k.sha256 ?? null,
-      PrivateKeyFile: saved.privateKeyPath, PublicKeyFile: saved.publicKeyPath ?? null,
-      ...(saved.fallback ? { PrivateKeyFallback: true } : {}),
-    }));
-  } else {
-    io.out(k.name || name);
-  }
-  return saved.fallback ? 1 : 0;
+  return saveCreatedKeyPair(ALIBABA_CLI, created, { name, region, target, json: !!values.json }, {
+    label: `"${name}"`, deleteId: name, fileTag: k.cloudKeyPairId ?? k.name,
+    json: { KeyPairName: k.name || name, KeyPairId: k.cloudKeyPairId ?? null }, printed: k.name || name,
+  }, io);
 }
 
 async function listCommand(args: string[], io: CliIo): Promise<number> {
@@ -202,9 +170,12 @@ async function deleteCommand(args: string[], io: CliIo): Promise<number> {
 
 /** `alibaba SUBCOMMAND …`; returns the exit code. Throws UsageError for exit 2. */
 export function alibabaCommand(args: string[], io: CliIo): Promise<number> {
-  return runCloudCommand(
-    { word: 'alibaba', displayName: 'Alibaba Cloud', usage: ALIBABA_USAGE, commands: { import: importCommand, create: createCommand, list: listCommand, delete: deleteCommand } },
-    args,
-    io,
-  );
+  return runCloudCommand(ALIBABA_CLI, args, io);
 }
+
+const ALIBABA_CLI: CloudCli = {
+  word: 'alibaba',
+  displayName: 'Alibaba Cloud',
+  usage: ALIBABA_USAGE,
+  commands: { import: importCommand, create: createCommand, list: listCommand, delete: deleteCommand },
+};

@@ -16,9 +16,8 @@ import { parseKeyText } from '../keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../keys/scan';
 import { expandHome, nodeScanFileSystem, readKeyFileSync } from '../keys/scan-fs';
 import type { KeyFacts } from '../keys/types';
-import { runCloudCommand } from './cloud-command';
+import { type CloudCli, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
 import { type CliIo, UsageError } from './common';
-import { saveGeneratedKeyPair } from '../keys/save-key-files';
 
 type TencentChunk = typeof import('../cloud/tencent-chunk');
 
@@ -271,42 +270,7 @@ async function createCommand(args: string[], io: CliIo): Promise<number> {
     release();
   }
   const k = created.keyPair;
-  // The public key line from the private key itself (the file pair must match), else the cloud's.
-  const derived = parseKeyText(created.privateKey, 'auto').keys.find((f) => f.kind === 'private' && f.blobBase64);
-  if (derived && k.blobBase64 && derived.blobBase64 !== k.blobBase64) {
-    io.err(`warning: the public key Tencent Cloud returned does not match the private key it returned; ${target}.pub holds the private key's.`);
-  }
-  const blobLine = derived?.openssh ? derived.openssh.split(' ').slice(0, 2).join(' ') : k.publicKey.trim().split(/\s+/).slice(0, 2).join(' ');
-  const publicLine = blobLine ? `${blobLine} ${name}` : undefined;
-  let saved;
-  try {
-    saved = saveGeneratedKeyPair(target, created.privateKey, publicLine, k.id);
-  } catch (error) {
-    io.err(
-      `cloud-ssh-keys: PrivateKeyNotSaved: Tencent Cloud created the key pair ${k.id} ("${name}") in ${region}, but its private key could not be written anywhere (${(error as Error).message}), so it is lost. Delete the key pair (cloud-ssh-keys tencent delete ${k.id} --region ${region}) and create it again.`,
-    );
-    return 1;
-  }
-  if (saved.fallback) {
-    io.err(
-      `cloud-ssh-keys: PrivateKeyFallback: the private key could not be written to ${target} (${saved.failure}); it was saved to ${saved.privateKeyPath} (mode 0600) instead. Move it where you want it; Tencent Cloud keeps no copy.`,
-    );
-  } else {
-    io.err(`Created ${k.id} ("${name}") in ${region}. Private key: ${saved.privateKeyPath} (mode 0600); Tencent Cloud keeps no copy of it.`);
-  }
-  if (saved.publicKeyPath) io.err(`Public key: ${saved.publicKeyPath}`);
-  else if (saved.publicKeyFailure) io.err(`warning: the public key could not be written (${saved.publicKeyFailure}); derive it with ssh-keygen -y -f ${saved.privateKeyPath}.`);
-  if (values.json) {
-    io.out(JSON.stringify({
-      KeyId: k.id, KeyName: k.name || name, Region: region, sha256: derived?.sha256 ?? k.sha256 ?? null,
-      PrivateKeyFile: saved.privateKeyPath, PublicKeyFile: saved.publicKeyPath ?? null,
-      ...(saved.fallback ? { PrivateKeyFallback: true } : {}),
-    }));
-  } else {
-    io.out(k.id);
-  }
-  // The key exists and is safe, but not where asked: a script must not go on as if it were.
-  return saved.fallback ? 1 : 0;
+  return saveCreatedKeyPair(TENCENT_CLI, created, { name, region, target, json: !!values.json }, { label: `${k.id} ("${name}")`, deleteId: k.id, fileTag: k.id, json: { KeyId: k.id, KeyName: k.name || name }, printed: k.id }, io);
 }
 
 /** Local key files by key blob: the `.pub` when there is one, else the private key. */
@@ -360,9 +324,12 @@ async function deleteCommand(args: string[], io: CliIo): Promise<number> {
 
 /** `tencent SUBCOMMAND …`; returns the exit code. Throws UsageError for exit 2. */
 export function tencentCommand(args: string[], io: CliIo): Promise<number> {
-  return runCloudCommand(
-    { word: 'tencent', displayName: 'Tencent Cloud', usage: TENCENT_USAGE, commands: { import: importCommand, create: createCommand, list: listCommand, delete: deleteCommand } },
-    args,
-    io,
-  );
+  return runCloudCommand(TENCENT_CLI, args, io);
 }
+
+const TENCENT_CLI: CloudCli = {
+  word: 'tencent',
+  displayName: 'Tencent Cloud',
+  usage: TENCENT_USAGE,
+  commands: { import: importCommand, create: createCommand, list: listCommand, delete: deleteCommand },
+};
