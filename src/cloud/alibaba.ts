@@ -34,7 +34,7 @@ import { type AlibabaErrorContext, alibabaApiError, alibabaError } from './aliba
 import { ECS_BIND_BATCH, ECS_DELETE_BATCH, ECS_MAX_TAGS, ECS_PAGE_SIZE, alibabaKeyPairNameProblem } from './alibaba-rules';
 import type * as Transport from './alibaba-transport';
 import { CloudError } from './errors';
-import { allPages, chunks, createWithoutLosingPrivateKey, importWithRecovery, isoNow } from './flows';
+import { JoinedCalls, allPages, chunks, createWithoutLosingPrivateKey, importJoiningSameKey, importWithRecovery, isoNow } from './flows';
 import type {
   CallOptions,
   CloudInstance,
@@ -266,7 +266,14 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     this.onResponse = options.onResponse;
   }
 
-  async importKeyPair(request: ImportKeyPairRequest, options: CallOptions = {}): Promise<ImportKeyPairResult> {
+  /** Imports in flight, by region and key: a second import of the same key joins the first. */
+  private readonly imports = new JoinedCalls<ImportKeyPairResult>();
+
+  importKeyPair(request: ImportKeyPairRequest, options: CallOptions = {}): Promise<ImportKeyPairResult> {
+    return importJoiningSameKey(this.imports, request, options.signal, () => this.sendImport(request, options));
+  }
+
+  private async sendImport(request: ImportKeyPairRequest, options: CallOptions): Promise<ImportKeyPairResult> {
     const publicKey = request.publicKey.trim();
     const identity = identifyPublicKey(publicKey);
     const resourceGroupId = request.projectId || undefined;

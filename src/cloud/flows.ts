@@ -3,8 +3,9 @@
 // Providers supply the requests, their rules and their error texts.
 
 import { CloudError } from './errors';
-import type { CreatedKeyPair, ImportKeyPairResult, KeyPair } from './provider';
-import { type RetryPolicy, backoffDelayMs, sleep } from './retry';
+import type { CreatedKeyPair, ImportKeyPairRequest, ImportKeyPairResult, KeyPair } from './provider';
+import { identifyPublicKey } from './publicKey';
+import { type RetryPolicy, backoffDelayMs, sleep, throwIfAborted } from './retry';
 
 /** `items` in slices of at most `size`. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -53,6 +54,61 @@ export async function importWithRecovery(flow: ImportFlow): Promise<ImportKeyPai
       await sleep(backoffDelayMs(attempt - 1, flow.policy), flow.signal);
     }
   }
+}
+
+/**
+ * Calls that would do the same thing (importing one key into one region) while an earlier one is
+ * still running: the later callers wait for the first and take its answer instead of sending a
+ * second request. If the first fails or is cancelled, the next waiting caller sends its own.
+ */
+export class JoinedCalls<T> {
+  private readonly running = new Map<string, Promise<T>>();
+
+  async run(key: string, signal: AbortSignal | undefined, call: () => Promise<T>, asJoined: (first: T) => T): Promise<T> {
+    for (let first = this.running.get(key); first; first = this.running.get(key)) {
+      let answer: T;
+      try {
+        answer = await untilAborted(first, signal);
+      } catch {
+        throwIfAborted(signal); // this caller was cancelled while waiting
+        continue; // the first failed or was cancelled (perhaps for a reason of its own, like its name): try ourselves
+      }
+      return asJoined(answer);
+    }
+    const mine = call();
+    this.running.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.running.get(key) === mine) this.running.delete(key);
+    }
+  }
+}
+
+/** `promise`, or a cancellation as soon as `signal` fires (the promise itself runs on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  throwIfAborted(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Runs an import unless the same key is already being imported into the same region by this
+ * provider: then it answers with that import's key pair (as already there), sending nothing.
+ */
+export function importJoiningSameKey(
+  imports: JoinedCalls<ImportKeyPairResult>,
+  request: ImportKeyPairRequest,
+  signal: AbortSignal | undefined,
+  send: () => Promise<ImportKeyPairResult>,
+): Promise<ImportKeyPairResult> {
+  const blob = identifyPublicKey(request.publicKey.trim())?.blobBase64;
+  if (!blob) return send();
+  return imports.run(`${request.region}\n${blob}`, signal, send, (first) => ({ ...first, alreadyExisted: true, recoveredAfterLostAnswer: false }));
 }
 
 export interface CreateFlow {

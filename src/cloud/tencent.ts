@@ -21,7 +21,7 @@ import type {
   ModifyKeyPairRequest,
 } from './provider';
 import { identifyPublicKey } from './publicKey';
-import { allPages, chunks, createWithoutLosingPrivateKey, importWithRecovery, isoNow } from './flows';
+import { JoinedCalls, allPages, chunks, createWithoutLosingPrivateKey, importJoiningSameKey, importWithRecovery, isoNow } from './flows';
 import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, backoffDelayMs, sleep, withRetry } from './retry';
 import { type TencentEndpoint, defaultTencentEndpoint, parseTencentEndpoint } from './tencent-endpoint';
 import { type CvmClient, loadTencentCvmSdk, tencentFailure } from './tencent-sdk';
@@ -134,7 +134,14 @@ export class TencentCvmProvider implements CloudKeyProvider {
     this.onResponse = options.onResponse;
   }
 
-  async importKeyPair(request: ImportKeyPairRequest, options: CallOptions = {}): Promise<ImportKeyPairResult> {
+  /** Imports in flight, by region and key: a second import of the same key joins the first. */
+  private readonly imports = new JoinedCalls<ImportKeyPairResult>();
+
+  importKeyPair(request: ImportKeyPairRequest, options: CallOptions = {}): Promise<ImportKeyPairResult> {
+    return importJoiningSameKey(this.imports, request, options.signal, () => this.sendImport(request, options));
+  }
+
+  private async sendImport(request: ImportKeyPairRequest, options: CallOptions): Promise<ImportKeyPairResult> {
     const publicKey = request.publicKey.trim();
     const identity = identifyPublicKey(publicKey);
     const projectId = request.projectId ?? '0';

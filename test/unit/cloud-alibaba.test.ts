@@ -465,6 +465,19 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.equal(count('ImportKeyPair'), 2);
     });
 
+    it('joins two imports of the same key at once: one ImportKeyPair sent, both name its key pair @concurrent-import', async () => {
+      fake.faults.add({ fault: { kind: 'latency', ms: 300 }, action: 'ImportKeyPair', times: 1 });
+      const ecs = provider();
+      const [first, second] = await Promise.all([
+        ecs.importKeyPair({ region: REGION, name: 'twice-a', publicKey: pub('alpha') }),
+        ecs.importKeyPair({ region: REGION, name: 'twice-b', publicKey: pub('alpha') }),
+      ]);
+      assert.equal(count('ImportKeyPair'), 1, 'the second import was sent');
+      assert.deepEqual([first.keyPair.id, second.keyPair.id], ['twice-a', 'twice-a']);
+      assert.deepEqual([first.alreadyExisted, second.alreadyExisted], [false, true]);
+      assert.equal(fake.keyPairsIn(REGION).length, 1);
+    });
+
     it('re-sends an import that never landed, once it has looked', async () => {
       fake.faults.add({ fault: { kind: 'http-error', status: 503 }, action: 'ImportKeyPair', times: 1 });
       const result = await provider().importKeyPair({ region: REGION, name: 'retried', publicKey: pub('gamma') });

@@ -339,6 +339,47 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       assert.equal(count('ImportKeyPair'), 1);
     });
 
+    it('joins two imports of the same key at once: one ImportKeyPair sent, both get its KeyId @concurrent-import', async () => {
+      fake.faults.add({ fault: { kind: 'latency', ms: 300 }, action: 'ImportKeyPair', times: 1 });
+      const cvm = provider();
+      const [first, second] = await Promise.all([
+        cvm.importKeyPair({ region: REGION, name: 'twice_a', publicKey: pub('alpha') }),
+        cvm.importKeyPair({ region: REGION, name: 'twice_b', publicKey: pub('alpha') }),
+      ]);
+      assert.equal(count('ImportKeyPair'), 1, 'the second import was sent');
+      assert.equal(second.keyPair.id, first.keyPair.id);
+      assert.deepEqual([first.alreadyExisted, second.alreadyExisted], [false, true]);
+      // Other keys, or the same key in another region, are not joined.
+      await Promise.all([
+        cvm.importKeyPair({ region: REGION, name: 'other_key', publicKey: pub('beta') }),
+        cvm.importKeyPair({ region: 'ap-shanghai', name: 'twice_a', publicKey: pub('alpha') }),
+      ]);
+      assert.equal(count('ImportKeyPair'), 3);
+    });
+
+    it('a joined import sends its own when the first fails or is cancelled; cancelling the waiter leaves the first alone @concurrent-import @cancel', async () => {
+      const cvm = provider();
+      fake.faults.add({ fault: { kind: 'latency', ms: 300 }, action: 'ImportKeyPair', times: 1 });
+      const taken = await cvm.importKeyPair({ region: REGION, name: 'taken_name', publicKey: pub('gamma') });
+      fake.faults.add({ fault: { kind: 'latency', ms: 300 }, action: 'ImportKeyPair', times: 1 });
+      // The first fails for a reason of its own (its name holds another key): the second imports under its name.
+      const [failed, own] = await Promise.allSettled([
+        cvm.importKeyPair({ region: REGION, name: 'taken_name', publicKey: pub('delta') }),
+        cvm.importKeyPair({ region: REGION, name: 'free_name', publicKey: pub('delta') }),
+      ]);
+      assert.equal(failed.status, 'rejected');
+      assert.equal(own.status === 'fulfilled' && own.value.keyPair.name, 'free_name');
+      assert.notEqual(own.status === 'fulfilled' && own.value.keyPair.id, taken.keyPair.id);
+      // Cancelling the one that waits: it stops at once, the first lands.
+      fake.faults.add({ fault: { kind: 'latency', ms: 500 }, action: 'ImportKeyPair', times: 1 });
+      const waiter = new AbortController();
+      const landing = cvm.importKeyPair({ region: REGION, name: 'lands', publicKey: pub('beta') });
+      const waiting = cvm.importKeyPair({ region: REGION, name: 'waits', publicKey: pub('beta') }, { signal: waiter.signal });
+      setTimeout(() => waiter.abort(), 50);
+      await assert.rejects(waiting, (e: unknown) => isCancellation(e));
+      assert.match((await landing).keyPair.id, /^skey-/);
+    });
+
     it('re-sends an import that never landed, once it has looked', async () => {
       fake.faults.add({ fault: { kind: 'http-error', status: 503 }, action: 'ImportKeyPair', times: 1 });
       const result = await provider().importKeyPair({ region: REGION, name: 'retried', publicKey: pub('gamma') });
