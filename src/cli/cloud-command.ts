@@ -64,10 +64,19 @@ export interface CreatedKeyPairNaming {
   printed: string;
 }
 
+/** errno codes meaning the disk is full, in the words a user knows them by. */
+const DISK_FULL_MEANINGS: Record<string, string> = { ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded' };
+
+/** `… ENOSPC …` → `… ENOSPC: no space left on device …`: a full disk said so in plain words. */
+function withDiskFullMeaning(text: string): string {
+  return text.replace(/\b(ENOSPC|EDQUOT)\b/g, (code) => `${code}: ${DISK_FULL_MEANINGS[code]}`);
+}
+
 /**
  * Writes the private key a cloud's CreateKeyPair returned (the only copy there will ever be) and its
  * `.pub`, and reports where, for every cloud alike. Never loses the key: a fallback file when `target`
- * cannot be written, exit 1 then so a script does not go on as if it were where asked.
+ * cannot be written, exit 1 then so a script does not go on as if it were where asked; and when no
+ * file at all can be written (every disk tried is full), the key itself on stdout, exit 1.
  */
 export function saveCreatedKeyPair(
   cloud: CloudCli,
@@ -85,18 +94,26 @@ export function saveCreatedKeyPair(
   }
   const blobLine = derived?.openssh ? derived.openssh.split(' ').slice(0, 2).join(' ') : k.publicKey.trim().split(/\s+/).slice(0, 2).join(' ');
   const publicLine = blobLine ? `${blobLine} ${name}` : undefined;
+  const sha256 = derived?.sha256 ?? k.sha256 ?? null;
   let saved;
   try {
     saved = saveGeneratedKeyPair(target, created.privateKey, publicLine, naming.fileTag);
   } catch (error) {
+    // No file could take it: stdout is the last place its only copy can go (a terminal to copy it
+    // from, or a redirect to a disk with room). Losing it would leave a key pair nobody can use.
     io.err(
-      `cloud-ssh-keys: PrivateKeyNotSaved: ${cloud.displayName} created the key pair ${naming.label} in ${region}, but its private key could not be written anywhere (${(error as Error).message}), so it is lost. Delete the key pair (cloud-ssh-keys ${cloud.word} delete ${naming.deleteId} --region ${region}) and create it again.`,
+      `cloud-ssh-keys: PrivateKeyNotSaved: ${cloud.displayName} created the key pair ${naming.label} in ${region}, but its private key could be written to no file (${withDiskFullMeaning((error as Error).message)}). It is printed on stdout instead${request.json ? ' (PrivateKey in the JSON)' : ''}, its only copy: save it to a file with mode 0600 on a disk with room. Or delete the key pair (cloud-ssh-keys ${cloud.word} delete ${naming.deleteId} --region ${region}) and create it again.`,
     );
+    if (request.json) {
+      io.out(JSON.stringify({ ...naming.json, Region: region, sha256, PrivateKeyFile: null, PublicKeyFile: null, PrivateKey: created.privateKey }));
+    } else {
+      io.out(created.privateKey.trimEnd());
+    }
     return 1;
   }
   if (saved.fallback) {
     io.err(
-      `cloud-ssh-keys: PrivateKeyFallback: the private key could not be written to ${target} (${saved.failure}); it was saved to ${saved.privateKeyPath} (mode 0600) instead. Move it where you want it; ${cloud.displayName} keeps no copy.`,
+      `cloud-ssh-keys: PrivateKeyFallback: the private key could not be written to ${target} (${withDiskFullMeaning(saved.failure ?? 'unknown error')}); it was saved to ${saved.privateKeyPath} (mode 0600) instead. Move it where you want it; ${cloud.displayName} keeps no copy.`,
     );
   } else {
     io.err(`Created ${naming.label} in ${region}. Private key: ${saved.privateKeyPath} (mode 0600); ${cloud.displayName} keeps no copy of it.`);
@@ -105,7 +122,7 @@ export function saveCreatedKeyPair(
   else if (saved.publicKeyFailure) io.err(`warning: the public key could not be written (${saved.publicKeyFailure}); derive it with ssh-keygen -y -f ${saved.privateKeyPath}.`);
   if (request.json) {
     io.out(JSON.stringify({
-      ...naming.json, Region: region, sha256: derived?.sha256 ?? k.sha256 ?? null,
+      ...naming.json, Region: region, sha256,
       PrivateKeyFile: saved.privateKeyPath, PublicKeyFile: saved.publicKeyPath ?? null,
       ...(saved.fallback ? { PrivateKeyFallback: true } : {}),
     }));
