@@ -24,6 +24,8 @@ export interface CloudSshKeysApi {
   cloudKeys?: CloudKeysProvider;
   tencent?: CloudAccount;
   alibaba?: CloudAccount;
+  /** This extension's SecretStorage, for tests that play another window changing the credentials (not in production). */
+  secrets?: vscode.SecretStorage;
   /**
    * What activation costs, in ms (the benchmark reads it): evaluating the bundle plus running
    * `activate` — VS Code's "code loading" and "activate call" times.
@@ -99,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     // Scan in the background so closed .pub files in the SSH folders get their diagnostics too.
     void localKeys.currentScan();
     const testing = context.extensionMode !== vscode.ExtensionMode.Production;
-    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, tencent, alibaba } : {}) };
+    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, tencent, alibaba, secrets: context.secrets } : {}) };
   } catch (err) {
     // VS Code does not tell the user when activation fails: say it ourselves.
     log.error(`Activation failed: ${(err as Error).stack ?? err}`);

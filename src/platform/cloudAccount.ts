@@ -40,7 +40,7 @@ export class CloudAccount implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Credentials, settings or the cached regions changed: views redraw. */
   readonly onDidChange = this.changed.event;
-  private cachedProvider: CloudKeyProvider | undefined;
+  private cachedProvider: Promise<CloudKeyProvider> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Why SecretStorage could not be read, when it could not (no keyring on Linux). */
   secretStorageProblem: string | undefined;
@@ -151,8 +151,20 @@ export class CloudAccount implements vscode.Disposable {
   }
 
   /** The provider for the credentials in use; rejects (kind `config`) when there are none. */
-  async provider(): Promise<CloudKeyProvider> {
-    if (this.cachedProvider) return this.cachedProvider;
+  provider(): Promise<CloudKeyProvider> {
+    // One provider per set of credentials, even for callers that ask at the same moment: it holds
+    // the pacing and the imports in flight, which only work when shared.
+    if (!this.cachedProvider) {
+      const made = this.makeProvider();
+      this.cachedProvider = made;
+      made.catch(() => {
+        if (this.cachedProvider === made) this.cachedProvider = undefined; // ask again next time
+      });
+    }
+    return this.cachedProvider;
+  }
+
+  private async makeProvider(): Promise<CloudKeyProvider> {
     const credentials = await this.credentials();
     if (!credentials) {
       throw localCloudError('NotSignedIn', 'No {0} credentials are set. Run "Set {0} Credentials", or set the {1} and {2} environment variables.', [
@@ -160,8 +172,7 @@ export class CloudAccount implements vscode.Disposable {
         ...this.descriptor.credentialFields.filter((f) => !f.optional).map((f) => f.envVar),
       ]);
     }
-    this.cachedProvider = this.connect(credentials.values);
-    return this.cachedProvider;
+    return this.connect(credentials.values);
   }
 
   private regionCacheKey(): string {

@@ -49,7 +49,15 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     private readonly lastScan: () => ScanResult | undefined,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    for (const account of accounts) this.disposables.push(account.onDidChange(() => this.refresh()));
+    for (const account of accounts) {
+      this.disposables.push(
+        account.onDidChange(() => {
+          // Other credentials may be another account: what was listed no longer says where keys are.
+          this.settled.delete(account);
+          this.refresh();
+        }),
+      );
+    }
   }
 
   /** Forgets what was listed and redraws (listing again when the view asks). */
@@ -69,7 +77,10 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     if (!pending) {
       pending = this.list(account);
       this.data.set(account, pending);
-      void pending.then((data) => {
+      const listing = pending;
+      void listing.then((data) => {
+        // A listing overtaken by a refresh (an import landed, the credentials changed) is stale.
+        if (this.data.get(account) !== listing && this.settled.has(account)) return;
         this.settled.set(account, data);
         this.loaded.fire();
       });

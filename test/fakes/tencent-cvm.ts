@@ -26,6 +26,12 @@ export const FAKE_TEST_CREDENTIAL: Readonly<FakeCredential> = Object.freeze({
   secretKey: 'fakeCvmTestSecretKeyNotReal00001',
 });
 
+/** A second API key of the same fake account (a user rotating keys). Not a real secret. */
+export const FAKE_SECOND_CREDENTIAL: Readonly<FakeCredential> = Object.freeze({
+  secretId: 'AKIDfakeCvmTestSecretId0000000002',
+  secretKey: 'fakeCvmTestSecretKeyNotReal00002',
+});
+
 export const CVM_API_VERSION = '2017-03-12';
 
 export interface FakeTencentCvmOptions {

@@ -22,8 +22,9 @@ function loadCompiledFake(name) {
 
 /** Starts a fresh fake CVM. */
 export async function startFakeCvm() {
-  const { FakeTencentCvm, FAKE_TEST_CREDENTIAL } = loadCompiledFake('tencent-cvm');
-  const fake = new FakeTencentCvm();
+  const { FakeTencentCvm, FAKE_TEST_CREDENTIAL, FAKE_SECOND_CREDENTIAL } = loadCompiledFake('tencent-cvm');
+  // Two API keys of one account, so that a suite can rotate the credentials mid-operation.
+  const fake = new FakeTencentCvm({ credentials: [{ ...FAKE_TEST_CREDENTIAL }, { ...FAKE_SECOND_CREDENTIAL }] });
   const url = await fake.start();
   return { fake, url, credential: { ...FAKE_TEST_CREDENTIAL }, stop: () => fake.stop() };
 }
