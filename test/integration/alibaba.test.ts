@@ -123,7 +123,7 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
     assert.equal(await (await api()).alibaba.credentials(), undefined);
   });
 
-  it('credentials set through the command are in SecretStorage and nowhere in settings, logs or the workspace', async () => {
+  it('credentials set through the command are in SecretStorage and nowhere in settings, logs or the workspace @secrets', async () => {
     const { alibaba } = await api();
     const ok = await vscode.commands.executeCommand('cloudSshKeys.alibaba.setCredentials', { ...FAKE_ECS_ACCESS_KEY });
     assert.equal(ok, true);

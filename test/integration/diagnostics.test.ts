@@ -178,7 +178,7 @@ describe('.pub diagnostics, hover and quick fixes in the real editor', function 
     }
   });
 
-  it('a file far too large to be keys gets one warning and no parse (no hang)', async () => {
+  it('a file far too large to be keys gets one warning and no parse (no hang) @huge-file', async () => {
     const file = path.join(dir, 'huge.pub');
     fs.writeFileSync(file, `${keys.ed.line}\n`.repeat(Math.ceil((17 * 1024 * 1024) / (keys.ed.line.length + 1))));
     const uri = vscode.Uri.file(file);

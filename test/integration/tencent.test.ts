@@ -119,7 +119,7 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     assert.equal(await (await api()).tencent.credentials(), undefined);
   });
 
-  it('credentials set through the command are in SecretStorage and nowhere in settings, logs or the workspace', async () => {
+  it('credentials set through the command are in SecretStorage and nowhere in settings, logs or the workspace @secrets', async () => {
     const { tencent } = await api();
     const ok = await vscode.commands.executeCommand('cloudSshKeys.tencent.setCredentials', { ...FAKE_TEST_CREDENTIAL });
     assert.equal(ok, true);
@@ -267,7 +267,7 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     });
   }
 
-  it('CreateKeyPair whose private key cannot be written to the SSH folder keeps it and saves it elsewhere (Save As)', async function () {
+  it('CreateKeyPair whose private key cannot be written to the SSH folder keeps it and saves it elsewhere (Save As) @folder-unwritable', async function () {
     // A folder this process cannot write to: mode 0555, or for root an immutable folder (chattr +i).
     const locked = fs.mkdtempSync(path.join(path.dirname(fixture().home), 'locked-'));
     fs.chmodSync(locked, 0o555);
@@ -309,7 +309,33 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     }
   });
 
-  it('Create Key Pair never overwrites an existing file', async () => {
+  it('CreateKeyPair into a folder that does not exist yet: the folder is made 0700, the key saved 0600 @folder-missing', async () => {
+    const directory = path.join(path.dirname(fixture().home), 'not-yet', 'ssh');
+    const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name: 'in_new_folder', directory });
+    assert.equal(outcome?.privateKeyPath, path.join(directory, 'in_new_folder'));
+    assert.equal(fs.statSync(directory).mode & 0o777, 0o700);
+    assert.equal(fs.statSync(outcome!.privateKeyPath).mode & 0o777, 0o600);
+    const held = (await state()).keyPairs.find((k) => k.KeyId === outcome?.keyPair.id);
+    assert.equal(blobOf(publicOfPrivate(outcome!.privateKeyPath)), blobOf(held!.PublicKey));
+  });
+
+  it('CreateKeyPair whose target file appears while the cloud answers: that file is left alone, the key saved elsewhere @key-exists', async () => {
+    const directory = fs.mkdtempSync(path.join(path.dirname(fixture().home), 'race-'));
+    const target = path.join(directory, 'raced');
+    await admin('faults', 'POST', { fault: { kind: 'latency', ms: 1000, afterProcessing: true }, action: 'CreateKeyPair', times: 1 });
+    const saveAsPath = path.join(directory, 'raced_saved');
+    const creating = vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name: 'raced', directory, saveAsPath });
+    await new Promise((r) => setTimeout(r, 300));
+    fs.writeFileSync(target, 'someone else\'s file\n');
+    const outcome = await creating;
+    assert.equal(fs.readFileSync(target, 'utf8'), "someone else's file\n", 'the file that appeared was overwritten');
+    assert.equal(outcome?.privateKeyPath, saveAsPath);
+    assert.equal(fs.statSync(saveAsPath).mode & 0o777, 0o600);
+    const held = (await state()).keyPairs.find((k) => k.KeyId === outcome?.keyPair.id);
+    assert.equal(blobOf(publicOfPrivate(saveAsPath)), blobOf(held!.PublicKey));
+  });
+
+  it('Create Key Pair never overwrites an existing file: refused before any request @key-exists', async () => {
     const before = (await requests()).length;
     const outcome = await vscode.commands.executeCommand('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name: 'id_ed25519' });
     assert.equal(outcome, undefined);

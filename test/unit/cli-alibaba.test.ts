@@ -158,7 +158,7 @@ describe('CLI alibaba commands against the fake ECS', function () {
       });
     }
 
-    it('plain http to another machine: nothing sent', async () => {
+    it('plain http to another machine: nothing sent @https-only', async () => {
       const r = await runCli(['alibaba', 'list', '--region', REGION, '--endpoint', 'http://10.9.8.7:9000']);
       assert.equal(r.status, 1);
       assert.match(r.stderr, /Refusing to send Alibaba Cloud credentials over plain http/);
@@ -186,7 +186,7 @@ describe('CLI alibaba commands against the fake ECS', function () {
     }
   });
 
-  it('a wrong AccessKey secret: exit 1 naming SignatureDoesNotMatch with the RequestId, the secret never printed', async () => {
+  it('a wrong AccessKey secret: exit 1 naming SignatureDoesNotMatch with the RequestId, the secret never printed @secrets', async () => {
     const wrong = 'wrongAccessKeySecretForTheTest00';
     const r = await alibaba('list', ['--region', REGION], { ALIBABA_CLOUD_ACCESS_KEY_SECRET: wrong });
     assert.equal(r.status, 1);
@@ -243,7 +243,7 @@ describe('CLI alibaba commands against the fake ECS', function () {
       assert.deepEqual(fs.readdirSync(home).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
     });
 
-    it('if PATH appears while the key is being created, the private key goes to a 0600 fallback file and is not lost', async () => {
+    it('if PATH appears while the key is being created, the private key goes to a 0600 fallback file and is not lost @key-exists', async () => {
       const out = path.join(home, 'raced');
       fake.faults.add({ fault: { kind: 'latency', ms: 1500 }, action: 'CreateKeyPair', times: 1 });
       const run = runCli(['alibaba', 'create', '--name', 'raced', '--region', REGION, '--out', out, '--endpoint', fake.url, '--json']);

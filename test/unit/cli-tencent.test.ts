@@ -207,7 +207,7 @@ describe('CLI tencent commands against the fake CVM', function () {
       });
     }
 
-    it('plain http to another machine: InsecureEndpoint, nothing sent', async () => {
+    it('plain http to another machine: InsecureEndpoint, nothing sent @https-only', async () => {
       const r = await runCli(['tencent', 'list', '--region', REGION, '--endpoint', 'http://10.9.8.7:9000']);
       assert.equal(r.status, 1);
       assert.match(r.stderr, /InsecureEndpoint/);
@@ -236,7 +236,7 @@ describe('CLI tencent commands against the fake CVM', function () {
     }
   });
 
-  it('a wrong SecretKey: exit 1 naming AuthFailure.SignatureFailure with the RequestId, the key never printed', async () => {
+  it('a wrong SecretKey: exit 1 naming AuthFailure.SignatureFailure with the RequestId, the key never printed @secrets', async () => {
     const wrong = 'wrongSecretKeyForTheTest0000000';
     const r = await tencent('list', ['--region', REGION], { TENCENTCLOUD_SECRET_KEY: wrong });
     assert.equal(r.status, 1);
@@ -345,7 +345,7 @@ describe('CLI tencent commands against the fake CVM', function () {
       assert.match(r.stderr, /mode 0600/);
     });
 
-    it('if PATH appears while the key is being created, the private key goes to a 0600 fallback file and is not lost', async () => {
+    it('if PATH appears while the key is being created, the private key goes to a 0600 fallback file and is not lost @key-exists', async () => {
       const out = path.join(home, 'raced');
       fake.faults.add({ fault: { kind: 'latency', ms: 1500 }, action: 'CreateKeyPair', times: 1 });
       const run = runCli(['tencent', 'create', '--name', 'raced', '--region', REGION, '--out', out, '--endpoint', fake.url, '--json']);

@@ -354,7 +354,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
   });
 
   describe('credentials and signatures', () => {
-    it('explains a wrong AccessKey secret without revealing it', async () => {
+    it('explains a wrong AccessKey secret without revealing it @secrets', async () => {
       const secret = 'wrongSecretValue123456';
       const ecs = provider({ credentials: { accessKeyId: FAKE_ECS_ACCESS_KEY.accessKeyId, accessKeySecret: secret } });
       const error = await failsWith(ecs.listKeyPairs({ region: REGION }), 'SignatureDoesNotMatch');
@@ -380,7 +380,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       await failsWith(provider({ credentials: { ...STS, securityToken: undefined } }).listRegions(), 'InvalidSecurityToken.Expired');
     });
 
-    it('says by how many minutes the clock is off (from the Date of the answer)', async () => {
+    it('says by how many minutes the clock is off (from the Date of the answer) @clock-skew', async () => {
       fake.faults.add({ fault: { kind: 'clock-skew', seconds: 20 * 60 }, times: 1 });
       const behind = await failsWith(provider().listRegions(), 'InvalidTimeStamp.Expired');
       assert.equal(behind.sentence, ALIBABA_MESSAGES.clockBehind.replace('{0}', '20'));
@@ -392,7 +392,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       await provider().listRegions();
     });
 
-    it('tells the log each RequestId and error code, never parameters or secrets', async () => {
+    it('tells the log each RequestId and error code, never parameters or secrets @secrets', async () => {
       const seen: unknown[] = [];
       const ecs = provider({ onResponse: (info) => seen.push(info) });
       await ecs.importKeyPair({ region: REGION, name: 'logged', publicKey: pub('alpha') });
@@ -407,7 +407,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
   });
 
   describe('throttling, retries and lost answers', () => {
-    it('retries Throttling.User (HTTP 400 or 429) with backoff until it succeeds', async () => {
+    it('retries Throttling.User (HTTP 400 or 429) with backoff until it succeeds @throttle', async () => {
       fake.faults.add({ fault: { kind: 'throttle' }, action: 'ImportKeyPair', times: 2 });
       const result = await provider().importKeyPair({ region: REGION, name: 'throttled', publicKey: pub('alpha') });
       assert.equal(result.recoveredAfterLostAnswer, false);
@@ -423,7 +423,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       }
     });
 
-    it('gives up after the bounded number of attempts, with a sentence', async () => {
+    it('gives up after the bounded number of attempts, with a sentence @throttle', async () => {
       fake.faults.add({ fault: { kind: 'throttle' }, action: 'DescribeRegions' });
       const error = await failsWith(provider().listRegions(), 'Throttling.User');
       assert.equal(error.kind, 'throttled');
@@ -437,7 +437,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.equal(fake.requests.filter((r) => r.errorCode === 'Throttling.User').length, 0);
     });
 
-    it('retries reads after a 5xx, a truncated answer or a dropped connection', async () => {
+    it('retries reads after a 5xx, a truncated answer or a dropped connection @http-5xx @malformed-json @reset', async () => {
       fake.faults.add({ fault: { kind: 'http-error', status: 502 }, action: 'DescribeKeyPairs', times: 1 });
       fake.faults.add({ fault: { kind: 'malformed-json' }, action: 'DescribeRegions', times: 1 });
       fake.faults.add({ fault: { kind: 'reset' }, action: 'DescribeInstances', times: 1 });
@@ -448,7 +448,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.deepEqual([count('DescribeKeyPairs'), count('DescribeRegions'), count('DescribeInstances')], [2, 2, 2]);
     });
 
-    it('recovers an import that landed although its answer timed out: no duplicate', async () => {
+    it('recovers an import that landed although its answer timed out: no duplicate @timeout', async () => {
       fake.faults.add({ fault: { kind: 'latency', ms: 1500, afterProcessing: true }, action: 'ImportKeyPair', times: 1 });
       const result = await provider({ timeoutSeconds: 0.5 }).importKeyPair({ region: REGION, name: 'slow', publicKey: pub('alpha') });
       assert.equal(fake.keyPairsIn(REGION).length, 1);
@@ -456,7 +456,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.equal(count('ImportKeyPair'), 1, 'the import must not be sent again');
     });
 
-    it('recovers an import whose connection dropped mid-answer, or whose answer was garbled', async () => {
+    it('recovers an import whose connection dropped mid-answer, or whose answer was garbled @reset @malformed-json', async () => {
       fake.faults.add({ fault: { kind: 'reset', afterProcessing: true }, action: 'ImportKeyPair', times: 1 });
       assert.equal((await provider().importKeyPair({ region: REGION, name: 'dropped', publicKey: pub('beta') })).recoveredAfterLostAnswer, true);
       fake.faults.add({ fault: { kind: 'malformed-json' }, action: 'ImportKeyPair', times: 1 });
@@ -478,7 +478,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.equal(fake.keyPairsIn(REGION).length, 1);
     });
 
-    it('re-sends an import that never landed, once it has looked', async () => {
+    it('re-sends an import that never landed, once it has looked @http-5xx', async () => {
       fake.faults.add({ fault: { kind: 'http-error', status: 503 }, action: 'ImportKeyPair', times: 1 });
       const result = await provider().importKeyPair({ region: REGION, name: 'retried', publicKey: pub('gamma') });
       assert.deepEqual([result.alreadyExisted, result.recoveredAfterLostAnswer], [false, false]);
@@ -486,7 +486,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.equal(fake.keyPairsIn(REGION).length, 1);
     });
 
-    it('reports a created key pair whose private key was lost instead of creating another', async () => {
+    it('reports a created key pair whose private key was lost instead of creating another @timeout', async () => {
       fake.faults.add({ fault: { kind: 'reset', afterProcessing: true }, action: 'CreateKeyPair', times: 1 });
       const lost = await failsWith(provider().createKeyPair({ region: REGION, name: 'lost-key' }), 'CreateOutcomeLost');
       assert.equal(lost.kind, 'outcome-lost');
@@ -495,7 +495,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.equal(fake.keyPairsIn(REGION).length, 1);
     });
 
-    it('cancels a call in flight, a backoff wait, and a call cancelled beforehand', async () => {
+    it('cancels a call in flight, a backoff wait, and a call cancelled beforehand @cancel', async () => {
       fake.faults.add({ fault: { kind: 'latency', ms: 3000 }, action: 'DescribeRegions', times: 1 });
       const inFlight = new AbortController();
       let started = Date.now();
@@ -516,7 +516,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.equal(fake.requests.length, 0);
     });
 
-    it('explains a timeout of a read after its retries', async () => {
+    it('explains a timeout of a read after its retries @timeout', async () => {
       fake.faults.add({ fault: { kind: 'hang' }, action: 'DescribeRegions' });
       const error = await failsWith(provider({ timeoutSeconds: 0.2, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10 } }).listRegions(), 'Timeout');
       assert.equal(error.sentence, 'Alibaba Cloud did not answer DescribeRegions within 0.2 seconds. Check the network connection and proxy, then try again.');
@@ -534,7 +534,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
   });
 
   describe('endpoints and sentences', () => {
-    it('refuses plain http to anything but this computer, before sending anything', () => {
+    it('refuses plain http to anything but this computer, before sending anything @https-only', () => {
       for (const endpoint of ['http://ecs.aliyuncs.com', 'http://10.0.0.8:9000', 'http://127.0.0.1.nip.io:9000', 'http://[fe80::1]:80']) {
         assert.throws(() => provider({ endpoint }), (e: unknown) => e instanceof CloudError && e.code === 'InsecureEndpoint' && e.kind === 'config', endpoint);
       }
@@ -567,7 +567,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
 });
 
 describe('AlibabaEcsProvider against an endpoint that is not ECS', () => {
-  it('a 2xx JSON answer without a RequestId (another service) is MalformedResponse, not an empty listing', async () => {
+  it('a 2xx JSON answer without a RequestId (another service) is MalformedResponse, not an empty listing @malformed-json', async () => {
     const http = await import('node:http');
     // What the Tencent CVM API answers: 200 with its own envelope.
     const server = http.createServer((_req, res) => {

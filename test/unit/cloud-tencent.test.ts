@@ -238,7 +238,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
   });
 
   describe('credentials and clock', () => {
-    it('explains a wrong SecretKey without revealing it', async () => {
+    it('explains a wrong SecretKey without revealing it @secrets', async () => {
       const secretKey = 'NotTheRightSecretKey0123456789';
       const cvm = provider({ credentials: { secretId: FAKE_TEST_CREDENTIAL.secretId, secretKey } });
       const error = await failsWith(cvm.listRegions(), 'AuthFailure.SignatureFailure');
@@ -264,7 +264,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       assert.equal(error.sentence, TENCENT_MESSAGES.tokenFailure);
     });
 
-    it('says by how many minutes the local clock is off', async () => {
+    it('says by how many minutes the local clock is off @clock-skew', async () => {
       fake.faults.add({ fault: { kind: 'clock-skew', seconds: 600 }, times: 1 });
       const behind = await failsWith(provider().listRegions(), 'AuthFailure.SignatureExpire');
       assert.match(behind.message, /^The computer's clock is 10 minutes behind Tencent Cloud's/);
@@ -285,7 +285,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
   });
 
   describe('retries, timeouts and cancellation', () => {
-    it('retries throttled calls with backoff until they succeed', async () => {
+    it('retries throttled calls with backoff until they succeed @throttle', async () => {
       fake.faults.add({ fault: { kind: 'throttle' }, action: 'DescribeRegions', times: 2 });
       assert.equal((await provider().listRegions()).length, 18);
       assert.deepEqual(
@@ -294,7 +294,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       );
     });
 
-    it('gives up after the bounded number of attempts', async () => {
+    it('gives up after the bounded number of attempts @throttle', async () => {
       fake.faults.add({ fault: { kind: 'throttle' }, action: 'DescribeRegions' });
       const error = await failsWith(provider().listRegions(), 'RequestLimitExceeded');
       assert.equal(error.kind, 'throttled');
@@ -310,7 +310,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       assert.ok(fake.requests.every((r) => r.errorCode === undefined));
     });
 
-    it('retries reads after a 5xx, a truncated answer or a dropped connection', async () => {
+    it('retries reads after a 5xx, a truncated answer or a dropped connection @http-5xx @malformed-json @reset', async () => {
       fake.faults.add({ fault: { kind: 'http-error', status: 502 }, action: 'DescribeKeyPairs', times: 1 });
       fake.faults.add({ fault: { kind: 'malformed-json' }, action: 'DescribeRegions', times: 1 });
       fake.faults.add({ fault: { kind: 'reset' }, action: 'DescribeInstances', times: 1 });
@@ -321,7 +321,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       assert.deepEqual([count('DescribeKeyPairs'), count('DescribeRegions'), count('DescribeInstances')], [2, 2, 2]);
     });
 
-    it('recovers an import that landed although its answer timed out: no duplicate, the KeyId returned', async () => {
+    it('recovers an import that landed although its answer timed out: no duplicate, the KeyId returned @timeout', async () => {
       fake.faults.add({ fault: { kind: 'latency', ms: 1500, afterProcessing: true }, action: 'ImportKeyPair', times: 1 });
       const result = await provider({ timeoutSeconds: 0.5 }).importKeyPair({ region: REGION, name: 'slow', publicKey: pub('alpha') });
       const held = fake.keyPairsIn(REGION);
@@ -331,7 +331,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       assert.equal(count('ImportKeyPair'), 1, 'the import must not be sent again');
     });
 
-    it('recovers an import whose connection dropped mid-answer', async () => {
+    it('recovers an import whose connection dropped mid-answer @reset', async () => {
       fake.faults.add({ fault: { kind: 'reset', afterProcessing: true }, action: 'ImportKeyPair', times: 1 });
       const result = await provider().importKeyPair({ region: REGION, name: 'dropped', publicKey: pub('beta') });
       assert.equal(result.recoveredAfterLostAnswer, true);
@@ -380,7 +380,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       assert.match((await landing).keyPair.id, /^skey-/);
     });
 
-    it('re-sends an import that never landed, once it has looked', async () => {
+    it('re-sends an import that never landed, once it has looked @http-5xx', async () => {
       fake.faults.add({ fault: { kind: 'http-error', status: 503 }, action: 'ImportKeyPair', times: 1 });
       const result = await provider().importKeyPair({ region: REGION, name: 'retried', publicKey: pub('gamma') });
       assert.deepEqual([result.alreadyExisted, result.recoveredAfterLostAnswer], [false, false]);
@@ -391,7 +391,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       );
     });
 
-    it('reports a created key pair whose private key was lost instead of creating another', async () => {
+    it('reports a created key pair whose private key was lost instead of creating another @timeout', async () => {
       fake.faults.add({ fault: { kind: 'reset', afterProcessing: true }, action: 'CreateKeyPair', times: 1 });
       const lost = await failsWith(provider().createKeyPair({ region: REGION, name: 'lost_key' }), 'CreateOutcomeLost');
       assert.equal(lost.kind, 'outcome-lost');
@@ -399,7 +399,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       assert.equal(count('CreateKeyPair'), 1);
     });
 
-    it('cancels a call in flight, a backoff wait, and a call cancelled beforehand', async () => {
+    it('cancels a call in flight, a backoff wait, and a call cancelled beforehand @cancel', async () => {
       fake.faults.add({ fault: { kind: 'latency', ms: 3000 }, action: 'DescribeRegions', times: 1 });
       const inFlight = new AbortController();
       let started = Date.now();
@@ -420,7 +420,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       assert.equal(fake.requests.length, 0);
     });
 
-    it('explains a timeout of a read after its retries', async () => {
+    it('explains a timeout of a read after its retries @timeout', async () => {
       fake.faults.add({ fault: { kind: 'hang' }, action: 'DescribeRegions' });
       const error = await failsWith(provider({ timeoutSeconds: 0.2, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10 } }).listRegions(), 'Timeout');
       assert.equal(error.sentence, 'Tencent Cloud did not answer DescribeRegions within 0.2 seconds. Check the network connection and proxy, then try again.');
@@ -429,7 +429,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
   });
 
   describe('endpoints', () => {
-    it('refuses plain http to anything but this computer, before sending anything', () => {
+    it('refuses plain http to anything but this computer, before sending anything @https-only', () => {
       for (const endpoint of ['http://example.com:9000', 'http://10.0.0.8', 'http://127.0.0.1.nip.io:9000', 'http://[fe80::1]:80']) {
         assert.throws(() => provider({ endpoint }), (e: unknown) => e instanceof CloudError && e.code === 'InsecureEndpoint' && e.kind === 'config', endpoint);
       }

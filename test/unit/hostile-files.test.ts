@@ -30,7 +30,7 @@ describe('hostile files', function () {
     line = fs.readFileSync(path.join(dir, 'id_ed25519.pub'), 'utf8').trim();
   });
 
-  it('a 100 MB .pub is never read: the scan skips it, inspect says why, both at once', async () => {
+  it('a 100 MB .pub is never read: the scan skips it, inspect says why, both at once @huge-file', async () => {
     const huge = path.join(dir, 'huge.pub');
     fs.writeFileSync(huge, line);
     fs.truncateSync(huge, 100 * 1024 * 1024); // sparse: 100 MB without writing them
@@ -47,7 +47,7 @@ describe('hostile files', function () {
     fs.rmSync(huge);
   });
 
-  it('file names with newlines, control and bidi characters are listed by their real path', async () => {
+  it('file names with newlines, control and bidi characters are listed by their real path @odd-filename', async () => {
     const names = ['new\nline', 'tab\there', 'bidi\u202eyek', 'esc\u001b[31m'];
     for (const name of names) sshKeygen(path.join(dir, name), 'ed25519', [], 'odd');
     const scan = await scanKeyDirectories([dir], nodeScanFileSystem);
@@ -68,13 +68,13 @@ describe('hostile files', function () {
     for (const name of names) for (const f of [name, `${name}.pub`]) fs.rmSync(path.join(dir, f));
   });
 
-  it('visibleText escapes control, bidi and zero-width characters and nothing else', () => {
+  it('visibleText escapes control, bidi and zero-width characters and nothing else @bidi', () => {
     assert.equal(visibleText('admin\u202e@evil\u200b'), 'admin\\u202e@evil\\u200b');
     assert.equal(visibleText('a\nb\tc\u001b'), 'a\\u000ab\\u0009c\\u001b');
     assert.equal(visibleText('用户@主机 ünïcødé'), '用户@主机 ünïcødé');
   });
 
-  it('a comment with bidi and zero-width characters is kept exactly (the views show it escaped)', () => {
+  it('a comment with bidi and zero-width characters is kept exactly (the views show it escaped) @bidi', () => {
     const tricky = 'admin\u202e@evil\u200b';
     const [type, blob] = line.split(' ');
     const { keys, problems } = parseKeyText(`${type} ${blob} ${tricky}\n`, 'public');
@@ -82,7 +82,7 @@ describe('hostile files', function () {
     assert.ok(!problems.some((p) => p.severity === 'error'));
   });
 
-  it('binary files, empty files and a file at exactly the size cap do not break the scan', async () => {
+  it('binary files, empty files and a file at exactly the size cap do not break the scan @binary-file', async () => {
     fs.writeFileSync(path.join(dir, 'binary'), Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256)));
     fs.writeFileSync(path.join(dir, 'empty'), '');
     fs.writeFileSync(path.join(dir, 'at-cap.pub'), Buffer.alloc(MAX_KEY_FILE_BYTES, 0x41));
@@ -92,7 +92,7 @@ describe('hostile files', function () {
     for (const f of ['binary', 'empty', 'at-cap.pub']) fs.rmSync(path.join(dir, f));
   });
 
-  it('thousands of keys: 5,000 .pub files scan completely, in bounded time and memory', async () => {
+  it('thousands of keys: 5,000 .pub files scan completely, in bounded time and memory @many-keys', async () => {
     const many = path.join(path.dirname(dir), 'many');
     fs.mkdirSync(many);
     const [type, blob] = line.split(' ');

@@ -7,7 +7,7 @@ import { keyFixtures, securityKeyLines } from './keys-fixtures';
 describe('parseKeyText on a 10,000-line authorized_keys text', function () {
   this.timeout(60_000);
 
-  it('finds every key and exactly the planted problems', () => {
+  it('finds every key and exactly the planted problems @many-keys', () => {
     const fx = keyFixtures();
     const sk = securityKeyLines();
     const pool = [

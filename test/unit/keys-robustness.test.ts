@@ -19,7 +19,7 @@ const NASTY = ['\n', '\r', '\t', ' ', '"', '=', '-', '#', '\ufeff', '\u00a0', '\
 describe('key functions on damaged input', function () {
   this.timeout(60_000);
 
-  it('never throw and never report an internal error, whatever the damage', () => {
+  it('never throw and never report an internal error, whatever the damage @damaged-file', () => {
     const fx = keyFixtures();
     const sources = ['ed25519.pub', 'rsa2048.pub', 'ed25519-cert.pub', 'sk_ecdsa.pub', 'rsa2048.rfc4716', 'ecdsa384.spki', 'ed25519', 'pem_rsa', 'pem_rsa_enc', 'pkcs8_ecdsa'];
     const next = random(42);

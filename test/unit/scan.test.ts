@@ -126,7 +126,7 @@ describe('scanKeyDirectories', function () {
     assert.equal(byName('id_rsa').publicKeyMismatch, false);
   });
 
-  it('skips sockets, FIFOs, loops, dangling links and huge files with a reason, without opening them', () => {
+  it('skips sockets, FIFOs, loops, dangling links and huge files with a reason, without opening them @fifo-socket @symlink-loop @huge-file', () => {
     const reasons = new Map(result.skipped.map((s) => [path.basename(s.path), s.reason]));
     assert.match(reasons.get('agent.fifo') ?? '', /not a regular file/);
     assert.match(reasons.get('agent.sock') ?? '', /not a regular file/);
@@ -142,7 +142,7 @@ describe('scanKeyDirectories', function () {
     assert.equal(r.pairs.length, result.pairs.length);
   });
 
-  it('survives a file that vanishes between listing and reading, and unreadable folders', async () => {
+  it('survives a file that vanishes between listing and reading, and unreadable folders @vanishing-file @permission-denied', async () => {
     const vanishing: ScanFileSystem = {
       ...nodeScanFileSystem,
       readPrefix: async (file, max) => {
@@ -160,7 +160,7 @@ describe('scanKeyDirectories', function () {
     assert.equal(r.pairs.find((p) => p.name === 'id_rsa')?.privateKey, undefined, 'the .pub is still listed, public only');
   });
 
-  it('never opens a FIFO even when it replaces a file after stat', async () => {
+  it('never opens a FIFO even when it replaces a file after stat @fifo-socket', async () => {
     const fifo = path.join(ssh, 'agent.fifo');
     await assert.rejects(nodeScanFileSystem.readPrefix(fifo, 100), /not a regular file/);
   });

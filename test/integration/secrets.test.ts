@@ -1,0 +1,181 @@
+// Secrets stay secret: known credential values and known private keys go through every cloud flow,
+// successful and failing, in the real extension host; then every notification the extension showed
+// and every file VS Code and the extension wrote (settings, logs, state) are searched for them.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
+import type { ImportOutcome } from '../../src/commands/importKeyPair';
+import type { CloudAccount } from '../../src/platform/cloudAccount';
+import { FAKE_ECS_ACCESS_KEY } from '../fakes/alibaba-ecs';
+import { FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
+import { api, fixture } from './helpers';
+
+interface CloudUnderTest {
+  id: 'tencent' | 'alibaba';
+  url: string | undefined;
+  region: string;
+  credentials: Record<string, string>;
+  wrongCredentials: Record<string, string>;
+  /** The credential values that must never show. */
+  secrets: string[];
+  account: (exported: Awaited<ReturnType<typeof api>>) => CloudAccount | undefined;
+}
+
+const WRONG_TENCENT_KEY = 'knownWrongTencentSecretKey000001';
+const WRONG_ECS_SECRET = 'knownWrongEcsAccessKeySecret0001';
+const CLOUDS: CloudUnderTest[] = [
+  {
+    id: 'tencent',
+    url: process.env.CLOUD_SSH_KEYS_TEST_CVM_URL,
+    region: 'ap-guangzhou',
+    credentials: { ...FAKE_TEST_CREDENTIAL },
+    wrongCredentials: { secretId: FAKE_TEST_CREDENTIAL.secretId, secretKey: WRONG_TENCENT_KEY },
+    secrets: [FAKE_TEST_CREDENTIAL.secretKey, WRONG_TENCENT_KEY],
+    account: (e) => e.tencent,
+  },
+  {
+    id: 'alibaba',
+    url: process.env.CLOUD_SSH_KEYS_TEST_ECS_URL,
+    region: 'cn-hangzhou',
+    credentials: { ...FAKE_ECS_ACCESS_KEY },
+    wrongCredentials: { accessKeyId: FAKE_ECS_ACCESS_KEY.accessKeyId, accessKeySecret: WRONG_ECS_SECRET },
+    secrets: [FAKE_ECS_ACCESS_KEY.accessKeySecret, WRONG_ECS_SECRET],
+    account: (e) => e.alibaba,
+  },
+];
+
+/** Every file under `dirs` holding `needle`. */
+function filesContaining(dirs: string[], needle: string): string[] {
+  const hits: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) {
+        try {
+          if (fs.readFileSync(p).includes(needle)) hits.push(p);
+        } catch {
+          // removed while walking
+        }
+      }
+    }
+  };
+  for (const dir of dirs) if (fs.existsSync(dir)) walk(dir);
+  return hits;
+}
+
+/** The longest base64 line of a PEM/OpenSSH private key: a piece of its secret body. */
+function privateKeyBodyLine(text: string): string {
+  const lines = text.split('\n').filter((l) => !l.startsWith('-----') && l.trim());
+  return lines.sort((a, b) => b.length - a.length)[0];
+}
+
+describe('secrets: known credentials and private keys through every flow, then searched for @secrets', function () {
+  this.timeout(120_000);
+  const shown: string[] = [];
+  const restore: Array<() => void> = [];
+  const privateKeyLines: string[] = [];
+  const requestIds: string[] = [];
+  const config = () => vscode.workspace.getConfiguration('cloudSshKeys');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'csk-secrets-'));
+
+  before(async function () {
+    if (!CLOUDS.every((c) => c.url)) this.skip(); // e.g. the Electron runner, which starts no fakes
+    // The extension and this test share one `vscode` API object (same extension folder):
+    // record every notification the extension shows, with its buttons.
+    const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of ['showInformationMessage', 'showWarningMessage', 'showErrorMessage']) {
+      const original = window[name];
+      window[name] = (...args: unknown[]) => {
+        shown.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' | '));
+        return original.apply(vscode.window, args);
+      };
+      restore.push(() => (window[name] = original));
+    }
+    for (const cloud of CLOUDS) {
+      await fetch(`${cloud.url}/__admin/reset`, { method: 'POST' });
+      await config().update(`${cloud.id}.endpoint`, cloud.url, vscode.ConfigurationTarget.Global);
+      await config().update(`${cloud.id}.regions`, [cloud.region], vscode.ConfigurationTarget.Global);
+    }
+    // A private key of the user's, made by ssh-keygen: refused by import, never echoed.
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mine', '-f', path.join(scratch, 'id_mine')]);
+    privateKeyLines.push(privateKeyBodyLine(fs.readFileSync(path.join(scratch, 'id_mine'), 'utf8')));
+  });
+
+  after(async () => {
+    for (const undo of restore) undo();
+    for (const cloud of CLOUDS) {
+      if (!cloud.url) continue;
+      await vscode.commands.executeCommand(`cloudSshKeys.${cloud.id}.signOut`);
+      await config().update(`${cloud.id}.endpoint`, undefined, vscode.ConfigurationTarget.Global);
+      await config().update(`${cloud.id}.regions`, undefined, vscode.ConfigurationTarget.Global);
+      await fetch(`${cloud.url}/__admin/reset`, { method: 'POST' });
+    }
+  });
+
+  for (const cloud of CLOUDS) {
+    const command = (name: string, ...args: unknown[]) => vscode.commands.executeCommand(`cloudSshKeys.${cloud.id}.${name}`, ...args);
+    const fault = (rule: unknown) => fetch(`${cloud.url}/__admin/faults`, { method: 'POST', body: JSON.stringify(rule) });
+
+    it(`${cloud.id}: wrong and right credentials, list, import (landed, refused, failed), create (saved, answer lost), sign out @secrets`, async () => {
+      assert.equal(await command('setCredentials', cloud.wrongCredentials), false, 'wrong credentials were accepted');
+      assert.equal(await command('setCredentials', cloud.credentials), true, 'the credentials were refused');
+      const exported = await api();
+      const account = cloud.account(exported);
+      assert.ok(account && exported.cloudKeys);
+      await exported.cloudKeys.keyPairs(account);
+
+      const pub = path.join(scratch, `${cloud.id}_key.pub`);
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', pub.replace(/\.pub$/, '')]);
+      const [landed] = (await command('importKeyPair', vscode.Uri.file(pub), { regions: [cloud.region], name: `sec_${cloud.id}_import` })) as ImportOutcome[];
+      assert.ok(landed?.keyId, JSON.stringify(landed));
+      // A private key is refused before anything is sent, and the refusal does not quote it.
+      assert.equal(await command('importKeyPair', undefined, { file: path.join(scratch, 'id_mine'), regions: [cloud.region], name: 'never_sent', useDerivedPublicKey: false }), undefined);
+      await fault({ fault: { kind: 'clock-skew', seconds: 900 }, action: 'ImportKeyPair', times: 5 });
+      const other = path.join(scratch, `${cloud.id}_other.pub`);
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other.replace(/\.pub$/, '')]);
+      const [failed] = (await command('importKeyPair', vscode.Uri.file(other), { regions: [cloud.region], name: `sec_${cloud.id}_skewed` })) as ImportOutcome[];
+      assert.ok(failed?.error, 'the skewed import did not fail');
+      await fetch(`${cloud.url}/__admin/faults`, { method: 'DELETE' });
+
+      const directory = path.join(scratch, `${cloud.id}-keys`);
+      const created = (await command('createKeyPair', { method: 'cloud', region: cloud.region, name: `sec_${cloud.id}_made`, directory })) as CreateOutcome | undefined;
+      assert.ok(created, 'CreateKeyPair failed');
+      privateKeyLines.push(privateKeyBodyLine(fs.readFileSync(created.privateKeyPath, 'utf8')));
+      // The cloud creates the key pair but its answer (the only copy of the private key) is lost.
+      await fault({ fault: { kind: 'reset', afterProcessing: true }, action: 'CreateKeyPair', times: 1 });
+      const recovered = (await command('createKeyPair', { method: 'cloud', region: cloud.region, name: `sec_${cloud.id}_lost`, directory })) as CreateOutcome | undefined;
+      if (recovered) privateKeyLines.push(privateKeyBodyLine(fs.readFileSync(recovered.privateKeyPath, 'utf8'))); // a cloud that replays the answer
+      await fetch(`${cloud.url}/__admin/faults`, { method: 'DELETE' });
+
+      const log = (await (await fetch(`${cloud.url}/__admin/requests`)).json()) as Array<{ requestId?: string }>;
+      requestIds.push(...log.map((r) => r.requestId).filter((id): id is string => !!id));
+      await command('signOut');
+      assert.equal(await account.credentials(), undefined);
+    });
+  }
+
+  it('no credential value or private key text in any notification, setting, log or state file @secrets', async () => {
+    const userData = path.join(path.dirname(fixture().home), 'user-data');
+    // The searches reach what they search: notifications were shown, and the log holds RequestIds.
+    assert.ok(shown.length >= 6, `only ${shown.length} notifications were recorded`);
+    assert.ok(
+      requestIds.some((id) => filesContaining([userData], id).length > 0),
+      'no RequestId was found under user-data: the search does not reach the extension log',
+    );
+    const secrets = CLOUDS.flatMap((c) => c.secrets);
+    for (const secret of secrets) {
+      assert.deepEqual(shown.filter((n) => n.includes(secret)), [], 'a notification shows a credential');
+      assert.deepEqual(filesContaining([userData, fixture().workspace, fixture().sshDir], secret), [], 'a file holds a credential');
+    }
+    assert.ok(privateKeyLines.length >= 1 + CLOUDS.length, 'the private keys were not all collected');
+    for (const line of privateKeyLines) {
+      assert.deepEqual(shown.filter((n) => n.includes(line)), [], 'a notification shows private key text');
+      assert.deepEqual(filesContaining([userData, fixture().workspace], line), [], 'a log or state file holds private key text');
+    }
+  });
+});
