@@ -36,7 +36,9 @@ ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS credentials, ALIBABA_CLOUD_SECURITY
                             key pair name; warns when the fingerprint ECS reports is not FILE's.
   alibaba create --name NAME --region REGION --out PATH [--resource-group ID] [--endpoint URL] [--json]
                             Has ECS generate a key pair; writes the private key to PATH (mode 0600,
-                            never over a file) and its public key to PATH.pub.
+                            never over a file) and its public key to PATH.pub; if PATH cannot be
+                            written, to a fallback file, and if no file can take it (disk full),
+                            prints it on stdout rather than lose it.
   alibaba list --region REGION [--ssh-dir DIR]... [--endpoint URL] [--json]
                             Key pairs of the region: name, SHA256 fingerprint, the matching local
                             file (by key, in ~/.ssh or the --ssh-dir folders), resource group.

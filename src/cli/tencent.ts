@@ -40,7 +40,9 @@ TENCENTCLOUD_SECRET_KEY and, for temporary credentials, TENCENTCLOUD_SESSION_TOK
                             authorized_keys line; sent as one OpenSSH line). Prints the KeyId.
   tencent create --name NAME --region REGION --out PATH [--project ID] [--endpoint URL] [--json]
                             Has Tencent Cloud generate a key pair; writes the private key to PATH
-                            (mode 0600, never over a file) and its public key to PATH.pub.
+                            (mode 0600, never over a file) and its public key to PATH.pub; if PATH
+                            cannot be written, to a fallback file, and if no file can take it
+                            (disk full), prints it on stdout rather than lose it.
   tencent list --region REGION [--ssh-dir DIR]... [--endpoint URL] [--json]
                             Key pairs of the region: KeyId, KeyName, SHA256 fingerprint, the
                             matching local file (by key, in ~/.ssh or the --ssh-dir folders), key.
