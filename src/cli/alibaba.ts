@@ -15,7 +15,7 @@ import type { KeyPair } from '../cloud/provider';
 import { expandHome } from '../keys/scan-fs';
 import { type CloudCli, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
 import { type CliIo, UsageError } from './common';
-import { LocalRefusal, checkOutputPath, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from './tencent';
+import { LocalRefusal, checkOutputPath, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
 
 type AlibabaChunk = typeof import('../cloud/alibaba-chunk');
 

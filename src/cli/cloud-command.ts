@@ -4,7 +4,7 @@ import type { CreatedKeyPair } from '../cloud/provider';
 import { parseKeyText } from '../keys/parse';
 import { saveGeneratedKeyPair } from '../keys/save-key-files';
 import { type CliIo, UsageError } from './common';
-import { LocalRefusal, isCloudError } from './tencent';
+import { LocalRefusal, isCloudError } from './shared';
 
 type Subcommand = (args: string[], io: CliIo) => Promise<number>;
 

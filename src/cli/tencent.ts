@@ -8,16 +8,13 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { KEY_NAME_MESSAGES, TENCENT_DESCRIPTOR } from '../cloud/descriptors';
 import { TENCENT_MESSAGES, renderTemplate } from '../cloud/errors';
 import type { KeyPair } from '../cloud/provider';
-import { parseKeyText } from '../keys/parse';
-import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../keys/scan';
-import { expandHome, nodeScanFileSystem, readKeyFileSync } from '../keys/scan-fs';
-import type { KeyFacts } from '../keys/types';
+import { expandHome } from '../keys/scan-fs';
 import { type CloudCli, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
 import { type CliIo, UsageError } from './common';
+import { LocalRefusal, checkOutputPath, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
 
 type TencentChunk = typeof import('../cloud/tencent-chunk');
 
@@ -49,49 +46,6 @@ TENCENTCLOUD_SECRET_KEY and, for temporary credentials, TENCENTCLOUD_SESSION_TOK
   tencent delete KEYID... --region REGION [--endpoint URL] [--json]
   Exit 0 on success, 1 when Tencent Cloud or a local check refused (stderr names the error code;
   nothing is sent when a local check refuses), 2 on usage errors.`;
-
-/** A refusal decided on this machine: nothing was sent. */
-export class LocalRefusal extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A CloudError from the provider bundle (a class of its own copy of errors.ts, so not `instanceof`). */
-export interface CloudErrorLike {
-  code: string;
-  sentence: string;
-  requestId: string;
-  kind: string;
-}
-
-export function isCloudError(error: unknown): error is CloudErrorLike {
-  const e = error as Partial<CloudErrorLike> | null;
-  return !!e && typeof e === 'object' && (e as Error).name === 'CloudError' && typeof e.code === 'string' && typeof e.kind === 'string';
-}
-
-const COMMON_OPTIONS = {
-  region: { type: 'string' },
-  endpoint: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export function parse<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-export function requireOption(value: string | undefined, name: string): string {
-  if (value === undefined) throw new UsageError(`--${name} is required`);
-  return value;
-}
 
 function projectOption(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -143,59 +97,6 @@ function providerFor(io: CliIo, endpoint: string | undefined) {
 
 // ---------------------------------------------------------------------------------------
 
-/** What `import` sends: the one public key of FILE, as a plain OpenSSH line. */
-export interface PublicKeyToImport {
-  line: string;
-  facts: KeyFacts;
-  /** Notes for stderr (conversions, warnings). */
-  notes: string[];
-}
-
-const FORMAT_NAMES: Partial<Record<KeyFacts['format'], string>> = {
-  rfc4716: 'RFC 4716 (SSH2)',
-  'spki-pem': 'PEM (PKCS#8)',
-  'pkcs1-pem': 'PEM (PKCS#1)',
-};
-
-/** Reads FILE and finds the one public key to import, or refuses (LocalRefusal) without sending anything. */
-export function publicKeyToImport(file: string): PublicKeyToImport {
-  const read = readKeyFileSync(file, MAX_KEY_FILE_BYTES);
-  if (read.kind === 'error') throw new LocalRefusal('FileUnreadable', `Cannot read ${file}: ${read.code}.`);
-  if (read.kind !== 'file') throw new LocalRefusal('FileUnreadable', `${file} is not a regular file (${read.kind}); nothing was read.`);
-  if (!read.bytes) throw new LocalRefusal('FileTooLarge', `${file} has ${read.size} bytes; a public key file has far fewer. Check that this is the file you meant.`);
-  const parsed = parseKeyText(read.bytes.toString('utf8'), 'auto');
-  if (parsed.keys.some((k) => k.kind === 'private')) {
-    const pub = `${file}.pub`;
-    const hint = fs.existsSync(pub) ? `Import its public key instead: ${pub}.` : `Import its public key instead (ssh-keygen -y -f ${file} > ${pub} writes it).`;
-    throw new LocalRefusal('PrivateKeyFile', `${file} holds a PRIVATE key, which must never be uploaded. ${hint}`);
-  }
-  const errors = parsed.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0 || parsed.keys.length === 0) {
-    const first = errors[0];
-    const where = first ? `${file}:${first.line + 1}:${first.column + 1}: ` : `${file}: `;
-    throw new LocalRefusal('InvalidPublicKey', `${where}${first?.message ?? 'no SSH public key was found in this file.'}`);
-  }
-  if (parsed.keys.length > 1) {
-    throw new LocalRefusal('SeveralKeys', `${file} holds ${parsed.keys.length} keys; a key pair has one. Put the key to import in a file of its own.`);
-  }
-  const [facts] = parsed.keys;
-  if (facts.kind === 'certificate') {
-    throw new LocalRefusal(
-      'CertificateFile',
-      `${file} is an OpenSSH certificate, not a public key. Import the key it certifies (usually the .pub file without "-cert").`,
-    );
-  }
-  if (!facts.openssh || !facts.blobBase64) throw new LocalRefusal('InvalidPublicKey', `${file}: the public key could not be read.`);
-  const notes: string[] = [];
-  const formatName = FORMAT_NAMES[facts.format];
-  if (formatName) notes.push(`converted the ${formatName} public key to the one-line OpenSSH format`);
-  if (facts.options) notes.push(`left out the authorized_keys options (${facts.options})`);
-  for (const p of parsed.problems) {
-    if (p.severity === 'warning' && p.code !== 'options-prefix') notes.push(`warning: ${file}:${p.line + 1}:${p.column + 1}: ${p.message}`);
-  }
-  return { line: facts.openssh, facts, notes };
-}
-
 async function importCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { name: { type: 'string' }, project: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'import takes one FILE' : 'import needs a FILE');
@@ -219,40 +120,6 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-/** Refuses before CreateKeyPair when the files could not be written where asked. */
-export function checkOutputPath(target: string): void {
-  for (const file of [target, `${target}.pub`]) {
-    let exists = false;
-    try {
-      fs.lstatSync(file);
-      exists = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new LocalRefusal('OutputUnusable', `Cannot check ${file}: ${(error as NodeJS.ErrnoException).code}.`);
-    }
-    if (exists) throw new LocalRefusal('OutputExists', `${file} already exists, and a key file is never overwritten. Choose another --out path.`);
-  }
-  const dir = path.dirname(target);
-  try {
-    if (!fs.statSync(dir).isDirectory()) throw new Error('ENOTDIR');
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new LocalRefusal('OutputUnusable', `The folder ${dir} does not exist or is not writable (${code}). Create it (mode 0700 for an SSH folder) or choose another --out path.`);
-  }
-}
-
-/** While the one answer that holds the private key is awaited, Ctrl-C asks for confirmation. */
-export function guardInterrupts(io: CliIo, cloud = 'Tencent Cloud'): () => void {
-  let warned = false;
-  const onSigint = () => {
-    if (warned) process.exit(130);
-    warned = true;
-    io.err(`Waiting for ${cloud}'s answer: it holds the only copy of the private key. Press Ctrl-C again to abandon it.`);
-  };
-  process.on('SIGINT', onSigint);
-  return () => process.off('SIGINT', onSigint);
-}
-
 async function createCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { name: { type: 'string' }, out: { type: 'string' }, project: { type: 'string' } });
   if (positionals.length) throw new UsageError(`create takes no FILE (unexpected ${positionals[0]}); the private key goes to --out`);
@@ -264,7 +131,7 @@ async function createCommand(args: string[], io: CliIo): Promise<number> {
   if (refusal) throw refusal;
   checkOutputPath(target);
   const provider = providerFor(io, values.endpoint);
-  const release = guardInterrupts(io);
+  const release = guardInterrupts(io, 'Tencent Cloud');
   let created;
   try {
     created = await provider.createKeyPair({ region, name, projectId });
@@ -273,19 +140,6 @@ async function createCommand(args: string[], io: CliIo): Promise<number> {
   }
   const k = created.keyPair;
   return saveCreatedKeyPair(TENCENT_CLI, created, { name, region, target, json: !!values.json }, { label: `${k.id} ("${name}")`, deleteId: k.id, fileTag: k.id, json: { KeyId: k.id, KeyName: k.name || name }, printed: k.id }, io);
-}
-
-/** Local key files by key blob: the `.pub` when there is one, else the private key. */
-export async function localFilesByBlob(dirs: string[]): Promise<Map<string, string>> {
-  const directories = dirs.map((d) => path.resolve(expandHome(d)));
-  const result = await scanKeyDirectories(directories, nodeScanFileSystem);
-  const byBlob = new Map<string, string>();
-  for (const pair of result.pairs) {
-    const blob = pair.facts.blobBase64 ?? pair.publicKey?.facts.blobBase64 ?? pair.privateKey?.facts.blobBase64;
-    const file = pair.publicKey?.path ?? pair.privateKey?.path;
-    if (blob && file && !byBlob.has(blob)) byBlob.set(blob, file);
-  }
-  return byBlob;
 }
 
 async function listCommand(args: string[], io: CliIo): Promise<number> {

@@ -1,0 +1,156 @@
+// What every cloud's CLI commands share: option parsing, refusals decided on this machine (nothing
+// is sent), reading the public key to import, checking where a created key pair will be written,
+// guarding Ctrl-C while a private key is on its way, and finding local files by key.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseKeyText } from '../keys/parse';
+import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../keys/scan';
+import { expandHome, nodeScanFileSystem, readKeyFileSync } from '../keys/scan-fs';
+import type { KeyFacts } from '../keys/types';
+import { type CliIo, UsageError } from './common';
+
+/** A refusal decided on this machine: nothing was sent. */
+export class LocalRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A CloudError from the provider bundle (a class of its own copy of errors.ts, so not `instanceof`). */
+export interface CloudErrorLike {
+  code: string;
+  sentence: string;
+  requestId: string;
+  kind: string;
+}
+
+export function isCloudError(error: unknown): error is CloudErrorLike {
+  const e = error as Partial<CloudErrorLike> | null;
+  return !!e && typeof e === 'object' && (e as Error).name === 'CloudError' && typeof e.code === 'string' && typeof e.kind === 'string';
+}
+
+const COMMON_OPTIONS = {
+  region: { type: 'string' },
+  endpoint: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parse<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function requireOption(value: string | undefined, name: string): string {
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+
+/** What `import` sends: the one public key of FILE, as a plain OpenSSH line. */
+export interface PublicKeyToImport {
+  line: string;
+  facts: KeyFacts;
+  /** Notes for stderr (conversions, warnings). */
+  notes: string[];
+}
+
+const FORMAT_NAMES: Partial<Record<KeyFacts['format'], string>> = {
+  rfc4716: 'RFC 4716 (SSH2)',
+  'spki-pem': 'PEM (PKCS#8)',
+  'pkcs1-pem': 'PEM (PKCS#1)',
+};
+
+/** Reads FILE and finds the one public key to import, or refuses (LocalRefusal) without sending anything. */
+export function publicKeyToImport(file: string): PublicKeyToImport {
+  const read = readKeyFileSync(file, MAX_KEY_FILE_BYTES);
+  if (read.kind === 'error') throw new LocalRefusal('FileUnreadable', `Cannot read ${file}: ${read.code}.`);
+  if (read.kind !== 'file') throw new LocalRefusal('FileUnreadable', `${file} is not a regular file (${read.kind}); nothing was read.`);
+  if (!read.bytes) throw new LocalRefusal('FileTooLarge', `${file} has ${read.size} bytes; a public key file has far fewer. Check that this is the file you meant.`);
+  const parsed = parseKeyText(read.bytes.toString('utf8'), 'auto');
+  if (parsed.keys.some((k) => k.kind === 'private')) {
+    const pub = `${file}.pub`;
+    const hint = fs.existsSync(pub) ? `Import its public key instead: ${pub}.` : `Import its public key instead (ssh-keygen -y -f ${file} > ${pub} writes it).`;
+    throw new LocalRefusal('PrivateKeyFile', `${file} holds a PRIVATE key, which must never be uploaded. ${hint}`);
+  }
+  const errors = parsed.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0 || parsed.keys.length === 0) {
+    const first = errors[0];
+    const where = first ? `${file}:${first.line + 1}:${first.column + 1}: ` : `${file}: `;
+    throw new LocalRefusal('InvalidPublicKey', `${where}${first?.message ?? 'no SSH public key was found in this file.'}`);
+  }
+  if (parsed.keys.length > 1) {
+    throw new LocalRefusal('SeveralKeys', `${file} holds ${parsed.keys.length} keys; a key pair has one. Put the key to import in a file of its own.`);
+  }
+  const [facts] = parsed.keys;
+  if (facts.kind === 'certificate') {
+    throw new LocalRefusal(
+      'CertificateFile',
+      `${file} is an OpenSSH certificate, not a public key. Import the key it certifies (usually the .pub file without "-cert").`,
+    );
+  }
+  if (!facts.openssh || !facts.blobBase64) throw new LocalRefusal('InvalidPublicKey', `${file}: the public key could not be read.`);
+  const notes: string[] = [];
+  const formatName = FORMAT_NAMES[facts.format];
+  if (formatName) notes.push(`converted the ${formatName} public key to the one-line OpenSSH format`);
+  if (facts.options) notes.push(`left out the authorized_keys options (${facts.options})`);
+  for (const p of parsed.problems) {
+    if (p.severity === 'warning' && p.code !== 'options-prefix') notes.push(`warning: ${file}:${p.line + 1}:${p.column + 1}: ${p.message}`);
+  }
+  return { line: facts.openssh, facts, notes };
+}
+
+/** Refuses before CreateKeyPair when the files could not be written where asked. */
+export function checkOutputPath(target: string): void {
+  for (const file of [target, `${target}.pub`]) {
+    let exists = false;
+    try {
+      fs.lstatSync(file);
+      exists = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new LocalRefusal('OutputUnusable', `Cannot check ${file}: ${(error as NodeJS.ErrnoException).code}.`);
+    }
+    if (exists) throw new LocalRefusal('OutputExists', `${file} already exists, and a key file is never overwritten. Choose another --out path.`);
+  }
+  const dir = path.dirname(target);
+  try {
+    if (!fs.statSync(dir).isDirectory()) throw new Error('ENOTDIR');
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new LocalRefusal('OutputUnusable', `The folder ${dir} does not exist or is not writable (${code}). Create it (mode 0700 for an SSH folder) or choose another --out path.`);
+  }
+}
+
+/** While the one answer that holds the private key is awaited, Ctrl-C asks for confirmation. */
+export function guardInterrupts(io: CliIo, cloud: string): () => void {
+  let warned = false;
+  const onSigint = () => {
+    if (warned) process.exit(130);
+    warned = true;
+    io.err(`Waiting for ${cloud}'s answer: it holds the only copy of the private key. Press Ctrl-C again to abandon it.`);
+  };
+  process.on('SIGINT', onSigint);
+  return () => process.off('SIGINT', onSigint);
+}
+
+/** Local key files by key blob: the `.pub` when there is one, else the private key. */
+export async function localFilesByBlob(dirs: string[]): Promise<Map<string, string>> {
+  const directories = dirs.map((d) => path.resolve(expandHome(d)));
+  const result = await scanKeyDirectories(directories, nodeScanFileSystem);
+  const byBlob = new Map<string, string>();
+  for (const pair of result.pairs) {
+    const blob = pair.facts.blobBase64 ?? pair.publicKey?.facts.blobBase64 ?? pair.privateKey?.facts.blobBase64;
+    const file = pair.publicKey?.path ?? pair.privateKey?.path;
+    if (blob && file && !byBlob.has(blob)) byBlob.set(blob, file);
+  }
+  return byBlob;
+}
