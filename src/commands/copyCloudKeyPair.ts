@@ -1,4 +1,4 @@
-// Copy KeyId, Copy Public Key and Save Public Key to the SSH folder, on a Cloud Key Pairs item.
+// Copy ID (Tencent's KeyId, ECS's key pair name), Copy Public Key and Save Public Key to the SSH folder, on a Cloud Key Pairs item.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -8,7 +8,8 @@ export async function copyCloudKeyId(node: unknown): Promise<string | undefined>
   const n = keyPairNode(node);
   if (!n) return undefined;
   await vscode.env.clipboard.writeText(n.keyPair.id);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Copied {0}', n.keyPair.id));
+  // What the cloud's API calls the key pair by: Tencent's KeyId, ECS's KeyPairName.
+  void vscode.window.showInformationMessage(vscode.l10n.t('Copied the {0} {1}', n.account.descriptor.keyIdLabel, n.keyPair.id));
   return n.keyPair.id;
 }
 

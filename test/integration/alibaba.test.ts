@@ -187,6 +187,12 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
     );
   });
 
+  it('Copy ID puts the key pair name (what ECS calls a key pair by) on the clipboard', async () => {
+    const node = await keyPairNode(REGION, 'alice:laptop-1');
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.copyCloudKeyId', node), 'alice:laptop-1');
+    assert.equal(await vscode.env.clipboard.readText(), 'alice:laptop-1');
+  });
+
   it('importing the same key again (KeyPair.AlreadyExist) shows the existing key pair', async () => {
     const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!), {
       regions: [REGION],

@@ -342,6 +342,12 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     assert.equal((await requests()).length, before);
   });
 
+  it('Copy ID puts the KeyId on the clipboard', async () => {
+    const node = await keyPairNode(imported!.keyId!);
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.copyCloudKeyId', node), imported!.keyId);
+    assert.equal(await vscode.env.clipboard.readText(), imported!.keyId);
+  });
+
   it('rename and edit the description (ModifyKeyPairAttribute)', async () => {
     const node = await keyPairNode(imported!.keyId!);
     assert.equal(await vscode.commands.executeCommand('cloudSshKeys.renameCloudKeyPair', node, { name: 'alice_renamed' }), true);
