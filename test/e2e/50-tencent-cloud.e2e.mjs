@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  assert, chooseMenuItem, contextMenuLabels, explorerRow, notification, openContainer, openExplorer, pick,
+  assert, chooseMenuItem, clearNotifications, contextMenuLabels, explorerRow, notification, notificationTexts, openContainer, openExplorer, pick,
   quickPickRow, runCommand, treeRow, viewPane,
 } from './ui.mjs';
 
@@ -145,6 +145,38 @@ export default [
       assert.match(text, /local: e2e_import/);
       // The view is marked as a sandbox.
       assert.match(await viewPane(page, 'Cloud Key Pairs').locator('.pane-header').innerText(), /Sandbox/);
+    },
+  },
+  {
+    name: 'a hanging ImportKeyPair: Cancel on the progress notification stops it at once, says nothing, imports nothing; the view stays usable @cancel',
+    async run({ page, fixture, cvm }) {
+      const key = path.join(fixture.sshDir, 'e2e_cancel');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+      fs.copyFileSync(`${key}.pub`, path.join(fixture.workspace, 'e2e_cancel.pub'));
+      await clearNotifications(page);
+      cvm.fake.faults.add({ fault: { kind: 'hang' }, action: 'ImportKeyPair', times: 1 });
+      const before = cvm.fake.requests.length;
+      await openExplorer(page);
+      const row = explorerRow(page, 'e2e_cancel.pub');
+      await row.waitFor({ state: 'visible', timeout: 20_000 });
+      await contextMenuLabels(page, row);
+      await chooseMenuItem(page, 'Import to Tencent CVM');
+      await quickPickRow(page, REGION).waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter');
+      await answerInput(page, 'e2e_cancelled');
+      await until(() => cvm.fake.requests.slice(before).some((r) => r.action === 'ImportKeyPair'), () => 'no ImportKeyPair reached the fake');
+      const progress = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: 'Importing e2e_cancel.pub' }).first();
+      await progress.waitFor({ state: 'visible', timeout: 10_000 });
+      const cancelledAt = Date.now();
+      await progress.getByRole('button', { name: 'Cancel' }).click();
+      await progress.waitFor({ state: 'hidden', timeout: 5_000 });
+      assert.ok(Date.now() - cancelledAt < 5_000, 'the import did not stop at once');
+      await page.waitForTimeout(1500); // an error toast would be up by now
+      const texts = await notificationTexts(page);
+      assert.ok(!texts.some((t) => /failed|error/i.test(t)), `a cancelled import showed: ${JSON.stringify(texts)}`);
+      assert.ok(!keyPairs(cvm).some((k) => k.KeyName === 'e2e_cancelled'), 'the cancelled import landed');
+      // The view still lists (a fresh request, answered).
+      await cloudRow(page, 'e2e_team_key');
     },
   },
   ...['local', 'cloud'].map((method) => ({

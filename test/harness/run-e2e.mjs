@@ -33,7 +33,7 @@ let run;
 let cvm;
 let ecs;
 const artifacts = artifactsDir('e2e');
-const counts = { suite: 'e2e', passed: 0, failed: 0, pending: 0, failures: [] };
+const counts = { suite: 'e2e', passed: 0, failed: 0, pending: 0, failures: [], tags: {} };
 let setupError;
 
 async function cleanup() {
@@ -141,6 +141,8 @@ try {
     try {
       await withTimeout(Promise.resolve().then(() => step.run(t)), STEP_TIMEOUT, `step "${step.name}"`);
       counts.passed += 1;
+      // Passing steps per title tag (`… @cancel`), for the README's Reliability section.
+      for (const m of step.name.matchAll(/(?:^|\s)@([a-z0-9-]+)/g)) counts.tags[m[1]] = (counts.tags[m[1]] ?? 0) + 1;
       console.log(`ok ${n} - ${step.name} (${Date.now() - start} ms)`);
     } catch (err) {
       counts.failed += 1;
