@@ -2,10 +2,11 @@
 // and, as the very last line, `N passed, N failed` (tests summed over unit, in-host and e2e).
 //
 //   node scripts/test.mjs               all stages
-//   node scripts/test.mjs integration   build, compile, bootstrap, in-host suite   (npm run test:integration)
+//   node scripts/test.mjs integration   build, compile, bootstrap, in-host suite, then its restricted-mode run   (npm run test:integration)
 //   node scripts/test.mjs e2e           build, bootstrap, package, browser suite   (npm run test:e2e)
 //   node scripts/test.mjs unit          build, compile, unit tests
-// Further arguments go to the last stage's runner, e.g. `npm run test:integration -- --grep tooltip`.
+// Further arguments go to the last stage's runner (both in-host runs share theirs), e.g.
+// `npm run test:integration -- --grep tooltip`.
 // Each stage has a time limit; a stage that exceeds it is stopped (SIGTERM, then SIGKILL).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,6 +47,12 @@ const STAGES = {
     timeout: 15 * MIN,
     results: 'integration',
   },
+  'integration-restricted': {
+    title: 'in-host tests in restricted mode (workspace not trusted)',
+    cmd: [node, 'test/harness/run-integration.mjs', '--restricted', '--results', result('integration-restricted')],
+    timeout: 5 * MIN,
+    results: 'integration-restricted',
+  },
   e2e: {
     title: 'browser end-to-end tests (Chromium + code-server, installed .vsix)',
     cmd: [node, 'test/harness/run-e2e.mjs', '--results', result('e2e')],
@@ -54,9 +61,9 @@ const STAGES = {
   },
 };
 const PLANS = {
-  all: ['build', 'compile', 'unit', 'bootstrap', 'package', 'integration', 'e2e'],
+  all: ['build', 'compile', 'unit', 'bootstrap', 'package', 'integration', 'integration-restricted', 'e2e'],
   unit: ['build', 'compile', 'unit'],
-  integration: ['build', 'compile', 'bootstrap', 'integration'],
+  integration: ['build', 'compile', 'bootstrap', 'integration', 'integration-restricted'],
   e2e: ['build', 'bootstrap', 'package', 'e2e'],
 };
 const plan = PLANS[selection];
@@ -64,7 +71,9 @@ if (!plan) {
   console.error(`unknown selection "${selection}"; use one of: ${Object.keys(PLANS).join(', ')}`);
   process.exit(2);
 }
-STAGES[plan.at(-1)].cmd.push(...passThrough);
+// The runner is the script a stage runs (cmd[1]): the restricted-mode run gets the in-host suite's arguments too.
+const lastRunner = STAGES[plan.at(-1)].cmd[1];
+for (const name of plan) if (STAGES[name].cmd[1] === lastRunner) STAGES[name].cmd.push(...passThrough);
 
 /** Compiled tests whose source was deleted or renamed would still run: remove them. */
 function removeStaleTests() {
@@ -177,9 +186,10 @@ function hasUnitTests() {
 
 fs.rmSync(resultsDir, { recursive: true, force: true });
 console.log('\n──────── summary ────────');
+const nameWidth = Math.max(12, ...rows.map((r) => r.name.length));
 for (const r of rows) {
   const c = r.counts ? `  ${r.counts.passed} passed, ${r.counts.failed} failed${r.counts.pending ? `, ${r.counts.pending} pending` : ''}${r.counts.note ? ` (${r.counts.note})` : ''}` : '';
-  console.log(`${r.status.padEnd(11)} ${r.name.padEnd(12)} ${r.ms ? fmt(r.ms).padStart(10) : ''.padStart(10)}${c}${r.note ? `  (${r.note})` : ''}`);
+  console.log(`${r.status.padEnd(11)} ${r.name.padEnd(nameWidth)} ${r.ms ? fmt(r.ms).padStart(10) : ''.padStart(10)}${c}${r.note ? `  (${r.note})` : ''}`);
 }
 console.log(`total ${fmt(Date.now() - t0)}${failedStage ? `; stopped after the failing stage "${failedStage}"` : ''}`);
 if (passThrough.length) console.log(`(extra arguments: ${passThrough.join(' ')})`);

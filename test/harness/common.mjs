@@ -90,6 +90,15 @@ export const QUIET_SETTINGS = {
   'files.hotExit': 'off',
 };
 
+/**
+ * On top of QUIET_SETTINGS for a restricted-mode run (with startCodeServer's `workspaceTrust`):
+ * workspace trust on, and no startup dialog, so the opened folder stays untrusted.
+ */
+export const RESTRICTED_MODE_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+};
+
 /** Environment variables that would make code-server act as a client of another instance, or change its port. */
 function cleanEnv(env) {
   const out = { ...env };
@@ -103,9 +112,9 @@ function cleanEnv(env) {
 /**
  * A fresh temporary run folder: HOME (with XDG folders inside), code-server's user-data and
  * extensions folders, a Chromium profile. Short paths under the system temp folder (Unix socket
- * paths are limited to ~100 bytes).
+ * paths are limited to ~100 bytes). `userSettings` go over QUIET_SETTINGS.
  */
-export function makeRunDir(name) {
+export function makeRunDir(name, { userSettings = {} } = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `csk-${name}-`));
   const home = path.join(root, 'home');
   const dirs = {
@@ -122,7 +131,7 @@ export function makeRunDir(name) {
     fs.mkdirSync(d, { recursive: true });
   }
   fs.mkdirSync(dirs.runtime, { mode: 0o700 });
-  writeUserSettings(dirs.userData, QUIET_SETTINGS);
+  writeUserSettings(dirs.userData, { ...QUIET_SETTINGS, ...userSettings });
   fs.writeFileSync(dirs.config, 'auth: none\n');
   dirs.env = cleanEnv({
     ...process.env,
@@ -229,7 +238,8 @@ export async function installVsix(vsix, { userData, extensions, config, env }) {
 
 /**
  * Starts code-server on 127.0.0.1 in its own process group and waits until it answers.
- * Returns { port, url(folder, extraQuery), pid, stop() }.
+ * `workspaceTrust`: leave workspace trust to the user settings (restricted mode) instead of
+ * disabling it. Returns { port, url(folder, extraQuery), pid, stop() }.
  */
 export async function startCodeServer({
   port,
@@ -241,6 +251,7 @@ export async function startCodeServer({
   extraArgs = [],
   stdio,
   startTimeoutMs = 90_000,
+  workspaceTrust = false,
 }) {
   port ??= await freePort();
   const args = [
@@ -252,7 +263,7 @@ export async function startCodeServer({
     '--extensions-dir', extensions,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     ...extraArgs,
   ];

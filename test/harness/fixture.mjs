@@ -83,3 +83,42 @@ export function createFixture(home, root = path.dirname(home)) {
   fs.writeFileSync(file, JSON.stringify(fixture, null, 2) + '\n');
   return { fixture, file };
 }
+
+/** Extensions installed beside the one under test in the restricted-mode run (see installTrustProbes). */
+export const TRUST_PROBES = {
+  /** Declares exactly the `capabilities` of this checkout's package.json. */
+  ours: 'cloud-ssh-keys-test.trust-probe',
+  /** Declares `untrustedWorkspaces.supported: false`: restricted mode must disable it. */
+  unsupported: 'cloud-ssh-keys-test.trust-probe-unsupported',
+};
+
+/**
+ * VS Code never applies workspace trust to the extension under development, so the restricted-mode
+ * run cannot see VS Code's decision on our own manifest directly. These two do-nothing extensions,
+ * installed the ordinary way (a folder in the extensions folder and its extensions.json), let it:
+ * one carries our `capabilities` block, the other (the control) one that restricted mode disables.
+ */
+export function installTrustProbes(extensionsDir, capabilities) {
+  const manifests = {
+    [TRUST_PROBES.ours]: capabilities,
+    [TRUST_PROBES.unsupported]: { untrustedWorkspaces: { supported: false, description: 'A control for the restricted-mode tests.' } },
+  };
+  const installed = [];
+  for (const [id, caps] of Object.entries(manifests)) {
+    const [publisher, name] = id.split('.');
+    const version = '0.0.1';
+    const folder = path.join(extensionsDir, `${id}-${version}`);
+    fs.mkdirSync(folder, { recursive: true });
+    // VS Code treats an extension without code as supporting untrusted workspaces whatever it declares: give it some.
+    const manifest = { name, publisher, version, engines: { vscode: '^1.90.0' }, main: './probe.js', capabilities: caps };
+    fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+    fs.writeFileSync(path.join(folder, 'probe.js'), 'exports.activate = () => {};\n');
+    installed.push({
+      identifier: { id },
+      version,
+      location: { $mid: 1, path: folder, scheme: 'file' },
+      relativeLocation: path.basename(folder),
+    });
+  }
+  fs.writeFileSync(path.join(extensionsDir, 'extensions.json'), JSON.stringify(installed));
+}

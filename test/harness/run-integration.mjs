@@ -3,7 +3,9 @@
 // extension under development (this checkout) and the test module; the suite's result comes back
 // through window.codeAutomationExit(code).
 //
-// usage: node test/harness/run-integration.mjs [--results FILE] [--grep PATTERN]
+// usage: node test/harness/run-integration.mjs [--restricted] [--results FILE] [--grep PATTERN]
+//   --restricted  restricted mode: workspace trust on and the folder left untrusted; runs only
+//                 test/integration/restricted/*.test.ts (the normal run never does)
 // env:   CLOUD_SSH_KEYS_TEST_TIMEOUT_MS (default 300000), VERBOSE=1 (all console output),
 //        CLOUD_SSH_KEYS_KEEP_TMP=1 (keep the temporary HOME etc.)
 // Prerequisites: npm run build, tsc -p ., bash scripts/bootstrap.sh (npm run test:integration does all).
@@ -11,13 +13,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
 import {
-  REPO, argValue, artifactsDir, assertBootstrapped, launchChromium, logger, makeRunDir, onSignals,
-  saveServerLogs, startCodeServer, withTimeout, writeResults,
+  PACKAGE_JSON, REPO, RESTRICTED_MODE_SETTINGS, argValue, artifactsDir, assertBootstrapped, launchChromium, logger, makeRunDir,
+  onSignals, saveServerLogs, startCodeServer, withTimeout, writeResults,
 } from './common.mjs';
 import { FAKE_CVM_ENV, FAKE_ECS_ENV, startFakeCvm, startFakeEcs } from './fake-cvm.mjs';
-import { FIXTURE_ENV, createFixture } from './fixture.mjs';
+import { FIXTURE_ENV, createFixture, installTrustProbes } from './fixture.mjs';
 
-const log = logger('integration');
+const restricted = process.argv.includes('--restricted');
+const SUITE = restricted ? 'integration-restricted' : 'integration';
+const log = logger(SUITE);
 const TIMEOUT = Number(process.env.CLOUD_SSH_KEYS_TEST_TIMEOUT_MS || 300_000);
 const resultsOut = argValue('--results');
 const grep = argValue('--grep') ?? process.env.CLOUD_SSH_KEYS_TEST_GREP;
@@ -30,7 +34,7 @@ let ecs;
 let run;
 let exitCode = 1;
 let results;
-const artifacts = artifactsDir('integration');
+const artifacts = artifactsDir(SUITE);
 
 async function cleanup() {
   await browser?.close();
@@ -68,7 +72,7 @@ async function forwardConsole(message) {
 }
 
 const watchdog = setTimeout(async () => {
-  console.error(`[integration] the suite did not finish within ${TIMEOUT} ms: stopping`);
+  console.error(`[${SUITE}] the suite did not finish within ${TIMEOUT} ms: stopping`);
   await cleanup().catch(() => {});
   run?.remove();
   process.exit(1);
@@ -79,8 +83,9 @@ try {
   for (const f of [path.join(REPO, 'dist/extension.js'), testsModule]) {
     if (!fs.existsSync(f)) throw new Error(`${path.relative(REPO, f)} is missing: run npm run build && npx tsc -p .`);
   }
-  run = makeRunDir('it');
+  run = makeRunDir(restricted ? 'itr' : 'it', { userSettings: restricted ? RESTRICTED_MODE_SETTINGS : {} });
   const { fixture, file: fixtureFile } = createFixture(run.home, run.root);
+  if (restricted) installTrustProbes(run.extensions, PACKAGE_JSON.capabilities);
   const resultsFile = path.join(run.root, 'results.json');
   log('fixture HOME', run.home);
   // The Tencent tests talk to a fake CVM (their credentials are set through the command, never the environment).
@@ -92,12 +97,15 @@ try {
   for (const name of ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN']) delete env[name];
   for (const name of ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']) delete env[name];
   if (grep) env.CLOUD_SSH_KEYS_TEST_GREP = grep;
+  // test/integration/index.ts picks the restricted/ folder's tests instead of its own.
+  if (restricted) env.CLOUD_SSH_KEYS_TEST_SUITE = 'restricted';
   server = await startCodeServer({
     ...run,
     logFile: run.serverLog,
     env,
     // The built workbench honours the `payload` (extensionDevelopmentPath/extensionTestsPath) only with this:
     extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
+    workspaceTrust: restricted,
   });
   log('code-server up on port', server.port);
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
@@ -120,7 +128,7 @@ try {
   log('codeAutomationExit', exitCode);
   if (fs.existsSync(resultsFile)) results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
   if (!results) {
-    console.error('[integration] the suite wrote no results (did it load? see the extension host log)');
+    console.error(`[${SUITE}] the suite wrote no results (did it load? see the extension host log)`);
     exitCode = exitCode || 1;
   } else if (exitCode === 0 && results.failed > 0) {
     exitCode = 1;
@@ -130,7 +138,7 @@ try {
     await page.screenshot({ path: path.join(dir, 'workbench.png') }).catch(() => {});
   }
 } catch (err) {
-  console.error(`[integration] ${err.stack || err}`);
+  console.error(`[${SUITE}] ${err.stack || err}`);
   exitCode = 1;
   if (browser) await browser.page.screenshot({ path: path.join(artifacts(), 'workbench.png') }).catch(() => {});
 } finally {
@@ -139,11 +147,11 @@ try {
   if (exitCode !== 0 && run) {
     const dir = artifacts();
     saveServerLogs(run, dir);
-    console.log(`[integration] artifacts (screenshot, server and extension host logs): ${dir}`);
+    console.log(`[${SUITE}] artifacts (screenshot, server and extension host logs): ${dir}`);
   }
   run?.remove();
 }
-const summary = results ?? { suite: 'integration', passed: 0, failed: 1, pending: 0, error: 'the suite did not report results' };
+const summary = results ?? { suite: SUITE, passed: 0, failed: 1, pending: 0, error: 'the suite did not report results' };
 writeResults(resultsOut, summary);
 log(`${summary.passed} passed, ${summary.failed} failed${exitCode ? ' — FAILED' : ''}`);
 process.exit(exitCode ? 1 : 0);
