@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './ensure-deps.mjs';
+import { reconcileReadme } from './reliability-report.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // A fresh clone has no node_modules: `npm test` alone must be enough.
@@ -129,6 +130,8 @@ const rows = [];
 const totals = { passed: 0, failed: 0, pending: 0 };
 const t0 = Date.now();
 let failedStage;
+/** Passing tests per title tag, by suite: the README's Reliability section (scripts/reliability-report.mjs). */
+const tagCounts = {};
 
 for (const name of plan) {
   const stage = STAGES[name];
@@ -172,6 +175,7 @@ for (const name of plan) {
       }
     }
   }
+  if (counts?.tags) tagCounts[stage.results] = counts.tags;
   const ok = outcome.code === 0;
   const status = ok ? 'ok' : outcome.timedOut ? 'timed out' : interrupted ? 'interrupted' : 'FAILED';
   rows.push({ name, status, ms, counts });
@@ -184,6 +188,16 @@ function hasUnitTests() {
   return fs.existsSync(dir) && fs.readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.test.ts'));
 }
 
+// Only a complete, green run of every suite may say what the tests show.
+let readmeFailed = false;
+if (selection === 'all' && passThrough.length === 0 && !failedStage && !interrupted) {
+  console.log('\n▶ README reliability section (from the tests that passed)');
+  const { messages, failed } = reconcileReadme(path.join(REPO, 'README.md'), tagCounts, { ci: !!process.env.CI });
+  for (const m of messages) console.log(`${failed ? '✖' : '✔'} ${m}`);
+  readmeFailed = failed;
+  rows.push({ name: 'readme', status: failed ? 'FAILED' : 'ok', ms: 0, note: 'Reliability section' });
+}
+
 fs.rmSync(resultsDir, { recursive: true, force: true });
 console.log('\n──────── summary ────────');
 const nameWidth = Math.max(12, ...rows.map((r) => r.name.length));
@@ -193,6 +207,6 @@ for (const r of rows) {
 }
 console.log(`total ${fmt(Date.now() - t0)}${failedStage ? `; stopped after the failing stage "${failedStage}"` : ''}`);
 if (passThrough.length) console.log(`(extra arguments: ${passThrough.join(' ')})`);
-const failed = failedStage || interrupted ? Math.max(totals.failed, 1) : totals.failed;
+const failed = failedStage || interrupted || readmeFailed ? Math.max(totals.failed, 1) : totals.failed;
 console.log(`${totals.passed} passed, ${failed} failed`);
-process.exit(failedStage || interrupted || failed ? 1 : 0);
+process.exit(failedStage || interrupted || readmeFailed || failed ? 1 : 0);

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
-/** When set, run() writes { passed, failed, pending, failures } there (read by scripts/test.mjs). */
+/** When set, run() writes { passed, failed, pending, failures, tags } there (read by scripts/test.mjs). */
 export const RESULTS_ENV = 'CLOUD_SSH_KEYS_TEST_RESULTS';
 /** Optional mocha --grep. */
 export const GREP_ENV = 'CLOUD_SSH_KEYS_TEST_GREP';
@@ -26,6 +26,8 @@ export function run(): Promise<void> {
     mocha.addFile(path.join(dir, file));
   }
   const failures: Array<{ title: string; error: string }> = [];
+  // Passing tests per title tag (`… @credentials-changed`): the README's Reliability section is written from them.
+  const tags: Record<string, number> = {};
   return new Promise<void>((resolve, reject) => {
     let runner: Mocha.Runner;
     try {
@@ -37,6 +39,7 @@ export function run(): Promise<void> {
           failed: Math.max(failed, stats?.failures ?? 0),
           pending: stats?.pending ?? 0,
           failures,
+          tags,
         };
         const file = process.env[RESULTS_ENV];
         if (file) {
@@ -59,5 +62,8 @@ export function run(): Promise<void> {
       return;
     }
     runner.on('fail', (test, err) => failures.push({ title: test.fullTitle(), error: String(err?.message ?? err) }));
+    runner.on('pass', (test) => {
+      for (const m of test.title.matchAll(/(?:^|\s)@([a-z0-9-]+)/g)) tags[m[1]] = (tags[m[1]] ?? 0) + 1;
+    });
   });
 }
