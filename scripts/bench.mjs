@@ -53,6 +53,9 @@ function mpint(buf) {
   while (b.length > 1 && b[0] === 0 && !(b[1] & 0x80)) b = b.subarray(1);
   return b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b;
 }
+// The generator encodes the public key itself: exporting a freshly generated KeyObject can deadlock
+// Node 20's garbage collector (see test/fakes/ssh-public-key.ts).
+const JWK = { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } };
 function makeFixture() {
   if (existsSync(`${keysDir}.complete`)) return;
   say('making 1,000 public keys (mixed ed25519, ecdsa, rsa) in .bench/keys-1000');
@@ -61,15 +64,15 @@ function makeFixture() {
     let line;
     const comment = `bench-${i}@example`;
     if (i % 10 < 6) {
-      const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+      const jwk = generateKeyPairSync('ed25519', JWK).publicKey;
       line = sshLine('ssh-ed25519', [Buffer.from('ssh-ed25519'), Buffer.from(jwk.x, 'base64url')], comment);
     } else if (i % 10 < 8) {
       const [curve, name] = i % 2 ? ['P-256', 'nistp256'] : ['P-384', 'nistp384'];
-      const jwk = generateKeyPairSync('ec', { namedCurve: curve }).publicKey.export({ format: 'jwk' });
+      const jwk = generateKeyPairSync('ec', { namedCurve: curve, ...JWK }).publicKey;
       const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
       line = sshLine(`ecdsa-sha2-${name}`, [Buffer.from(`ecdsa-sha2-${name}`), Buffer.from(name), point], comment);
     } else {
-      const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+      const jwk = generateKeyPairSync('rsa', { modulusLength: 2048, ...JWK }).publicKey;
       line = sshLine('ssh-rsa', [Buffer.from('ssh-rsa'), mpint(Buffer.from(jwk.e, 'base64url')), mpint(Buffer.from(jwk.n, 'base64url'))], comment);
     }
     writeFileSync(join(keysDir, `key${String(i).padStart(4, '0')}.pub`), line);

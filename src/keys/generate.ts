@@ -2,7 +2,7 @@
 // private key format (bcrypt-pbkdf + aes256-ctr when a passphrase is given, as ssh-keygen
 // does). No file I/O here: the caller writes the texts.
 
-import { generateKeyPair as nodeGenerateKeyPair, KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPair as nodeGenerateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import type * as Sshpk from 'sshpk';
 import { analyzeBlob } from './blob';
@@ -32,10 +32,17 @@ export interface GeneratedKeyPair {
 const RSA_SIZES = [3072, 4096];
 const EC_CURVES: Record<number, string> = { 256: 'P-256', 384: 'P-384', 521: 'P-521' };
 
-const generate = promisify(nodeGenerateKeyPair) as (
+const generate = promisify(nodeGenerateKeyPair) as unknown as (
   type: string,
   options: Record<string, unknown>,
-) => Promise<{ publicKey: KeyObject; privateKey: KeyObject }>;
+) => Promise<{ publicKey: Buffer; privateKey: string }>;
+
+/**
+ * The generator encodes the keys itself. Exporting the KeyObjects it would otherwise return can
+ * deadlock Node 20: a garbage collection during the export destroys the finished generation job,
+ * which waits for the lock the export holds, and the extension host hangs.
+ */
+const ENCODINGS = { publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } };
 
 /** Node key generation options for a request; throws RangeError on unsupported sizes. */
 function nodeOptions(options: GenerateKeyPairOptions): [string, Record<string, unknown>] {
@@ -66,16 +73,16 @@ export async function generateKeyPair(options: GenerateKeyPairOptions): Promise<
   if (/[\r\n]/.test(options.comment)) throw new RangeError('The key comment must be a single line.');
   const comment = options.comment.trim();
   const [algorithm, parameters] = nodeOptions(options);
-  const { privateKey } = await generate(algorithm, parameters);
+  const { publicKey, privateKey } = await generate(algorithm, { ...parameters, ...ENCODINGS });
 
-  const converted = sshBlobFromKeyObject(privateKey);
+  const converted = sshBlobFromKeyObject(createPublicKey({ key: publicKey, format: 'der', type: 'spki' }));
   const analysis = converted.ok ? analyzeBlob(converted.blob) : undefined;
   if (!converted.ok || !analysis?.ok) throw new Error('The generated key could not be encoded for SSH.');
   const facts = factsFromBlob(analysis, { kind: 'public', format: 'openssh', comment, line: 0, endLine: 0, blob: converted.blob });
 
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed (slow to load)
   const sshpk = require('sshpk') as typeof Sshpk;
-  const key = sshpk.parsePrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'pkcs8');
+  const key = sshpk.parsePrivateKey(privateKey, 'pkcs8');
   key.comment = comment;
   const privateText = options.passphrase
     ? key.toString('ssh-private', { passphrase: options.passphrase, cipher: 'aes256-ctr' })

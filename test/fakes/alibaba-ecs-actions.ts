@@ -1,10 +1,9 @@
 // The ECS actions the fake serves, with the documented rules, codes and HTTP statuses.
 // Parameters arrive as strings (RPC style: query or form body); lists as JSON array strings.
 
-import * as crypto from 'node:crypto';
 import { checkEcsPublicKey, ecsFingerprint } from './alibaba-ecs-keys';
 import { DEFAULT_RESOURCE_GROUP, type FakeEcsAccount, type FakeEcsKeyPair, type FakeEcsTag, ecsMinutes } from './alibaba-ecs-state';
-import { rsaPublicKeyToOpenSsh } from './ssh-public-key';
+import { newRsaKeyPair } from './ssh-public-key';
 
 /** An error the fake answers as `{RequestId, HostId, Code, Message, Recommend}` with an HTTP status. */
 export class EcsApiError extends Error {
@@ -213,8 +212,7 @@ export const ECS_ACTIONS: ReadonlyMap<string, Handler> = new Map<string, Handler
       const groupId = resourceGroup(params, context);
       const tagList = tags(params);
       checkRoom(context, regionId, name);
-      const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-      const line = rsaPublicKeyToOpenSsh(publicKey, '');
+      const { privateKeyPem, publicLine: line } = newRsaKeyPair('');
       const blobBase64 = line.split(' ')[1];
       const keyPair: FakeEcsKeyPair = {
         KeyPairName: name,
@@ -229,8 +227,7 @@ export const ECS_ACTIONS: ReadonlyMap<string, Handler> = new Map<string, Handler
       };
       context.account.addKeyPair(keyPair);
       // ECS keeps no copy of the private key: unencrypted PKCS#1 PEM, only in this answer.
-      const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-      return { KeyPairId: keyPair.KeyPairId, KeyPairName: name, KeyPairFingerPrint: keyPair.KeyPairFingerPrint, PrivateKeyBody: pem };
+      return { KeyPairId: keyPair.KeyPairId, KeyPairName: name, KeyPairFingerPrint: keyPair.KeyPairFingerPrint, PrivateKeyBody: privateKeyPem };
     },
   ],
   [

@@ -94,19 +94,41 @@ function wireMpint(unsigned: Buffer): Buffer {
   return wireString(trimmed[0] & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed);
 }
 
-/** The OpenSSH line of an RSA public key. */
-export function rsaPublicKeyToOpenSsh(publicKey: crypto.KeyObject, comment: string): string {
-  const jwk = publicKey.export({ format: 'jwk' });
+/**
+ * Key generation here always asks the generator for encoded keys. Exporting a freshly generated
+ * KeyObject (as JWK) can deadlock Node 20: a garbage collection during the export destroys the
+ * finished generation job, which waits for the lock the export holds (seen as a hung test run).
+ */
+
+/** The OpenSSH line of an RSA public key given as SubjectPublicKeyInfo DER. */
+export function rsaPublicKeyToOpenSsh(spkiDer: Buffer, comment: string): string {
+  const jwk = crypto.createPublicKey({ key: spkiDer, format: 'der', type: 'spki' }).export({ format: 'jwk' });
   const e = Buffer.from(String(jwk.e), 'base64url');
   const n = Buffer.from(String(jwk.n), 'base64url');
   const blob = Buffer.concat([wireString('ssh-rsa'), wireMpint(e), wireMpint(n)]);
   return `ssh-rsa ${blob.toString('base64')} ${comment}`.trimEnd();
 }
 
+/** A new RSA key pair as a cloud makes it: the private key as PKCS#1 PEM, the public key as an OpenSSH line. */
+export function newRsaKeyPair(comment: string, modulusLength = 2048): { privateKeyPem: string; publicLine: string } {
+  const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
+  return { privateKeyPem: privateKey, publicLine: rsaPublicKeyToOpenSsh(publicKey, comment) };
+}
+
+/** newRsaKeyPair off the main thread (the fake keeps answering other requests meanwhile). */
+export function newRsaKeyPairAsync(comment: string, modulusLength = 2048): Promise<{ privateKeyPem: string; publicLine: string }> {
+  return new Promise((resolve, reject) => {
+    crypto.generateKeyPair('rsa', { modulusLength, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } }, (error, publicKey, privateKey) => {
+      if (error) reject(error);
+      else resolve({ privateKeyPem: privateKey, publicLine: rsaPublicKeyToOpenSsh(publicKey, comment) });
+    });
+  });
+}
+
 /** A fresh random Ed25519 public key line (no private key kept): for seeding many keys fast. */
 export function randomEd25519PublicKeyLine(comment = ''): string {
-  const { publicKey } = crypto.generateKeyPairSync('ed25519');
-  const raw = Buffer.from(String(publicKey.export({ format: 'jwk' }).x), 'base64url');
+  const { publicKey } = crypto.generateKeyPairSync('ed25519', { publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } });
+  const raw = publicKey.subarray(publicKey.length - 32); // the DER ends with the 32-byte key
   const blob = Buffer.concat([wireString('ssh-ed25519'), wireString(raw)]);
   return `ssh-ed25519 ${blob.toString('base64')} ${comment}`.trimEnd();
 }

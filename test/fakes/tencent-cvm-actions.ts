@@ -1,8 +1,6 @@
 // The CVM actions the fake serves, with the parameter rules and error codes of the public
 // API docs. Where the docs are silent the choice is marked "Assumed:".
 
-import * as crypto from 'node:crypto';
-import { promisify } from 'node:util';
 import {
   ApiError,
   type Params,
@@ -19,7 +17,7 @@ import {
 } from './tencent-cvm-params';
 import { FakeCvmAccount, type FakeInstance, type FakeKeyPair, type FakeTag, isoSeconds } from './tencent-cvm-state';
 import { FAKE_TENCENT_REGIONS } from './tencent-regions';
-import { checkOpenSshPublicKey, rsaPublicKeyToOpenSsh } from './ssh-public-key';
+import { checkOpenSshPublicKey, newRsaKeyPairAsync } from './ssh-public-key';
 
 export interface ActionContext {
   account: FakeCvmAccount;
@@ -30,7 +28,6 @@ export interface ActionContext {
 
 export type ActionHandler = (params: Params, context: ActionContext) => Promise<Record<string, unknown>>;
 
-const generateKeyPair = promisify(crypto.generateKeyPair);
 
 /** Key pair names: letters, digits and `_`, 1..25 characters. */
 function checkKeyName(name: string): void {
@@ -150,13 +147,12 @@ const createKeyPair: ActionHandler = async (params, context) => {
   checkNameFree(context, name);
   checkKeyPairLimit(context);
   // Tencent creates 2048-bit RSA keys and returns the private key as PKCS#1 PEM.
-  const { publicKey, privateKey } = await generateKeyPair('rsa', { modulusLength: 2048 });
   const keyId = context.account.newKeyId();
   // Assumed: the comment of a created key's public line is its KeyId.
-  const line = rsaPublicKeyToOpenSsh(publicKey, keyId);
+  const { privateKeyPem, publicLine: line } = await newRsaKeyPairAsync(keyId);
   const keyPair = newKeyPair(context, { KeyName: name, ProjectId: projectId, PublicKey: line, blobBase64: line.split(' ')[1], Tags: tags }, keyId);
   return {
-    KeyPair: { ...describeKeyPair(context, keyPair), PrivateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString() },
+    KeyPair: { ...describeKeyPair(context, keyPair), PrivateKey: privateKeyPem },
   };
 };
 

@@ -3,7 +3,7 @@
 // in a fallback file off the full disk, or says it could write it nowhere.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import * as crypto from 'node:crypto';
+import { newRsaKeyPair } from '../fakes/ssh-public-key';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { saveGeneratedKeyPair, writeNewFileAtomic } from '../../src/keys/save-key-files';
@@ -12,8 +12,7 @@ import { tempDir } from './helpers';
 
 /** A private key as a cloud returns it (PKCS#1 PEM, as CVM and ECS do) and its public line. */
 function cloudKeyPair(dir: string, name: string): { privateKey: string; publicLine: string } {
-  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const pem = newRsaKeyPair(name).privateKeyPem;
   const file = path.join(dir, name);
   fs.writeFileSync(file, pem, { mode: 0o600 });
   const publicLine = execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8' }).trim();

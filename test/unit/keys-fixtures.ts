@@ -51,12 +51,26 @@ function wireString(value: Buffer | string): Buffer {
   return Buffer.concat([length, bytes]);
 }
 
+/**
+ * A fresh public key as JWK, read from a DER copy: exporting the generated KeyObject itself can
+ * deadlock Node 20's garbage collector (see test/fakes/ssh-public-key.ts).
+ */
+export function freshPublicJwk(type: 'ed25519' | 'ec' | 'rsa', options: { namedCurve?: string; modulusLength?: number } = {}): crypto.JsonWebKey {
+  const publicKey =
+    type === 'ed25519'
+      ? crypto.generateKeyPairSync('ed25519', { publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } }).publicKey
+      : type === 'ec'
+        ? crypto.generateKeyPairSync('ec', { namedCurve: options.namedCurve ?? 'P-256', publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } }).publicKey
+        : crypto.generateKeyPairSync('rsa', { modulusLength: options.modulusLength ?? 2048, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } }).publicKey;
+  return crypto.createPublicKey({ key: publicKey, format: 'der', type: 'spki' }).export({ format: 'jwk' });
+}
+
 /** Public key lines of security-key types, built by hand (ssh-keygen needs hardware to make them). */
 export function securityKeyLines(): { skEd25519: string; skEcdsa: string } {
-  const ed = crypto.generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+  const ed = freshPublicJwk('ed25519');
   const edType = 'sk-ssh-ed25519@openssh.com';
   const edBlob = Buffer.concat([wireString(edType), wireString(Buffer.from(ed.x!, 'base64url')), wireString('ssh:')]);
-  const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const ec = freshPublicJwk('ec', { namedCurve: 'P-256' });
   const ecType = 'sk-ecdsa-sha2-nistp256@openssh.com';
   const point = Buffer.concat([Buffer.from([4]), Buffer.from(ec.x!, 'base64url'), Buffer.from(ec.y!, 'base64url')]);
   const ecBlob = Buffer.concat([wireString(ecType), wireString('nistp256'), wireString(point), wireString('ssh:')]);

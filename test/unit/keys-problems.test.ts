@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { parseKeyText } from '../../src/keys/parse';
 import type { KeyTextRole, ParsedKeyText, Problem, Severity } from '../../src/keys/types';
-import { KeyFixtures, keyFixtures, keygenAccepts, keygenFacts } from './keys-fixtures';
+import { KeyFixtures, freshPublicJwk, keyFixtures, keygenAccepts, keygenFacts } from './keys-fixtures';
 
 /** The one problem with `code`, checked for severity and exact range [line, column, endLine, endColumn]. */
 function expectProblem(
@@ -241,7 +240,7 @@ describe('parseKeyText: problems', function () {
 
 /** A 768-bit RSA public key blob (too small for OpenSSH), built with Node. */
 function tinyRsaBlob(): string {
-  const jwk = crypto.generateKeyPairSync('rsa', { modulusLength: 768 }).publicKey.export({ format: 'jwk' });
+  const jwk = freshPublicJwk('rsa', { modulusLength: 768 });
   const part = (bytes: Buffer) => {
     const value = bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
     const length = Buffer.alloc(4);
