@@ -3,12 +3,13 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseKeyText } from '../../src/keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../../src/keys/scan';
 import { nodeScanFileSystem } from '../../src/keys/scan-fs';
 import { visibleText } from '../../src/keys/visibleText';
-import { keygenFingerprint, sshKeygen, tempDir } from './helpers';
+import { ensureBuilt, keygenFingerprint, sshKeygen, tempDir } from './helpers';
 
 const root = path.join(__dirname, '..', '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -90,6 +91,40 @@ describe('hostile files', function () {
     assert.deepEqual(scan.pairs.map((p) => p.name), ['id_ed25519']);
     assert.ok(scan.publicKeyFiles.some((f) => f.path.endsWith('at-cap.pub') && f.problems.some((p) => p.severity === 'error')));
     for (const f of ['binary', 'empty', 'at-cap.pub']) fs.rmSync(path.join(dir, f));
+  });
+
+  it('a file and a folder this user may not read (a real EACCES: run as nobody when the tests run as root): named with the reason, the rest listed @permission-denied', () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cloud-ssh-keys-denied-'));
+    try {
+      fs.chmodSync(base, 0o755);
+      const ssh = path.join(base, '.ssh');
+      fs.mkdirSync(ssh, { mode: 0o755 });
+      sshKeygen(path.join(ssh, 'id_ok'), 'ed25519', [], 'ok');
+      fs.writeFileSync(path.join(ssh, 'locked.pub'), `${line}\n`, { mode: 0o000 });
+      fs.mkdirSync(path.join(ssh, 'locked-dir'), { mode: 0o000 });
+      let command = [process.execPath, cli];
+      if (process.getuid?.() === 0) {
+        // Root reads everything: the CLI runs as nobody, from a copy of dist/ nobody can read.
+        ensureBuilt(['cli.js']);
+        const dist = path.join(base, 'dist');
+        fs.cpSync(path.dirname(cli), dist, { recursive: true });
+        execFileSync('chmod', ['-R', 'a+rX', dist]);
+        command = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.join(dist, 'cli.js')];
+      }
+      const scan = spawnSync(command[0], [...command.slice(1), 'scan', '--json', ssh], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(scan.status, 0, scan.stderr);
+      const result = JSON.parse(scan.stdout) as { skipped: Array<{ path: string; reason: string }>; pairs: Array<{ name: string; sha256: string }> };
+      const reasons = Object.fromEntries(result.skipped.map((s) => [path.basename(s.path), s.reason]));
+      assert.match(reasons['locked.pub'] ?? '', /EACCES/, JSON.stringify(reasons));
+      assert.match(reasons['locked-dir'] ?? '', /EACCES/, JSON.stringify(reasons));
+      assert.deepEqual(result.pairs.map((p) => [p.name, p.sha256]), [['id_ok', keygenFingerprint(path.join(ssh, 'id_ok.pub')).fingerprint]]);
+      const inspect = spawnSync(command[0], [...command.slice(1), 'inspect', path.join(ssh, 'locked.pub')], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(inspect.status, 1);
+      assert.match(inspect.stdout, /locked\.pub:1:1: error: Cannot read the file: EACCES/);
+    } finally {
+      fs.chmodSync(path.join(base, '.ssh', 'locked-dir'), 0o755);
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it('thousands of keys: 5,000 .pub files scan completely, in bounded time and memory @many-keys', async () => {
