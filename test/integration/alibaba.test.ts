@@ -11,7 +11,7 @@ import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
 import type { ImportOutcome } from '../../src/commands/importKeyPair';
 import type { CloudKeysNode } from '../../src/views/cloudKeysView';
 import { FAKE_ECS_ACCESS_KEY } from '../fakes/alibaba-ecs';
-import { api as extensionApi, eventually, fixture, labelOf, rootItems } from './helpers';
+import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from './helpers';
 
 const ECS_URL = process.env.CLOUD_SSH_KEYS_TEST_ECS_URL;
 
@@ -64,25 +64,6 @@ async function keyPairNode(region: string, name: string): Promise<KeyPairNode> {
   const node = (await alibabaTree()).keyPairs.find((n) => n.keyPair.region === region && n.keyPair.name === name);
   assert.ok(node, `${name} (${region}) is not in the Cloud Key Pairs view`);
   return node;
-}
-
-function filesContaining(dir: string, needle: string): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile()) {
-        try {
-          if (fs.readFileSync(p).includes(needle)) hits.push(p);
-        } catch {
-          // removed while walking
-        }
-      }
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return hits;
 }
 
 describe('Alibaba Cloud ECS (against the fake ECS server)', function () {

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
 import { FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
 import { type FullDisk, mountFullDisk } from '../full-disk';
-import { eventually, fixture } from './helpers';
+import { eventually, filesContaining, fixture } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 const REGION = 'ap-guangzhou';
@@ -23,22 +23,6 @@ async function admin<T>(route: string, method = 'GET', body?: unknown): Promise<
 const keyPairsHeld = async () => (await admin<{ keyPairs: Array<{ KeyId: string; PublicKey: string }> }>('state')).keyPairs;
 const blobOf = (line: string) => line.trim().split(/\s+/)[1];
 const publicOfPrivate = (file: string) => execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8', stdio: 'pipe' }).trim();
-
-/** Every file under `dir` whose content contains one of `needles` (binary files too: secrets must not hide there). */
-function filesContaining(dir: string, ...needles: string[]): string[] {
-  const hits: string[] = [];
-  for (const entry of fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]) : []) {
-    const file = path.join(dir, entry);
-    try {
-      if (!fs.statSync(file).isFile()) continue;
-      const content = fs.readFileSync(file);
-      if (needles.some((needle) => content.includes(needle))) hits.push(file);
-    } catch {
-      // removed while walking
-    }
-  }
-  return hits;
-}
 
 describe('Create Key Pair with the key folder on a full disk (fake CVM, filled tmpfs)', function () {
   this.timeout(120_000);

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CloudSshKeysApi } from '../../src/extension';
 import type { LocalKeysNode } from '../../src/views/localKeysView';
@@ -117,4 +118,27 @@ export const sorted = (a: string[]): string[] => [...a].sort();
 
 export async function setSshDirectories(value: string[] | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('cloudSshKeys').update('sshDirectories', value, vscode.ConfigurationTarget.Global);
+}
+
+/** VS Code's user-data folder of this run (settings, logs, state): where a leaked secret would land. */
+export function userDataDir(): string {
+  return path.join(path.dirname(fixture().home), 'user-data');
+}
+
+/** Every file under `dirs` holding one of `needles` (binary files too: secrets must not hide there). */
+export function filesContaining(dirs: string | string[], ...needles: string[]): string[] {
+  const hits: string[] = [];
+  for (const dir of typeof dirs === 'string' ? [dirs] : dirs) {
+    for (const entry of fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]) : []) {
+      const file = path.join(dir, entry);
+      try {
+        if (!fs.statSync(file).isFile()) continue;
+        const content = fs.readFileSync(file);
+        if (needles.some((needle) => content.includes(needle))) hits.push(file);
+      } catch {
+        // removed while walking
+      }
+    }
+  }
+  return hits;
 }

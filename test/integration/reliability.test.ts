@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImportOutcome } from '../../src/commands/importKeyPair';
 import { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
-import { eventually, api as extensionApi, fixture } from './helpers';
+import { eventually, api as extensionApi, filesContaining, fixture, userDataDir } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 const REGION = 'ap-guangzhou';
@@ -218,19 +218,7 @@ describe('reliability against a misbehaving cloud (fake CVM with faults)', funct
   });
 
   it('after all these failures, no file the extension or VS Code wrote holds either SecretKey @secrets', () => {
-    const userData = path.join(path.dirname(fixture().home), 'user-data');
-    const hits: string[] = [];
-    const walk = (d: string) => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (e.isFile()) {
-          const bytes = fs.readFileSync(p);
-          for (const secret of [FAKE_TEST_CREDENTIAL.secretKey, FAKE_SECOND_CREDENTIAL.secretKey]) if (bytes.includes(secret)) hits.push(`${p}: ${secret.slice(0, 6)}…`);
-        }
-      }
-    };
-    for (const dir of [userData, fixture().workspace, fixture().sshDir]) walk(dir);
-    assert.deepEqual(hits, []);
+    const secrets = [FAKE_TEST_CREDENTIAL.secretKey, FAKE_SECOND_CREDENTIAL.secretKey];
+    assert.deepEqual(filesContaining([userDataDir(), fixture().workspace, fixture().sshDir], ...secrets), []);
   });
 });

@@ -12,7 +12,7 @@ import type { ImportOutcome } from '../../src/commands/importKeyPair';
 import type { CloudAccount } from '../../src/platform/cloudAccount';
 import { FAKE_ECS_ACCESS_KEY } from '../fakes/alibaba-ecs';
 import { FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
-import { api, fixture } from './helpers';
+import { api, filesContaining, fixture } from './helpers';
 
 interface CloudUnderTest {
   id: 'tencent' | 'alibaba';
@@ -47,26 +47,6 @@ const CLOUDS: CloudUnderTest[] = [
     account: (e) => e.alibaba,
   },
 ];
-
-/** Every file under `dirs` holding `needle`. */
-function filesContaining(dirs: string[], needle: string): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile()) {
-        try {
-          if (fs.readFileSync(p).includes(needle)) hits.push(p);
-        } catch {
-          // removed while walking
-        }
-      }
-    }
-  };
-  for (const dir of dirs) if (fs.existsSync(dir)) walk(dir);
-  return hits;
-}
 
 /** A middle line of a PEM/OpenSSH private key body: secret bytes (the first lines are a header every key shares). */
 function privateKeyBodyLine(text: string): string {

@@ -10,7 +10,7 @@ import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
 import type { ImportOutcome } from '../../src/commands/importKeyPair';
 import type { CloudKeysNode } from '../../src/views/cloudKeysView';
 import { FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
-import { api as extensionApi, eventually, fixture, labelOf, rootItems } from './helpers';
+import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 
@@ -63,26 +63,6 @@ async function keyPairNode(keyId: string): Promise<Extract<CloudKeysNode, { kind
   const node = (await cloudTree()).keyPairs.find((n) => n.keyPair.id === keyId);
   assert.ok(node, `${keyId} is not in the Cloud Key Pairs view`);
   return node;
-}
-
-/** Every file under `dir` whose content contains `needle` (binary files too: secrets must not hide there). */
-function filesContaining(dir: string, needle: string): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.isFile()) {
-        try {
-          if (fs.readFileSync(p).includes(needle)) hits.push(p);
-        } catch {
-          // a file removed while walking
-        }
-      }
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return hits;
 }
 
 describe('Tencent Cloud CVM (against the fake CVM server)', function () {

@@ -2,46 +2,14 @@
 // with the provider inside dist/alibaba.js. Every run is checked for leaked secrets.
 
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
-import { keygenFingerprint, sshKeygen, tempDir } from './helpers';
+import { CLI as cli, type CliRun, blobOf, ensureBuilt, keygenFingerprint, keygenPublic, runCliAsync, sshKeygen, tempDir } from './helpers';
 
-const root = path.join(__dirname, '..', '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
-const chunk = path.join(root, 'dist', 'alibaba.js');
 const REGION = 'cn-hangzhou';
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function newestSource(): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (p.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-    }
-  };
-  walk(path.join(root, 'src'));
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const built = [cli, chunk].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0));
-  if (Math.min(...built) < newestSource()) execFileSync('node', ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
-}
-
-function keygenPublic(file: string): string {
-  return execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ');
-}
-
-const blobOf = (line: string) => line.trim().split(/\s+/)[1];
 
 describe('CLI alibaba commands against the fake ECS', function () {
   this.timeout(60_000);
@@ -50,29 +18,22 @@ describe('CLI alibaba commands against the fake ECS', function () {
   let keys: string;
   let env: NodeJS.ProcessEnv;
 
-  function runCli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.once('error', reject);
-      child.once('close', (status) => {
+  /** Runs `node dist/cli.js ARGS`; secrets never reach the terminal, whatever happened. */
+  const runCli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> =>
+    runCliAsync(args, { ...env, ...extraEnv }, {
+      check: ({ stdout, stderr }) => {
         const all = stdout + stderr;
         assert.equal(all.includes(FAKE_ECS_ACCESS_KEY.accessKeySecret), false, 'the AccessKey secret was printed');
         assert.equal(/PRIVATE KEY/.test(all), false, `a private key was printed:\n${all}`);
-        resolve({ status, stdout, stderr });
-      });
+      },
     });
-  }
 
   const alibaba = (sub: string, args: string[], extraEnv?: NodeJS.ProcessEnv) => runCli(['alibaba', sub, ...args, '--endpoint', fake.url], extraEnv);
   const pubLine = (name: string) => fs.readFileSync(path.join(keys, `${name}.pub`), 'utf8').trim();
   const sent = () => fake.requests.filter((r) => r.action);
 
   before(async () => {
-    ensureBuilt();
+    ensureBuilt(['cli.js', 'alibaba.js']);
     fake = new FakeAlibabaEcs();
     await fake.start();
     home = tempDir('cli-alibaba-home');

@@ -3,42 +3,17 @@
 // goes to a 0600 fallback file off the full disk, or, when every place is on the full disk, to
 // stdout as the last resort. It is never lost, and never shows up where it was not asked for.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
 import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fakes/tencent-cvm';
 import { type FullDisk, mountFullDisk } from '../full-disk';
-import { tempDir } from './helpers';
+import { type CliRun, blobOf, ensureBuilt, runCliAsync, tempDir } from './helpers';
 
-const root = path.join(__dirname, '..', '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
 const TENCENT_REGION = 'ap-guangzhou';
 const ALIBABA_REGION = 'cn-hangzhou';
 const SECRETS = [FAKE_TEST_CREDENTIAL.secretKey, FAKE_ECS_ACCESS_KEY.accessKeySecret];
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Newest modification time under the sources the CLI bundles. */
-function newestSource(): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(path.join(root, 'src'), { recursive: true }) as string[]) {
-    if (entry.endsWith('.ts')) newest = Math.max(newest, fs.statSync(path.join(root, 'src', entry)).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than the sources (a unit run may come before the build). */
-function ensureBuilt(): void {
-  const built = ['cli.js', 'tencent.js', 'alibaba.js'].map((f) => path.join(root, 'dist', f)).map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0));
-  if (Math.min(...built) < newestSource()) execFileSync('node', ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
-}
-
-const blobOf = (line: string) => line.trim().split(/\s+/)[1];
 
 /** `ssh-keygen -y`: the key blob of a private key file. */
 function keygenBlob(file: string): string {
@@ -51,7 +26,7 @@ function bodyLines(pem: string): string[] {
 }
 
 /** Neither output holds a credential secret; `streams` (by default both) hold no private key. */
-function assertNoSecrets(r: Run, privateKey: string, streams: Array<'stdout' | 'stderr'> = ['stdout', 'stderr']): void {
+function assertNoSecrets(r: CliRun, privateKey: string, streams: Array<'stdout' | 'stderr'> = ['stdout', 'stderr']): void {
   for (const secret of SECRETS) assert.equal((r.stdout + r.stderr).includes(secret), false, 'a credential secret was printed');
   for (const stream of streams) {
     assert.doesNotMatch(r[stream], /PRIVATE KEY/, `${stream} holds a private key`);
@@ -67,18 +42,7 @@ describe('CLI create with --out on a full disk: the private key is never lost', 
   let home: string;
   let env: NodeJS.ProcessEnv;
 
-  /** Runs `node dist/cli.js ARGS` without blocking this process (the fakes answer from here). */
-  function runCli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.once('error', reject);
-      child.once('close', (status) => resolve({ status, stdout, stderr }));
-    });
-  }
+  const runCli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> => runCliAsync(args, { ...env, ...extraEnv });
   const tencentCreate = (name: string, out: string, extra: string[] = [], extraEnv?: NodeJS.ProcessEnv) =>
     runCli(['tencent', 'create', '--name', name, '--region', TENCENT_REGION, '--out', out, '--endpoint', cvm.url, ...extra], extraEnv);
   const alibabaCreate = (name: string, out: string, extra: string[] = [], extraEnv?: NodeJS.ProcessEnv) =>
@@ -93,7 +57,7 @@ describe('CLI create with --out on a full disk: the private key is never lost', 
       this.skip();
     }
     disk = mounted.disk;
-    ensureBuilt();
+    ensureBuilt(['cli.js', 'tencent.js', 'alibaba.js']);
     cvm = new FakeTencentCvm();
     ecs = new FakeAlibabaEcs();
     await Promise.all([cvm.start(), ecs.start()]);

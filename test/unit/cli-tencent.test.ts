@@ -2,50 +2,15 @@
 // here, with the real SDK inside dist/tencent.js. Every run is checked for leaked secrets.
 
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fakes/tencent-cvm';
-import { keygenFingerprint, sshKeygen, tempDir } from './helpers';
+import { CLI as cli, type CliRun, blobOf, ensureBuilt, keygenFingerprint, keygenPublic, runCliAsync, sshKeygen, tempDir } from './helpers';
 
-const root = path.join(__dirname, '..', '..', '..');
-const cli = path.join(root, 'dist', 'cli.js');
-const chunk = path.join(root, 'dist', 'tencent.js');
 const REGION = 'ap-guangzhou';
 const TEMPORARY = { secretId: 'AKIDtemporaryCliCredential01', secretKey: 'temporaryCliSecretKey0001', token: 'cli-session-token-1' };
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Newest modification time under the sources the CLI bundles. */
-function newestSource(): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (p.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-    }
-  };
-  walk(path.join(root, 'src'));
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than the sources (a unit run may come before the build). */
-function ensureBuilt(): void {
-  const built = [cli, chunk].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0));
-  if (Math.min(...built) < newestSource()) execFileSync('node', ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
-}
-
-/** `ssh-keygen -y`: the public half of a private key file, as `type base64`. */
-function keygenPublic(file: string): string {
-  return execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8' }).trim().split(' ').slice(0, 2).join(' ');
-}
-
-const blobOf = (line: string) => line.trim().split(/\s+/)[1];
 
 describe('CLI tencent commands against the fake CVM', function () {
   this.timeout(60_000);
@@ -54,25 +19,16 @@ describe('CLI tencent commands against the fake CVM', function () {
   let keys: string;
   let env: NodeJS.ProcessEnv;
 
-  /** Runs `node dist/cli.js ARGS` without blocking this process (the fake answers from here). */
-  function runCli(args: string[], extraEnv: NodeJS.ProcessEnv = {}, onSpawn?: () => void): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.once('error', reject);
-      child.once('close', (status) => {
+  /** Runs `node dist/cli.js ARGS`; secrets never reach the terminal, whatever happened. */
+  const runCli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}, onSpawn?: () => void): Promise<CliRun> =>
+    runCliAsync(args, { ...env, ...extraEnv }, {
+      onSpawn,
+      check: ({ stdout, stderr }) => {
         const all = stdout + stderr;
-        // Secrets never reach the terminal, whatever happened.
         assert.equal(all.includes(FAKE_TEST_CREDENTIAL.secretKey), false, 'the SecretKey was printed');
         assert.equal(/PRIVATE KEY/.test(all), false, `a private key was printed:\n${all}`);
-        resolve({ status, stdout, stderr });
-      });
-      onSpawn?.();
+      },
     });
-  }
 
   const tencent = (sub: string, args: string[], extraEnv?: NodeJS.ProcessEnv) =>
     runCli(['tencent', sub, ...args, '--endpoint', fake.url], extraEnv);
@@ -80,7 +36,7 @@ describe('CLI tencent commands against the fake CVM', function () {
   const sent = () => fake.requests.filter((r) => r.action);
 
   before(async () => {
-    ensureBuilt();
+    ensureBuilt(['cli.js', 'tencent.js']);
     fake = new FakeTencentCvm({ credentials: [{ ...FAKE_TEST_CREDENTIAL }, TEMPORARY] });
     await fake.start();
     home = tempDir('cli-tencent-home');

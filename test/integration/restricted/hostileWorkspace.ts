@@ -14,7 +14,7 @@ import type { ImportOutcome } from '../../../src/commands/importKeyPair';
 import type { CloudAccount } from '../../../src/platform/cloudAccount';
 import { FAKE_ECS_ACCESS_KEY } from '../../fakes/alibaba-ecs';
 import { FAKE_TEST_CREDENTIAL } from '../../fakes/tencent-cvm';
-import { api as extensionApi, eventually, fixture } from '../helpers';
+import { api as extensionApi, eventually, fixture, rootItems } from '../helpers';
 
 export const FAKE_URLS = {
   tencent: process.env.CLOUD_SSH_KEYS_TEST_CVM_URL,
@@ -221,4 +221,15 @@ export async function listAndImport(cloud: Cloud, pub: string, name: string): Pr
   // The workspace's project / resource group is not where the key pair goes.
   if (cloud === 'tencent') assert.equal(imports[0].params?.ProjectId, 0);
   else assert.equal(imports[0].params?.ResourceGroupId, undefined);
+}
+
+/** The Local Keys view shows ~/.ssh (one folder: its keys at the root), never the folder the workspace names. */
+export async function assertLocalKeysShowOnlySshDir(): Promise<void> {
+  const { localKeys } = await api();
+  await localKeys.refresh();
+  const labels = (await rootItems()).map((r) => r.label);
+  assert.ok(!labels.includes(PLANTED_KEY) && !labels.includes(plantedDir()), `the view shows the workspace's folder: ${labels.join(', ')}`);
+  // With whatever earlier suites added to ~/.ssh.
+  const missing = Object.keys(fixture().sshItems).filter((name) => !labels.includes(name));
+  assert.deepEqual(missing, [], `not the keys of ~/.ssh: ${labels.join(', ')}`);
 }
