@@ -162,14 +162,29 @@ export async function clearNotifications(page) {
 }
 
 /** Hovers a tree row and returns the text of the hover that appears. */
-export async function hoverText(page, row, timeout = 10_000) {
-  // A hover left by an earlier click (e.g. the activity-bar entry's title) must not be taken for the row's.
-  await page.mouse.move(5, 5);
-  await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /\S/ }).first().waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
-  await row.hover();
+export async function hoverText(page, row, timeout = 15_000) {
   const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: /\S/ }).first();
-  await hover.waitFor({ state: 'visible', timeout });
-  return (await hover.innerText()).trim();
+  const deadline = Date.now() + timeout;
+  // The workbench sometimes misses a single pointer move onto the row (no hover, seen in CI):
+  // leave and come back, a few pixels apart each time, until the hover shows.
+  for (let attempt = 0; ; attempt++) {
+    // A hover left by an earlier click (e.g. the activity-bar entry's title) must not be taken for the row's.
+    await page.mouse.move(5, 5);
+    await hover.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
+    const box = await row.boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width / 2 + ((attempt % 3) - 1) * 12, box.y + box.height / 2, { steps: 3 });
+    } else {
+      await row.hover();
+    }
+    const left = deadline - Date.now();
+    try {
+      await hover.waitFor({ state: 'visible', timeout: Math.max(1000, Math.min(4000, left)) });
+      return (await hover.innerText()).trim();
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+  }
 }
 
 /** The text on the browser's clipboard (Chromium with clipboard permissions). */
