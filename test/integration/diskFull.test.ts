@@ -10,23 +10,18 @@ import * as vscode from 'vscode';
 import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
 import { FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
 import { type FullDisk, mountFullDisk } from '../full-disk';
-import { eventually, filesContaining, fixture } from './helpers';
+import { cvmAdmin, eventually, filesContaining, fixture, signInToFakeCvm, signOutOfFakeCvm } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 const REGION = 'ap-guangzhou';
 
-async function admin<T>(route: string, method = 'GET', body?: unknown): Promise<T> {
-  const res = await fetch(`${CVM_URL}/__admin/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  assert.equal(res.status, 200, `${method} /__admin/${route}: ${res.status}`);
-  return (await res.json()) as T;
-}
+const admin = <T>(route: string, method = 'GET', body?: unknown) => cvmAdmin<T>(CVM_URL!, route, method, body);
 const keyPairsHeld = async () => (await admin<{ keyPairs: Array<{ KeyId: string; PublicKey: string }> }>('state')).keyPairs;
 const blobOf = (line: string) => line.trim().split(/\s+/)[1];
 const publicOfPrivate = (file: string) => execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8', stdio: 'pipe' }).trim();
 
 describe('Create Key Pair with the key folder on a full disk (fake CVM, filled tmpfs)', function () {
   this.timeout(120_000);
-  const config = () => vscode.workspace.getConfiguration('cloudSshKeys');
   let disk: FullDisk | undefined;
 
   before(async function () {
@@ -37,21 +32,13 @@ describe('Create Key Pair with the key folder on a full disk (fake CVM, filled t
       this.skip();
     }
     disk = mounted.disk;
-    await admin('reset', 'POST');
-    await config().update('tencent.endpoint', CVM_URL, vscode.ConfigurationTarget.Global);
-    await config().update('tencent.regions', [REGION], vscode.ConfigurationTarget.Global);
-    const ok = await vscode.commands.executeCommand('cloudSshKeys.tencent.setCredentials', { ...FAKE_TEST_CREDENTIAL });
-    assert.equal(ok, true, 'credentials were not accepted');
+    await signInToFakeCvm(CVM_URL, [REGION], FAKE_TEST_CREDENTIAL);
   });
 
   after(async () => {
     disk?.release();
     if (!CVM_URL) return;
-    // The Tencent suite starts signed out, with default settings and a fresh fake.
-    await vscode.commands.executeCommand('cloudSshKeys.tencent.signOut');
-    await config().update('tencent.endpoint', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('tencent.regions', undefined, vscode.ConfigurationTarget.Global);
-    await admin('reset', 'POST');
+    await signOutOfFakeCvm(CVM_URL);
   });
 
   it('CreateKeyPair whose key folder is full: the key is saved through Save As (0600, the key CVM holds), nothing is left on the full disk, the log says ENOSPC and holds no key @disk-full @secrets', async () => {

@@ -142,3 +142,29 @@ export function filesContaining(dirs: string | string[], ...needles: string[]): 
   }
   return hits;
 }
+
+/** The fake CVM's admin API (test/fakes/fake-admin.ts): request log, state, faults, reset. */
+export async function cvmAdmin<T>(cvmUrl: string, route: string, method = 'GET', body?: unknown): Promise<T> {
+  const res = await fetch(`${cvmUrl}/__admin/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.equal(res.status, 200, `${method} /__admin/${route}: ${res.status}`);
+  return (await res.json()) as T;
+}
+
+/** A fresh fake CVM as the user's Tencent endpoint, with `regions`, signed in with the fake's credential. */
+export async function signInToFakeCvm(cvmUrl: string, regions: string[], credential: Record<string, string>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('cloudSshKeys');
+  await cvmAdmin(cvmUrl, 'reset', 'POST');
+  await config.update('tencent.endpoint', cvmUrl, vscode.ConfigurationTarget.Global);
+  await config.update('tencent.regions', regions, vscode.ConfigurationTarget.Global);
+  const ok = await vscode.commands.executeCommand('cloudSshKeys.tencent.setCredentials', { ...credential });
+  assert.equal(ok, true, 'credentials were not accepted');
+}
+
+/** Back to how the Tencent suites start: signed out, default settings, a fresh fake. */
+export async function signOutOfFakeCvm(cvmUrl: string): Promise<void> {
+  const config = vscode.workspace.getConfiguration('cloudSshKeys');
+  await vscode.commands.executeCommand('cloudSshKeys.tencent.signOut');
+  await config.update('tencent.endpoint', undefined, vscode.ConfigurationTarget.Global);
+  await config.update('tencent.regions', undefined, vscode.ConfigurationTarget.Global);
+  await cvmAdmin(cvmUrl, 'reset', 'POST');
+}

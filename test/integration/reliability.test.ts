@@ -9,16 +9,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImportOutcome } from '../../src/commands/importKeyPair';
 import { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
-import { eventually, api as extensionApi, filesContaining, fixture, userDataDir } from './helpers';
+import { cvmAdmin, eventually, api as extensionApi, filesContaining, fixture, signInToFakeCvm, signOutOfFakeCvm, userDataDir } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 const REGION = 'ap-guangzhou';
 
-async function admin<T>(route: string, method = 'GET', body?: unknown): Promise<T> {
-  const res = await fetch(`${CVM_URL}/__admin/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  assert.equal(res.status, 200, `${method} /__admin/${route}: ${res.status}`);
-  return (await res.json()) as T;
-}
+const admin = <T>(route: string, method = 'GET', body?: unknown) => cvmAdmin<T>(CVM_URL!, route, method, body);
 const requests = () => admin<Array<{ action?: string; secretId?: string; signatureVerified: boolean }>>('requests');
 const keyPairsHeld = async () => (await admin<{ keyPairs: Array<{ KeyId: string; PublicKey: string; region: string }> }>('state')).keyPairs;
 const injectFault = (rule: unknown) => admin('faults', 'POST', rule);
@@ -37,15 +33,10 @@ function importKey(file: string, name: string): Thenable<ImportOutcome[] | undef
 
 describe('reliability against a misbehaving cloud (fake CVM with faults)', function () {
   this.timeout(120_000);
-  const config = () => vscode.workspace.getConfiguration('cloudSshKeys');
 
   before(async function () {
     if (!CVM_URL) this.skip(); // e.g. the Electron runner, which starts no fake
-    await admin('reset', 'POST');
-    await config().update('tencent.endpoint', CVM_URL, vscode.ConfigurationTarget.Global);
-    await config().update('tencent.regions', [REGION, 'ap-shanghai'], vscode.ConfigurationTarget.Global);
-    const ok = await vscode.commands.executeCommand('cloudSshKeys.tencent.setCredentials', { ...FAKE_TEST_CREDENTIAL });
-    assert.equal(ok, true, 'credentials were not accepted');
+    await signInToFakeCvm(CVM_URL, [REGION, 'ap-shanghai'], FAKE_TEST_CREDENTIAL);
   });
 
   afterEach(async () => {
@@ -54,10 +45,7 @@ describe('reliability against a misbehaving cloud (fake CVM with faults)', funct
 
   after(async () => {
     if (!CVM_URL) return;
-    await vscode.commands.executeCommand('cloudSshKeys.tencent.signOut');
-    await config().update('tencent.endpoint', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('tencent.regions', undefined, vscode.ConfigurationTarget.Global);
-    await admin('reset', 'POST');
+    await signOutOfFakeCvm(CVM_URL);
   });
 
   it('two imports of the same key at once: one ImportKeyPair sent, one key pair in the cloud, both answers name it @concurrent-import', async () => {

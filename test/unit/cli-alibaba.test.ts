@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
-import { CLI as cli, type CliRun, blobOf, ensureBuilt, keygenFingerprint, keygenPublic, runCliAsync, sshKeygen, tempDir } from './helpers';
+import { CLI as cli, type CliRun, blobOf, ensureBuilt, keygenFingerprint, keygenPublic, runCliAsync, sshKeygen, tempDir, cliEnv } from './helpers';
 
 const REGION = 'cn-hangzhou';
 
@@ -42,15 +42,10 @@ describe('CLI alibaba commands against the fake ECS', function () {
     sshKeygen(path.join(keys, 'id_ed25519'), 'ed25519', [], 'me@laptop');
     sshKeygen(path.join(keys, 'id_rsa'), 'rsa', ['-b', '2048'], 'rsa@laptop');
     sshKeygen(path.join(keys, 'other'), 'ed25519', [], 'other@laptop');
-    const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(base)) if (key.startsWith('ALIBABA_CLOUD_') || /^https?_proxy$/i.test(key)) delete base[key];
-    env = {
-      ...base,
-      HOME: home,
-      LANG: 'C',
+    env = cliEnv(home, {
       ALIBABA_CLOUD_ACCESS_KEY_ID: FAKE_ECS_ACCESS_KEY.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: FAKE_ECS_ACCESS_KEY.accessKeySecret,
-    };
+    });
   });
   after(async () => {
     await fake?.stop();

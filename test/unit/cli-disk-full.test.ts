@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
 import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fakes/tencent-cvm';
 import { type FullDisk, mountFullDisk } from '../full-disk';
-import { type CliRun, blobOf, ensureBuilt, runCliAsync, tempDir } from './helpers';
+import { type CliRun, blobOf, ensureBuilt, runCliAsync, tempDir, cliEnv } from './helpers';
 
 const TENCENT_REGION = 'ap-guangzhou';
 const ALIBABA_REGION = 'cn-hangzhou';
@@ -62,17 +62,12 @@ describe('CLI create with --out on a full disk: the private key is never lost', 
     ecs = new FakeAlibabaEcs();
     await Promise.all([cvm.start(), ecs.start()]);
     home = tempDir('cli-disk-full-home');
-    const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(base)) if (/^(TENCENTCLOUD_|ALIBABA_CLOUD_)/.test(key) || /^https?_proxy$/i.test(key)) delete base[key];
-    env = {
-      ...base,
-      HOME: home,
-      LANG: 'C',
+    env = cliEnv(home, {
       TENCENTCLOUD_SECRET_ID: FAKE_TEST_CREDENTIAL.secretId,
       TENCENTCLOUD_SECRET_KEY: FAKE_TEST_CREDENTIAL.secretKey,
       ALIBABA_CLOUD_ACCESS_KEY_ID: FAKE_ECS_ACCESS_KEY.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: FAKE_ECS_ACCESS_KEY.accessKeySecret,
-    };
+    });
   });
 
   after(async () => {

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fakes/tencent-cvm';
-import { CLI as cli, type CliRun, blobOf, ensureBuilt, keygenFingerprint, keygenPublic, runCliAsync, sshKeygen, tempDir } from './helpers';
+import { CLI as cli, type CliRun, blobOf, ensureBuilt, keygenFingerprint, keygenPublic, runCliAsync, sshKeygen, tempDir, cliEnv } from './helpers';
 
 const REGION = 'ap-guangzhou';
 const TEMPORARY = { secretId: 'AKIDtemporaryCliCredential01', secretKey: 'temporaryCliSecretKey0001', token: 'cli-session-token-1' };
@@ -55,15 +55,10 @@ describe('CLI tencent commands against the fake CVM', function () {
     sshKeygen(path.join(home, 'formats', 'ca'), 'ed25519');
     execFileSync('ssh-keygen', ['-q', '-s', path.join(home, 'formats', 'ca'), '-I', 'id', '-n', 'me', path.join(keys, 'other.pub')]);
     fs.renameSync(path.join(keys, 'other-cert.pub'), path.join(home, 'formats', 'other-cert.pub'));
-    const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(base)) if (key.startsWith('TENCENTCLOUD_') || /^https?_proxy$/i.test(key)) delete base[key];
-    env = {
-      ...base,
-      HOME: home,
-      LANG: 'C',
+    env = cliEnv(home, {
       TENCENTCLOUD_SECRET_ID: FAKE_TEST_CREDENTIAL.secretId,
       TENCENTCLOUD_SECRET_KEY: FAKE_TEST_CREDENTIAL.secretKey,
-    };
+    });
   });
   after(async () => {
     await fake?.stop();

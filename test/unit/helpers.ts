@@ -83,3 +83,13 @@ export function keygenPublic(file: string): string {
 
 /** The base64 key blob of an OpenSSH public key line. */
 export const blobOf = (line: string): string => line.trim().split(/\s+/)[1];
+
+/**
+ * The environment for a CLI run: this one without any cloud credentials or proxy of the machine
+ * (the fakes answer on loopback), with HOME and the C locale, plus `credentials`.
+ */
+export function cliEnv(home: string, credentials: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (/^(TENCENTCLOUD_|ALIBABA_CLOUD_)/.test(key) || /^https?_proxy$/i.test(key)) delete env[key];
+  return { ...env, HOME: home, LANG: 'C', ...credentials };
+}
