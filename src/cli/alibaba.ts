@@ -15,7 +15,7 @@ import type { KeyPair } from '../cloud/provider';
 import { expandHome } from '../keys/scan-fs';
 import { type CloudCli, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
 import { type CliIo, UsageError } from './common';
-import { LocalRefusal, checkOutputPath, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
+import { LocalRefusal, checkOutputPath, cliLanguage, credentialsFromEnv, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
 
 type AlibabaChunk = typeof import('../cloud/alibaba-chunk');
 
@@ -59,26 +59,15 @@ function resourceGroupOption(value: string | undefined): string | undefined {
   return value;
 }
 
-function credentialsFromEnv(env: NodeJS.ProcessEnv) {
-  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim() ?? '';
-  const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim() ?? '';
-  if (!accessKeyId || !accessKeySecret) {
-    const missing = [!accessKeyId && 'ALIBABA_CLOUD_ACCESS_KEY_ID', !accessKeySecret && 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'].filter(Boolean).join(' and ');
-    throw new LocalRefusal(
-      'MissingCredentials',
-      `No Alibaba Cloud credentials: ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set. Export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (from the AccessKey page of the Alibaba Cloud console; add ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials).`,
-    );
-  }
-  const securityToken = env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim();
-  return { accessKeyId, accessKeySecret, securityToken: securityToken || undefined };
-}
-
 function providerFor(io: CliIo, endpoint: string | undefined) {
-  const credentials = credentialsFromEnv(io.env);
+  const credentials = credentialsFromEnv(ALIBABA_DESCRIPTOR, io.env, 'from the AccessKey page of the Alibaba Cloud console; add ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials');
   const chunk = loadAlibabaChunk();
-  const lang = io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG || '';
   // Throws a CloudError (kind config) for a bad or plain-http non-loopback endpoint: nothing is sent.
-  return new chunk.AlibabaEcsProvider({ credentials, endpoint, language: /^zh/i.test(lang) ? 'zh-CN' : 'en-US' });
+  return new chunk.AlibabaEcsProvider({
+    credentials: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, securityToken: credentials.securityToken },
+    endpoint,
+    language: cliLanguage(io.env),
+  });
 }
 
 async function importCommand(args: string[], io: CliIo): Promise<number> {

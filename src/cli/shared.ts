@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CloudProviderDescriptor, credentialsFromEnvironment } from '../cloud/descriptors';
 import { parseKeyText } from '../keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../keys/scan';
 import { expandHome, nodeScanFileSystem, readKeyFileSync } from '../keys/scan-fs';
@@ -153,4 +154,25 @@ export async function localFilesByBlob(dirs: string[]): Promise<Map<string, stri
     if (blob && file && !byBlob.has(blob)) byBlob.set(blob, file);
   }
   return byBlob;
+}
+
+/**
+ * The cloud's credentials from the environment (the variables its own CLI and SDK read), by field
+ * id; refuses (nothing is sent) naming the variables that are not set. `where`: where to get them.
+ */
+export function credentialsFromEnv(descriptor: CloudProviderDescriptor, env: NodeJS.ProcessEnv, where: string): Record<string, string> {
+  const { values, missing } = credentialsFromEnvironment(descriptor, env);
+  if (missing.length) {
+    const required = descriptor.credentialFields.filter((f) => !f.optional).map((f) => f.envVar);
+    throw new LocalRefusal(
+      'MissingCredentials',
+      `No ${descriptor.displayName} credentials: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. Export ${required.join(' and ')} (${where}).`,
+    );
+  }
+  return values;
+}
+
+/** The cloud's message language for this terminal: Chinese when the locale says so. */
+export function cliLanguage(env: NodeJS.ProcessEnv): 'zh-CN' | 'en-US' {
+  return /^zh/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'zh-CN' : 'en-US';
 }

@@ -14,7 +14,7 @@ import type { KeyPair } from '../cloud/provider';
 import { expandHome } from '../keys/scan-fs';
 import { type CloudCli, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
 import { type CliIo, UsageError } from './common';
-import { LocalRefusal, checkOutputPath, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
+import { LocalRefusal, checkOutputPath, cliLanguage, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
 
 type TencentChunk = typeof import('../cloud/tencent-chunk');
 
@@ -67,32 +67,15 @@ export function keyNameRefusal(name: string): LocalRefusal | undefined {
   return new LocalRefusal('InvalidKeyPairNameIncludeIllegalChar', renderTemplate(TENCENT_MESSAGES.keyNameIllegalChar, [name]));
 }
 
-interface EnvCredentials {
-  secretId: string;
-  secretKey: string;
-  token?: string;
-}
-
-function credentialsFromEnv(env: NodeJS.ProcessEnv): EnvCredentials {
-  const secretId = env.TENCENTCLOUD_SECRET_ID?.trim() ?? '';
-  const secretKey = env.TENCENTCLOUD_SECRET_KEY?.trim() ?? '';
-  if (!secretId || !secretKey) {
-    const missing = [!secretId && 'TENCENTCLOUD_SECRET_ID', !secretKey && 'TENCENTCLOUD_SECRET_KEY'].filter(Boolean).join(' and ');
-    throw new LocalRefusal(
-      'MissingCredentials',
-      `No Tencent Cloud credentials: ${missing} ${missing.includes(' and ') ? 'are' : 'is'} not set. Export TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (from the API Keys page of the Tencent Cloud console; add TENCENTCLOUD_SESSION_TOKEN for temporary credentials).`,
-    );
-  }
-  const token = env.TENCENTCLOUD_SESSION_TOKEN?.trim();
-  return { secretId, secretKey, token: token || undefined };
-}
-
 function providerFor(io: CliIo, endpoint: string | undefined) {
-  const credentials = credentialsFromEnv(io.env);
+  const credentials = credentialsFromEnv(TENCENT_DESCRIPTOR, io.env, 'from the API Keys page of the Tencent Cloud console; add TENCENTCLOUD_SESSION_TOKEN for temporary credentials');
   const chunk = loadTencentChunk();
-  const lang = io.env.LC_ALL || io.env.LC_MESSAGES || io.env.LANG || '';
   // Throws a CloudError (kind config) for a bad or plain-http non-loopback endpoint: nothing is sent.
-  return new chunk.TencentCvmProvider({ credentials, endpoint, language: /^zh/i.test(lang) ? 'zh-CN' : 'en-US' });
+  return new chunk.TencentCvmProvider({
+    credentials: { secretId: credentials.secretId, secretKey: credentials.secretKey, token: credentials.token },
+    endpoint,
+    language: cliLanguage(io.env),
+  });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -64,6 +64,21 @@ export interface CloudProviderDescriptor {
   keyNameHint?: string;
 }
 
+/**
+ * A cloud's credentials from environment variables (its CredentialFields' `envVar`s, trimmed), by
+ * field id, and the required variables that are not set. The extension and the CLI both read them so.
+ */
+export function credentialsFromEnvironment(descriptor: Pick<CloudProviderDescriptor, 'credentialFields'>, env: NodeJS.ProcessEnv): { values: Record<string, string>; missing: string[] } {
+  const values: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const field of descriptor.credentialFields) {
+    const value = env[field.envVar]?.trim();
+    if (value) values[field.id] = value;
+    else if (!field.optional) missing.push(field.envVar);
+  }
+  return { values, missing };
+}
+
 const TENCENT_NAME_LIMIT = 25;
 
 /** Tencent Cloud CVM (API 3.0, 2017-03-12). */

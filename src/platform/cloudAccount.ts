@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CloudProviderDescriptor } from '../cloud/descriptors';
+import { type CloudProviderDescriptor, credentialsFromEnvironment } from '../cloud/descriptors';
 import { isLoopbackEndpoint } from '../cloud/loopback';
 import type { CloudKeyProvider, CloudRegion } from '../cloud/provider';
 import { loadAlibabaChunk, loadTencentChunk } from './cloudChunks';
@@ -125,13 +125,8 @@ export class CloudAccount implements vscode.Disposable {
         this.log.warn(`The stored ${this.descriptor.displayName} credentials are unreadable; ignoring them.`);
       }
     }
-    const fromEnv: CredentialValues = {};
-    for (const field of this.descriptor.credentialFields) {
-      const value = process.env[field.envVar]?.trim();
-      if (value) fromEnv[field.id] = value;
-    }
-    if (required.every((f) => fromEnv[f.id])) return { values: fromEnv, source: 'environment' };
-    return undefined;
+    const fromEnv = credentialsFromEnvironment(this.descriptor, process.env);
+    return fromEnv.missing.length === 0 ? { values: fromEnv.values, source: 'environment' } : undefined;
   }
 
   /** Stores credentials in SecretStorage only. Rejects when SecretStorage is unavailable: never falls back to plain text. */
