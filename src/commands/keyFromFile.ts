@@ -4,6 +4,8 @@ import { parseKeyText } from '../keys/parse';
 import { MAX_KEY_FILE_BYTES } from '../keys/scan';
 import type { KeyFacts } from '../keys/types';
 import { problemMessage } from '../platform/messages';
+import type { LocalKeysNode, LocalKeysProvider } from '../views/localKeysView';
+import { pairFromArgument } from './pickKeyPair';
 
 /**
  * Reads a public key file chosen in the explorer. Shows why and returns undefined when the file
@@ -31,4 +33,29 @@ export async function publicKeyFromFile(uri: vscode.Uri): Promise<KeyFacts | und
     return undefined;
   }
   return key;
+}
+
+/**
+ * One fact of the key a command was run on (an explorer file, a Local Keys item, or a key picked
+ * now) and a name for that key. An encrypted private key hides its public facts: `unknown(name)`
+ * says so in a warning, and nothing is returned.
+ */
+export async function keyFact(
+  provider: LocalKeysProvider,
+  arg: LocalKeysNode | vscode.Uri | undefined,
+  fact: 'openssh' | 'sha256' | 'md5',
+  unknown: (name: string) => string,
+): Promise<{ value: string; name: string } | undefined> {
+  if (arg instanceof vscode.Uri) {
+    const value = (await publicKeyFromFile(arg))?.[fact];
+    return value ? { value, name: vscode.workspace.asRelativePath(arg) } : undefined;
+  }
+  const pair = await pairFromArgument(provider, arg, (p) => !!p.facts[fact]);
+  if (!pair) return undefined;
+  const value = pair.facts[fact];
+  if (!value) {
+    void vscode.window.showWarningMessage(unknown(pair.name));
+    return undefined;
+  }
+  return { value, name: pair.name };
 }
