@@ -5,7 +5,7 @@
 import { CloudError } from './errors';
 import type { CreatedKeyPair, ImportKeyPairRequest, ImportKeyPairResult, KeyPair } from './provider';
 import { identifyPublicKey } from './publicKey';
-import { type RetryPolicy, backoffDelayMs, sleep, throwIfAborted } from './retry';
+import { type RetryPolicy, backoffDelayMs, sleep, throwIfAborted, untilAborted } from './retry';
 
 /** `items` in slices of at most `size`. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -83,17 +83,6 @@ export class JoinedCalls<T> {
       if (this.running.get(key) === mine) this.running.delete(key);
     }
   }
-}
-
-/** `promise`, or a cancellation as soon as `signal` fires (the promise itself runs on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  throwIfAborted(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**
