@@ -14,7 +14,8 @@
 //
 // Options: --no-build (use the existing .vsix), --quiet (no server output on the terminal),
 // --no-sandbox (never start the sandbox, even without credentials).
-// The server's state (settings, installed extension) lives in <cache>/start/ and persists.
+// The server's state (settings, installed extension) lives in <cache>/start/ and persists
+// ($CLOUD_SSH_KEYS_START_DIR overrides the folder).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,7 +73,8 @@ if (!flags.has('--no-build')) {
 step('bootstrap', () => sh('bash', [path.join(REPO, 'scripts/bootstrap.sh')]));
 assertBootstrapped();
 
-const base = path.join(CACHE, 'start');
+// CLOUD_SSH_KEYS_START_DIR: another state folder (the start smoke test uses a throw-away one).
+const base = process.env.CLOUD_SSH_KEYS_START_DIR || path.join(CACHE, 'start');
 const dirs = {
   userData: path.join(base, 'user-data'),
   extensions: path.join(base, 'extensions'),

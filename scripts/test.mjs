@@ -5,6 +5,7 @@
 //   node scripts/test.mjs integration   build, compile, bootstrap, in-host suite, then its restricted-mode run   (npm run test:integration)
 //   node scripts/test.mjs e2e           build, bootstrap, package, browser suite   (npm run test:e2e)
 //   node scripts/test.mjs unit          build, compile, unit tests
+//   node scripts/test.mjs start         build, then `npm start` run and stopped as a user does   (npm run test:start)
 // Further arguments go to the last stage's runner (both in-host runs share theirs), e.g.
 // `npm run test:integration -- --grep tooltip`.
 // Each stage has a time limit; a stage that exceeds it is stopped (SIGTERM, then SIGKILL).
@@ -40,6 +41,13 @@ const STAGES = {
     timeout: 15 * MIN,
     results: 'unit',
   },
+  // The README's first command as a newcomer runs it; on a cold cache it does the bootstrap itself.
+  start: {
+    title: 'npm start smoke (serves VS Code, shows Local Keys, Ctrl-C stops everything)',
+    cmd: [node, 'test/harness/run-start-smoke.mjs', '--results', result('start')],
+    timeout: 45 * MIN,
+    results: 'start',
+  },
   bootstrap: { title: 'bootstrap (code-server, Chromium, playwright-core)', cmd: ['bash', 'scripts/bootstrap.sh'], timeout: 40 * MIN },
   package: { title: 'package the .vsix (vsce)', cmd: [node, 'scripts/package.mjs', '--quiet'], timeout: 5 * MIN },
   integration: {
@@ -62,10 +70,11 @@ const STAGES = {
   },
 };
 const PLANS = {
-  all: ['build', 'compile', 'unit', 'bootstrap', 'package', 'integration', 'integration-restricted', 'e2e'],
+  all: ['build', 'compile', 'unit', 'start', 'bootstrap', 'package', 'integration', 'integration-restricted', 'e2e'],
   unit: ['build', 'compile', 'unit'],
   integration: ['build', 'compile', 'bootstrap', 'integration', 'integration-restricted'],
   e2e: ['build', 'bootstrap', 'package', 'e2e'],
+  start: ['build', 'start'],
 };
 const plan = PLANS[selection];
 if (!plan) {
