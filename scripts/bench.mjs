@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
+import { benchHostileAnswers, hostileRows } from './bench-hostile.mjs';
 import { benchMultiRegion } from './bench-regions.mjs';
 import { ensureDependencies, repoRoot } from './ensure-deps.mjs';
 
@@ -130,6 +131,9 @@ const parseMs = Number(execFileSync('node', ['-e', parseScript, bigFile], { enco
 // ---- multi-region listing: 18 regions against the fake CVM, 200 ms per call, 10 req/s enforced ----
 const regions = await benchMultiRegion({ runs: Math.min(RUNS, 5), say });
 
+// ---- hostile answers: the CLI's peak RSS under endless and 200 MB answers, time to error when silent ----
+const hostile = await benchHostileAnswers({ say });
+
 // ---- bundle sizes: the activation bundle, the CLI, every lazily loaded chunk, the .vsix ----
 const distDir = join(repoRoot, 'dist');
 function jsFiles(dir) {
@@ -176,6 +180,7 @@ const rows = [
   },
   { figure: '  throttled requests (RequestLimitExceeded, from the server log)', value: `${regions.throttled} of ${regions.requests}`, budget: '0', peer: '', ok: regions.throttled === 0 },
   { figure: '  without the client-side rate limiter (retries with backoff only)', value: `${regions.unpacedMs.toFixed(0)} ms, ${regions.unpacedThrottled} throttled`, budget: '', peer: '' },
+  ...hostileRows(hostile),
   ...Object.entries(sizes).map(([file, { bytes, gzipBytes }]) => {
     const base = file.replace(/^dist[\\/]/, '');
     if (base === 'extension.js') return { figure: `${file} (activation bundle, minified)`, value: kb(bytes), budget: '< 300 KB', peer: `${kb(gzipBytes)} gzipped`, ok: bytes < 300 * 1024 };
@@ -186,7 +191,7 @@ const rows = [
     ? { figure: `${vsix.file}${vsix.stale ? ' (packaged before the last source change)' : ''}`, value: kb(vsix.bytes), budget: '', peer: '' }
     : { figure: '.vsix (none in the repository root; npm run package makes one)', value: '', budget: '', peer: '' },
 ];
-const results = { date: new Date().toISOString(), runs: RUNS, node: process.version, host, cliMs, keygenMs, floorMs, parseMs, regions, sizes, vsix, rows };
+const results = { date: new Date().toISOString(), runs: RUNS, node: process.version, host, cliMs, keygenMs, floorMs, parseMs, regions, hostile, sizes, vsix, rows };
 writeFileSync(join(benchDir, 'results.json'), JSON.stringify(results, null, 2));
 const table = [
   '| figure | median | budget | peer / floor | met |',

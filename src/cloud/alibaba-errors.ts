@@ -90,6 +90,15 @@ export const ALIBABA_MESSAGES = {
   connectionFailed: 'Could not connect to {0}: {1}. Check the network connection, the proxy and the endpoint setting.',
   malformedResponse: 'Alibaba Cloud sent an unreadable answer to {0}, so whether it took effect is unknown. Refresh and check before trying again.',
   connectionDropped: 'The connection to Alibaba Cloud dropped during {0}, so whether it took effect is unknown. Refresh and check before trying again.',
+  connectTimeout: 'Could not connect to {0} within {1} seconds, so nothing was sent. Check the network connection, the proxy and the endpoint setting.',
+  proxyFailed: 'The proxy {0} did not open a connection to {1} ({2}), so nothing was sent to Alibaba Cloud. Check the proxy setting (https_proxy) and that the proxy allows {1}.',
+  redirectRefused: 'Alibaba Cloud answered {0} with a redirect to {1}; redirects are never followed (the request carries a signature). Check the endpoint setting and proxy.',
+  answerTooLarge:
+    'The answer to {0} is larger than {1} MB, the most that is read, so it was not used and whether the call took effect is unknown. Check the endpoint setting and proxy: they may not lead to Alibaba Cloud.',
+  operationTimeout:
+    'Alibaba Cloud did not finish {0} within {1} seconds (retries included). Check the network connection and proxy, then try again; on a slow network, allow more time (the operation timeout setting, or --timeout).',
+  operationOutcomeUnknown:
+    '{0} was sent to Alibaba Cloud, but no answer arrived within {1} seconds (retries included), so whether it took effect is unknown. Refresh the list and check before trying again.',
   createOutcomeLost:
     'Alibaba Cloud created the key pair "{0}", but its answer, the only copy of the private key, was lost. Delete that key pair and create it again.',
   unknownCode: 'Alibaba Cloud answered {0}: {1}',

@@ -1,14 +1,16 @@
 // The HTTPS client of the Alibaba ECS provider: signs each RPC call with ACS3-HMAC-SHA256
-// (alibaba-signer.ts) and posts it with node:http(s). No SDK: see the measurements at the top
-// of alibaba.ts. Only transport failures become CloudErrors here; API answers go back raw.
+// (alibaba-signer.ts) and posts it through http-transport.ts (no redirects, a size cap, one
+// deadline per request). No SDK: see the measurements at the top of alibaba.ts. Only transport
+// failures become CloudErrors here; API answers go back raw.
 
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { type AlibabaErrorContext, alibabaError } from './alibaba-errors';
+import type * as https from 'node:https';
+import { ALIBABA_MESSAGES, type AlibabaErrorContext, alibabaError } from './alibaba-errors';
 import { ECS_API_VERSION } from './alibaba-rules';
 import { type AlibabaSigningCredentials, signRpcRequest } from './alibaba-signer';
 import { type ParsedEndpoint, parseEndpoint } from './endpoint';
-import { CloudError, cancelledError } from './errors';
+import type { CloudError } from './errors';
+import { TransportFailure, sendHttpRequest } from './http-transport';
+import { transportCloudError } from './transport-errors';
 
 export const DEFAULT_ECS_HOST = 'ecs.aliyuncs.com';
 
@@ -59,14 +61,22 @@ export interface RpcCall {
   timeoutSeconds: number;
   signal?: AbortSignal;
   context: AlibabaErrorContext;
-  /** For https endpoints, e.g. a proxy tunnel; default Node's global agent (which VS Code's proxy support patches). */
+  /** An http proxy for https endpoints (a CONNECT tunnel); never used for plain http. */
+  proxy?: string;
+  /** Without a proxy, for https: default Node's global agent (which VS Code's proxy support patches). */
   httpsAgent?: https.Agent;
+  /** Cap on the answer's size. Default 4 MiB. */
+  maxAnswerBytes?: number;
+  /** Called when the request starts going out. */
+  onSent?: () => void;
 }
 
-/** Sends one signed call and resolves with the HTTP status and body, whatever the status; rejects with a CloudError on transport failures. */
-export function postRpc(call: RpcCall): Promise<RawAnswer> {
+/**
+ * Sends one signed call and resolves with the HTTP status and body, whatever the status but a
+ * redirect (never followed, never an API answer); rejects with a CloudError on transport failures.
+ */
+export async function postRpc(call: RpcCall): Promise<RawAnswer> {
   const { endpoint, action } = call;
-  if (call.signal?.aborted) return Promise.reject(cancelledError('alibaba', action));
   const signed = signRpcRequest(
     {
       host: endpoint.host,
@@ -76,68 +86,24 @@ export function postRpc(call: RpcCall): Promise<RawAnswer> {
     },
     call.credentials,
   );
-  const body = Buffer.from(signed.body, 'utf8');
-  const headers = signed.headers; // with the Host header exactly as signed
-  const transport = endpoint.protocol === 'http:' ? http : https;
-  return new Promise<RawAnswer>((resolve, reject) => {
-    let settled = false;
-    let request: http.ClientRequest | undefined;
-    const finish = (error: CloudError | undefined, answer?: RawAnswer) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      call.signal?.removeEventListener('abort', onAbort);
-      if (error) {
-        request?.destroy();
-        reject(error);
-      } else resolve(answer as RawAnswer);
-    };
-    const onAbort = () => finish(cancelledError('alibaba', action));
-    const timer = setTimeout(
-      () => finish(alibabaError('timeout', 'Timeout', 'timeout', [action, call.timeoutSeconds], { action })),
-      call.timeoutSeconds * 1000,
-    );
-    call.signal?.addEventListener('abort', onAbort, { once: true });
-    request = transport.request(
-      {
-        method: 'POST',
-        hostname: endpoint.hostname,
-        port: endpoint.port,
-        path: '/',
-        // Never through an environment proxy: an explicit agent per protocol.
-        agent: endpoint.protocol === 'http:' ? new http.Agent() : call.httpsAgent,
-        headers: { ...headers, accept: 'application/json', 'content-length': String(body.length) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          if (!response.complete) finish(transportFailure(new Error('premature close'), call));
-          else {
-            const serverTimeMs = response.headers.date ? Date.parse(response.headers.date) : Number.NaN;
-            finish(undefined, {
-              status: response.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString('utf8'),
-              serverTimeMs: Number.isNaN(serverTimeMs) ? undefined : serverTimeMs,
-            });
-          }
-        });
-        response.on('error', (error) => finish(transportFailure(error, call)));
-        response.on('aborted', () => finish(transportFailure(new Error('aborted'), call)));
-      },
-    );
-    request.on('error', (error) => finish(transportFailure(error, call)));
-    request.end(body);
-  });
-}
-
-/** A network failure as a CloudError: refused before sending (`connection`), or cut off with the outcome unknown (`interrupted`). */
-function transportFailure(error: Error, call: RpcCall): CloudError {
-  const detail = `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}`.trim();
-  const action = call.action;
-  if (/certificate|CERT_|self[- ]signed|SSL|TLS/i.test(detail)) return alibabaError('config', 'TlsFailure', 'tlsFailure', [call.endpoint.host, detail], { action });
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL/.test(detail)) {
-    return alibabaError('connection', 'ConnectionFailed', 'connectionFailed', [call.endpoint.host, detail], { action });
+  try {
+    const answer = await sendHttpRequest({
+      url: `${endpoint.protocol}//${endpoint.host}/`,
+      method: 'POST',
+      headers: { ...signed.headers, accept: 'application/json' }, // with the Host header exactly as signed
+      body: signed.body,
+      timeoutMs: call.timeoutSeconds * 1000,
+      maxAnswerBytes: call.maxAnswerBytes,
+      signal: call.signal,
+      proxy: endpoint.protocol === 'https:' ? call.proxy : undefined,
+      httpsAgent: call.httpsAgent,
+      onSent: call.onSent,
+    });
+    const date = answer.headers.date;
+    const serverTimeMs = date ? Date.parse(date) : Number.NaN;
+    return { status: answer.status, body: answer.body.toString('utf8'), serverTimeMs: Number.isNaN(serverTimeMs) ? undefined : serverTimeMs };
+  } catch (error) {
+    if (error instanceof TransportFailure) throw transportCloudError(error, 'alibaba', action, ALIBABA_MESSAGES);
+    throw alibabaError('interrupted', 'UnexpectedFailure', 'connectionDropped', [action], { action });
   }
-  return alibabaError('interrupted', 'ConnectionDropped', 'connectionDropped', [action], { action });
 }

@@ -1,15 +1,137 @@
 // The official Tencent Cloud CVM SDK, loaded only when a cloud call is made (never at
-// activation), and its failures turned into CloudErrors.
+// activation), and its failures turned into CloudErrors. The SDK signs and parses; its bytes go
+// through our transport (http-transport.ts: no redirects, a size cap, one deadline per request).
 
+import type * as http from 'node:http';
+import type * as https from 'node:https';
 import type * as CvmSdk from 'tencentcloud-sdk-nodejs-cvm';
-import { CloudError, type TencentErrorContext, cancelledError, tencentApiError } from './errors';
+import { CloudError, TENCENT_MESSAGES, type TencentErrorContext, cancelledError, tencentApiError } from './errors';
+import { type HttpAnswer, TransportFailure, sendHttpRequest } from './http-transport';
+import { transportCloudError } from './transport-errors';
 
 export type CvmClient = InstanceType<typeof CvmSdk.cvm.v20170312.Client>;
 
-/** Loads the SDK (about 60–100 ms the first time). A `require` inside a function keeps it out of activation. */
+/** Loads the SDK (about 60–100 ms the first time) with its fetch pointed at our transport. A `require` inside a function keeps it out of activation. */
 export function loadTencentCvmSdk(): typeof CvmSdk {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('tencentcloud-sdk-nodejs-cvm') as typeof CvmSdk;
+  const sdk = require('tencentcloud-sdk-nodejs-cvm') as typeof CvmSdk;
+  routeSdkThroughTransport();
+  return sdk;
+}
+
+/** How our fetch sends a client's requests: given to the SDK as `httpProfile.agent`, which it passes to fetch untouched. */
+export interface SdkTransportSettings {
+  requestTimeoutSeconds: number;
+  maxAnswerBytes?: number;
+  /** An http proxy for https endpoints (a CONNECT tunnel). */
+  proxy?: string;
+  /** Without a proxy, for https: default Node's global agent (which VS Code's proxy support patches). */
+  httpsAgent?: https.Agent;
+}
+
+const transportSettings = new WeakSet<object>();
+
+/** The `httpProfile.agent` value that makes a client send through our transport (typed as the SDK's Agent, which it is not). */
+export function sdkTransportAgent(settings: SdkTransportSettings): http.Agent {
+  const agent = { ...settings };
+  transportSettings.add(agent);
+  return agent as unknown as http.Agent;
+}
+
+/** One attempt of one call: its own AbortSignal, under which our fetch records the typed failure the SDK's exception would hide. */
+interface AttemptRecord {
+  failure?: TransportFailure;
+  onSent?: () => void;
+}
+
+const attempts = new WeakMap<AbortSignal, AttemptRecord>();
+
+export interface SdkAttempt {
+  /** Give it to client.request: it ends the attempt's request when `parent` fires. */
+  signal: AbortSignal;
+  /** Stops listening to `parent`. */
+  end(): void;
+}
+
+/** Starts an attempt: `onSent` is told when its request starts going out. */
+export function beginSdkAttempt(parent: AbortSignal | undefined, onSent?: () => void): SdkAttempt {
+  const controller = new AbortController();
+  const forward = () => controller.abort(parent?.reason);
+  if (parent?.aborted) forward();
+  else parent?.addEventListener('abort', forward, { once: true });
+  attempts.set(controller.signal, { onSent });
+  return { signal: controller.signal, end: () => parent?.removeEventListener('abort', forward) };
+}
+
+type SdkFetch = (url: string, init: SdkFetchInit) => Promise<unknown>;
+
+interface SdkFetchInit {
+  method?: string;
+  headers?: Record<string, unknown>;
+  body?: unknown;
+  agent?: unknown;
+  signal?: AbortSignal;
+}
+
+let routed = false;
+
+/**
+ * Replaces, once, the SDK's fetch (node-fetch 2, which follows redirects, has no size cap and starts
+ * its timeout only once a socket is attached) with one that sends through our transport for
+ * clients whose `agent` is ours; any other client keeps the SDK's own fetch.
+ */
+function routeSdkThroughTransport(): void {
+  if (routed) return;
+  // The module whose `default` the SDK's http_connection.js reads at call time, for every request. A
+  // literal path, so that esbuild resolves it to the one copy the SDK itself uses in dist/tencent.js.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fetchModule = require('tencentcloud-sdk-nodejs-common/tencentcloud/common/http/fetch') as { default: SdkFetch };
+  const sdkFetch = fetchModule.default;
+  fetchModule.default = (url, init) =>
+    init?.agent && typeof init.agent === 'object' && transportSettings.has(init.agent) ? transportFetch(url, init, init.agent as SdkTransportSettings) : sdkFetch(url, init);
+  routed = true;
+}
+
+async function transportFetch(url: string, init: SdkFetchInit, settings: SdkTransportSettings) {
+  const attempt = init.signal ? attempts.get(init.signal) : undefined;
+  if (init.body !== undefined && typeof init.body !== 'string' && !Buffer.isBuffer(init.body)) throw new TypeError('only string and Buffer bodies are sent');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(init.headers ?? {})) if (value !== undefined && value !== null) headers[name] = String(value);
+  try {
+    const answer = await sendHttpRequest({
+      url,
+      method: init.method,
+      headers,
+      body: init.body as string | Buffer | undefined,
+      timeoutMs: settings.requestTimeoutSeconds * 1000,
+      maxAnswerBytes: settings.maxAnswerBytes,
+      signal: init.signal,
+      proxy: settings.proxy,
+      httpsAgent: settings.httpsAgent,
+      onSent: attempt?.onSent,
+    });
+    return responseLike(answer);
+  } catch (error) {
+    if (attempt && error instanceof TransportFailure) attempt.failure = error;
+    throw error;
+  }
+}
+
+/** What the SDK reads of a fetch Response: status, statusText, headers.get and json(). */
+function responseLike(answer: HttpAnswer) {
+  return {
+    status: answer.status,
+    statusText: answer.statusText,
+    ok: answer.status >= 200 && answer.status < 300,
+    headers: {
+      get: (name: string): string | null => {
+        const value = answer.headers[name.toLowerCase()];
+        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+      },
+    },
+    text: async () => answer.body.toString('utf8'),
+    json: async (): Promise<unknown> => JSON.parse(answer.body.toString('utf8')),
+  };
 }
 
 /** Where and how the request was sent, for the sentences. */
@@ -23,13 +145,17 @@ function local(kind: CloudError['kind'], code: string, template: string, args: A
 }
 
 /**
- * Turns whatever the SDK threw into a CloudError. The SDK reports API errors as
- * TencentCloudSDKHttpException with `code` and `requestId`, non-200 answers with `httpCode`,
- * and network failures (and, from outside its try block, unreadable bodies) by message only.
+ * Turns whatever the SDK threw into a CloudError. A transport failure recorded under the attempt's
+ * `signal` comes first (the SDK wraps it into a TencentCloudSDKHttpException with its message
+ * only): whether a retry is safe follows from its `sent` flag. Then the SDK's own shapes: API
+ * errors with `code` and `requestId`, non-200 answers with `httpCode`, and, by message only,
+ * anything else (unreadable bodies, from outside its try block).
  */
 export function tencentFailure(error: unknown, context: TencentErrorContext, connection: TencentConnection, signal?: AbortSignal): CloudError {
   if (error instanceof CloudError) return error;
   if (signal?.aborted) return cancelledError('tencent', context.action);
+  const typed = (signal && attempts.get(signal)?.failure) ?? (error instanceof TransportFailure ? error : undefined);
+  if (typed) return transportCloudError(typed, 'tencent', context.action, TENCENT_MESSAGES);
   const e = (error ?? {}) as { code?: unknown; requestId?: unknown; httpCode?: unknown; message?: unknown };
   const detail = typeof e.message === 'string' ? e.message : String(error);
   const action = context.action;
@@ -49,31 +175,13 @@ export function tencentFailure(error: unknown, context: TencentErrorContext, con
     );
   }
   if (/network timeout|ETIMEDOUT|timed? ?out/i.test(detail)) {
-    return local(
-      'timeout',
-      'Timeout',
-      'Tencent Cloud did not answer {0} within {1} seconds. Check the network connection and proxy, then try again.',
-      [action, connection.timeoutSeconds],
-      action,
-    );
+    return local('timeout', 'Timeout', TENCENT_MESSAGES.timeout, [action, connection.timeoutSeconds], action);
   }
   if (/certificate|CERT_|self[- ]signed|SSL|TLS/i.test(detail)) {
-    return local(
-      'config',
-      'TlsFailure',
-      'The secure connection to {0} failed: {1}. A proxy or antivirus may be intercepting HTTPS; check the proxy settings.',
-      [connection.host, detail],
-      action,
-    );
+    return local('config', 'TlsFailure', TENCENT_MESSAGES.tlsFailure, [connection.host, detail], action);
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL/.test(detail)) {
-    return local(
-      'connection',
-      'ConnectionFailed',
-      'Could not connect to {0}: {1}. Check the network connection, the proxy and the endpoint setting.',
-      [connection.host, detail],
-      action,
-    );
+    return local('connection', 'ConnectionFailed', TENCENT_MESSAGES.connectionFailed, [connection.host, detail], action);
   }
   if (/invalid json|JSON|Unexpected (end|token)/i.test(detail) || error instanceof TypeError) {
     return local(
@@ -85,13 +193,7 @@ export function tencentFailure(error: unknown, context: TencentErrorContext, con
     );
   }
   if (/socket hang up|ECONNRESET|premature close|aborted|EPIPE|closed/i.test(detail)) {
-    return local(
-      'interrupted',
-      'ConnectionDropped',
-      'The connection to Tencent Cloud dropped during {0}, so whether it took effect is unknown. Refresh and check before trying again.',
-      [action],
-      action,
-    );
+    return local('interrupted', 'ConnectionDropped', TENCENT_MESSAGES.connectionDropped, [action], action);
   }
   return local('interrupted', 'UnexpectedFailure', '{0} failed unexpectedly: {1}', [action, detail], action);
 }
