@@ -204,6 +204,20 @@ async function scanCommand(dirs: string[], json: boolean, out: (s: string) => vo
   return 0;
 }
 
+/**
+ * The safety net under every cloud command: should Node run out of work while the command is still
+ * waiting (a request that can never settle), it must not exit 0 having printed nothing. The
+ * transport's and the operation's timers make this unreachable; this says so if it ever is not.
+ */
+function exitLoudlyIfAbandoned(cloud: string, err: (s: string) => void): () => void {
+  const onBeforeExit = () => {
+    err(`cloud-ssh-keys: NoAnswer: the ${cloud} command ended without an answer or an error: nothing was left to wait for. Whether a request took effect is unknown: check with "${cloud} list" before trying again.`);
+    process.exit(1);
+  };
+  process.on('beforeExit', onBeforeExit);
+  return () => process.off('beforeExit', onBeforeExit);
+}
+
 /** Runs the CLI; returns the exit code. Exported for tests. */
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   const [command, ...rest] = argv;
@@ -218,13 +232,18 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
         out(cloud.usage);
         return 0;
       }
-      return await cloud.run(rest, { out, err, env: process.env });
+      const release = exitLoudlyIfAbandoned(command, err);
+      try {
+        return await cloud.run(rest, { out, err, env: process.env });
+      } finally {
+        release();
+      }
     } catch (e) {
       if (e instanceof UsageError) {
         err(`cloud-ssh-keys: ${e.message}\n\n${cloud.usage}`);
         return 2;
       }
-      err(`cloud-ssh-keys: ${(e as Error).message}`);
+      err(`cloud-ssh-keys: ${visibleText((e as Error).message)}`);
       return 1;
     }
   }
@@ -254,7 +273,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
       err(`cloud-ssh-keys: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    err(`cloud-ssh-keys: ${(e as Error).message}`);
+    err(`cloud-ssh-keys: ${visibleText((e as Error).message)}`);
     return 1;
   }
 }

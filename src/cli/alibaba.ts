@@ -13,9 +13,10 @@ import { ALIBABA_DESCRIPTOR } from '../cloud/alibaba-rules';
 import { renderTemplate } from '../cloud/errors';
 import type { KeyPair } from '../cloud/provider';
 import { expandHome } from '../keys/scan-fs';
-import { type CloudCli, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
+import { visibleJson, visibleText } from '../keys/visibleText';
+import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
 import { type CliIo, UsageError } from './common';
-import { LocalRefusal, checkOutputPath, cliLanguage, credentialsFromEnv, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
+import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
 
 type AlibabaChunk = typeof import('../cloud/alibaba-chunk');
 
@@ -43,6 +44,7 @@ ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS credentials, ALIBABA_CLOUD_SECURITY
                             Key pairs of the region: name, SHA256 fingerprint, the matching local
                             file (by key, in ~/.ssh or the --ssh-dir folders), resource group.
   alibaba delete NAME... --region REGION [--endpoint URL] [--json]
+  ${CONNECTION_OPTIONS_USAGE}
   Exit 0 on success, 1 when Alibaba Cloud or a local check refused (stderr names the error code;
   nothing is sent when a local check refuses), 2 on usage errors.`;
 
@@ -59,13 +61,13 @@ function resourceGroupOption(value: string | undefined): string | undefined {
   return value;
 }
 
-function providerFor(io: CliIo, endpoint: string | undefined) {
+function providerFor(io: CliIo, values: ConnectionOptionValues) {
   const credentials = credentialsFromEnv(ALIBABA_DESCRIPTOR, io.env, 'from the AccessKey page of the Alibaba Cloud console; add ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials');
   const chunk = loadAlibabaChunk();
   // Throws a CloudError (kind config) for a bad or plain-http non-loopback endpoint: nothing is sent.
   return new chunk.AlibabaEcsProvider({
     credentials: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, securityToken: credentials.securityToken },
-    endpoint,
+    ...connectionOptions(values, io.env),
     language: cliLanguage(io.env),
   });
 }
@@ -79,22 +81,22 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   const refusal = alibabaKeyNameRefusal(name);
   if (refusal) throw refusal;
   const key = publicKeyToImport(positionals[0]);
-  const provider = providerFor(io, values.endpoint);
+  const provider = providerFor(io, values);
   const result = await provider.importKeyPair({ region, name, publicKey: key.line, projectId: resourceGroupId });
-  for (const note of key.notes) io.err(`note: ${note}`);
+  for (const note of key.notes) io.err(visibleText(`note: ${note}`));
   const k = result.keyPair;
-  if (result.alreadyExisted) io.err(`note: this key was already in ${region} as "${k.name}"; nothing was imported.`);
-  if (result.recoveredAfterLostAnswer) io.err(`note: the answer to the import was lost, but the key was found in ${region} as "${k.name}".`);
+  if (result.alreadyExisted) io.err(visibleText(`note: this key was already in ${region} as "${k.name}"; nothing was imported.`));
+  if (result.recoveredAfterLostAnswer) io.err(visibleText(`note: the answer to the import was lost, but the key was found in ${region} as "${k.name}".`));
   if (result.fingerprintMatches === false) {
-    io.err(`warning: the fingerprint ECS reports for "${k.name}" (${k.cloudFingerprint ?? 'none'}) is not that of ${positionals[0]}: the cloud may hold another key under this name. Check it before relying on it.`);
+    io.err(visibleText(`warning: the fingerprint ECS reports for "${k.name}" (${k.cloudFingerprint ?? 'none'}) is not that of ${positionals[0]}: the cloud may hold another key under this name. Check it before relying on it.`));
   }
   if (values.json) {
-    io.out(JSON.stringify({
+    io.out(visibleJson({
       KeyPairName: k.name, KeyPairId: k.cloudKeyPairId ?? null, KeyPairFingerPrint: k.cloudFingerprint ?? null, Region: region,
       FingerprintMatches: result.fingerprintMatches ?? null, ...(result.alreadyExisted ? { AlreadyExisted: true } : {}),
     }));
   } else {
-    io.out(k.name);
+    io.out(visibleText(k.name));
   }
   return result.fingerprintMatches === false ? 1 : 0;
 }
@@ -109,7 +111,7 @@ async function createCommand(args: string[], io: CliIo): Promise<number> {
   const refusal = alibabaKeyNameRefusal(name);
   if (refusal) throw refusal;
   checkOutputPath(target);
-  const provider = providerFor(io, values.endpoint);
+  const provider = providerFor(io, values);
   const release = guardInterrupts(io, CLOUD);
   let created;
   try {
@@ -128,21 +130,21 @@ async function listCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { 'ssh-dir': { type: 'string', multiple: true } });
   if (positionals.length) throw new UsageError(`list takes no arguments (unexpected ${positionals[0]})`);
   const region = requireOption(values.region, 'region');
-  const provider = providerFor(io, values.endpoint);
+  const provider = providerFor(io, values);
   const [keyPairs, local] = await Promise.all([
     provider.listKeyPairs({ region }),
     localFilesByBlob(values['ssh-dir']?.length ? values['ssh-dir'] : ['~/.ssh']),
   ]);
   const localFile = (k: KeyPair) => (k.blobBase64 ? local.get(k.blobBase64) : undefined) ?? null;
   if (values.json) {
-    io.out(JSON.stringify(keyPairs.map((k) => ({
+    io.out(visibleJson(keyPairs.map((k) => ({
       KeyPairName: k.name, KeyPairId: k.cloudKeyPairId ?? null, Region: k.region, ResourceGroupId: k.projectId, PublicKey: k.publicKey,
       KeyPairFingerPrint: k.cloudFingerprint ?? null, sha256: k.sha256 ?? null, CreationTime: k.createdTime,
       InstanceIds: k.associatedInstanceIds, LocalFile: localFile(k),
-    })), null, 2));
+    })), 2));
   } else {
-    for (const k of keyPairs) io.out([k.name, k.sha256 ?? '(unreadable key)', localFile(k) ?? '-', k.projectId || '-', k.publicKey].join('\t'));
-    if (keyPairs.length === 0) io.err(`no key pairs in ${region}`);
+    for (const k of keyPairs) io.out(fieldsLine([k.name, k.sha256 ?? '(unreadable key)', localFile(k) ?? '-', k.projectId || '-', k.publicKey]));
+    if (keyPairs.length === 0) io.err(visibleText(`no key pairs in ${region}`));
   }
   return 0;
 }
@@ -151,11 +153,11 @@ async function deleteCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {});
   if (positionals.length === 0) throw new UsageError('delete needs a key pair NAME');
   const region = requireOption(values.region, 'region');
-  const provider = providerFor(io, values.endpoint);
+  const provider = providerFor(io, values);
   const result = await provider.deleteKeyPairs({ region, ids: positionals });
-  if (values.json) io.out(JSON.stringify({ Region: region, Deleted: result.deleted, InUse: result.inUse }));
-  else for (const id of result.deleted) io.out(`deleted ${id}`);
-  for (const id of result.inUse) io.err(`cloud-ssh-keys: DependencyViolation.KeyPair: ${renderTemplate(ALIBABA_MESSAGES.keyPairInUse, [id])}`);
+  if (values.json) io.out(visibleJson({ Region: region, Deleted: result.deleted, InUse: result.inUse }));
+  else for (const id of result.deleted) io.out(visibleText(`deleted ${id}`));
+  for (const id of result.inUse) io.err(visibleText(`cloud-ssh-keys: DependencyViolation.KeyPair: ${renderTemplate(ALIBABA_MESSAGES.keyPairInUse, [id])}`));
   return result.inUse.length ? 1 : 0;
 }
 

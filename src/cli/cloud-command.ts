@@ -1,8 +1,10 @@
 // The part every cloud's CLI shares: dispatching `<cloud> SUBCOMMAND …` and turning refusals and
 // cloud errors into one stderr line and exit code 1.
 import type { CreatedKeyPair } from '../cloud/provider';
-import { parseKeyText } from '../keys/parse';
-import { saveGeneratedKeyPair } from '../keys/save-key-files';
+import { checkCreatedPrivateKey } from '../cloud/created-key';
+import { renderTemplate } from '../cloud/errors';
+import { savePrivateKey, savePublicKeyBeside } from '../keys/save-key-files';
+import { visibleJson, visibleText } from '../keys/visibleText';
 import { type CliIo, UsageError } from './common';
 import { LocalRefusal, isCloudError } from './shared';
 
@@ -37,17 +39,24 @@ export async function runCloudCommand(cloud: CloudCli, args: string[], io: CliIo
         throw new UsageError(sub ? `unknown ${cloud.word} command ${sub}` : `${cloud.word} needs a command: import, create, list or delete`);
     }
   } catch (error) {
+    // One line whatever the cloud's code, sentence or RequestId hold (our own words have no
+    // character visibleText changes, so escaping the whole line escapes just those).
     if (error instanceof LocalRefusal) {
-      io.err(`cloud-ssh-keys: ${error.code}: ${error.message}${nothingSent}`);
+      io.err(visibleText(`cloud-ssh-keys: ${error.code}: ${error.message}${nothingSent}`));
       return 1;
     }
     if (isCloudError(error)) {
       const local = error.kind === 'config';
-      io.err(`cloud-ssh-keys: ${error.code}: ${error.sentence}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}${local ? nothingSent : ''}`);
+      io.err(visibleText(`cloud-ssh-keys: ${error.code}: ${error.sentence}${error.requestId ? ` (RequestId: ${error.requestId})` : ''}${local ? nothingSent : ''}`));
       return 1;
     }
     throw error;
   }
+}
+
+/** One line of tab-separated fields, each shown with visibleText (a tab or newline in a cloud's field cannot shift or forge columns). */
+export function fieldsLine(fields: ReadonlyArray<string>): string {
+  return fields.map(visibleText).join('\t');
 }
 
 /** How one cloud names a key pair it just created, in messages and in the output. */
@@ -73,10 +82,12 @@ function withDiskFullMeaning(text: string): string {
 }
 
 /**
- * Writes the private key a cloud's CreateKeyPair returned (the only copy there will ever be) and its
- * `.pub`, and reports where, for every cloud alike. Never loses the key: a fallback file when `target`
- * cannot be written, exit 1 then so a script does not go on as if it were where asked; and when no
- * file at all can be written (every disk tried is full), the key itself on stdout, exit 1.
+ * Writes the private key a cloud's CreateKeyPair returned (the only copy there will ever be) and
+ * reports where, for every cloud alike. The key is written first, before anything about the answer
+ * is checked; then its `.pub` is derived from it. Never loses the key: a fallback file when `target`
+ * cannot be written, and when no file at all can be written (every disk tried is full), the key
+ * itself on stdout. Exit 1 whenever something is not as asked (a fallback, an answer with malformed
+ * fields, a key that does not read as a key or does not match), so a script does not go on.
  */
 export function saveCreatedKeyPair(
   cloud: CloudCli,
@@ -86,48 +97,53 @@ export function saveCreatedKeyPair(
   io: CliIo,
 ): number {
   const { name, region, target } = request;
-  const k = created.keyPair;
-  // The public key line from the private key itself (the file pair must match), else the cloud's.
-  const derived = parseKeyText(created.privateKey, 'auto').keys.find((f) => f.kind === 'private' && f.blobBase64);
-  if (derived && k.blobBase64 && derived.blobBase64 !== k.blobBase64) {
-    io.err(`warning: the public key ${cloud.displayName} returned does not match the private key it returned; ${target}.pub holds the private key's.`);
-  }
-  const blobLine = derived?.openssh ? derived.openssh.split(' ').slice(0, 2).join(' ') : k.publicKey.trim().split(/\s+/).slice(0, 2).join(' ');
-  const publicLine = blobLine ? `${blobLine} ${name}` : undefined;
-  const sha256 = derived?.sha256 ?? k.sha256 ?? null;
   let saved;
   try {
-    saved = saveGeneratedKeyPair(target, created.privateKey, publicLine, naming.fileTag);
+    saved = savePrivateKey(target, created.privateKey, naming.fileTag);
   } catch (error) {
     // No file could take it: stdout is the last place its only copy can go (a terminal to copy it
     // from, or a redirect to a disk with room). Losing it would leave a key pair nobody can use.
     io.err(
-      `cloud-ssh-keys: PrivateKeyNotSaved: ${cloud.displayName} created the key pair ${naming.label} in ${region}, but its private key could be written to no file (${withDiskFullMeaning((error as Error).message)}). It is printed on stdout instead${request.json ? ' (PrivateKey in the JSON)' : ''}, its only copy: save it to a file with mode 0600 on a disk with room. Or delete the key pair (cloud-ssh-keys ${cloud.word} delete ${naming.deleteId} --region ${region}) and create it again.`,
+      `cloud-ssh-keys: PrivateKeyNotSaved: ${cloud.displayName} created the key pair ${visibleText(naming.label)} in ${region}, but its private key could be written to no file (${withDiskFullMeaning((error as Error).message)}). It is printed on stdout instead${request.json ? ' (PrivateKey in the JSON)' : ''}, its only copy: save it to a file with mode 0600 on a disk with room. Or delete the key pair (cloud-ssh-keys ${cloud.word} delete ${visibleText(naming.deleteId)} --region ${region}) and create it again.`,
     );
     if (request.json) {
-      io.out(JSON.stringify({ ...naming.json, Region: region, sha256, PrivateKeyFile: null, PublicKeyFile: null, PrivateKey: created.privateKey }));
+      io.out(visibleJson({ ...naming.json, Region: region, sha256: null, PrivateKeyFile: null, PublicKeyFile: null, PrivateKey: created.privateKey }));
     } else {
       io.out(created.privateKey.trimEnd());
     }
     return 1;
   }
+  // Saved: now everything else may be checked, and may fail without losing anything.
+  const check = checkCreatedPrivateKey(created, cloud.displayName, saved.privateKeyPath);
+  if (check.publicBlobLine) savePublicKeyBeside(saved, `${check.publicBlobLine} ${name}`);
+  let failed = saved.fallback;
   if (saved.fallback) {
     io.err(
       `cloud-ssh-keys: PrivateKeyFallback: the private key could not be written to ${target} (${withDiskFullMeaning(saved.failure ?? 'unknown error')}); it was saved to ${saved.privateKeyPath} (mode 0600) instead. Move it where you want it; ${cloud.displayName} keeps no copy.`,
     );
   } else {
-    io.err(`Created ${naming.label} in ${region}. Private key: ${saved.privateKeyPath} (mode 0600); ${cloud.displayName} keeps no copy of it.`);
+    io.err(`Created ${visibleText(naming.label)} in ${region}. Private key: ${saved.privateKeyPath} (mode 0600); ${cloud.displayName} keeps no copy of it.`);
   }
   if (saved.publicKeyPath) io.err(`Public key: ${saved.publicKeyPath}`);
   else if (saved.publicKeyFailure) io.err(`warning: the public key could not be written (${saved.publicKeyFailure}); derive it with ssh-keygen -y -f ${saved.privateKeyPath}.`);
+  if (check.problem) {
+    io.err(visibleText(`cloud-ssh-keys: ${check.problem.code}: ${renderTemplate(check.problem.template, check.problem.args)}`));
+    failed = true;
+  }
+  if (created.malformed) {
+    io.err(visibleText(`cloud-ssh-keys: ${created.malformed.code}: ${created.malformed.sentence} The key pair was created and its private key saved first (${saved.privateKeyPath}); list the key pairs of ${region} to see what ${cloud.displayName} holds.`));
+    failed = true;
+  }
   if (request.json) {
-    io.out(JSON.stringify({
-      ...naming.json, Region: region, sha256,
+    io.out(visibleJson({
+      ...naming.json, Region: region, sha256: check.sha256 ?? null,
       PrivateKeyFile: saved.privateKeyPath, PublicKeyFile: saved.publicKeyPath ?? null,
       ...(saved.fallback ? { PrivateKeyFallback: true } : {}),
+      ...(check.problem ? { Problem: check.problem.code } : {}),
+      ...(created.malformed ? { MalformedResponse: created.malformed.sentence } : {}),
     }));
   } else {
-    io.out(naming.printed);
+    io.out(visibleText(naming.printed));
   }
-  return saved.fallback ? 1 : 0;
+  return failed ? 1 : 0;
 }

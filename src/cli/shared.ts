@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CloudProviderDescriptor, credentialsFromEnvironment } from '../cloud/descriptors';
+import { proxyFromEnvironment } from '../cloud/proxy-env';
 import { parseKeyText } from '../keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../keys/scan';
 import { expandHome, nodeScanFileSystem, readKeyFileSync } from '../keys/scan-fs';
@@ -40,6 +41,8 @@ const COMMON_OPTIONS = {
   endpoint: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  timeout: { type: 'string' },
+  'request-timeout': { type: 'string' },
 } as const;
 
 export function parse<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(args: string[], options: T) {
@@ -53,6 +56,36 @@ export function parse<T extends Record<string, { type: 'string' | 'boolean'; mul
 export function requireOption(value: string | undefined, name: string): string {
   if (value === undefined) throw new UsageError(`--${name} is required`);
   return value;
+}
+
+/** The options of every cloud command that say where requests go and how long to wait. */
+export interface ConnectionOptionValues {
+  endpoint?: string;
+  timeout?: string;
+  'request-timeout'?: string;
+}
+
+/** Help text for them, the same in every cloud's usage. */
+export const CONNECTION_OPTIONS_USAGE = `Every command also takes --timeout SECONDS (the whole operation, retries included; default 45)
+  and --request-timeout SECONDS (each request; default 15); https_proxy/HTTPS_PROXY and
+  no_proxy/NO_PROXY are honoured as curl reads them (plain http goes only to this computer, never
+  through a proxy).`;
+
+/** The provider options from the command line and the environment: endpoint, limits, and the proxy per endpoint. */
+export function connectionOptions(values: ConnectionOptionValues, env: NodeJS.ProcessEnv) {
+  return {
+    endpoint: values.endpoint,
+    operationTimeoutSeconds: secondsOption(values.timeout, 'timeout'),
+    requestTimeoutSeconds: secondsOption(values['request-timeout'], 'request-timeout'),
+    proxy: (url: string) => proxyFromEnvironment(url, env),
+  };
+}
+
+function secondsOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds > 0 && seconds <= 86_400)) throw new UsageError(`--${name} needs a number of seconds greater than 0 (at most 86400), not "${value}"`);
+  return seconds;
 }
 
 
@@ -131,16 +164,37 @@ export function checkOutputPath(target: string): void {
   }
 }
 
-/** While the one answer that holds the private key is awaited, Ctrl-C asks for confirmation. */
+/** Exit codes of a process ended by a signal (128 + its number). */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/**
+ * While the one answer that holds the private key is awaited, Ctrl-C, SIGTERM (a service manager,
+ * `kill`) and SIGHUP (the terminal closed) do not end the process: the first says why it waits, the
+ * answer is still awaited and saved; the same signal again abandons it. Output may have nowhere to
+ * go after SIGHUP: write errors on stdout/stderr are ignored so they cannot end the process either.
+ */
 export function guardInterrupts(io: CliIo, cloud: string): () => void {
-  let warned = false;
-  const onSigint = () => {
-    if (warned) process.exit(130);
-    warned = true;
-    io.err(`Waiting for ${cloud}'s answer: it holds the only copy of the private key. Press Ctrl-C again to abandon it.`);
+  const warned = new Set<string>();
+  const ignoreWriteError = () => undefined;
+  process.stdout.on('error', ignoreWriteError);
+  process.stderr.on('error', ignoreWriteError);
+  const handlers = (Object.keys(SIGNAL_EXIT_CODES) as Array<keyof typeof SIGNAL_EXIT_CODES>).map((signal) => {
+    const handler = () => {
+      if (warned.has(signal)) process.exit(SIGNAL_EXIT_CODES[signal]);
+      warned.add(signal);
+      const again = signal === 'SIGINT' ? 'Press Ctrl-C again' : `Send ${signal} again`;
+      try {
+        io.err(`${signal}: waiting for ${cloud}'s answer all the same: it holds the only copy of the private key, which will be saved when it arrives. ${again} to abandon it.`);
+      } catch {
+        // no terminal any more (SIGHUP): keep waiting, the key is still saved
+      }
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   };
-  process.on('SIGINT', onSigint);
-  return () => process.off('SIGINT', onSigint);
 }
 
 /** Local key files by key blob: the `.pub` when there is one, else the private key. */

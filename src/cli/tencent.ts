@@ -12,9 +12,10 @@ import { KEY_NAME_MESSAGES, TENCENT_DESCRIPTOR } from '../cloud/descriptors';
 import { TENCENT_MESSAGES, renderTemplate } from '../cloud/errors';
 import type { KeyPair } from '../cloud/provider';
 import { expandHome } from '../keys/scan-fs';
-import { type CloudCli, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
+import { visibleJson, visibleText } from '../keys/visibleText';
+import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
 import { type CliIo, UsageError } from './common';
-import { LocalRefusal, checkOutputPath, cliLanguage, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
+import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
 
 type TencentChunk = typeof import('../cloud/tencent-chunk');
 
@@ -44,6 +45,7 @@ TENCENTCLOUD_SECRET_KEY and, for temporary credentials, TENCENTCLOUD_SESSION_TOK
                             Key pairs of the region: KeyId, KeyName, SHA256 fingerprint, the
                             matching local file (by key, in ~/.ssh or the --ssh-dir folders), key.
   tencent delete KEYID... --region REGION [--endpoint URL] [--json]
+  ${CONNECTION_OPTIONS_USAGE}
   Exit 0 on success, 1 when Tencent Cloud or a local check refused (stderr names the error code;
   nothing is sent when a local check refuses), 2 on usage errors.`;
 
@@ -67,13 +69,13 @@ export function keyNameRefusal(name: string): LocalRefusal | undefined {
   return new LocalRefusal('InvalidKeyPairNameIncludeIllegalChar', renderTemplate(TENCENT_MESSAGES.keyNameIllegalChar, [name]));
 }
 
-function providerFor(io: CliIo, endpoint: string | undefined) {
+function providerFor(io: CliIo, values: ConnectionOptionValues) {
   const credentials = credentialsFromEnv(TENCENT_DESCRIPTOR, io.env, 'from the API Keys page of the Tencent Cloud console; add TENCENTCLOUD_SESSION_TOKEN for temporary credentials');
   const chunk = loadTencentChunk();
   // Throws a CloudError (kind config) for a bad or plain-http non-loopback endpoint: nothing is sent.
   return new chunk.TencentCvmProvider({
     credentials: { secretId: credentials.secretId, secretKey: credentials.secretKey, token: credentials.token },
-    endpoint,
+    ...connectionOptions(values, io.env),
     language: cliLanguage(io.env),
   });
 }
@@ -89,16 +91,16 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   const refusal = keyNameRefusal(name);
   if (refusal) throw refusal;
   const key = publicKeyToImport(positionals[0]);
-  const provider = providerFor(io, values.endpoint);
+  const provider = providerFor(io, values);
   const result = await provider.importKeyPair({ region, name, publicKey: key.line, projectId });
-  for (const note of key.notes) io.err(`note: ${note}`);
+  for (const note of key.notes) io.err(visibleText(`note: ${note}`));
   const k = result.keyPair;
-  if (result.alreadyExisted) io.err(`note: this key was already in ${region} as ${k.id} ("${k.name}"); nothing was imported.`);
-  if (result.recoveredAfterLostAnswer) io.err(`note: the answer to the import was lost, but the key was found in ${region} as ${k.id}.`);
+  if (result.alreadyExisted) io.err(visibleText(`note: this key was already in ${region} as ${k.id} ("${k.name}"); nothing was imported.`));
+  if (result.recoveredAfterLostAnswer) io.err(visibleText(`note: the answer to the import was lost, but the key was found in ${region} as ${k.id}.`));
   if (values.json) {
-    io.out(JSON.stringify({ KeyId: k.id, KeyName: k.name, Region: region, ...(result.alreadyExisted ? { AlreadyExisted: true } : {}) }));
+    io.out(visibleJson({ KeyId: k.id, KeyName: k.name, Region: region, ...(result.alreadyExisted ? { AlreadyExisted: true } : {}) }));
   } else {
-    io.out(k.id);
+    io.out(visibleText(k.id));
   }
   return 0;
 }
@@ -113,7 +115,7 @@ async function createCommand(args: string[], io: CliIo): Promise<number> {
   const refusal = keyNameRefusal(name);
   if (refusal) throw refusal;
   checkOutputPath(target);
-  const provider = providerFor(io, values.endpoint);
+  const provider = providerFor(io, values);
   const release = guardInterrupts(io, 'Tencent Cloud');
   let created;
   try {
@@ -122,27 +124,29 @@ async function createCommand(args: string[], io: CliIo): Promise<number> {
     release();
   }
   const k = created.keyPair;
-  return saveCreatedKeyPair(TENCENT_CLI, created, { name, region, target, json: !!values.json }, { label: `${k.id} ("${name}")`, deleteId: k.id, fileTag: k.id, json: { KeyId: k.id, KeyName: k.name || name }, printed: k.id }, io);
+  // k.id is '' when the answer's KeyId was malformed (created.malformed says which): never shown raw, never in a file name.
+  const id = k.id || `(the KeyId of "${name}": see tencent list)`;
+  return saveCreatedKeyPair(TENCENT_CLI, created, { name, region, target, json: !!values.json }, { label: `${id} ("${name}")`, deleteId: id, fileTag: k.id, json: { KeyId: k.id || null, KeyName: k.name || name }, printed: k.id || name }, io);
 }
 
 async function listCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { 'ssh-dir': { type: 'string', multiple: true } });
   if (positionals.length) throw new UsageError(`list takes no arguments (unexpected ${positionals[0]})`);
   const region = requireOption(values.region, 'region');
-  const provider = providerFor(io, values.endpoint);
+  const provider = providerFor(io, values);
   const [keyPairs, local] = await Promise.all([
     provider.listKeyPairs({ region }),
     localFilesByBlob(values['ssh-dir']?.length ? values['ssh-dir'] : ['~/.ssh']),
   ]);
   const localFile = (k: KeyPair) => (k.blobBase64 ? local.get(k.blobBase64) : undefined) ?? null;
   if (values.json) {
-    io.out(JSON.stringify(keyPairs.map((k) => ({
+    io.out(visibleJson(keyPairs.map((k) => ({
       KeyId: k.id, KeyName: k.name, Region: k.region, ProjectId: k.projectId, PublicKey: k.publicKey, sha256: k.sha256 ?? null,
       CreatedTime: k.createdTime, Description: k.description, AssociatedInstanceIds: k.associatedInstanceIds, LocalFile: localFile(k),
-    })), null, 2));
+    })), 2));
   } else {
-    for (const k of keyPairs) io.out([k.id, k.name, k.sha256 ?? '(unreadable key)', localFile(k) ?? '-', k.publicKey].join('\t'));
-    if (keyPairs.length === 0) io.err(`no key pairs in ${region}`);
+    for (const k of keyPairs) io.out(fieldsLine([k.id, k.name, k.sha256 ?? '(unreadable key)', localFile(k) ?? '-', k.publicKey]));
+    if (keyPairs.length === 0) io.err(visibleText(`no key pairs in ${region}`));
   }
   return 0;
 }
@@ -151,12 +155,12 @@ async function deleteCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {});
   if (positionals.length === 0) throw new UsageError('delete needs a KEYID (skey-…)');
   const region = requireOption(values.region, 'region');
-  const provider = providerFor(io, values.endpoint);
+  const provider = providerFor(io, values);
   const result = await provider.deleteKeyPairs({ region, ids: positionals });
-  if (values.json) io.out(JSON.stringify({ Region: region, Deleted: result.deleted, InUse: result.inUse }));
-  else for (const id of result.deleted) io.out(`deleted ${id}`);
+  if (values.json) io.out(visibleJson({ Region: region, Deleted: result.deleted, InUse: result.inUse }));
+  else for (const id of result.deleted) io.out(visibleText(`deleted ${id}`));
   for (const id of result.inUse) {
-    io.err(`cloud-ssh-keys: InvalidParameterValue.KeyPairNotSupported: ${renderTemplate(TENCENT_MESSAGES.keyPairInUse, [id])}`);
+    io.err(visibleText(`cloud-ssh-keys: InvalidParameterValue.KeyPairNotSupported: ${renderTemplate(TENCENT_MESSAGES.keyPairInUse, [id])}`));
   }
   return result.inUse.length ? 1 : 0;
 }

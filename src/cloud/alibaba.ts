@@ -30,7 +30,9 @@
 // Loading: only through dist/alibaba.js (alibaba-chunk.ts), never from dist/extension.js; inside
 // it the HTTPS client is required on the first call.
 
-import { type AlibabaErrorContext, alibabaApiError, alibabaError } from './alibaba-errors';
+import { type EcsInstanceFields, type EcsKeyPairFields, readEcsBindResults, readEcsCreated, readEcsImported, readEcsInstancePage, readEcsKeyPairPage, readEcsRegions } from './alibaba-answers';
+import { malformedResponse, readAnswer, requestIdOf } from './answer-fields';
+import { ALIBABA_MESSAGES, type AlibabaErrorContext, alibabaApiError, alibabaError } from './alibaba-errors';
 import { ECS_BIND_BATCH, ECS_DELETE_BATCH, ECS_MAX_TAGS, ECS_PAGE_SIZE, alibabaKeyPairNameProblem } from './alibaba-rules';
 import type * as Transport from './alibaba-transport';
 import { CloudError } from './errors';
@@ -55,6 +57,8 @@ import type {
 } from './provider';
 import { identifyPublicKey } from './publicKey';
 import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, withRetry } from './retry';
+import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits, trackedAttempt } from './deadline';
+import { type ProxySetting, proxyFor } from './proxy-env';
 import * as crypto from 'node:crypto';
 
 export interface AlibabaCredentials {
@@ -64,15 +68,15 @@ export interface AlibabaCredentials {
   securityToken?: string;
 }
 
-export interface AlibabaEcsOptions {
+export interface AlibabaEcsOptions extends NetworkLimitOptions {
   credentials: AlibabaCredentials;
   /** `ecs.cn-hangzhou.aliyuncs.com`, `https://…`, or `http://127.0.0.1:9000` (plain http only to loopback). Default: `ecs.<region>.aliyuncs.com`, `ecs.aliyuncs.com` for region-less calls. */
   endpoint?: string;
   /** Language of region names (DescribeRegions AcceptLanguage). Default en-US. */
   language?: 'en-US' | 'zh-CN';
-  /** Per request. Default 30. */
-  timeoutSeconds?: number;
-  /** For https endpoints (a proxy tunnel agent, say). Default: Node's global agent, which VS Code's proxy support patches. */
+  /** An http proxy for https endpoints (a CONNECT tunnel), or a function choosing one per endpoint URL. Never for plain http. */
+  proxy?: ProxySetting;
+  /** Without a proxy, for https: default Node's global agent, which VS Code's proxy support patches. */
   httpsAgent?: import('node:https').Agent;
   retry?: Partial<RetryPolicy>;
   /** Share one between providers of the same account so their calls pace together. */
@@ -99,30 +103,8 @@ export interface AlibabaListKeyPairsRequest extends ListKeyPairsRequest {
 
 type Params = Array<readonly [string, string]>;
 
-interface EcsKeyPair {
-  KeyPairName?: string;
-  KeyPairId?: string;
-  KeyPairFingerPrint?: string;
-  PublicKey?: string;
-  CreationTime?: string;
-  ResourceGroupId?: string;
-}
 
-interface EcsBindResult {
-  InstanceId?: string;
-  Success?: boolean | string;
-  Code?: string;
-  Message?: string;
-}
 
-interface EcsInstance {
-  InstanceId?: string;
-  InstanceName?: string;
-  Status?: string;
-  OSName?: string;
-  OSType?: string;
-  KeyPairName?: string;
-}
 
 /** ECS writes CreationTime as `2023-09-04T08:33Z` (no seconds): normalize to ISO 8601 UTC with seconds. */
 export function normalizeEcsTime(text: string | undefined): string {
@@ -163,12 +145,12 @@ export function ecsFingerprintMatches(fingerprint: string | undefined, publicKey
 }
 
 /** An ECS key pair in the provider-neutral shape: `id` is the name (ECS identifies key pairs by name per region). */
-export function keyPairFromEcs(region: string, raw: EcsKeyPair): KeyPair {
+export function keyPairFromEcs(region: string, raw: EcsKeyPairFields): KeyPair {
   const publicKey = raw.PublicKey ?? '';
   const identity = publicKey ? identifyPublicKey(publicKey) : undefined;
   return {
-    id: raw.KeyPairName ?? '',
-    name: raw.KeyPairName ?? '',
+    id: raw.KeyPairName,
+    name: raw.KeyPairName,
     region,
     publicKey,
     sha256: identity?.sha256,
@@ -222,9 +204,6 @@ function optional(name: string, value: string | undefined): Params {
   return value === undefined || value === '' ? [] : [[name, value]];
 }
 
-function isSuccess(value: boolean | string | undefined): boolean {
-  return value === true || value === 'true';
-}
 
 let transportModule: typeof Transport | undefined;
 /** The HTTPS client, required on the first call (keeps it out of anything that only imports this file's types). */
@@ -241,7 +220,8 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
   readonly #credentials: AlibabaCredentials;
   private readonly endpoint: ReturnType<typeof Transport.parseAlibabaEndpoint>;
   private readonly language: 'en-US' | 'zh-CN';
-  private readonly timeoutSeconds: number;
+  private readonly limits: NetworkLimits;
+  private readonly proxy: ProxySetting | undefined;
   private readonly httpsAgent: AlibabaEcsOptions['httpsAgent'];
   private readonly policy: RetryPolicy;
   private readonly limiter: RateLimiter;
@@ -258,12 +238,14 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     };
     this.endpoint = transport().parseAlibabaEndpoint(options.endpoint);
     this.language = options.language ?? 'en-US';
-    this.timeoutSeconds = options.timeoutSeconds ?? 30;
+    this.limits = networkLimits(options);
+    this.proxy = options.proxy;
     this.httpsAgent = options.httpsAgent;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     // ECS's limits are per API and account and not published per action; 10/s per action is well under them.
     this.limiter = options.rateLimiter ?? new RateLimiter();
     this.onResponse = options.onResponse;
+    applyOperationDeadline(this, this.limits.operationTimeoutSeconds, ALIBABA_MESSAGES);
   }
 
   /** Imports in flight, by region and key: a second import of the same key joins the first. */
@@ -290,9 +272,10 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
       fingerprintMatches: ecsFingerprintMatches(result.keyPair.cloudFingerprint, publicKey),
     });
     const send = async (): Promise<ImportKeyPairResult> => {
-      const response = await this.call<EcsKeyPair>('ImportKeyPair', request.region, params, { ...options, idempotent: false, context });
+      const response = await this.call<unknown>('ImportKeyPair', request.region, params, { ...options, idempotent: false, context });
+      const imported = readAnswer('alibaba', 'ImportKeyPair', requestIdOf(response.RequestId), () => readEcsImported(response, request.name));
       const keyPair: KeyPair = {
-        ...keyPairFromEcs(request.region, { ...response, KeyPairName: response.KeyPairName ?? request.name, PublicKey: publicKey, ResourceGroupId: resourceGroupId }),
+        ...keyPairFromEcs(request.region, { ...imported, PublicKey: publicKey, ResourceGroupId: resourceGroupId }),
         createdTime: isoNow(), // the cloud's own time comes with the next listing
       };
       return withFingerprintCheck({ keyPair, alreadyExisted: false, recoveredAfterLostAnswer: false });
@@ -303,6 +286,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
       const result = await importWithRecovery({
         policy: this.policy,
         signal: options.signal,
+        subject: { provider: 'alibaba', name: request.name, region: request.region },
         send,
         // The name is taken: by this very key, then it is returned; by another key, the error stands.
         isDuplicate: (error) => this.isNameTaken(error, request.name),
@@ -347,18 +331,27 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     return createWithoutLosingPrivateKey({
       policy: this.policy,
       signal: options.signal,
+      subject: { provider: 'alibaba', name: request.name, region: request.region },
       send: async () => {
-        const response = await this.call<EcsKeyPair & { PrivateKeyBody?: string; RequestId?: string }>('CreateKeyPair', request.region, params, {
+        const response = await this.call<unknown>('CreateKeyPair', request.region, params, {
           ...options,
           idempotent: false,
           context: { keyPairName: request.name, resourceGroupId },
         });
-        const privateKey = response.PrivateKeyBody;
-        if (!privateKey) throw this.createOutcomeLost(request.name, response.RequestId);
-        // From here on nothing may throw: the private key exists only in this answer.
-        const publicKey = rsaPublicLineFromPrivatePem(privateKey);
-        const keyPair = keyPairFromEcs(request.region, { ...response, KeyPairName: response.KeyPairName ?? request.name, PublicKey: publicKey, ResourceGroupId: resourceGroupId });
-        return { keyPair: { ...keyPair, createdTime: isoNow() }, privateKey };
+        const requestId = requestIdOf(response.RequestId);
+        // Read so that the private key survives whatever else the answer holds: the caller saves it
+        // first and reports `malformed` after. From here on nothing may throw.
+        const read = readEcsCreated(response, request.name);
+        if (!read.privateKey) throw this.createOutcomeLost(request.name, requestId);
+        let publicKey = '';
+        try {
+          publicKey = rsaPublicLineFromPrivatePem(read.privateKey);
+        } catch {
+          // not an RSA PEM: the caller finds that out when it checks the saved key
+        }
+        const keyPair = keyPairFromEcs(request.region, { ...read.fields, PublicKey: publicKey, ResourceGroupId: resourceGroupId });
+        const malformed = read.malformed && malformedResponse('alibaba', 'CreateKeyPair', read.malformed, requestId);
+        return { keyPair: { ...keyPair, createdTime: isoNow() }, privateKey: read.privateKey, ...(malformed ? { malformed } : {}) };
       },
       isNameTaken: (error) => this.isNameTaken(error, request.name),
       findByName: async () => (await this.describeKeyPairs({ region: request.region, name: request.name }, options, false))[0],
@@ -380,18 +373,18 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
       ...optional('KeyPairFingerPrint', request.fingerprint),
       ...optional('ResourceGroupId', request.projectId),
     ];
-    const raw = await allPages<EcsKeyPair>(async (page) => {
-      const response = await this.call<{ TotalCount?: number; KeyPairs?: { KeyPair?: EcsKeyPair[] } }>(
+    const raw = await allPages<EcsKeyPairFields>(async (page) => {
+      const response = await this.call<unknown>(
         'DescribeKeyPairs',
         request.region,
         [...query, ['PageNumber', String(page + 1)], ['PageSize', String(ECS_PAGE_SIZE)]],
         { ...options, idempotent: true },
       );
-      return { items: response.KeyPairs?.KeyPair ?? [], total: response.TotalCount ?? 0 };
+      return readAnswer('alibaba', 'DescribeKeyPairs', requestIdOf(response.RequestId), () => readEcsKeyPairPage(response));
     });
     const ids = request.ids ? new Set(request.ids) : undefined;
     const byName = new Map<string, KeyPair>();
-    for (const item of raw) byName.set(item.KeyPairName ?? '', keyPairFromEcs(request.region, item));
+    for (const item of raw) byName.set(item.KeyPairName, keyPairFromEcs(request.region, item));
     // DescribeKeyPairs does not say which instances use a key; DescribeInstances does (KeyPairName).
     if (withBindings && byName.size > 0) {
       for (const [name, instanceIds] of await this.instancesByKeyPair(request.region, options)) {
@@ -466,13 +459,8 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
   }
 
   async listRegions(options: CallOptions = {}): Promise<CloudRegion[]> {
-    const response = await this.call<{ Regions?: { Region?: Array<{ RegionId?: string; LocalName?: string; Status?: string }> } }>(
-      'DescribeRegions',
-      undefined,
-      [['AcceptLanguage', this.language]],
-      { ...options, idempotent: true },
-    );
-    return (response.Regions?.Region ?? []).map((r) => ({ id: r.RegionId ?? '', name: r.LocalName || r.RegionId || '', available: (r.Status ?? 'available') === 'available' }));
+    const response = await this.call<unknown>('DescribeRegions', undefined, [['AcceptLanguage', this.language]], { ...options, idempotent: true });
+    return readAnswer('alibaba', 'DescribeRegions', requestIdOf(response.RequestId), () => readEcsRegions(response));
   }
 
   async listInstances(request: ListInstancesRequest, options: CallOptions = {}): Promise<CloudInstance[]> {
@@ -481,22 +469,22 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
       : [[]];
     const instances: CloudInstance[] = [];
     for (const query of queries) {
-      const raw = await allPages<EcsInstance>(async (page) => {
-        const response = await this.call<{ TotalCount?: number; Instances?: { Instance?: EcsInstance[] } }>(
+      const raw = await allPages<EcsInstanceFields>(async (page) => {
+        const response = await this.call<unknown>(
           'DescribeInstances',
           request.region,
           [['RegionId', request.region], ...query, ['PageNumber', String(page + 1)], ['PageSize', String(ECS_PAGE_SIZE)]],
           { ...options, idempotent: true },
         );
-        return { items: response.Instances?.Instance ?? [], total: response.TotalCount ?? 0 };
+        return readAnswer('alibaba', 'DescribeInstances', requestIdOf(response.RequestId), () => readEcsInstancePage(response));
       });
       for (const i of raw) {
         instances.push({
-          id: i.InstanceId ?? '',
-          name: i.InstanceName ?? '',
+          id: i.InstanceId,
+          name: i.InstanceName,
           region: request.region,
-          state: i.Status ?? '',
-          osName: i.OSName ?? '',
+          state: i.Status,
+          osName: i.OSName,
           platform: /windows/i.test(i.OSType ?? i.OSName ?? '') ? 'windows' : 'linux',
           keyIds: i.KeyPairName ? [i.KeyPairName] : [],
         });
@@ -526,18 +514,18 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     const [keyPairName] = request.keyIds;
     const outcomes: InstanceBindingOutcome[] = [];
     for (const ids of chunks([...new Set(request.instanceIds)], ECS_BIND_BATCH)) {
-      const response = await this.call<{ Results?: { Result?: EcsBindResult[] } }>(
+      const response = await this.call<unknown>(
         action,
         request.region,
         [['RegionId', request.region], ['KeyPairName', keyPairName], ['InstanceIds', JSON.stringify(ids)]],
         // Binding the same key again is harmless, so a lost answer may be retried.
         { ...options, idempotent: true, context: { keyPairName, instanceIds: ids } },
       );
-      const results = response.Results?.Result ?? [];
+      const results = readAnswer('alibaba', action, requestIdOf(response.RequestId), () => readEcsBindResults(response));
       for (const id of ids) {
         const r = results.find((x) => x.InstanceId === id);
         // An instance the answer does not mention counts as done: ECS lists only what it tried.
-        outcomes.push(r && !isSuccess(r.Success) ? { instanceId: id, ok: false, code: r.Code, message: r.Message } : { instanceId: id, ok: true });
+        outcomes.push(r && !r.Success ? { instanceId: id, ok: false, code: r.Code, message: r.Message } : { instanceId: id, ok: true });
       }
     }
     const failed = outcomes.filter((o) => !o.ok);
@@ -575,9 +563,11 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
   ): Promise<R & { RequestId?: string }> {
     const { postRpc, defaultAlibabaEndpoint } = transport();
     const endpoint = this.endpoint ?? defaultAlibabaEndpoint(region);
-    const context: AlibabaErrorContext = { ...options.context, action, region, host: endpoint.host, timeoutSeconds: this.timeoutSeconds };
+    const timeoutSeconds = this.limits.requestTimeoutSeconds;
+    const context: AlibabaErrorContext = { ...options.context, action, region, host: endpoint.host, timeoutSeconds };
+    const proxy = proxyFor(this.proxy, `${endpoint.protocol}//${endpoint.host}/`);
     return withRetry(
-      async () => {
+      trackedAttempt(options, action, options.idempotent, async (onSent) => {
         await this.limiter.acquire(`${this.#credentials.accessKeyId}|${action}`, options.signal);
         const sentAtMs = Date.now();
         const report = (requestId: string, httpStatus?: number, errorCode?: string) =>
@@ -589,10 +579,13 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
             credentials: this.#credentials,
             action,
             params,
-            timeoutSeconds: this.timeoutSeconds,
+            timeoutSeconds,
             signal: options.signal,
             context,
+            proxy,
             httpsAgent: this.httpsAgent,
+            maxAnswerBytes: this.limits.maxAnswerBytes,
+            onSent,
           });
         } catch (error) {
           const failure = error instanceof CloudError ? error : alibabaError('interrupted', 'UnexpectedFailure', 'connectionDropped', [action], { action });
@@ -618,7 +611,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
         }
         report(failure.requestId, answer.status, failure.code);
         throw failure;
-      },
+      }),
       {
         policy: this.policy,
         signal: options.signal,

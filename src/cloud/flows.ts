@@ -2,7 +2,7 @@
 // creating without ever losing (or silently re-creating) a private key, paging and batching.
 // Providers supply the requests, their rules and their error texts.
 
-import { CloudError } from './errors';
+import { CloudError, type CloudProviderId } from './errors';
 import type { CreatedKeyPair, ImportKeyPairRequest, ImportKeyPairResult, KeyPair } from './provider';
 import { identifyPublicKey } from './publicKey';
 import { type RetryPolicy, backoffDelayMs, sleep, throwIfAborted, untilAborted } from './retry';
@@ -19,9 +19,71 @@ export function isoNow(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** What a lost answer was about, for the sentence that says the outcome is unknown. */
+export interface LostAnswerSubject {
+  provider: CloudProviderId;
+  name: string;
+  region: string;
+}
+
+const CLOUD_NAMES: Record<CloudProviderId, string> = { tencent: 'Tencent Cloud', alibaba: 'Alibaba Cloud' };
+
+/**
+ * Looks the result of a write up after its answer was lost. Each listing is already retried with
+ * backoff by the provider when it fails for reasons that say nothing about the write (throttled,
+ * 5xx, no connection); a listing that still fails is returned as `{ failed }`. With `mustExist`
+ * (the cloud just said the name or key is taken) an empty result is retried with backoff,
+ * because a listing may lag a few seconds behind a write. `{ found: undefined }`: not there.
+ */
+export async function lookUpAfterLostAnswer<T>(
+  find: () => Promise<T | undefined>,
+  options: { policy: RetryPolicy; signal?: AbortSignal; mustExist?: boolean },
+): Promise<{ found: T | undefined } | { failed: CloudError }> {
+  for (let attempt = 1; ; attempt++) {
+    let found: T | undefined;
+    try {
+      found = await find();
+    } catch (error) {
+      if (!(error instanceof CloudError) || error.kind === 'cancelled' || error.kind === 'config') throw error;
+      return { failed: error };
+    }
+    if (found !== undefined || !options.mustExist || attempt >= options.policy.maxAttempts + 1) return { found };
+    await sleep(backoffDelayMs(attempt - 1, options.policy), options.signal);
+  }
+}
+
+/** The import's answer was lost and the lookup could not tell whether the key is there. */
+export function importOutcomeUnknown(subject: LostAnswerSubject, cause: CloudError, lookup: CloudError): CloudError {
+  return new CloudError({
+    provider: subject.provider,
+    kind: 'interrupted',
+    code: 'ImportOutcomeUnknown',
+    template:
+      '{0} may have imported the key as "{1}" in {2}: the answer to ImportKeyPair was lost ({3}), and looking the key up failed too ({4}). Refresh the key pairs of {2} before anything else; importing again is safe, because a key already there is found instead of duplicated.',
+    args: [CLOUD_NAMES[subject.provider], subject.name, subject.region, cause.code, lookup.code],
+    requestId: lookup.requestId || cause.requestId,
+    action: 'ImportKeyPair',
+  });
+}
+
+/** The create's answer was lost and the lookup could not tell whether the key pair exists. */
+export function createOutcomeUnknown(subject: LostAnswerSubject, cause: CloudError, lookup: CloudError): CloudError {
+  return new CloudError({
+    provider: subject.provider,
+    kind: 'interrupted',
+    code: 'CreateOutcomeUnknown',
+    template:
+      '{0} may have created the key pair "{1}" in {2}: the answer to CreateKeyPair, the only copy of its private key, was lost ({3}), and looking the key pair up failed too ({4}). List the key pairs of {2}: if "{1}" is there, its private key is gone, so delete it and create it again; if it is not, create it again.',
+    args: [CLOUD_NAMES[subject.provider], subject.name, subject.region, cause.code, lookup.code],
+    requestId: lookup.requestId || cause.requestId,
+    action: 'CreateKeyPair',
+  });
+}
+
 export interface ImportFlow {
   policy: RetryPolicy;
   signal?: AbortSignal;
+  subject: LostAnswerSubject;
   /** Sends the import once (retries of "nothing happened" failures inside are fine). */
   send(): Promise<ImportKeyPairResult>;
   /** The cloud's "that name or key is already there" codes. */
@@ -33,10 +95,13 @@ export interface ImportFlow {
 /**
  * Imports a key, never re-sending blindly: when the answer is lost (timeout, dropped connection,
  * 5xx) or the cloud says the name/key exists, it first looks for the key in the cloud and returns
- * it (`recoveredAfterLostAnswer` or `alreadyExisted`); only when it is not there is the import sent again.
+ * it (`recoveredAfterLostAnswer` or `alreadyExisted`); only when it is not there is the import sent
+ * again. After a lost answer, "already exists" is most likely our own import not yet in the
+ * listing: the lookup then waits for the listing to catch up. A lookup that keeps failing is
+ * reported as an unknown outcome, never as the lookup's own error.
  */
 export async function importWithRecovery(flow: ImportFlow): Promise<ImportKeyPairResult> {
-  let answerLost = false;
+  let lostAnswer: CloudError | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       return await flow.send();
@@ -44,13 +109,17 @@ export async function importWithRecovery(flow: ImportFlow): Promise<ImportKeyPai
       if (!(error instanceof CloudError)) throw error;
       const duplicate = flow.isDuplicate(error);
       if (!duplicate && !error.outcomeUnknown) throw error;
-      const existing = await flow.findExisting();
-      if (existing) {
-        const ours = answerLost || error.outcomeUnknown;
-        return { keyPair: existing, alreadyExisted: !ours, recoveredAfterLostAnswer: ours };
+      if (error.outcomeUnknown) lostAnswer = error;
+      const lookup = await lookUpAfterLostAnswer(flow.findExisting, { policy: flow.policy, signal: flow.signal, mustExist: duplicate && !!lostAnswer });
+      if ('failed' in lookup) {
+        if (!lostAnswer) throw error; // nothing was lost: the cloud's own refusal stands
+        throw importOutcomeUnknown(flow.subject, lostAnswer, lookup.failed);
+      }
+      if (lookup.found) {
+        const ours = !!lostAnswer;
+        return { keyPair: lookup.found, alreadyExisted: !ours, recoveredAfterLostAnswer: ours };
       }
       if (duplicate || attempt >= flow.policy.maxAttempts) throw error;
-      answerLost = true;
       await sleep(backoffDelayMs(attempt - 1, flow.policy), flow.signal);
     }
   }
@@ -103,6 +172,7 @@ export function importJoiningSameKey(
 export interface CreateFlow {
   policy: RetryPolicy;
   signal?: AbortSignal;
+  subject: LostAnswerSubject;
   send(): Promise<CreatedKeyPair>;
   /** The cloud's "that name is taken" code. */
   isNameTaken(error: CloudError): boolean;
@@ -115,20 +185,24 @@ export interface CreateFlow {
 /**
  * Has the cloud create a key pair. The private key exists only in the answer, so when that is
  * lost and the key pair turns out to exist, the loss is reported (never retried into a second
- * key pair); only when it does not exist is the call sent again.
+ * key pair); only when it does not exist is the call sent again. "Name taken" after a lost
+ * answer means our own key pair, perhaps not yet in the listing: the lookup waits for it. When
+ * the lookup cannot tell, the error says the key pair may exist.
  */
 export async function createWithoutLosingPrivateKey(flow: CreateFlow): Promise<CreatedKeyPair> {
-  let answerLost = false;
+  let lostAnswer: CloudError | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       return await flow.send();
     } catch (error) {
-      const nameTaken = error instanceof CloudError && flow.isNameTaken(error) && answerLost;
+      const nameTaken = error instanceof CloudError && flow.isNameTaken(error) && !!lostAnswer;
       if (!(error instanceof CloudError) || !(error.outcomeUnknown || nameTaken)) throw error;
-      const created = await flow.findByName();
-      if (created) throw flow.outcomeLost(created);
-      if (nameTaken || attempt >= flow.policy.maxAttempts) throw error;
-      answerLost = true;
+      if (error.outcomeUnknown) lostAnswer = error;
+      const lookup = await lookUpAfterLostAnswer(flow.findByName, { policy: flow.policy, signal: flow.signal, mustExist: nameTaken });
+      if ('failed' in lookup) throw createOutcomeUnknown(flow.subject, lostAnswer ?? error, lookup.failed);
+      if (lookup.found) throw flow.outcomeLost(lookup.found);
+      if (nameTaken) throw createOutcomeUnknown(flow.subject, lostAnswer ?? error, error);
+      if (attempt >= flow.policy.maxAttempts) throw error;
       await sleep(backoffDelayMs(attempt - 1, flow.policy), flow.signal);
     }
   }

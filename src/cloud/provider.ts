@@ -63,9 +63,15 @@ export interface CreateKeyPairRequest {
 }
 
 export interface CreatedKeyPair {
+  /** As far as the answer could be read: `id` is '' when the cloud's id was malformed. */
   keyPair: KeyPair;
-  /** PEM private key. The cloud keeps no copy: store it now or it is gone. */
+  /** PEM private key. The cloud keeps no copy: store it now or it is gone. Not yet checked to be a key. */
   privateKey: string;
+  /**
+   * Set when other fields of the answer failed validation (a MalformedResponse naming the field).
+   * The key pair was created all the same: save `privateKey` first, then report this.
+   */
+  malformed?: import('./errors').CloudError;
 }
 
 export interface ListKeyPairsRequest {

@@ -1,9 +1,9 @@
 // Tencent Cloud CVM key pairs through the official Node SDK (loaded lazily), with pacing,
 // retries, and recovery of imports whose answer was lost.
 
-import * as http from 'node:http';
+import type * as https from 'node:https';
 import type * as Models from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models';
-import { CloudError, type TencentErrorContext } from './errors';
+import { CloudError, TENCENT_MESSAGES, type TencentErrorContext } from './errors';
 import type {
   CallOptions,
   CloudInstance,
@@ -21,10 +21,14 @@ import type {
   ModifyKeyPairRequest,
 } from './provider';
 import { identifyPublicKey } from './publicKey';
+import { malformedResponse, readAnswer, requestIdOf } from './answer-fields';
+import { readCreatedKeyPair, readImportedKeyId, readInstancePage, readKeyPairPage, readRegions } from './tencent-answers';
 import { JoinedCalls, allPages, chunks, createWithoutLosingPrivateKey, importJoiningSameKey, importWithRecovery, isoNow } from './flows';
 import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, backoffDelayMs, sleep, withRetry } from './retry';
 import { type TencentEndpoint, defaultTencentEndpoint, parseTencentEndpoint } from './tencent-endpoint';
-import { type CvmClient, loadTencentCvmSdk, tencentFailure } from './tencent-sdk';
+import { type CvmClient, beginSdkAttempt, loadTencentCvmSdk, sdkTransportAgent, tencentFailure } from './tencent-sdk';
+import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits, trackedAttempt } from './deadline';
+import { type ProxySetting, proxyFor } from './proxy-env';
 
 export interface TencentCredentials {
   secretId: string;
@@ -33,16 +37,16 @@ export interface TencentCredentials {
   token?: string;
 }
 
-export interface TencentCvmOptions {
+export interface TencentCvmOptions extends NetworkLimitOptions {
   credentials: TencentCredentials;
   /** `cvm.intl.tencentcloudapi.com`, `https://…`, or `http://127.0.0.1:9000` (plain http only to loopback). Default: cvm.tencentcloudapi.com. */
   endpoint?: string;
   /** Language of the cloud's own messages. Default en-US. */
   language?: 'en-US' | 'zh-CN';
-  /** Per request. Default 30. */
-  timeoutSeconds?: number;
-  /** An http(s) proxy URL for https endpoints (the SDK otherwise reads the lowercase `http_proxy` variable). */
-  proxy?: string;
+  /** An http proxy for https endpoints (a CONNECT tunnel), or a function choosing one per endpoint URL. Never for plain http. */
+  proxy?: ProxySetting;
+  /** Without a proxy, for https: default Node's global agent (which VS Code's proxy support patches). */
+  httpsAgent?: https.Agent;
   retry?: Partial<RetryPolicy>;
   /** Share one between providers of the same account so their calls pace together. */
   rateLimiter?: RateLimiter;
@@ -63,29 +67,9 @@ export interface TencentResponseInfo {
 /** Largest page CVM serves. */
 const PAGE_SIZE = 100;
 
-type KeyPairSetResponse = Models.DescribeKeyPairsResponse;
-
 function tagSpecification(tags: Record<string, string> | undefined): Models.TagSpecification[] | undefined {
   const entries = Object.entries(tags ?? {});
   return entries.length ? [{ ResourceType: 'keypair', Tags: entries.map(([Key, Value]) => ({ Key, Value })) }] : undefined;
-}
-
-/** A CVM key pair in the provider-neutral shape, with its fingerprint computed locally. */
-export function keyPairFromTencent(region: string, raw: Models.KeyPair): KeyPair {
-  const publicKey = raw.PublicKey ?? '';
-  const identity = identifyPublicKey(publicKey);
-  return {
-    id: raw.KeyId ?? '',
-    name: raw.KeyName ?? '',
-    region,
-    publicKey,
-    sha256: identity?.sha256,
-    blobBase64: identity?.blobBase64,
-    createdTime: raw.CreatedTime ?? '',
-    description: raw.Description ?? '',
-    associatedInstanceIds: raw.AssociatedInstanceIds ?? [],
-    projectId: String(raw.ProjectId ?? 0),
-  };
 }
 
 function createOutcomeLost(name: string, keyId: string, requestId = ''): CloudError {
@@ -109,8 +93,9 @@ export class TencentCvmProvider implements CloudKeyProvider {
   readonly #clients = new Map<string, CvmClient>();
   private readonly endpoint: TencentEndpoint | undefined;
   private readonly language: 'en-US' | 'zh-CN';
-  private readonly timeoutSeconds: number;
-  private readonly proxy: string | undefined;
+  private readonly limits: NetworkLimits;
+  private readonly proxy: ProxySetting | undefined;
+  private readonly httpsAgent: https.Agent | undefined;
   private readonly policy: RetryPolicy;
   private readonly limiter: RateLimiter;
   private readonly onResponse: ((info: TencentResponseInfo) => void) | undefined;
@@ -127,11 +112,13 @@ export class TencentCvmProvider implements CloudKeyProvider {
     this.#credentials = { ...options.credentials, secretId: options.credentials.secretId.trim(), secretKey: options.credentials.secretKey.trim() };
     this.endpoint = parseTencentEndpoint(options.endpoint);
     this.language = options.language ?? 'en-US';
-    this.timeoutSeconds = options.timeoutSeconds ?? 30;
+    this.limits = networkLimits(options);
     this.proxy = options.proxy;
+    this.httpsAgent = options.httpsAgent;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.limiter = options.rateLimiter ?? new RateLimiter();
     this.onResponse = options.onResponse;
+    applyOperationDeadline(this, this.limits.operationTimeoutSeconds, TENCENT_MESSAGES);
   }
 
   /** Imports in flight, by region and key: a second import of the same key joins the first. */
@@ -150,7 +137,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
     const send = async (): Promise<ImportKeyPairResult> => {
       const response = await this.call<Models.ImportKeyPairResponse>('ImportKeyPair', request.region, params, { ...options, idempotent: false, context });
       const keyPair: KeyPair = {
-        id: response.KeyId ?? '',
+        id: readAnswer('tencent', 'ImportKeyPair', requestIdOf(response.RequestId), () => readImportedKeyId(response)),
         name: request.name,
         region: request.region,
         publicKey,
@@ -168,6 +155,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
     return importWithRecovery({
       policy: this.policy,
       signal: options.signal,
+      subject: { provider: 'tencent', name: request.name, region: request.region },
       send,
       // A duplicate key or name may be this very key: then return it instead of failing.
       isDuplicate: (error) => error.code === 'InvalidPublicKey.Duplicate' || error.code === 'InvalidKeyPairName.Duplicate',
@@ -181,15 +169,20 @@ export class TencentCvmProvider implements CloudKeyProvider {
     return createWithoutLosingPrivateKey({
       policy: this.policy,
       signal: options.signal,
+      subject: { provider: 'tencent', name: request.name, region: request.region },
       send: async () => {
         const response = await this.call<Models.CreateKeyPairResponse>('CreateKeyPair', request.region, params, {
           ...options,
           idempotent: false,
           context: { keyName: request.name, projectId },
         });
-        const raw = response.KeyPair ?? {};
-        if (!raw.PrivateKey) throw createOutcomeLost(request.name, raw.KeyId ?? '?', response.RequestId);
-        return { keyPair: keyPairFromTencent(request.region, raw), privateKey: raw.PrivateKey };
+        // Read so that the private key survives whatever else the answer holds: the caller saves it
+        // first and reports `malformed` after.
+        const requestId = requestIdOf(response.RequestId);
+        const read = readCreatedKeyPair(response, request.region, request.name);
+        if (!read.privateKey) throw createOutcomeLost(request.name, read.keyPair.id || '?', requestId);
+        const malformed = read.malformed && malformedResponse('tencent', 'CreateKeyPair', read.malformed, requestId);
+        return { keyPair: read.keyPair, privateKey: read.privateKey, ...(malformed ? { malformed } : {}) };
       },
       isNameTaken: (error) => error.code === 'InvalidKeyPairName.Duplicate',
       findByName: async () => (await this.listKeyPairs({ region: request.region, name: request.name }, options))[0],
@@ -205,8 +198,8 @@ export class TencentCvmProvider implements CloudKeyProvider {
     const queries = request.ids?.length ? chunks([...new Set(request.ids)], PAGE_SIZE).map((KeyIds) => ({ KeyIds })) : [{ Filters: filters.length ? filters : undefined }];
     const byId = new Map<string, KeyPair>();
     for (const query of queries) {
-      const raw = await this.allPages<KeyPairSetResponse, Models.KeyPair>('DescribeKeyPairs', request.region, query, (r) => r.KeyPairSet ?? [], options);
-      for (const item of raw) byId.set(item.KeyId ?? '', keyPairFromTencent(request.region, item));
+      const keyPairs = await this.allPages('DescribeKeyPairs', request.region, query, (r) => readKeyPairPage(r, request.region), options);
+      for (const keyPair of keyPairs) byId.set(keyPair.id, keyPair);
     }
     return [...byId.values()].filter(
       (k) => (request.name === undefined || k.name === request.name) && (request.projectId === undefined || k.projectId === request.projectId),
@@ -264,25 +257,14 @@ export class TencentCvmProvider implements CloudKeyProvider {
 
   async listRegions(options: CallOptions = {}): Promise<CloudRegion[]> {
     const response = await this.call<Models.DescribeRegionsResponse>('DescribeRegions', undefined, {}, { ...options, idempotent: true });
-    return (response.RegionSet ?? []).map((r) => ({ id: r.Region ?? '', name: r.RegionName ?? r.Region ?? '', available: r.RegionState === 'AVAILABLE' }));
+    return readAnswer('tencent', 'DescribeRegions', requestIdOf(response.RequestId), () => readRegions(response));
   }
 
   async listInstances(request: ListInstancesRequest, options: CallOptions = {}): Promise<CloudInstance[]> {
     const queries = request.ids?.length ? chunks([...new Set(request.ids)], PAGE_SIZE).map((InstanceIds) => ({ InstanceIds })) : [{}];
     const instances: CloudInstance[] = [];
     for (const query of queries) {
-      const raw = await this.allPages<Models.DescribeInstancesResponse, Models.Instance>('DescribeInstances', request.region, query, (r) => r.InstanceSet ?? [], options);
-      for (const i of raw) {
-        instances.push({
-          id: i.InstanceId ?? '',
-          name: i.InstanceName ?? '',
-          region: request.region,
-          state: i.InstanceState ?? '',
-          osName: i.OsName ?? '',
-          platform: /windows/i.test(i.OsName ?? '') ? 'windows' : 'linux',
-          keyIds: i.LoginSettings?.KeyIds ?? [],
-        });
-      }
+      instances.push(...(await this.allPages('DescribeInstances', request.region, query, (r) => readInstancePage(r, request.region), options)));
     }
     return instances;
   }
@@ -301,17 +283,17 @@ export class TencentCvmProvider implements CloudKeyProvider {
     return (await this.listKeyPairs({ region }, options)).find((k) => k.blobBase64 === blobBase64);
   }
 
-  /** Every item of a paged Describe* action, 100 at a time. */
-  private allPages<R extends { TotalCount?: number }, T>(
+  /** Every item of a paged Describe* action, 100 at a time, each page read through the trust boundary. */
+  private allPages<T>(
     action: string,
     region: string,
     query: object,
-    itemsOf: (response: R) => T[],
+    readPage: (response: unknown) => { items: T[]; total: number },
     options: CallOptions,
   ): Promise<T[]> {
     return allPages(async (_page, itemsSoFar) => {
-      const response = await this.call<R>(action, region, { ...query, Offset: itemsSoFar, Limit: PAGE_SIZE }, { ...options, idempotent: true });
-      return { items: itemsOf(response), total: response.TotalCount ?? 0 };
+      const response = await this.call<{ RequestId?: string }>(action, region, { ...query, Offset: itemsSoFar, Limit: PAGE_SIZE }, { ...options, idempotent: true });
+      return readAnswer('tencent', action, requestIdOf(response.RequestId), () => readPage(response));
     });
   }
 
@@ -326,21 +308,25 @@ export class TencentCvmProvider implements CloudKeyProvider {
     options: CallOptions & { idempotent: boolean; context?: Partial<TencentErrorContext> },
   ): Promise<R> {
     const client = this.clientFor(region);
-    const connection = { host: (this.endpoint ?? defaultTencentEndpoint(region)).host, timeoutSeconds: this.timeoutSeconds };
+    const connection = { host: (this.endpoint ?? defaultTencentEndpoint(region)).host, timeoutSeconds: this.limits.requestTimeoutSeconds };
     return withRetry(
-      async () => {
+      trackedAttempt(options, action, options.idempotent, async (onSent) => {
         await this.limiter.acquire(`${this.#credentials.secretId}|${action}`, options.signal);
         const sentAtMs = Date.now();
+        // Its own signal per attempt: our fetch records the typed transport failure under it.
+        const attempt = beginSdkAttempt(options.signal, onSent);
         try {
-          const response = (await client.request(action, params, { signal: options.signal })) as R & { RequestId?: string };
+          const response = (await client.request(action, params, { signal: attempt.signal })) as R & { RequestId?: string };
           this.onResponse?.({ action, region, requestId: response?.RequestId ?? '', durationMs: Date.now() - sentAtMs });
           return response;
         } catch (error) {
-          const failure = tencentFailure(error, { ...options.context, action, region, sentAtMs }, connection, options.signal);
+          const failure = tencentFailure(error, { ...options.context, action, region, sentAtMs }, connection, attempt.signal);
           this.onResponse?.({ action, region, requestId: failure.requestId, durationMs: Date.now() - sentAtMs, errorCode: failure.code });
           throw failure;
+        } finally {
+          attempt.end();
         }
-      },
+      }),
       {
         policy: this.policy,
         signal: options.signal,
@@ -365,9 +351,14 @@ export class TencentCvmProvider implements CloudKeyProvider {
           httpProfile: {
             endpoint: endpoint.host,
             protocol: endpoint.protocol,
-            reqTimeout: this.timeoutSeconds,
-            // Loopback: an explicit agent keeps the SDK from routing through `http_proxy`.
-            ...(endpoint.protocol === 'http://' ? { agent: new http.Agent() } : this.proxy ? { proxy: this.proxy } : {}),
+            reqTimeout: this.limits.requestTimeoutSeconds,
+            // Our transport sends the SDK's requests (tencent-sdk.ts): its limits, no redirects, our proxy tunnel.
+            agent: sdkTransportAgent({
+              requestTimeoutSeconds: this.limits.requestTimeoutSeconds,
+              maxAnswerBytes: this.limits.maxAnswerBytes,
+              proxy: proxyFor(this.proxy, `${endpoint.protocol}${endpoint.host}/`),
+              httpsAgent: this.httpsAgent,
+            }),
           },
         },
       });

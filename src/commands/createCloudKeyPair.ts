@@ -5,11 +5,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { checkCreatedPrivateKey } from '../cloud/created-key';
+import { renderTemplate } from '../cloud/errors';
 import type { KeyPair } from '../cloud/provider';
 import { generateKeyPair as generateKeys } from '../keys/generate';
 import { writeNewFileAtomic } from '../keys/save-key-files';
 import type { CloudAccount } from '../platform/cloudAccount';
-import { abortSignalFor, showCloudError } from '../platform/cloudErrors';
+import { abortSignalFor, cloudErrorReason, showCloudError } from '../platform/cloudErrors';
+import { shownText } from '../platform/shownText';
 import { type CloudCommandServices, askKeyName, keyNameMessage, notifyKeyId, pickRegions } from './cloudCommon';
 
 export interface CreatePreset {
@@ -166,8 +169,22 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
               throw error;
             }
           } else {
-            const created = await provider.createKeyPair({ region, name, projectId: account.projectId }, { signal: abort.signal });
-            s.log.info(`${descriptor.displayName} created ${created.keyPair.id} (${created.keyPair.sha256 ?? 'unknown fingerprint'}) in ${region}`);
+            // Once CreateKeyPair is sent, its answer holds the only copy of the private key: Cancel
+            // no longer stops it (that would leave a key pair nobody can use); it is awaited and
+            // saved, and the user is told so. The operation deadline still ends a hung request.
+            if (token.isCancellationRequested) throw new vscode.CancellationError();
+            const waitingNotice = token.onCancellationRequested(() => {
+              void vscode.window.showInformationMessage(
+                vscode.l10n.t('The request to create {0} was already sent: waiting for {1}\'s answer, which holds the only copy of the private key. It will be saved when it arrives.', name, descriptor.displayName),
+              );
+            });
+            let created;
+            try {
+              created = await provider.createKeyPair({ region, name, projectId: account.projectId });
+            } finally {
+              waitingNotice.dispose();
+            }
+            s.log.info(shownText(`${descriptor.displayName} created ${created.keyPair.id || '(malformed id)'} in ${region}`));
             let savedAt = privateKeyPath;
             const privateText = created.privateKey.endsWith('\n') ? created.privateKey : `${created.privateKey}\n`;
             try {
@@ -176,13 +193,26 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
               s.log.error(`Writing the private key to ${privateKeyPath} failed: ${(error as Error).message}`);
               savedAt = await keepUntilSaved(s.log, name, privateText, (error as Error).message, preset);
             }
-            const line = created.keyPair.publicKey.trim().split(/\s+/).length >= 3 ? created.keyPair.publicKey.trim() : `${created.keyPair.publicKey.trim()} ${name}`;
-            let savedPublic = `${savedAt}.pub`;
-            try {
-              await writeNewFileAtomically(savedPublic, `${line}\n`, 0o644);
-            } catch (error) {
-              s.log.warn(`Writing ${savedPublic} failed: ${(error as Error).message}`);
-              savedPublic = '';
+            // Saved: now the answer may be checked. The .pub comes from the private key itself.
+            const check = checkCreatedPrivateKey(created, descriptor.displayName, savedAt);
+            let savedPublic = '';
+            if (check.publicBlobLine) {
+              try {
+                await writeNewFileAtomically(`${savedAt}.pub`, `${check.publicBlobLine} ${name}\n`, 0o644);
+                savedPublic = `${savedAt}.pub`;
+              } catch (error) {
+                s.log.warn(`Writing ${savedAt}.pub failed: ${(error as Error).message}`);
+              }
+            }
+            if (check.problem) {
+              s.log.error(`${check.problem.code}: ${renderTemplate(check.problem.template, check.problem.args)}`);
+              void vscode.window.showErrorMessage(vscode.l10n.t(check.problem.template, ...check.problem.args));
+            }
+            if (created.malformed) {
+              s.log.error(shownText(`${created.malformed.code}: ${created.malformed.sentence}`));
+              void vscode.window.showErrorMessage(
+                vscode.l10n.t('{0} The key pair was created and its private key saved first ({1}); refresh the Cloud Key Pairs view to see what the cloud holds.', cloudErrorReason(created.malformed), savedAt),
+              );
             }
             outcome = { keyPair: created.keyPair, privateKeyPath: savedAt, publicKeyPath: savedPublic };
           }
@@ -196,7 +226,7 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
       s.cloudKeys.refresh();
       notifyKeyId(
         account,
-        vscode.l10n.t('Created the key pair {0} in {1} {2}: {3}. Private key: {4}', name, descriptor.displayName, region, outcome.keyPair.id, outcome.privateKeyPath),
+        vscode.l10n.t('Created the key pair {0} in {1} {2}: {3}. Private key: {4}', name, descriptor.displayName, region, shownText(outcome.keyPair.id), shownText(outcome.privateKeyPath)),
         outcome.keyPair.id,
       );
       return outcome;

@@ -15,7 +15,8 @@ function errorCode(error: unknown): string {
  * Writes `content` to `target` with `mode`, all or nothing, never over an existing file:
  * the bytes go to a temporary file beside it (created exclusively, fsynced), which is then
  * hard-linked to `target` (link(2) fails with EEXIST instead of replacing). Where the file
- * system has no hard links, a rename after an existence check stands in.
+ * system has no hard links, `target` itself is created exclusively (O_EXCL, so nothing that
+ * appears meanwhile is replaced) and written; a failed write removes only that new file.
  * Throws an errno error (EEXIST when `target` exists).
  */
 export function writeNewFileAtomic(target: string, content: string, mode: number): void {
@@ -35,11 +36,25 @@ export function writeNewFileAtomic(target: string, content: string, mode: number
     } catch (error) {
       const code = errorCode(error);
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
-      if (fs.existsSync(target)) throw Object.assign(new Error(`EEXIST: file already exists, '${target}'`), { code: 'EEXIST' });
-      fs.renameSync(temporary, target);
+      writeExclusively(target, content, mode);
     }
   } finally {
     fs.rmSync(temporary, { force: true });
+  }
+}
+
+/** Creates `target` with O_EXCL and writes it; on failure removes what it created (and only that). */
+function writeExclusively(target: string, content: string, mode: number): void {
+  const fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+  let written = false;
+  try {
+    fs.fchmodSync(fd, mode);
+    fs.writeFileSync(fd, content);
+    fs.fsyncSync(fd);
+    written = true;
+  } finally {
+    fs.closeSync(fd);
+    if (!written) fs.rmSync(target, { force: true });
   }
 }
 
@@ -55,11 +70,19 @@ export interface SavedKeyPairFiles {
   publicKeyFailure?: string;
 }
 
-/** The places tried when the requested path fails: beside it, then the home folder. */
-export function fallbackPaths(target: string, keyId: string, home = os.homedir()): string[] {
-  const suffix = `.${keyId || crypto.randomBytes(4).toString('hex')}`;
-  const candidates = [`${target}${suffix}`, path.join(home, `${path.basename(target)}${suffix}`)];
-  return [...new Set(candidates.map((c) => path.resolve(c)))];
+/** A tag that is safe inside a file name: letters, digits, `_` and `-` only (a cloud's id may be anything). */
+export function safeFileTag(tag: string): string {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(tag) ? tag : crypto.randomBytes(4).toString('hex');
+}
+
+/**
+ * The places tried when the requested path fails: beside it, then the home folder, as
+ * `<name>.<tag>`. Only ever in those two folders, whatever `tag` holds.
+ */
+export function fallbackPaths(target: string, tag: string, home = os.homedir()): string[] {
+  const name = `${path.basename(target)}.${safeFileTag(tag)}`;
+  const candidates = [path.join(path.dirname(path.resolve(target)), name), path.join(path.resolve(home), name)];
+  return [...new Set(candidates)];
 }
 
 /**
@@ -67,12 +90,22 @@ export function fallbackPaths(target: string, keyId: string, home = os.homedir()
  * fallback that works; then its public key line at `<private>.pub` (0644).
  * Throws only when the private key could be written nowhere; the error lists every attempt.
  */
-export function saveGeneratedKeyPair(target: string, privateKey: string, publicKeyLine: string | undefined, keyId: string): SavedKeyPairFiles {
+export function saveGeneratedKeyPair(target: string, privateKey: string, publicKeyLine: string | undefined, fileTag: string): SavedKeyPairFiles {
+  const saved = savePrivateKey(target, privateKey, fileTag);
+  if (publicKeyLine) savePublicKeyBeside(saved, publicKeyLine);
+  return saved;
+}
+
+/**
+ * The private key alone (0600) at `target` or the first fallback that works, before anything
+ * else about it is checked. Throws only when it could be written nowhere; the error lists every attempt.
+ */
+export function savePrivateKey(target: string, privateKey: string, fileTag: string): SavedKeyPairFiles {
   const text = privateKey.endsWith('\n') ? privateKey : `${privateKey}\n`;
   const attempts: string[] = [];
   let firstFailure: string | undefined;
   let saved: SavedKeyPairFiles | undefined;
-  for (const [index, candidate] of [path.resolve(target), ...fallbackPaths(target, keyId)].entries()) {
+  for (const [index, candidate] of [path.resolve(target), ...fallbackPaths(target, fileTag)].entries()) {
     try {
       writeNewFileAtomic(candidate, text, 0o600);
       saved = { privateKeyPath: candidate, fallback: index > 0, failure: firstFailure };
@@ -83,14 +116,16 @@ export function saveGeneratedKeyPair(target: string, privateKey: string, publicK
     }
   }
   if (!saved) throw Object.assign(new Error(attempts.join('; ')), { attempts });
-  if (publicKeyLine) {
-    const publicPath = `${saved.privateKeyPath}.pub`;
-    try {
-      writeNewFileAtomic(publicPath, `${publicKeyLine}\n`, 0o644);
-      saved.publicKeyPath = publicPath;
-    } catch (error) {
-      saved.publicKeyFailure = `${publicPath}: ${errorCode(error)}`;
-    }
-  }
   return saved;
+}
+
+/** Writes `<private>.pub` (0644) beside a saved private key; records the path or why it failed. */
+export function savePublicKeyBeside(saved: SavedKeyPairFiles, publicKeyLine: string): void {
+  const publicPath = `${saved.privateKeyPath}.pub`;
+  try {
+    writeNewFileAtomic(publicPath, `${publicKeyLine}\n`, 0o644);
+    saved.publicKeyPath = publicPath;
+  } catch (error) {
+    saved.publicKeyFailure = `${publicPath}: ${errorCode(error)}`;
+  }
 }

@@ -202,6 +202,34 @@ export default [
     },
   })),
   {
+    name: 'palette: "Create Tencent CVM Key Pair" (by Tencent Cloud), Cancel after the request was sent → the answer is awaited, the key saved, the user told @signal-during-create',
+    async run({ page, fixture, cvm }) {
+      const name = 'e2e_cancel_create';
+      await clearNotifications(page);
+      // The key pair is created at once; its answer (the only copy of the private key) comes 4 s later.
+      cvm.fake.faults.add({ fault: { kind: 'latency', ms: 4000, afterProcessing: true }, action: 'CreateKeyPair', times: 1 });
+      const before = cvm.fake.requests.length;
+      await runCommand(page, 'Cloud SSH Keys: Create Tencent CVM Key Pair');
+      await pick(page, 'Let Tencent Cloud generate it', 'Let');
+      await pick(page, REGION);
+      await answerInput(page, name);
+      await until(() => cvm.fake.requests.slice(before).some((r) => r.action === 'CreateKeyPair'), () => 'no CreateKeyPair reached the fake');
+      const progress = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: `Creating the key pair ${name}` }).first();
+      await progress.waitFor({ state: 'visible', timeout: 10_000 });
+      await progress.getByRole('button', { name: 'Cancel' }).click();
+      await notification(page, /already sent: waiting for Tencent Cloud's answer, which holds the only copy of the private key/);
+      const file = path.join(fixture.sshDir, name);
+      const held = await until(
+        () => fs.existsSync(file) && keyPairs(cvm).find((k) => k.KeyName === name),
+        () => `${file} was never saved after Cancel`,
+      );
+      assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+      assert.equal(blobOf(publicOfPrivate(file)), blobOf(held.PublicKey));
+      assert.equal(blobOf(fs.readFileSync(`${file}.pub`, 'utf8')), blobOf(held.PublicKey), 'the .pub is the private key\'s own half');
+      await notification(page, held.KeyId);
+    },
+  },
+  {
     name: 'Cloud Key Pairs view: Delete Key Pair → modal confirmation → gone from the cloud and the view',
     async run({ page, cvm }) {
       const row = await cloudRow(page, 'e2e_cloud');

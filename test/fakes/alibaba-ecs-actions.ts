@@ -241,6 +241,7 @@ export const ECS_ACTIONS: ReadonlyMap<string, Handler> = new Map<string, Handler
       const includePublicKey = params.get('IncludePublicKey') === 'true';
       const matching = context.account
         .keyPairsIn(regionId)
+        .filter((k) => context.account.listed(k))
         .filter((k) => (name ? wildcard(name).test(k.KeyPairName) : true))
         .filter((k) => (fingerprint ? k.KeyPairFingerPrint === fingerprint : true))
         .filter((k) => (groupId ? k.ResourceGroupId === groupId : true));

@@ -68,6 +68,18 @@ export class FakeEcsAccount {
     for (const instance of instances) this.instances.set(instance.InstanceId, { ...instance });
   }
 
+  /**
+   * Eventual consistency, as the clouds have it: for this many ms after a key pair is added,
+   * DescribeKeyPairs does not list it yet (writes and duplicate checks see it at once).
+   */
+  listingLagMs = 0;
+  private readonly addedAtMs = new Map<object, number>();
+
+  /** Whether DescribeKeyPairs lists it yet (see listingLagMs). */
+  listed(keyPair: object): boolean {
+    return Date.now() - (this.addedAtMs.get(keyPair) ?? 0) >= this.listingLagMs;
+  }
+
   keyPairsIn(region: string): FakeEcsKeyPair[] {
     return [...(this.keyPairs.get(region)?.values() ?? [])];
   }
@@ -80,6 +92,7 @@ export class FakeEcsAccount {
     let region = this.keyPairs.get(keyPair.region);
     if (!region) this.keyPairs.set(keyPair.region, (region = new Map()));
     region.set(keyPair.KeyPairName, keyPair);
+    this.addedAtMs.set(keyPair, Date.now());
   }
 
   deleteKeyPair(region: string, name: string): boolean {

@@ -28,7 +28,8 @@ import {
 } from './alibaba-ecs-state';
 import { type AdminTarget, handleAdmin } from './fake-admin';
 import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from './fake-http';
-import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing } from './fault-injection';
+import { commitHostileAnswer } from './hostile-answers';
+import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from './fault-injection';
 
 /** The AccessKey pair every fake ECS accepts unless told otherwise. Not a real secret. */
 export const FAKE_ECS_ACCESS_KEY: Readonly<FakeAccessKey> = Object.freeze({
@@ -219,6 +220,7 @@ export class FakeAlibabaEcs implements AdminTarget {
     this.log.push(entry);
     const faults = this.faults.take(action ?? '');
     entry.faults = faults.map((f) => f.kind);
+    if (commitHostileAnswer(faults, res, '{"RequestId":"hostile","KeyPairs":{"KeyPair":[')) return;
     if (await commitFaults(faults.filter((f) => !isAfterProcessing(f)), req, res, undefined, '{"RequestId":"')) return;
 
     const skewSeconds = faults.reduce((sum, f) => sum + (f.kind === 'clock-skew' ? f.seconds : 0), 0);
@@ -235,7 +237,7 @@ export class FakeAlibabaEcs implements AdminTarget {
       response = { HostId: headerValue(req, 'host') ?? 'ecs.aliyuncs.com', Code: error.code, Message: error.message, Recommend: `https://api.aliyun.com/troubleshoot?q=${error.code}&product=Ecs` };
     }
     entry.httpStatus = status;
-    const json = JSON.stringify({ RequestId: requestId, ...response });
+    const json = rewriteAnswer(JSON.stringify({ RequestId: requestId, ...response }), faults);
     // The Date header is the server's clock (skewed when a test says so), as clients read it.
     const date = new Date(Date.now() + skewSeconds * 1000).toUTCString();
     const answer = { status, headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId, date }, json };

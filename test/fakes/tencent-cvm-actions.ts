@@ -164,7 +164,7 @@ const describeKeyPairs: ActionHandler = async (params, context) => {
   keyIds?.forEach(checkKeyIdShape);
   const { offset, limit } = pagination(params);
   // Assumed: unknown KeyIds are left out rather than failing (KeyIds work "as filters").
-  let matches = context.account.keyPairsIn(context.region);
+  let matches = context.account.keyPairsIn(context.region).filter((k) => context.account.listed(k));
   if (keyIds) matches = matches.filter((k) => keyIds.includes(k.KeyId));
   for (const filter of filters ?? []) {
     matches = matches.filter((k) => {

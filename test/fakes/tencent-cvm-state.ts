@@ -75,6 +75,18 @@ export class FakeCvmAccount {
     for (const instance of instances) this.instances.set(instance.InstanceId, { ...instance, KeyIds: [...instance.KeyIds] });
   }
 
+  /**
+   * Eventual consistency, as the clouds have it: for this many ms after a key pair is added,
+   * DescribeKeyPairs does not list it yet (writes and duplicate checks see it at once).
+   */
+  listingLagMs = 0;
+  private readonly addedAtMs = new Map<object, number>();
+
+  /** Whether DescribeKeyPairs lists it yet (see listingLagMs). */
+  listed(keyPair: object): boolean {
+    return Date.now() - (this.addedAtMs.get(keyPair) ?? 0) >= this.listingLagMs;
+  }
+
   keyPairsIn(region: string): FakeKeyPair[] {
     return [...this.keyPairs.values()].filter((k) => k.region === region);
   }
@@ -104,5 +116,6 @@ export class FakeCvmAccount {
 
   addKeyPair(keyPair: FakeKeyPair): void {
     this.keyPairs.set(keyPair.KeyId, keyPair);
+    this.addedAtMs.set(keyPair, Date.now());
   }
 }

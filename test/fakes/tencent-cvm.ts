@@ -13,11 +13,12 @@ import type * as http from 'node:http';
 import { CVM_ACTIONS, REGIONLESS_ACTIONS } from './tencent-cvm-actions';
 import { handleAdminRequest } from './tencent-cvm-admin';
 import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from './fake-http';
+import { commitHostileAnswer } from './hostile-answers';
 import { type FakeCredential, verifyTc3Request } from './tencent-cvm-auth';
 import { ApiError, type Params } from './tencent-cvm-params';
 import { FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, defaultInstances, isoSeconds } from './tencent-cvm-state';
 import { FAKE_TENCENT_REGIONS } from './tencent-regions';
-import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing } from './fault-injection';
+import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from './fault-injection';
 import { DEFAULT_ACCEPTED_KEY_TYPES, checkOpenSshPublicKey } from './ssh-public-key';
 
 /** The credential every fake accepts unless told otherwise. Not a real secret. */
@@ -190,6 +191,7 @@ export class FakeTencentCvm {
     this.log.push(entry);
     const faults = this.faults.take(action ?? '');
     entry.faults = faults.map((f) => f.kind);
+    if (commitHostileAnswer(faults, res, '{"Response":{"RequestId":"hostile","KeyPairSet":[')) return;
 
     const before = faults.filter((f) => !isAfterProcessing(f));
     const after = faults.filter(isAfterProcessing);
@@ -207,7 +209,7 @@ export class FakeTencentCvm {
       entry.errorCode = error.code;
       response = { Error: { Code: error.code, Message: error.message } };
     }
-    const json = JSON.stringify({ Response: { ...response, RequestId: requestId } });
+    const json = rewriteAnswer(JSON.stringify({ Response: { ...response, RequestId: requestId } }), after);
     const answer = { status: 200, headers: { 'content-type': 'application/json', 'x-tc-requestid': requestId }, json };
     if (await commitFaults(after, req, res, answer, json)) return;
     res.writeHead(200, { 'content-type': 'application/json', 'x-tc-requestid': requestId }).end(json);
