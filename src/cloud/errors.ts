@@ -2,6 +2,8 @@
 // Messages are English templates with {0} placeholders plus args (like `Problem` in
 // src/keys/types.ts) so the VS Code layer can translate them with vscode.l10n.t.
 
+import { visibleText } from '../keys/visibleText';
+
 /** The clouds a provider talks to. */
 export type CloudProviderId = 'tencent' | 'alibaba';
 
@@ -35,9 +37,13 @@ export interface CloudErrorInit {
   httpStatus?: number;
 }
 
-/** Fills `{0}`, `{1}` in a template. */
+/**
+ * Fills `{0}`, `{1}` in a template, each argument shown with visibleText: arguments may be a
+ * cloud's own text (its Message, a key name from its answer), which must not reach a terminal or
+ * a log raw. The arguments themselves stay exact (CloudError.args, for --json and callers).
+ */
 export function renderTemplate(template: string, args: ReadonlyArray<string | number>): string {
-  return template.replace(/\{(\d+)\}/g, (whole, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : whole));
+  return template.replace(/\{(\d+)\}/g, (whole, index: string) => (Number(index) < args.length ? visibleText(String(args[Number(index)])) : whole));
 }
 
 /** A failed cloud call. `message` is the English sentence plus the RequestId, never a secret. */
@@ -56,7 +62,7 @@ export class CloudError extends Error {
   constructor(init: CloudErrorInit) {
     const args = init.args ?? [];
     const sentence = renderTemplate(init.template, args);
-    super(init.requestId ? `${sentence} (RequestId: ${init.requestId})` : sentence);
+    super(init.requestId ? `${sentence} (RequestId: ${visibleText(init.requestId)})` : sentence);
     this.provider = init.provider;
     this.kind = init.kind;
     this.code = init.code;
@@ -174,6 +180,20 @@ export const TENCENT_MESSAGES = {
   tooManyItems: 'Too many items in one request (at most 100). Select fewer.',
   invalidFilter: 'Tencent Cloud rejected the query filter: {0}',
   unknownCode: 'Tencent Cloud answered {0}: {1}',
+  // Transport (transport-errors.ts gives their arguments) and the whole-operation deadline (deadline.ts).
+  timeout: 'Tencent Cloud did not answer {0} within {1} seconds. Check the network connection and proxy, then try again.',
+  connectTimeout: 'Could not connect to {0} within {1} seconds, so nothing was sent. Check the network connection, the proxy and the endpoint setting.',
+  connectionFailed: 'Could not connect to {0}: {1}. Check the network connection, the proxy and the endpoint setting.',
+  proxyFailed: 'The proxy {0} did not open a connection to {1} ({2}), so nothing was sent to Tencent Cloud. Check the proxy setting (https_proxy) and that the proxy allows {1}.',
+  tlsFailure: 'The secure connection to {0} failed: {1}. A proxy or antivirus may be intercepting HTTPS; check the proxy settings.',
+  connectionDropped: 'The connection to Tencent Cloud dropped during {0}, so whether it took effect is unknown. Refresh and check before trying again.',
+  redirectRefused: 'Tencent Cloud answered {0} with a redirect to {1}; redirects are never followed (the request carries a signature). Check the endpoint setting and proxy.',
+  answerTooLarge:
+    'The answer to {0} is larger than {1} MB, the most that is read, so it was not used and whether the call took effect is unknown. Check the endpoint setting and proxy: they may not lead to Tencent Cloud.',
+  operationTimeout:
+    'Tencent Cloud did not finish {0} within {1} seconds (retries included). Check the network connection and proxy, then try again; on a slow network, allow more time (the operation timeout setting, or --timeout).',
+  operationOutcomeUnknown:
+    '{0} was sent to Tencent Cloud, but no answer arrived within {1} seconds (retries included), so whether it took effect is unknown. Refresh the list and check before trying again.',
 } as const;
 
 type MessageId = keyof typeof TENCENT_MESSAGES;

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { CloudInstance, KeyPairBindingResult } from '../cloud/provider';
 import { abortSignalFor, showCloudError } from '../platform/cloudErrors';
+import { shownInQuickPick, shownText } from '../platform/shownText';
 import { type CloudCommandServices, keyPairNode } from './cloudCommon';
 
 export interface BindPreset {
@@ -15,11 +16,14 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
   const n = keyPairNode(node);
   if (!n) return false;
   const { keyPair, account } = n;
-  const title = bind ? vscode.l10n.t('Bind {0} to instances', keyPair.name) : vscode.l10n.t('Unbind {0} from instances', keyPair.name);
+  // The cloud's names and ids as messages show them.
+  const [name, region] = [keyPair.name, keyPair.region].map(shownText);
+  const shownList = (items: string[]) => shownText(items.join(', '));
+  const title = bind ? vscode.l10n.t('Bind {0} to instances', name) : vscode.l10n.t('Unbind {0} from instances', name);
   let instances: CloudInstance[];
   try {
     instances = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing the instances of {0}…', keyPair.region), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing the instances of {0}…', region), cancellable: true },
       async (_p, token) => {
         const abort = abortSignalFor(token);
         try {
@@ -41,14 +45,14 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
   } else {
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage(
-        bind ? vscode.l10n.t('No instance in {0} to bind {1} to.', keyPair.region, keyPair.name) : vscode.l10n.t('{0} is bound to no instance.', keyPair.name),
+        bind ? vscode.l10n.t('No instance in {0} to bind {1} to.', region, name) : vscode.l10n.t('{0} is bound to no instance.', name),
       );
       return false;
     }
     const picked = await vscode.window.showQuickPick(
       candidates.map((i) => ({
-        label: i.name || i.id,
-        description: [i.id, i.state, i.osName].filter(Boolean).join(' · '),
+        label: shownInQuickPick(i.name || i.id),
+        description: shownInQuickPick([i.id, i.state, i.osName].filter(Boolean).join(' · ')),
         detail: i.platform === 'windows' ? vscode.l10n.t('Windows instances cannot use SSH key pairs.') : undefined,
         instance: i,
       })),
@@ -64,7 +68,7 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t(
         'These instances are running: {0}. The cloud changes key pairs only on stopped instances; it can shut them down (ForceStop, which may lose unsaved data) and you then start them again. Continue?',
-        running.map((i) => i.name || i.id).join(', '),
+        shownList(running.map((i) => i.name || i.id)),
       ),
       { modal: true },
       stop,
@@ -89,14 +93,14 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
     showCloudError(s.log, title, error);
     return false;
   }
-  s.log.info(`${bind ? 'Bound' : 'Unbound'} ${keyPair.id} ${bind ? 'to' : 'from'} ${ids.join(', ')} (ForceStop ${forceStop})`);
-  const done = bind ? vscode.l10n.t('Bound {0} to {1}.', keyPair.name, ids.join(', ')) : vscode.l10n.t('Unbound {0} from {1}.', keyPair.name, ids.join(', '));
+  s.log.info(shownText(`${bind ? 'Bound' : 'Unbound'} ${keyPair.id} ${bind ? 'to' : 'from'} ${ids.join(', ')} (ForceStop ${forceStop})`));
+  const done = bind ? vscode.l10n.t('Bound {0} to {1}.', name, shownList(ids)) : vscode.l10n.t('Unbound {0} from {1}.', name, shownList(ids));
   // Clouds that change the key on running instances (Alibaba ECS) apply it at their next restart: say which.
   const restart = result?.restartRequired ?? [];
   if (restart.length > 0) {
-    s.log.info(`Restart needed for the change to take effect: ${restart.join(', ')}`);
+    s.log.info(`Restart needed for the change to take effect: ${shownList(restart)}`);
     void vscode.window.showWarningMessage(
-      `${done} ${vscode.l10n.t('It takes effect after these instances restart: {0}. Restart them from the cloud console when convenient.', restart.join(', '))}`,
+      `${done} ${vscode.l10n.t('It takes effect after these instances restart: {0}. Restart them from the cloud console when convenient.', shownList(restart))}`,
     );
   } else {
     void vscode.window.showInformationMessage(done);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { CloudRegion } from '../cloud/provider';
 import type { CloudAccount } from '../platform/cloudAccount';
 import type { Config } from '../platform/config';
+import { shownInQuickPick } from '../platform/shownText';
 import type { CloudKeysNode, CloudKeysProvider } from '../views/cloudKeysView';
 import type { LocalKeysProvider } from '../views/localKeysView';
 
@@ -33,8 +34,9 @@ export async function regionChoices(account: CloudAccount, signal?: AbortSignal)
 export async function pickRegions(account: CloudAccount, title: string, many: boolean): Promise<string[] | undefined> {
   const regions = await regionChoices(account);
   const preferred = account.defaultRegion;
+  // The labels show the cloud's region list escaped; `id` is what is sent.
   const items = regions
-    .map((r) => ({ label: r.id, description: r.name !== r.id ? r.name : undefined, picked: r.id === preferred }))
+    .map((r) => ({ label: shownInQuickPick(r.id), description: r.name !== r.id ? shownInQuickPick(r.name) : undefined, picked: r.id === preferred, id: r.id }))
     .sort((a, b) => Number(b.picked) - Number(a.picked));
   if (many) {
     const picked = await vscode.window.showQuickPick(items, {
@@ -44,10 +46,10 @@ export async function pickRegions(account: CloudAccount, title: string, many: bo
       matchOnDescription: true,
       ignoreFocusOut: true,
     });
-    return picked && picked.length > 0 ? picked.map((p) => p.label) : undefined;
+    return picked && picked.length > 0 ? picked.map((p) => p.id) : undefined;
   }
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Select a region'), matchOnDescription: true, ignoreFocusOut: true });
-  return picked ? [picked.label] : undefined;
+  return picked ? [picked.id] : undefined;
 }
 
 /** Asks for a key pair name, validated as the user types with the cloud's rules (and `extra`). */

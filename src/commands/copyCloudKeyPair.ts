@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { identifyPublicKey } from '../cloud/publicKey';
+import { shownText } from '../platform/shownText';
 import { type CloudCommandServices, keyPairNode } from './cloudCommon';
 
 export async function copyCloudKeyId(node: unknown): Promise<string | undefined> {
@@ -9,7 +11,7 @@ export async function copyCloudKeyId(node: unknown): Promise<string | undefined>
   if (!n) return undefined;
   await vscode.env.clipboard.writeText(n.keyPair.id);
   // What the cloud's API calls the key pair by: Tencent's KeyId, ECS's KeyPairName.
-  void vscode.window.showInformationMessage(vscode.l10n.t('Copied the {0} {1}', n.account.descriptor.keyIdLabel, n.keyPair.id));
+  void vscode.window.showInformationMessage(vscode.l10n.t('Copied the {0} {1}', n.account.descriptor.keyIdLabel, shownText(n.keyPair.id)));
   return n.keyPair.id;
 }
 
@@ -17,11 +19,22 @@ export async function copyCloudPublicKey(node: unknown): Promise<string | undefi
   const n = keyPairNode(node);
   if (!n) return undefined;
   await vscode.env.clipboard.writeText(n.keyPair.publicKey.trim());
-  void vscode.window.showInformationMessage(vscode.l10n.t('Copied the public key of {0}.', n.keyPair.name));
+  void vscode.window.showInformationMessage(vscode.l10n.t('Copied the public key of {0}.', shownText(n.keyPair.name)));
   return n.keyPair.publicKey.trim();
 }
 
 /** Writes the cloud's public key as `<KeyName>.pub` (or `<KeyName>_2.pub`, …) into the first SSH folder; never overwrites. */
+/** A cloud's name as a file name: letters, digits, `.`, `_` and `-` only, not starting with a dot; undefined when nothing is left. */
+function fileNameFrom(name: string): string | undefined {
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '').slice(0, 100);
+  return /[A-Za-z0-9]/.test(safe) ? safe : undefined;
+}
+
+/** A comment for the .pub line: printable ASCII without spaces, so the line stays one line of three fields. */
+function safeComment(name: string): string {
+  return name.replace(/[^\x21-\x7e]/g, '_').slice(0, 100) || 'cloud_key';
+}
+
 export async function saveCloudPublicKey(s: CloudCommandServices, node: unknown): Promise<string | undefined> {
   const n = keyPairNode(node);
   if (!n) return undefined;
@@ -31,25 +44,33 @@ export async function saveCloudPublicKey(s: CloudCommandServices, node: unknown)
     return undefined;
   }
   if (n.local) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('This key is already in your SSH folders: {0}', n.local.publicKey?.path ?? n.local.privateKey?.path ?? n.local.name));
+    void vscode.window.showInformationMessage(vscode.l10n.t('This key is already in your SSH folders: {0}', shownText(n.local.publicKey?.path ?? n.local.privateKey?.path ?? n.local.name)));
     return n.local.publicKey?.path;
   }
-  const fields = n.keyPair.publicKey.trim().split(/\s+/);
-  const line = fields.length >= 3 ? n.keyPair.publicKey.trim() : `${fields.join(' ')} ${n.keyPair.name}`;
+  // The file holds only what parses as a key, and is named only with what is safe in a file name:
+  // the cloud's name and text are untrusted (a name of `../x` must not leave the SSH folder).
+  const identity = identifyPublicKey(n.keyPair.publicKey);
+  if (!identity) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('The public key the cloud holds for {0} is not one this extension can read, so it was not saved.', shownText(n.keyPair.name || n.keyPair.id)));
+    return undefined;
+  }
+  // Type and base64 as the cloud sent them (they parsed as a key), with a comment of our own.
+  const line = `${n.keyPair.publicKey.trim().split(/\s+/).slice(0, 2).join(' ')} ${safeComment(n.keyPair.name || n.keyPair.id)}`;
+  const baseName = fileNameFrom(n.keyPair.name) ?? fileNameFrom(n.keyPair.id) ?? 'cloud_key';
   try {
     await fs.promises.mkdir(directory, { recursive: true, mode: 0o700 });
     for (let i = 1; i < 100; i++) {
-      const file = path.join(directory, `${n.keyPair.name}${i === 1 ? '' : `_${i}`}.pub`);
+      const file = path.join(directory, `${baseName}${i === 1 ? '' : `_${i}`}.pub`);
       try {
         await fs.promises.writeFile(file, `${line}\n`, { flag: 'wx', mode: 0o644 });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
         throw error;
       }
-      s.log.info(`Saved the public key of ${n.keyPair.id} to ${file}`);
+      s.log.info(shownText(`Saved the public key of ${n.keyPair.id} to ${file}`));
       await s.localKeys.refresh();
       s.cloudKeys.redraw();
-      void vscode.window.showInformationMessage(vscode.l10n.t('Wrote the public key to {0} ({1}).', file, n.keyPair.sha256 ?? n.keyPair.id));
+      void vscode.window.showInformationMessage(vscode.l10n.t('Wrote the public key to {0} ({1}).', shownText(file), shownText(n.keyPair.sha256 ?? n.keyPair.id)));
       return file;
     }
     throw new Error('no free file name');

@@ -1,6 +1,7 @@
 // Delete a cloud key pair, after a modal confirmation. A bound key pair cannot be deleted: say why.
 import * as vscode from 'vscode';
 import { abortSignalFor, showCloudError } from '../platform/cloudErrors';
+import { shownText } from '../platform/shownText';
 import { type CloudCommandServices, keyPairNode } from './cloudCommon';
 
 export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown, preset?: { confirm?: boolean }): Promise<boolean> {
@@ -8,14 +9,16 @@ export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown,
   if (!n) return false;
   const { keyPair, account } = n;
   const { displayName } = account.descriptor;
-  const title = vscode.l10n.t('Delete {0}', keyPair.name);
+  // The cloud's names and ids as messages show them.
+  const [name, id, region] = [keyPair.name, keyPair.id, keyPair.region].map(shownText);
+  const title = vscode.l10n.t('Delete {0}', name);
   const explainBound = (instances: string[]) =>
     void vscode.window.showWarningMessage(
       vscode.l10n.t(
         '{0} ({1}) cannot be deleted: it is bound to {2}. {3} does not delete a key pair in use; unbind it first ("Unbind from Instances").',
-        keyPair.name,
-        keyPair.id,
-        instances.length ? instances.join(', ') : vscode.l10n.t('an instance or image'),
+        name,
+        id,
+        instances.length ? shownText(instances.join(', ')) : vscode.l10n.t('an instance or image'),
         displayName,
       ),
     );
@@ -26,7 +29,7 @@ export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown,
   if (!preset?.confirm) {
     const del = vscode.l10n.t('Delete');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Delete the key pair {0} ({1}) from {2} {3}?', keyPair.name, keyPair.id, displayName, keyPair.region),
+      vscode.l10n.t('Delete the key pair {0} ({1}) from {2} {3}?', name, id, displayName, region),
       { modal: true, detail: vscode.l10n.t('Your local key files are not touched.') },
       del,
     );
@@ -50,7 +53,7 @@ export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown,
     showCloudError(s.log, title, error);
     return false;
   }
-  s.log.info(`Deleted ${keyPair.id} from ${displayName} ${keyPair.region}`);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Deleted the key pair {0} ({1}) from {2} {3}.', keyPair.name, keyPair.id, displayName, keyPair.region));
+  s.log.info(`Deleted ${id} from ${displayName} ${region}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Deleted the key pair {0} ({1}) from {2} {3}.', name, id, displayName, region));
   return true;
 }

@@ -1,12 +1,13 @@
 // Rename / Edit Description of a cloud key pair (ModifyKeyPairAttribute on Tencent).
 import * as vscode from 'vscode';
 import { abortSignalFor, showCloudError } from '../platform/cloudErrors';
+import { shownText } from '../platform/shownText';
 import { type CloudCommandServices, askKeyName, keyNameMessage, keyPairNode } from './cloudCommon';
 
 export async function renameCloudKeyPair(s: CloudCommandServices, node: unknown, preset?: { name?: string }): Promise<boolean> {
   const n = keyPairNode(node);
   if (!n) return false;
-  const title = vscode.l10n.t('Rename {0}', n.keyPair.name);
+  const title = vscode.l10n.t('Rename {0}', shownText(n.keyPair.name));
   const name = preset?.name ?? (await askKeyName(n.account, title, n.keyPair.name, (v) => (v === n.keyPair.name ? vscode.l10n.t('Enter a new name.') : undefined)));
   if (name === undefined || name === n.keyPair.name) return false;
   const problem = keyNameMessage(n.account, name);
@@ -21,7 +22,7 @@ export async function editCloudKeyPairDescription(s: CloudCommandServices, node:
   const n = keyPairNode(node);
   if (!n) return false;
   const max = n.account.descriptor.descriptionMaxLength;
-  const title = vscode.l10n.t('Edit the description of {0}', n.keyPair.name);
+  const title = vscode.l10n.t('Edit the description of {0}', shownText(n.keyPair.name));
   const description =
     preset?.description ??
     (await vscode.window.showInputBox({
@@ -59,7 +60,7 @@ async function modify(
     showCloudError(s.log, title, error);
     return false;
   }
-  s.log.info(`Modified ${n.keyPair.id} in ${n.keyPair.region}: ${Object.keys(change).join(', ')}`);
+  s.log.info(shownText(`Modified ${n.keyPair.id} in ${n.keyPair.region}: ${Object.keys(change).join(', ')}`));
   s.cloudKeys.refresh();
   return true;
 }

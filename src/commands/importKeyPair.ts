@@ -9,6 +9,7 @@ import type { KeyFacts } from '../keys/types';
 import type { CloudAccount } from '../platform/cloudAccount';
 import { abortSignalFor, cloudErrorReason, isCancelled, isCloudError, logCloudError, showCloudError } from '../platform/cloudErrors';
 import { problemMessage } from '../platform/messages';
+import { shownText } from '../platform/shownText';
 import type { LocalKeysNode } from '../views/localKeysView';
 import { type CloudCommandServices, askKeyName, keyNameMessage, notifyKeyId, pickRegions } from './cloudCommon';
 import { pairFromArgument } from './pickKeyPair';
@@ -196,12 +197,12 @@ async function importInto(
               try {
                 const r = await provider.importKeyPair({ region, name, publicKey: key.line, projectId: account.projectId }, { signal: abort.signal });
                 s.log.info(
-                  `Import of ${key.label} to ${descriptor.displayName} ${region}: ${r.keyPair.id} (${r.alreadyExisted ? 'already there' : r.recoveredAfterLostAnswer ? 'recovered after a lost answer' : 'imported'})`,
+                  shownText(`Import of ${key.label} to ${descriptor.displayName} ${region}: ${r.keyPair.id} (${r.alreadyExisted ? 'already there' : r.recoveredAfterLostAnswer ? 'recovered after a lost answer' : 'imported'})`),
                 );
                 if (r.fingerprintMatches === false) {
                   // The cloud reports a fingerprint of its own (Alibaba), and it is not this key's.
                   void vscode.window.showWarningMessage(
-                    vscode.l10n.t('In {0} {1}, the key pair {2} holds a different key than {3}.', descriptor.displayName, region, r.keyPair.name, key.label),
+                    vscode.l10n.t('In {0} {1}, the key pair {2} holds a different key than {3}.', descriptor.displayName, region, shownText(r.keyPair.name), shownText(key.label)),
                   );
                 }
                 return { region, keyId: r.keyPair.id, keyName: r.keyPair.name, alreadyExisted: r.alreadyExisted };
@@ -223,9 +224,9 @@ async function importInto(
   }
   for (const o of outcomes) {
     if (o.keyId && o.alreadyExisted) {
-      notifyKeyId(account, vscode.l10n.t('{0} is already in {1} {2} as {3}: {4}', key.label, descriptor.displayName, o.region, o.keyName ?? '', o.keyId), o.keyId);
+      notifyKeyId(account, vscode.l10n.t('{0} is already in {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, shownText(o.keyName ?? ''), shownText(o.keyId)), o.keyId);
     } else if (o.keyId) {
-      notifyKeyId(account, vscode.l10n.t('Imported {0} to {1} {2} as {3}: {4}', key.label, descriptor.displayName, o.region, name, o.keyId), o.keyId);
+      notifyKeyId(account, vscode.l10n.t('Imported {0} to {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, name, shownText(o.keyId)), o.keyId);
     } else if (o.errorCode !== descriptor.nameTakenCode) {
       const showLog = vscode.l10n.t('Show Log');
       void vscode.window

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shownText } from './shownText';
 import { type CloudProviderDescriptor, credentialsFromEnvironment } from '../cloud/descriptors';
 import { isLoopbackEndpoint } from '../cloud/loopback';
 import type { CloudKeyProvider, CloudRegion } from '../cloud/provider';
@@ -209,7 +210,7 @@ export const tencentProviderFactory: ProviderFactory = (credentials, settings) =
     endpoint: settings.endpoint || undefined,
     language: settings.language,
     onResponse: (r) =>
-      settings.log.info(`Tencent Cloud ${r.action}${r.region ? ` ${r.region}` : ''}: ${r.errorCode ?? 'ok'}, RequestId ${r.requestId || '(none)'}, ${r.durationMs} ms`),
+      settings.log.info(shownText(`Tencent Cloud ${r.action}${r.region ? ` ${r.region}` : ''}: ${r.errorCode ?? 'ok'}, RequestId ${r.requestId || '(none)'}, ${r.durationMs} ms`)),
   });
 };
 
@@ -226,7 +227,7 @@ export const alibabaProviderFactory: ProviderFactory = (credentials, settings) =
     language: settings.language,
     onResponse: (r) =>
       settings.log.info(
-        `Alibaba Cloud ${r.action}${r.region ? ` ${r.region}` : ''}: ${r.errorCode ?? 'ok'}${r.httpStatus ? ` (HTTP ${r.httpStatus})` : ''}, RequestId ${r.requestId || '(none)'}, ${r.durationMs} ms`,
+        shownText(`Alibaba Cloud ${r.action}${r.region ? ` ${r.region}` : ''}: ${r.errorCode ?? 'ok'}${r.httpStatus ? ` (HTTP ${r.httpStatus})` : ''}, RequestId ${r.requestId || '(none)'}, ${r.durationMs} ms`),
       ),
   });
 };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shownText } from './shownText';
 
 /** The fields of a CloudError (src/cloud/errors.ts). Checked by shape: the class comes from a lazily loaded chunk. */
 export interface CloudErrorLike extends Error {
@@ -20,19 +21,26 @@ export function isCancelled(error: unknown): boolean {
   return (isCloudError(error) && error.kind === 'cancelled') || (error instanceof vscode.CancellationError);
 }
 
-/** The reason in the user's language: the error's English template is the l10n key. */
+/**
+ * The reason in the user's language: the error's English template is the l10n key. Shown
+ * (shownText): its args, and any other error's message, may be a cloud's own words.
+ */
 export function cloudErrorReason(error: unknown): string {
-  if (isCloudError(error)) return vscode.l10n.t(error.template, ...error.args);
-  return error instanceof Error ? error.message : String(error);
+  if (isCloudError(error)) return vscode.l10n.t(error.template, ...error.args.map(shownText));
+  return shownText(error instanceof Error ? error.message : String(error));
 }
 
-/** Writes the details (code, RequestId, the server's own message) to the log. */
+/** Writes the details (code, RequestId, the server's own message) to the log, as one line whatever the cloud sent. */
 export function logCloudError(log: vscode.LogOutputChannel, what: string, error: unknown): void {
   if (isCloudError(error)) {
     const parts = [`code ${error.code}`, error.requestId ? `RequestId ${error.requestId}` : 'no RequestId', error.action ? `action ${error.action}` : ''];
-    log.error(`${what}: ${error.message} [${parts.filter(Boolean).join(', ')}]${error.serverMessage ? ` server said: ${error.serverMessage}` : ''}`);
+    log.error(shownText(`${what}: ${error.message} [${parts.filter(Boolean).join(', ')}]${error.serverMessage ? ` server said: ${error.serverMessage}` : ''}`));
+  } else if (error instanceof Error) {
+    // The message may quote an answer; the stack's frames (this code's files) stay lines of their own.
+    const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+    log.error([shownText(`${what}: ${error.message}`), ...frames].join('\n'));
   } else {
-    log.error(`${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    log.error(shownText(`${what}: ${String(error)}`));
   }
 }
 
@@ -44,10 +52,10 @@ export function showCloudError(log: vscode.LogOutputChannel, title: string, erro
   if (isCancelled(error)) return;
   logCloudError(log, title, error);
   const showLog = vscode.l10n.t('Show Log');
-  const requestId = isCloudError(error) && error.requestId ? ` (RequestId: ${error.requestId})` : '';
+  const requestId = isCloudError(error) && error.requestId ? ` (RequestId: ${shownText(error.requestId)})` : '';
   // Not awaited: the command finishes while the message is on screen.
   void vscode.window
-    .showErrorMessage(vscode.l10n.t('{0} failed: {1}', title, cloudErrorReason(error)) + requestId, showLog)
+    .showErrorMessage(vscode.l10n.t('{0} failed: {1}', shownText(title), cloudErrorReason(error)) + requestId, showLog)
     .then((choice) => (choice === showLog ? log.show(true) : undefined));
 }
 

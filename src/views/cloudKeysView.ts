@@ -4,6 +4,7 @@ import type { CloudRegion, KeyPair } from '../cloud/provider';
 import type { LocalKeyPair, ScanResult } from '../keys/scan';
 import type { CloudAccount } from '../platform/cloudAccount';
 import { cloudErrorReason, logCloudError } from '../platform/cloudErrors';
+import { shownText } from '../platform/shownText';
 
 export const CLOUD_KEYS_VIEW_ID = 'cloudSshKeys.cloudKeys';
 /** `true` when some cloud has credentials (else the welcome view with "Set Credentials" shows). */
@@ -177,9 +178,10 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
       case 'keyPair':
         return keyPairItem(node.account, node.keyPair, node.local);
       case 'problem': {
-        const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+        const message = shownText(node.message);
+        const item = new vscode.TreeItem(message, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('error');
-        item.tooltip = node.message;
+        item.tooltip = message;
         item.contextValue = 'cloudProblem';
         return item;
       }
@@ -217,40 +219,45 @@ function providerItem(account: CloudAccount, source: 'secrets' | 'environment'):
 }
 
 function regionItem(account: CloudAccount, region: CloudRegion, count: number): vscode.TreeItem {
-  const item = new vscode.TreeItem(region.id, count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(shownText(region.id), count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   // The id changes when a region gains its first key pair, so that it opens to show it.
   item.id = `region:${account.descriptor.id}:${region.id}:${count > 0 ? 'keys' : 'empty'}`;
-  item.description = [region.name !== region.id ? region.name : undefined, vscode.l10n.t('{0} key pairs', count)].filter(Boolean).join(' · ');
+  item.description = [region.name !== region.id ? shownText(region.name) : undefined, vscode.l10n.t('{0} key pairs', count)].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon('globe');
   item.contextValue = `cloudRegion ${account.descriptor.id}`;
   return item;
 }
 
 function keyPairItem(account: CloudAccount, keyPair: KeyPair, local: LocalKeyPair | undefined): vscode.TreeItem {
-  const item = new vscode.TreeItem(keyPair.name, vscode.TreeItemCollapsibleState.None);
+  // Every field but sha256 (computed here) is the cloud's text, shown escaped.
+  const [name, id, region] = [keyPair.name, keyPair.id, keyPair.region].map(shownText);
+  const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
   item.id = `keyPair:${account.descriptor.id}:${keyPair.region}:${keyPair.id}`;
   const bound = keyPair.associatedInstanceIds.length;
   item.description = [
     // Alibaba names a key pair by its name: no second id to show.
-    keyPair.id !== keyPair.name ? keyPair.id : keyPair.sha256,
+    keyPair.id !== keyPair.name ? id : keyPair.sha256,
     bound ? vscode.l10n.t('{0} instances', bound) : undefined,
-    local ? vscode.l10n.t('local: {0}', local.name) : undefined,
+    local ? vscode.l10n.t('local: {0}', shownText(local.name)) : undefined,
   ]
     .filter(Boolean)
     .join(' · ');
   item.iconPath = new vscode.ThemeIcon(local ? 'key' : 'cloud');
+  // appendText escapes Markdown (and icons); no command links, no HTML.
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendText(keyPair.id !== keyPair.name ? `${keyPair.name} — ${keyPair.id}\n\n` : `${keyPair.name}${keyPair.cloudKeyPairId ? ` — ${keyPair.cloudKeyPairId}` : ''}\n\n`);
-  md.appendText(`${vscode.l10n.t('Region')}: ${keyPair.region}\n\n`);
-  if (keyPair.createdTime) md.appendText(`${vscode.l10n.t('Created')}: ${keyPair.createdTime}\n\n`);
-  if (account.descriptor.projectSetting?.key === 'resourceGroupId' && keyPair.projectId) md.appendText(`${vscode.l10n.t('Resource group')}: ${keyPair.projectId}\n\n`);
-  if (keyPair.cloudFingerprint) md.appendText(`${vscode.l10n.t('Fingerprint (as the cloud reports it)')}: ${keyPair.cloudFingerprint}\n\n`);
-  if (keyPair.description) md.appendText(`${vscode.l10n.t('Description')}: ${keyPair.description}\n\n`);
-  md.appendText(`${vscode.l10n.t('Bound instances')}: ${bound ? keyPair.associatedInstanceIds.join(', ') : '0'}\n\n`);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  md.appendText(keyPair.id !== keyPair.name ? `${name} — ${id}\n\n` : `${name}${keyPair.cloudKeyPairId ? ` — ${shownText(keyPair.cloudKeyPairId)}` : ''}\n\n`);
+  md.appendText(`${vscode.l10n.t('Region')}: ${region}\n\n`);
+  if (keyPair.createdTime) md.appendText(`${vscode.l10n.t('Created')}: ${shownText(keyPair.createdTime)}\n\n`);
+  if (account.descriptor.projectSetting?.key === 'resourceGroupId' && keyPair.projectId) md.appendText(`${vscode.l10n.t('Resource group')}: ${shownText(keyPair.projectId)}\n\n`);
+  if (keyPair.cloudFingerprint) md.appendText(`${vscode.l10n.t('Fingerprint (as the cloud reports it)')}: ${shownText(keyPair.cloudFingerprint)}\n\n`);
+  if (keyPair.description) md.appendText(`${vscode.l10n.t('Description')}: ${shownText(keyPair.description)}\n\n`);
+  md.appendText(`${vscode.l10n.t('Bound instances')}: ${bound ? shownText(keyPair.associatedInstanceIds.join(', ')) : '0'}\n\n`);
   if (keyPair.sha256) md.appendText(`${keyPair.sha256}\n\n`);
   md.appendText(
     local
-      ? vscode.l10n.t('Local key: {0}', local.publicKey?.path ?? local.privateKey?.path ?? path.join(local.directory, local.name))
+      ? vscode.l10n.t('Local key: {0}', shownText(local.publicKey?.path ?? local.privateKey?.path ?? path.join(local.directory, local.name)))
       : vscode.l10n.t('No local key holds this key.'),
   );
   item.tooltip = md;

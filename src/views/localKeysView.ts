@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { shownText } from '../platform/shownText';
 import { scanKeyDirectories, type KeyFile, type LocalKeyPair, type ScanResult } from '../keys/scan';
 import type { ScanFileSystem } from '../keys/scan-fs';
 import { visibleText } from '../keys/visibleText';
@@ -151,7 +152,7 @@ function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region
     pair.unsafePermissions || pair.publicKeyMismatch ? 'warning' : facts.encrypted ? 'lock' : 'key',
   );
   item.tooltip = pairTooltip(pair, typeAndBits, markers);
-  if (cloud.length) item.tooltip.appendMarkdown(`${vscode.l10n.t('Imported to')}: ${cloud.map(escapeMarkdown).join(', ')}\n\n`);
+  if (cloud.length) item.tooltip.appendMarkdown(`${vscode.l10n.t('Imported to')}: ${cloud.map((c) => escapeMarkdown(shownText(c))).join(', ')}\n\n`);
   item.contextValue = [
     'keyPair',
     pair.publicKey || facts.openssh ? 'hasPublicKey' : undefined,
