@@ -24,6 +24,19 @@ export const CATALOG = [
     ],
   },
   {
+    title: 'Hostile clouds and networks',
+    note: 'every answer is untrusted input: the fakes and a hostile proxy misbehave on purpose',
+    rows: [
+      ['proxy-drop', 'a proxy that drops the connection right after CONNECT', 'exit 1 with a message within the request deadline, never a silent exit 0'],
+      ['silent-server', 'a server that accepts the connection and never answers', 'each request gives up at its deadline and the whole operation at its own (default under a minute; setting and `--timeout`)'],
+      ['redirect', 'a 3xx answer pointing to another host', 'never followed: nothing is re-sent, the error names the host it pointed to'],
+      ['answer-size', 'an endless or 200 MB answer', 'cut off at the answer-size cap with bounded memory; the error names the cap'],
+      ['malformed-answer', 'fields of the wrong type, IDs off their documented pattern, key text that is no key', 'a MalformedResponse naming the field; the value never reaches a path, a terminal or a tree'],
+      ['hostile-text', 'names, descriptions and error messages with ANSI escapes, newlines and bidi controls', 'shown escaped in the CLI, trees, tooltips, notifications and quick picks; `--json` keeps the exact values'],
+      ['unknown-outcome', 'a lost answer whose recovery listing fails or lags behind the write', 'the listing is retried with backoff; if it cannot tell, the message says the key pair may exist, with name, region and what to do'],
+    ],
+  },
+  {
     title: 'A private key from the cloud is never lost',
     note: 'CreateKeyPair answers with the only copy',
     rows: [
@@ -31,6 +44,9 @@ export const CATALOG = [
       ['folder-missing', 'the SSH folder does not exist', 'made with mode 0700 (the CLI refuses before sending)'],
       ['folder-unwritable', 'the folder cannot be written', 'the key stays in memory and the user is asked where to save it until it is saved'],
       ['disk-full', 'the disk is full (a real full tmpfs)', 'no partial file; saved to a fallback or through Save As'],
+      ['key-kept', 'a CreateKeyPair answer whose other fields are bad, or whose PrivateKey does not parse or match', 'the private key is written first (0600), then the answer is checked; a bad key is kept and reported, exit 1'],
+      ['path-escape', 'a KeyId such as `/../../escape/pwned` while a fallback file name is in use', 'no file is created outside the chosen folder and the documented fallbacks'],
+      ['signal-during-create', 'SIGTERM, SIGHUP or Cancel after CreateKeyPair was sent', 'the answer is awaited (or the key pair looked up) and the key saved, and the user told'],
     ],
   },
   {
