@@ -1,11 +1,11 @@
 // Alibaba Cloud ECS answers, read through the trust boundary (answer-fields.ts): the only place
 // the provider turns what the server said into values. Patterns from the ECS API reference.
 // ECS identifies a key pair by its name, so a name is checked as text (type, 128 characters) and
-// never used as a file name unchecked (answer-fields.ts fileTagOf).
+// never used as a file name unchecked (src/keys/save-key-files.ts safeFileTag).
 
 import {
   MalformedField, NAME, PRIVATE_KEY_TEXT, PUBLIC_KEY_TEXT, REGION_ID, TIME_TEXT, TOTAL_COUNT, type TextRule,
-  readInteger, readList, readObject, readText,
+  readInteger, readList, readObject, readOrMalformed, readText,
 } from './answer-fields';
 
 export const ECS_KEY_PAIR_NAME: TextRule = { max: 128 };
@@ -63,25 +63,14 @@ export function readEcsCreated(
   requestedName: string,
 ): { privateKey?: string; fields: EcsKeyPairFields; malformed?: MalformedField } {
   const r = readObject(response, 'answer', true);
-  let privateKey: string | undefined;
-  let malformed: MalformedField | undefined;
-  try {
-    privateKey = readText(r.PrivateKeyBody, 'PrivateKeyBody', { ...PRIVATE_KEY_TEXT, optional: true }) || undefined;
-  } catch (error) {
-    if (!(error instanceof MalformedField)) throw error;
-    malformed = error;
-  }
-  let fields: EcsKeyPairFields;
-  try {
-    fields = readEcsImported(r, requestedName);
+  const key = readOrMalformed(() => readText(r.PrivateKeyBody, 'PrivateKeyBody', { ...PRIVATE_KEY_TEXT, optional: true }) || undefined);
+  const fields = readOrMalformed(() => {
+    const read = readEcsImported(r, requestedName);
     // ECS names the key pair what was asked; another name in the answer is not to be believed.
-    if (fields.KeyPairName !== requestedName) throw new MalformedField('KeyPairName', `is not the name asked for ("${requestedName}")`);
-  } catch (error) {
-    if (!(error instanceof MalformedField)) throw error;
-    malformed ??= error;
-    fields = { KeyPairName: requestedName };
-  }
-  return { privateKey, fields, malformed };
+    if (read.KeyPairName !== requestedName) throw new MalformedField('KeyPairName', `is not the name asked for ("${requestedName}")`);
+    return read;
+  });
+  return { privateKey: key.value, fields: fields.value ?? { KeyPairName: requestedName }, malformed: key.malformed ?? fields.malformed };
 }
 
 export function readEcsRegions(response: unknown): Array<{ id: string; name: string; available: boolean }> {

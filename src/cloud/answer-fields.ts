@@ -4,6 +4,7 @@
 // Names and descriptions are checked for type and length only (shown escaped, never used as
 // paths); IDs must match their documented pattern, because they end up in commands and files.
 
+import { CLOUD_DISPLAY_NAMES } from './descriptors';
 import { CloudError, type CloudProviderId } from './errors';
 
 /** A field of an answer that is missing, of the wrong type, too long or off its pattern. */
@@ -88,6 +89,19 @@ export function readObject(value: unknown, field: string, optional = false): Rec
   return value as Record<string, unknown>;
 }
 
+/**
+ * Runs `read`; a MalformedField comes back as `{ malformed }` instead of being thrown, for an
+ * answer that must be used in part (CreateKeyPair's private key, whatever else is wrong).
+ */
+export function readOrMalformed<T>(read: () => T): { value: T; malformed?: undefined } | { value?: undefined; malformed: MalformedField } {
+  try {
+    return { value: read() };
+  } catch (error) {
+    if (error instanceof MalformedField) return { malformed: error };
+    throw error;
+  }
+}
+
 /** Runs `read`, turning a MalformedField into the provider's MalformedResponse CloudError. */
 export function readAnswer<T>(provider: CloudProviderId, action: string, requestId: string, read: () => T): T {
   try {
@@ -97,8 +111,6 @@ export function readAnswer<T>(provider: CloudProviderId, action: string, request
     throw error;
   }
 }
-
-const CLOUD_NAMES: Record<CloudProviderId, string> = { tencent: 'Tencent Cloud', alibaba: 'Alibaba Cloud' };
 
 /**
  * The error for an answer that failed validation. Reads (Describe*) changed nothing; for a write,
@@ -112,7 +124,7 @@ export function malformedResponse(provider: CloudProviderId, action: string, fie
     code: 'MalformedResponse',
     template:
       '{0} answered {1} with a malformed field: {2} {3}. If this persists, check the endpoint setting (it may not point at {0}) and any proxy in between.',
-    args: [CLOUD_NAMES[provider], action, field.field, field.problem],
+    args: [CLOUD_DISPLAY_NAMES[provider], action, field.field, field.problem],
     requestId,
     action,
   });
@@ -135,9 +147,4 @@ export const TOTAL_COUNT = { min: 0, max: 1_000_000 };
 /** A RequestId to quote in messages, or '' when the answer's is not one (it is only ever shown). */
 export function requestIdOf(value: unknown): string {
   return typeof value === 'string' && /^[A-Za-z0-9-]{1,128}$/.test(value) ? value : '';
-}
-
-/** A file-name-safe tag from an id that passed its pattern; `fallback` otherwise. */
-export function fileTagOf(id: string | undefined, fallback: string): string {
-  return id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : fallback;
 }

@@ -125,3 +125,9 @@ export const TENCENT_DESCRIPTOR: CloudProviderDescriptor = {
 export { ALIBABA_DESCRIPTOR };
 
 export const CLOUD_DESCRIPTORS: readonly CloudProviderDescriptor[] = [TENCENT_DESCRIPTOR, ALIBABA_DESCRIPTOR];
+
+/** Each cloud's name as users know it, for sentences built outside a provider. */
+export const CLOUD_DISPLAY_NAMES: Readonly<Record<CloudProviderId, string>> = {
+  tencent: TENCENT_DESCRIPTOR.displayName,
+  alibaba: ALIBABA_DESCRIPTOR.displayName,
+};

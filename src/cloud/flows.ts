@@ -2,6 +2,7 @@
 // creating without ever losing (or silently re-creating) a private key, paging and batching.
 // Providers supply the requests, their rules and their error texts.
 
+import { CLOUD_DISPLAY_NAMES } from './descriptors';
 import { CloudError, type CloudProviderId } from './errors';
 import type { CreatedKeyPair, ImportKeyPairRequest, ImportKeyPairResult, KeyPair } from './provider';
 import { identifyPublicKey } from './publicKey';
@@ -25,8 +26,6 @@ export interface LostAnswerSubject {
   name: string;
   region: string;
 }
-
-const CLOUD_NAMES: Record<CloudProviderId, string> = { tencent: 'Tencent Cloud', alibaba: 'Alibaba Cloud' };
 
 /**
  * Looks the result of a write up after its answer was lost. Each listing is already retried with
@@ -52,31 +51,31 @@ export async function lookUpAfterLostAnswer<T>(
   }
 }
 
-/** The import's answer was lost and the lookup could not tell whether the key is there. */
-export function importOutcomeUnknown(subject: LostAnswerSubject, cause: CloudError, lookup: CloudError): CloudError {
-  return new CloudError({
-    provider: subject.provider,
-    kind: 'interrupted',
+/** The sentences for a write whose answer was lost and whose lookup could not tell whether it landed. */
+const OUTCOME_UNKNOWN = {
+  ImportKeyPair: {
     code: 'ImportOutcomeUnknown',
     template:
       '{0} may have imported the key as "{1}" in {2}: the answer to ImportKeyPair was lost ({3}), and looking the key up failed too ({4}). Refresh the key pairs of {2} before anything else; importing again is safe, because a key already there is found instead of duplicated.',
-    args: [CLOUD_NAMES[subject.provider], subject.name, subject.region, cause.code, lookup.code],
-    requestId: lookup.requestId || cause.requestId,
-    action: 'ImportKeyPair',
-  });
-}
-
-/** The create's answer was lost and the lookup could not tell whether the key pair exists. */
-export function createOutcomeUnknown(subject: LostAnswerSubject, cause: CloudError, lookup: CloudError): CloudError {
-  return new CloudError({
-    provider: subject.provider,
-    kind: 'interrupted',
+  },
+  CreateKeyPair: {
     code: 'CreateOutcomeUnknown',
     template:
       '{0} may have created the key pair "{1}" in {2}: the answer to CreateKeyPair, the only copy of its private key, was lost ({3}), and looking the key pair up failed too ({4}). List the key pairs of {2}: if "{1}" is there, its private key is gone, so delete it and create it again; if it is not, create it again.',
-    args: [CLOUD_NAMES[subject.provider], subject.name, subject.region, cause.code, lookup.code],
+  },
+} as const;
+
+/** `action`'s answer was lost (`cause`) and the lookup failed (`lookup`): the outcome is unknown. */
+export function outcomeUnknown(action: keyof typeof OUTCOME_UNKNOWN, subject: LostAnswerSubject, cause: CloudError, lookup: CloudError): CloudError {
+  const { code, template } = OUTCOME_UNKNOWN[action];
+  return new CloudError({
+    provider: subject.provider,
+    kind: 'interrupted',
+    code,
+    template,
+    args: [CLOUD_DISPLAY_NAMES[subject.provider], subject.name, subject.region, cause.code, lookup.code],
     requestId: lookup.requestId || cause.requestId,
-    action: 'CreateKeyPair',
+    action,
   });
 }
 
@@ -113,7 +112,7 @@ export async function importWithRecovery(flow: ImportFlow): Promise<ImportKeyPai
       const lookup = await lookUpAfterLostAnswer(flow.findExisting, { policy: flow.policy, signal: flow.signal, mustExist: duplicate && !!lostAnswer });
       if ('failed' in lookup) {
         if (!lostAnswer) throw error; // nothing was lost: the cloud's own refusal stands
-        throw importOutcomeUnknown(flow.subject, lostAnswer, lookup.failed);
+        throw outcomeUnknown('ImportKeyPair', flow.subject, lostAnswer, lookup.failed);
       }
       if (lookup.found) {
         const ours = !!lostAnswer;
@@ -199,9 +198,9 @@ export async function createWithoutLosingPrivateKey(flow: CreateFlow): Promise<C
       if (!(error instanceof CloudError) || !(error.outcomeUnknown || nameTaken)) throw error;
       if (error.outcomeUnknown) lostAnswer = error;
       const lookup = await lookUpAfterLostAnswer(flow.findByName, { policy: flow.policy, signal: flow.signal, mustExist: nameTaken });
-      if ('failed' in lookup) throw createOutcomeUnknown(flow.subject, lostAnswer ?? error, lookup.failed);
+      if ('failed' in lookup) throw outcomeUnknown('CreateKeyPair', flow.subject, lostAnswer ?? error, lookup.failed);
       if (lookup.found) throw flow.outcomeLost(lookup.found);
-      if (nameTaken) throw createOutcomeUnknown(flow.subject, lostAnswer ?? error, error);
+      if (nameTaken) throw outcomeUnknown('CreateKeyPair', flow.subject, lostAnswer ?? error, error);
       if (attempt >= flow.policy.maxAttempts) throw error;
       await sleep(backoffDelayMs(attempt - 1, flow.policy), flow.signal);
     }

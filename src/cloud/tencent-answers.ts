@@ -3,7 +3,7 @@
 
 import {
   DESCRIPTION, MalformedField, NAME, PRIVATE_KEY_TEXT, PUBLIC_KEY_TEXT, REGION_ID, TIME_TEXT, TOTAL_COUNT, type TextRule,
-  readInteger, readList, readObject, readText,
+  readInteger, readList, readObject, readOrMalformed, readText,
 } from './answer-fields';
 import type { CloudInstance, CloudRegion, KeyPair } from './provider';
 import { identifyPublicKey } from './publicKey';
@@ -62,30 +62,15 @@ export function readCreatedKeyPair(
   requestedName: string,
 ): { privateKey?: string; keyPair: KeyPair; malformed?: MalformedField } {
   const raw = readObject(readObject(response, 'Response', true).KeyPair, 'KeyPair', true);
-  let privateKey: string | undefined;
-  let malformed: MalformedField | undefined;
-  try {
-    privateKey = readText(raw.PrivateKey, 'KeyPair.PrivateKey', { ...PRIVATE_KEY_TEXT, optional: true }) || undefined;
-  } catch (error) {
-    if (!(error instanceof MalformedField)) throw error;
-    malformed = error;
-  }
-  let keyPair: KeyPair;
-  try {
-    keyPair = readTencentKeyPair(raw, 'KeyPair', region);
-  } catch (error) {
-    if (!(error instanceof MalformedField)) throw error;
-    malformed ??= error;
-    // What could be read, and nothing that failed: the id only when it has the documented form.
-    let id = '';
-    try {
-      id = readText(raw.KeyId, 'KeyPair.KeyId', TENCENT_KEY_ID);
-    } catch {
-      // stays empty: never shown, never part of a file name
-    }
-    keyPair = { id, name: requestedName, region, publicKey: '', createdTime: '', description: '', associatedInstanceIds: [], projectId: '0' };
-  }
-  return { privateKey, keyPair, malformed };
+  const key = readOrMalformed(() => readText(raw.PrivateKey, 'KeyPair.PrivateKey', { ...PRIVATE_KEY_TEXT, optional: true }) || undefined);
+  const pair = readOrMalformed(() => readTencentKeyPair(raw, 'KeyPair', region));
+  // What could be read, and nothing that failed: the id only when it has the documented form
+  // (else it stays empty: never shown, never part of a file name).
+  const keyPair = pair.value ?? {
+    id: readOrMalformed(() => readText(raw.KeyId, 'KeyPair.KeyId', TENCENT_KEY_ID)).value ?? '',
+    name: requestedName, region, publicKey: '', createdTime: '', description: '', associatedInstanceIds: [], projectId: '0',
+  };
+  return { privateKey: key.value, keyPair, malformed: key.malformed ?? pair.malformed };
 }
 
 export function readRegions(response: unknown): CloudRegion[] {
