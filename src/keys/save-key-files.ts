@@ -25,7 +25,7 @@ export function writeNewFileAtomic(target: string, content: string, mode: number
   const fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
   try {
     try {
-      fs.fchmodSync(fd, mode); // whatever the umask
+      setModeOrCheck(fd, mode); // whatever the umask
       fs.writeFileSync(fd, content);
       fs.fsyncSync(fd);
     } finally {
@@ -43,12 +43,28 @@ export function writeNewFileAtomic(target: string, content: string, mode: number
   }
 }
 
+/**
+ * Sets `mode` on the open file. File systems without Unix modes (FAT, some FUSE and network
+ * mounts) refuse fchmod; there the file is accepted only if it grants nobody but its owner
+ * anything (FAT through FUSE reports 0700), since a key others can read is worse than a fallback.
+ */
+function setModeOrCheck(fd: number, mode: number): void {
+  try {
+    fs.fchmodSync(fd, mode);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code !== 'ENOSYS' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EPERM') throw error;
+    const granted = fs.fstatSync(fd).mode & 0o777;
+    if ((granted & 0o077 & ~mode) !== 0) throw error;
+  }
+}
+
 /** Creates `target` with O_EXCL and writes it; on failure removes what it created (and only that). */
 function writeExclusively(target: string, content: string, mode: number): void {
   const fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
   let written = false;
   try {
-    fs.fchmodSync(fd, mode);
+    setModeOrCheck(fd, mode);
     fs.writeFileSync(fd, content);
     fs.fsyncSync(fd);
     written = true;

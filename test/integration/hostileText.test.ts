@@ -7,10 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
 import type { ImportOutcome } from '../../src/commands/importKeyPair';
 import type { CloudKeysNode } from '../../src/views/cloudKeysView';
 import { FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
-import { cvmAdmin, api as extensionApi, labelOf, signInToFakeCvm, signOutOfFakeCvm, tooltipText } from './helpers';
+import { cvmAdmin, eventually, api as extensionApi, labelOf, signInToFakeCvm, signOutOfFakeCvm, tooltipText } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 const REGION = 'ap-guangzhou';
@@ -139,5 +140,27 @@ describe('hostile text from the cloud (fake CVM rewriting its answers)', functio
     assert.doesNotMatch(failure, RAW, JSON.stringify(failure));
     assert.ok(failure.includes('evil\\u001b[2J\\u000aforged\\u202e'), JSON.stringify(failure));
     assert.doesNotMatch(failure, /\]\((?:command:|https?:|file:)/, `the notification holds a link: ${failure}`);
+  });
+
+  it('CreateKeyPair answering with a PublicKey that is not the private key\'s: the key is saved (0600), its .pub is the private key\'s own half, PublicKeyMismatch is shown @key-kept', async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'csk-mismatch-'));
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'other', '-f', path.join(other, 'other')]);
+    const otherPublic = fs.readFileSync(path.join(other, 'other.pub'), 'utf8').trim();
+    await injectFault({ fault: { kind: 'rewrite', set: { 'Response.KeyPair.PublicKey': otherPublic } }, action: 'CreateKeyPair' });
+    const name = 'mismatch_key';
+    const before = shown.length;
+    const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name, directory: other });
+    assert.ok(outcome, 'Create Key Pair returned nothing: the key is lost');
+    const saved = path.join(other, name);
+    assert.equal(outcome.privateKeyPath, saved);
+    assert.equal(fs.statSync(saved).mode & 0o777, 0o600);
+    const ownHalf = execFileSync('ssh-keygen', ['-y', '-f', saved], { encoding: 'utf8', stdio: 'pipe' }).trim().split(/\s+/)[1];
+    assert.equal(outcome.publicKeyPath, `${saved}.pub`);
+    const written = fs.readFileSync(`${saved}.pub`, 'utf8').trim().split(/\s+/);
+    assert.equal(written[1], ownHalf, 'the .pub is not the private key\'s public half');
+    assert.notEqual(written[1], otherPublic.split(/\s+/)[1], 'the .pub was written from the answer\'s PublicKey');
+    await eventually(() => shown.slice(before).some((m) => m.includes('is not the public half of the private key')), () => `no notification said PublicKeyMismatch: ${JSON.stringify(shown.slice(before))}`);
+    const mismatch = shown.slice(before).find((m) => m.includes('is not the public half of the private key'))!;
+    assert.ok(mismatch.includes(saved), `the notification does not say where the key is: ${mismatch}`);
   });
 });
