@@ -35,9 +35,9 @@ const builds = [
     banner: { js: 'globalThis.__cloudSshKeysLoadStart = performance.now();' },
   },
   // The Tencent Cloud SDK chunk: src/platform/cloudChunks.ts requires dist/tencent.js at first use.
-  { ...common, entryPoints: { tencent: 'src/cloud/tencent-chunk.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { tencent: 'src/clouds/tencent/chunk.ts' }, outdir: 'dist' },
   // The Alibaba Cloud ECS provider (own ACS3 signer, no SDK): required at the first Alibaba call.
-  { ...common, entryPoints: { alibaba: 'src/cloud/alibaba-chunk.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { alibaba: 'src/clouds/alibaba/chunk.ts' }, outdir: 'dist' },
   // The cloud flows (commands), loaded at the first cloud command: activation stays small.
   { ...common, entryPoints: { 'cloud-commands': 'src/commands/cloud-chunk.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { sshpk: 'node_modules/sshpk/lib/index.js' }, outdir: 'dist' },

@@ -43,7 +43,7 @@ function runCli(args, env) {
 
 /** Peak RSS (MB) of the CLI listing against a normal, an endless and a 200 MB answer; time to error (ms) against a silent server. */
 export async function benchHostileAnswers({ say = () => {} } = {}) {
-  const fakes = join(repoRoot, 'out', 'test', 'fakes', 'tencent-cvm.js');
+  const fakes = join(repoRoot, 'out', 'test', 'clouds', 'tencent', 'fake', 'server.js');
   if (!existsSync(fakes)) throw new Error(`${fakes} is missing: run tsc -p . first`);
   const { FakeTencentCvm, FAKE_TEST_CREDENTIAL } = require(fakes);
   const fake = new FakeTencentCvm();

@@ -24,7 +24,7 @@ function median(values) {
 
 /** The fake CVM server as a child process; resolves to { url, admin(method, path, body), stop() }. */
 async function startFake() {
-  const main = join(repoRoot, 'out', 'test', 'fakes', 'tencent-cvm-main.js');
+  const main = join(repoRoot, 'out', 'test', 'clouds', 'tencent', 'fake', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run tsc -p . first`);
   const child = spawn(process.execPath, [main, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const kill = () => child.kill('SIGKILL');
@@ -58,8 +58,8 @@ async function startFake() {
 function loadProviderModule() {
   const bundled = join(repoRoot, 'dist', 'tencent.js');
   if (existsSync(bundled)) return { module: require(bundled), from: 'dist/tencent.js' };
-  const compiled = join(repoRoot, 'out', 'src', 'cloud');
-  return { module: { ...require(join(compiled, 'tencent.js')), ...require(join(compiled, 'retry.js')) }, from: 'out/src/cloud/tencent.js' };
+  const compiled = join(repoRoot, 'out', 'src');
+  return { module: { ...require(join(compiled, 'clouds', 'tencent', 'provider.js')), ...require(join(compiled, 'cloud', 'retry.js')) }, from: 'out/src/clouds/tencent/provider.js' };
 }
 
 /**
@@ -67,8 +67,8 @@ function loadProviderModule() {
  * region the fake serves, plus the most throttled answers any parallel run got.
  */
 export async function benchMultiRegion({ runs = 5, say = () => {} } = {}) {
-  const { FAKE_TENCENT_REGIONS } = require(join(repoRoot, 'out', 'test', 'fakes', 'tencent-regions.js'));
-  const { FAKE_TEST_CREDENTIAL } = require(join(repoRoot, 'out', 'test', 'fakes', 'tencent-cvm.js'));
+  const { FAKE_TENCENT_REGIONS } = require(join(repoRoot, 'out', 'test', 'clouds', 'tencent', 'fake', 'regions.js'));
+  const { FAKE_TEST_CREDENTIAL } = require(join(repoRoot, 'out', 'test', 'clouds', 'tencent', 'fake', 'server.js'));
   const regions = [...FAKE_TENCENT_REGIONS.keys()];
   const { module: cloud, from } = loadProviderModule();
   const fake = await startFake();

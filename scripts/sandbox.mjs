@@ -17,8 +17,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies, repoRoot } from './ensure-deps.mjs';
 
-const FAKE_MODULE = path.join(repoRoot, 'out', 'test', 'fakes', 'tencent-cvm.js');
-const FAKE_ECS_MODULE = path.join(repoRoot, 'out', 'test', 'fakes', 'alibaba-ecs.js');
+const FAKE_MODULE = path.join(repoRoot, 'out', 'test', 'clouds', 'tencent', 'fake', 'server.js');
+const FAKE_ECS_MODULE = path.join(repoRoot, 'out', 'test', 'clouds', 'alibaba', 'fake', 'server.js');
 const require = createRequire(import.meta.url);
 
 /** The environment variables that make the extension and the CLI use real credentials. */
@@ -38,7 +38,7 @@ export function hasTencentCredentials(env = process.env) {
 }
 
 /**
- * Compiles the project (`tsc -p .`), which writes the fake to out/test/fakes/. A type error
+ * Compiles the project (`tsc -p .`), which writes the fake to out/test/clouds/*/fake/. A type error
  * elsewhere in the tree does not stop the sandbox as long as tsc still emitted the fake.
  */
 export function compileSandbox({ say = (...m) => console.log('[sandbox]', ...m) } = {}) {

@@ -1,8 +1,8 @@
 // Headless entry over the same src/keys code the extension uses, for scripts and tests.
 //   node dist/cli.js inspect PATH... [--json]
 //   node dist/cli.js scan [DIR...] [--json]
-//   node dist/cli.js tencent import|create|list|delete …   (src/cli/tencent.ts)
-//   node dist/cli.js alibaba import|create|list|delete …   (src/cli/alibaba.ts)
+//   node dist/cli.js tencent import|create|list|delete …   (src/clouds/tencent/cli.ts)
+//   node dist/cli.js alibaba import|create|list|delete …   (src/clouds/alibaba/cli.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseKeyText } from './keys/parse';
@@ -11,8 +11,8 @@ import { expandHome, nodeScanFileSystem, readKeyFileSync } from './keys/scan-fs'
 import type { KeyFacts, KeyTextRole, Problem } from './keys/types';
 import { visibleText } from './keys/visibleText';
 import { UsageError } from './cli/common';
-import { ALIBABA_USAGE, alibabaCommand } from './cli/alibaba';
-import { TENCENT_USAGE, tencentCommand } from './cli/tencent';
+import { ALIBABA_USAGE, alibabaCommand } from './clouds/alibaba/cli';
+import { TENCENT_USAGE, tencentCommand } from './clouds/tencent/cli';
 
 declare const CLI_VERSION: string | undefined;
 

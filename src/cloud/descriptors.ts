@@ -2,7 +2,7 @@
 // (import, create, list, rename, bind, delete): names, key name rules, credentials, regions.
 // Adding a cloud means adding a descriptor here and a factory for its provider, not new flows.
 
-import { ALIBABA_DESCRIPTOR } from './alibaba-rules';
+import { ALIBABA_DESCRIPTOR } from '../clouds/alibaba/descriptor';
 import type { CloudProviderId } from './errors';
 
 /** English templates of the key-name problems (translated by the VS Code layer). */

@@ -1,6 +1,6 @@
 // One HTTP(S) request with the limits an untrusted answer needs (cloud-apis.md, "Answers are
 // untrusted input"), for both clouds: the ECS client posts through it, and the Tencent SDK's fetch
-// is pointed at it (tencent-sdk.ts). Pure Node: never imports vscode.
+// is pointed at it (clouds/tencent/sdk.ts). Pure Node: never imports vscode.
 //
 // - Redirects are never followed: a 3xx is a failure naming the host it points to (the request
 //   carries a signature and, for imports, a key; it must not be re-sent anywhere else).

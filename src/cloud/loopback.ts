@@ -1,4 +1,4 @@
-// Whether a host is this machine. Kept apart from tencent-endpoint.ts so the activation bundle
+// Whether a host is this machine. Kept apart from clouds/tencent/endpoint.ts so the activation bundle
 // can mark a sandbox endpoint without pulling in any cloud code.
 
 import * as net from 'node:net';

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
-import type * as AlibabaChunk from '../cloud/alibaba-chunk';
-import type * as TencentChunk from '../cloud/tencent-chunk';
+import type * as AlibabaChunk from '../clouds/alibaba/chunk';
+import type * as TencentChunk from '../clouds/tencent/chunk';
 import type * as CloudCommands from '../commands/cloud-chunk';
 
 let tencent: typeof TencentChunk | undefined;
 
 /**
- * The Tencent Cloud provider and its SDK, from dist/tencent.js (built from src/cloud/tencent-chunk.ts).
+ * The Tencent Cloud provider and its SDK, from dist/tencent.js (built from src/clouds/tencent/chunk.ts).
  * Required at the first cloud call, never at activation: the SDK takes 60–100 ms to load.
  */
 export function loadTencentChunk(): typeof TencentChunk {
@@ -18,7 +18,7 @@ export function loadTencentChunk(): typeof TencentChunk {
 
 let alibaba: typeof AlibabaChunk | undefined;
 
-/** The Alibaba Cloud ECS provider (own signer and HTTPS client), from dist/alibaba.js (src/cloud/alibaba-chunk.ts), at the first Alibaba call. */
+/** The Alibaba Cloud ECS provider (own signer and HTTPS client), from dist/alibaba.js (src/clouds/alibaba/chunk.ts), at the first Alibaba call. */
 export function loadAlibabaChunk(): typeof AlibabaChunk {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   alibaba ??= require(path.join(__dirname, 'alibaba.js')) as typeof AlibabaChunk;

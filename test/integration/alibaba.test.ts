@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
 import type { ImportOutcome } from '../../src/commands/importKeyPair';
 import type { CloudKeysNode } from '../../src/views/cloudKeysView';
-import { FAKE_ECS_ACCESS_KEY } from '../fakes/alibaba-ecs';
+import { FAKE_ECS_ACCESS_KEY } from '../clouds/alibaba/fake/server';
 import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from './helpers';
 
 const ECS_URL = process.env.CLOUD_SSH_KEYS_TEST_ECS_URL;

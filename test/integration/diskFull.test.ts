@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
-import { FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
+import { FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
 import { type FullDisk, mountFullDisk } from '../full-disk';
 import { cvmAdmin, eventually, filesContaining, fixture, signInToFakeCvm, signOutOfFakeCvm } from './helpers';
 

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
 import type { ImportOutcome } from '../../src/commands/importKeyPair';
 import type { CloudKeysNode } from '../../src/views/cloudKeysView';
-import { FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
+import { FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
 import { cvmAdmin, eventually, api as extensionApi, labelOf, signInToFakeCvm, signOutOfFakeCvm, tooltipText } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
 import { writeNewFileAtomic } from '../../src/keys/save-key-files';
-import { FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
+import { FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
 import { type FatDisk, mountFatDisk } from '../fat-disk';
 import { cvmAdmin, signInToFakeCvm, signOutOfFakeCvm } from './helpers';
 

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImportOutcome } from '../../src/commands/importKeyPair';
-import { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL } from '../fakes/tencent-cvm';
+import { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
 import { cvmAdmin, eventually, api as extensionApi, filesContaining, fixture, signInToFakeCvm, signOutOfFakeCvm, userDataDir } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;

@@ -7,11 +7,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
+import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../clouds/alibaba/fake/server';
 import type { Fault } from '../fakes/fault-injection';
 import { RedirectTarget } from '../fakes/hostile-answers';
 import { DROPPING_PROXY_MODES, HostileProxy, type ProxyMode, TlsFront, selfSignedCertificate } from '../fakes/hostile-proxy';
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fakes/tencent-cvm';
+import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
 import { type CliRun, REPO_ROOT, cliEnv, ensureBuilt, runCliAsync, sshKeygen, tempDir } from './helpers';
 
 /** What a slow, shared machine may add to a deadline: starting Node, loading the SDK, exiting. */

@@ -6,18 +6,18 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
-import { AlibabaEcsProvider, type AlibabaEcsOptions, ecsFingerprintMatches, normalizeEcsTime } from '../../src/cloud/alibaba';
+import { AlibabaEcsProvider, type AlibabaEcsOptions, ecsFingerprintMatches, normalizeEcsTime } from '../../src/clouds/alibaba/provider';
 // Checked right after the import: loading the provider module must not load its HTTPS client.
-const transportLoadedByImport = Object.keys(require.cache).some((file) => file.includes('alibaba-transport'));
+const transportLoadedByImport = Object.keys(require.cache).some((file) => file.includes(path.join('alibaba', 'transport')));
 
-import { ALIBABA_MESSAGES, KNOWN_ALIBABA_ERROR_CODES, alibabaApiError } from '../../src/cloud/alibaba-errors';
-import { ALIBABA_DESCRIPTOR, ALIBABA_NAME_MESSAGES, alibabaKeyPairNameProblem, sanitizeAlibabaKeyPairName } from '../../src/cloud/alibaba-rules';
-import { parseAlibabaEndpoint } from '../../src/cloud/alibaba-transport';
+import { ALIBABA_MESSAGES, KNOWN_ALIBABA_ERROR_CODES, alibabaApiError } from '../../src/clouds/alibaba/errors';
+import { ALIBABA_DESCRIPTOR, ALIBABA_NAME_MESSAGES, alibabaKeyPairNameProblem, sanitizeAlibabaKeyPairName } from '../../src/clouds/alibaba/descriptor';
+import { parseAlibabaEndpoint } from '../../src/clouds/alibaba/transport';
 import { CloudError, isCancellation } from '../../src/cloud/errors';
 import { samePublicKey } from '../../src/cloud/publicKey';
 import { RateLimiter } from '../../src/cloud/retry';
-import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
-import { ecsNameValid } from '../fakes/alibaba-ecs-actions';
+import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../clouds/alibaba/fake/server';
+import { ecsNameValid } from '../clouds/alibaba/fake/actions';
 import { randomEd25519PublicKeyLine } from '../fakes/ssh-public-key';
 import { keygenFingerprint, sshKeygen, tempDir } from './helpers';
 
@@ -77,10 +77,10 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       const result = await esbuild.build({ entryPoints: [path.join(root, entry)], bundle: true, platform: 'node', minify: true, write: false, metafile: true, logLevel: 'silent' });
       return { bytes: result.outputFiles[0].contents.length, inputs: Object.keys(result.metafile.inputs) };
     };
-    const chunk = await bundle('src/cloud/alibaba-chunk.ts');
+    const chunk = await bundle('src/clouds/alibaba/chunk.ts');
     assert.ok(chunk.bytes < 100_000, `dist/alibaba.js would be ${chunk.bytes} bytes`);
     assert.deepEqual(chunk.inputs.filter((i) => i.includes('node_modules')), [], 'no npm package in the chunk');
-    const rules = await bundle('src/cloud/alibaba-rules.ts');
+    const rules = await bundle('src/clouds/alibaba/descriptor.ts');
     assert.ok(rules.bytes < 5_000, `the rules the UI imports are ${rules.bytes} bytes`);
     assert.deepEqual(rules.inputs.filter((i) => /alibaba-(signer|transport|errors)|alibaba\.ts/.test(i)), []);
   });

@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { CloudError, KNOWN_TENCENT_ERROR_CODES, TENCENT_MESSAGES, isCancellation, tencentApiError } from '../../src/cloud/errors';
-import { TencentCvmProvider } from '../../src/cloud/tencent';
-import { tencentFailure } from '../../src/cloud/tencent-sdk';
+import { TencentCvmProvider } from '../../src/clouds/tencent/provider';
+import { tencentFailure } from '../../src/clouds/tencent/sdk';
 
 const FULL_CONTEXT = {
   action: 'ImportKeyPair',

@@ -3,8 +3,8 @@
 
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fakes/tencent-cvm';
-import { verifyTc3Request } from '../fakes/tencent-cvm-auth';
+import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
+import { verifyTc3Request } from '../clouds/tencent/fake/auth';
 import { type RawCvmRequest, sendRawCvmRequest } from '../fakes/raw-tc3-client';
 import { checkOpenSshPublicKey, randomEd25519PublicKeyLine } from '../fakes/ssh-public-key';
 import { tc3Sign } from '../fakes/tc3';

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fallbackPaths } from '../../src/keys/save-key-files';
-import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fakes/tencent-cvm';
+import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../clouds/alibaba/fake/server';
+import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
 import { CLI, type CliRun, blobOf, cliEnv, ensureBuilt, keygenPublic, runCliAsync, sshKeygen, tempDir } from './helpers';
 
 const REGION = 'ap-guangzhou';

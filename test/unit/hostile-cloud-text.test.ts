@@ -6,11 +6,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tencentApiError } from '../../src/cloud/errors';
-import { alibabaApiError } from '../../src/cloud/alibaba-errors';
+import { alibabaApiError } from '../../src/clouds/alibaba/errors';
 import { visibleJson, visibleText } from '../../src/keys/visibleText';
 import { shownInQuickPick, shownText } from '../../src/platform/shownText';
-import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fakes/tencent-cvm';
+import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../clouds/alibaba/fake/server';
+import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
 import { type CliRun, cliEnv, ensureBuilt, runCliAsync, sshKeygen, tempDir } from './helpers';
 
 /** A screen clear, a forged second line and column, a carriage return and a right-to-left override. */

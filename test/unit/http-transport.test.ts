@@ -7,17 +7,17 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AlibabaEcsProvider } from '../../src/cloud/alibaba';
+import { AlibabaEcsProvider } from '../../src/clouds/alibaba/provider';
 import { CloudError } from '../../src/cloud/errors';
 import { type HttpRequest, TransportFailure, bypassesProxy, proxyFromEnvironment, sendHttpRequest } from '../../src/cloud/http-transport';
 import type { CloudKeyProvider } from '../../src/cloud/provider';
-import { TencentCvmProvider } from '../../src/cloud/tencent';
-import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fakes/alibaba-ecs';
+import { TencentCvmProvider } from '../../src/clouds/tencent/provider';
+import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../clouds/alibaba/fake/server';
 import type { Fault } from '../fakes/fault-injection';
 import { RedirectTarget, commitHostileAnswer } from '../fakes/hostile-answers';
 import { DROPPING_PROXY_MODES, HostileProxy } from '../fakes/hostile-proxy';
 import { randomEd25519PublicKeyLine } from '../fakes/ssh-public-key';
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fakes/tencent-cvm';
+import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
 
 const MB = 1024 * 1024;
 

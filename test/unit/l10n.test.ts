@@ -66,10 +66,10 @@ describe('translations of the pure layers', () => {
 });
 
 describe('translations of the cloud layer', () => {
-  /** English templates a CloudError can carry: the `template:` fields and the SDK failure sentences in src/cloud, and the local ones of src/platform. */
+  /** English templates a CloudError can carry: the `template:` fields and the SDK failure sentences in src/cloud and src/clouds, and the local ones of src/platform. */
   function inlineCloudTemplates(): string[] {
     const found = new Set<string>();
-    const files = [...sourceFiles(path.join(root, 'src', 'cloud')), ...sourceFiles(path.join(root, 'src', 'platform'))];
+    const files = ['cloud', 'clouds', 'platform'].flatMap((folder) => sourceFiles(path.join(root, 'src', folder)));
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');
       const patterns = [
@@ -98,9 +98,9 @@ describe('translations of the cloud layer', () => {
   it('the zh-cn bundle translates every ALIBABA_MESSAGES template and ECS key pair name message, with the same placeholders', () => {
     const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ALIBABA_MESSAGES } = require('../../src/cloud/alibaba-errors');
+    const { ALIBABA_MESSAGES } = require('../../src/clouds/alibaba/errors');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ALIBABA_NAME_MESSAGES } = require('../../src/cloud/alibaba-rules');
+    const { ALIBABA_NAME_MESSAGES } = require('../../src/clouds/alibaba/descriptor');
     const templates = [...Object.values(ALIBABA_MESSAGES), ...Object.values(ALIBABA_NAME_MESSAGES)] as string[];
     assert.ok(templates.length > 40, `found only ${templates.length} Alibaba templates`);
     assert.deepEqual(templates.filter((t) => !(t in bundle)), [], 'untranslated Alibaba templates');

@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImportOutcome } from '../../../src/commands/importKeyPair';
 import type { CloudAccount } from '../../../src/platform/cloudAccount';
-import { FAKE_ECS_ACCESS_KEY } from '../../fakes/alibaba-ecs';
-import { FAKE_TEST_CREDENTIAL } from '../../fakes/tencent-cvm';
+import { FAKE_ECS_ACCESS_KEY } from '../../clouds/alibaba/fake/server';
+import { FAKE_TEST_CREDENTIAL } from '../../clouds/tencent/fake/server';
 import { api as extensionApi, eventually, fixture, rootItems } from '../helpers';
 
 export const FAKE_URLS = {

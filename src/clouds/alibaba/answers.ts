@@ -6,7 +6,7 @@
 import {
   MalformedField, NAME, PRIVATE_KEY_TEXT, PUBLIC_KEY_TEXT, REGION_ID, TIME_TEXT, TOTAL_COUNT, type TextRule,
   readInteger, readList, readObject, readOrMalformed, readText,
-} from './answer-fields';
+} from '../../cloud/answer-fields';
 
 export const ECS_KEY_PAIR_NAME: TextRule = { max: 128 };
 export const ECS_KEY_PAIR_ID: TextRule = { max: 64, pattern: /^kp-[a-z0-9]{1,61}$/, patternName: 'a key pair id (kp- and lowercase letters or digits)' };

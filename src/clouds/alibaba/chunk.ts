@@ -8,6 +8,6 @@ export {
   type AlibabaListKeyPairsRequest,
   type AlibabaResponseInfo,
   ecsFingerprintMatches,
-} from './alibaba';
-export { parseAlibabaEndpoint } from './alibaba-transport';
-export { RateLimiter } from './retry';
+} from './provider';
+export { parseAlibabaEndpoint } from './transport';
+export { RateLimiter } from '../../cloud/retry';

@@ -5,9 +5,9 @@
 import type * as http from 'node:http';
 import type * as https from 'node:https';
 import type * as CvmSdk from 'tencentcloud-sdk-nodejs-cvm';
-import { CloudError, TENCENT_MESSAGES, type TencentErrorContext, cancelledError, tencentApiError } from './errors';
-import { type HttpAnswer, TransportFailure, sendHttpRequest } from './http-transport';
-import { transportCloudError } from './transport-errors';
+import { CloudError, TENCENT_MESSAGES, type TencentErrorContext, cancelledError, tencentApiError } from '../../cloud/errors';
+import { type HttpAnswer, TransportFailure, sendHttpRequest } from '../../cloud/http-transport';
+import { transportCloudError } from '../../cloud/transport-errors';
 
 export type CvmClient = InstanceType<typeof CvmSdk.cvm.v20170312.Client>;
 

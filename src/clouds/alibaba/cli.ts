@@ -1,29 +1,29 @@
 // `cloud-ssh-keys alibaba …`: Alibaba Cloud ECS key pairs from a shell, through the same provider
-// the extension uses (src/cloud/alibaba.ts). Credentials come from the environment only
+// the extension uses (src/clouds/alibaba/provider.ts). Credentials come from the environment only
 // (ALIBABA_CLOUD_ACCESS_KEY_ID / _ACCESS_KEY_SECRET / _SECURITY_TOKEN, as Alibaba's own CLI and SDKs
 // read them). The file checks, output checks, interrupt guard and local-key matching are the
-// Tencent commands' (src/cli/tencent.ts); what is ECS's own is the name rules, credentials and texts.
+// Tencent commands' (src/clouds/tencent/cli.ts); what is ECS's own is the name rules, credentials and texts.
 //
 // The provider lives in dist/alibaba.js and is required only when an alibaba command runs.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ALIBABA_MESSAGES } from '../cloud/alibaba-errors';
-import { ALIBABA_DESCRIPTOR } from '../cloud/alibaba-rules';
-import { renderTemplate } from '../cloud/errors';
-import type { KeyPair } from '../cloud/provider';
-import { expandHome } from '../keys/scan-fs';
-import { visibleJson, visibleText } from '../keys/visibleText';
-import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
-import { type CliIo, UsageError } from './common';
-import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
+import { ALIBABA_MESSAGES } from './errors';
+import { ALIBABA_DESCRIPTOR } from './descriptor';
+import { renderTemplate } from '../../cloud/errors';
+import type { KeyPair } from '../../cloud/provider';
+import { expandHome } from '../../keys/scan-fs';
+import { visibleJson, visibleText } from '../../keys/visibleText';
+import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from '../../cli/cloud-command';
+import { type CliIo, UsageError } from '../../cli/common';
+import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 
-type AlibabaChunk = typeof import('../cloud/alibaba-chunk');
+type AlibabaChunk = typeof import('./chunk');
 
-/** dist/alibaba.js beside dist/cli.js; from tsc's out/ folder, the compiled src/cloud/alibaba-chunk.js. */
+/** dist/alibaba.js beside dist/cli.js; from tsc's out/ folder, the compiled src/clouds/alibaba/chunk.js. */
 function loadAlibabaChunk(): AlibabaChunk {
   const bundled = path.join(__dirname, 'alibaba.js');
-  const compiled = path.join(__dirname, '..', 'cloud', 'alibaba-chunk.js');
+  const compiled = path.join(__dirname, 'chunk.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(fs.existsSync(bundled) ? bundled : compiled) as AlibabaChunk;
 }

@@ -4,7 +4,7 @@
 // label (`127` for 127.0.0.1:9000, `localhost:9000` for localhost:9000).
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { parseTc3Authorization, signaturesEqual, tc3Date, tc3Sign } from './tc3';
+import { parseTc3Authorization, signaturesEqual, tc3Date, tc3Sign } from '../../../fakes/tc3';
 
 /** A SecretId/SecretKey the fake accepts; with `token` it is a temporary credential. */
 export interface FakeCredential {

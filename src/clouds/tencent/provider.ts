@@ -3,7 +3,7 @@
 
 import type * as https from 'node:https';
 import type * as Models from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models';
-import { CloudError, TENCENT_MESSAGES, type TencentErrorContext } from './errors';
+import { CloudError, TENCENT_MESSAGES, type TencentErrorContext } from '../../cloud/errors';
 import type {
   CallOptions,
   CloudInstance,
@@ -19,16 +19,16 @@ import type {
   ListInstancesRequest,
   ListKeyPairsRequest,
   ModifyKeyPairRequest,
-} from './provider';
-import { identifyPublicKey } from './publicKey';
-import { malformedResponse, readAnswer, requestIdOf } from './answer-fields';
-import { readCreatedKeyPair, readImportedKeyId, readInstancePage, readKeyPairPage, readRegions } from './tencent-answers';
-import { JoinedCalls, allPages, chunks, createWithoutLosingPrivateKey, importJoiningSameKey, importWithRecovery, isoNow } from './flows';
-import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, backoffDelayMs, sleep, withRetry } from './retry';
-import { type TencentEndpoint, defaultTencentEndpoint, parseTencentEndpoint } from './tencent-endpoint';
-import { type CvmClient, beginSdkAttempt, loadTencentCvmSdk, sdkTransportAgent, tencentFailure } from './tencent-sdk';
-import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits, trackedAttempt } from './deadline';
-import { type ProxySetting, proxyFor } from './proxy-env';
+} from '../../cloud/provider';
+import { identifyPublicKey } from '../../cloud/publicKey';
+import { malformedResponse, readAnswer, requestIdOf } from '../../cloud/answer-fields';
+import { readCreatedKeyPair, readImportedKeyId, readInstancePage, readKeyPairPage, readRegions } from './answers';
+import { JoinedCalls, allPages, chunks, createWithoutLosingPrivateKey, importJoiningSameKey, importWithRecovery, isoNow } from '../../cloud/flows';
+import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, backoffDelayMs, sleep, withRetry } from '../../cloud/retry';
+import { type TencentEndpoint, defaultTencentEndpoint, parseTencentEndpoint } from './endpoint';
+import { type CvmClient, beginSdkAttempt, loadTencentCvmSdk, sdkTransportAgent, tencentFailure } from './sdk';
+import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits, trackedAttempt } from '../../cloud/deadline';
+import { type ProxySetting, proxyFor } from '../../cloud/proxy-env';
 
 export interface TencentCredentials {
   secretId: string;
@@ -352,7 +352,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
             endpoint: endpoint.host,
             protocol: endpoint.protocol,
             reqTimeout: this.limits.requestTimeoutSeconds,
-            // Our transport sends the SDK's requests (tencent-sdk.ts): its limits, no redirects, our proxy tunnel.
+            // Our transport sends the SDK's requests (sdk.ts): its limits, no redirects, our proxy tunnel.
             agent: sdkTransportAgent({
               requestTimeoutSeconds: this.limits.requestTimeoutSeconds,
               maxAnswerBytes: this.limits.maxAnswerBytes,

@@ -10,16 +10,16 @@
 
 import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
-import { CVM_ACTIONS, REGIONLESS_ACTIONS } from './tencent-cvm-actions';
-import { handleAdminRequest } from './tencent-cvm-admin';
-import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from './fake-http';
-import { commitHostileAnswer } from './hostile-answers';
-import { type FakeCredential, verifyTc3Request } from './tencent-cvm-auth';
-import { ApiError, type Params } from './tencent-cvm-params';
-import { FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, defaultInstances, isoSeconds } from './tencent-cvm-state';
-import { FAKE_TENCENT_REGIONS } from './tencent-regions';
-import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from './fault-injection';
-import { DEFAULT_ACCEPTED_KEY_TYPES, checkOpenSshPublicKey } from './ssh-public-key';
+import { CVM_ACTIONS, REGIONLESS_ACTIONS } from './actions';
+import { handleAdminRequest } from './admin';
+import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
+import { commitHostileAnswer } from '../../../fakes/hostile-answers';
+import { type FakeCredential, verifyTc3Request } from './auth';
+import { ApiError, type Params } from './params';
+import { FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, defaultInstances, isoSeconds } from './state';
+import { FAKE_TENCENT_REGIONS } from './regions';
+import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
+import { DEFAULT_ACCEPTED_KEY_TYPES, checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
 
 /** The credential every fake accepts unless told otherwise. Not a real secret. */
 export const FAKE_TEST_CREDENTIAL: Readonly<FakeCredential> = Object.freeze({

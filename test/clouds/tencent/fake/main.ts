@@ -1,8 +1,8 @@
 // Starts the fake CVM server by hand:
-//   node out/test/fakes/tencent-cvm-main.js [--port 9000]
+//   node out/test/clouds/tencent/fake/main.js [--port 9000]
 // Prints its URL and the test credential it accepts (a fake one, never a real secret).
 
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from './tencent-cvm';
+import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from './server';
 
 function portArgument(argv: string[]): number {
   const index = argv.indexOf('--port');

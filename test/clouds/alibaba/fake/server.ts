@@ -13,9 +13,9 @@
 
 import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
-import { ECS_ACTIONS, EcsApiError, FAKE_ECS_REGIONS, REGIONLESS_ECS_ACTIONS } from './alibaba-ecs-actions';
-import { type FakeAccessKey, verifyEcsRequest } from './alibaba-ecs-auth';
-import { checkEcsPublicKey, ecsFingerprint } from './alibaba-ecs-keys';
+import { ECS_ACTIONS, EcsApiError, FAKE_ECS_REGIONS, REGIONLESS_ECS_ACTIONS } from './actions';
+import { type FakeAccessKey, verifyEcsRequest } from './auth';
+import { checkEcsPublicKey, ecsFingerprint } from './keys';
 import {
   DEFAULT_RESOURCE_GROUP,
   FAKE_ECS_INSTANCE_STATES,
@@ -25,11 +25,11 @@ import {
   type FakeEcsKeyPair,
   defaultEcsInstances,
   ecsMinutes,
-} from './alibaba-ecs-state';
-import { type AdminTarget, handleAdmin } from './fake-admin';
-import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from './fake-http';
-import { commitHostileAnswer } from './hostile-answers';
-import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from './fault-injection';
+} from './state';
+import { type AdminTarget, handleAdmin } from '../../../fakes/fake-admin';
+import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
+import { commitHostileAnswer } from '../../../fakes/hostile-answers';
+import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
 
 /** The AccessKey pair every fake ECS accepts unless told otherwise. Not a real secret. */
 export const FAKE_ECS_ACCESS_KEY: Readonly<FakeAccessKey> = Object.freeze({

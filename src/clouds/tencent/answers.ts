@@ -4,9 +4,9 @@
 import {
   DESCRIPTION, MalformedField, NAME, PRIVATE_KEY_TEXT, PUBLIC_KEY_TEXT, REGION_ID, TIME_TEXT, TOTAL_COUNT, type TextRule,
   readInteger, readList, readObject, readOrMalformed, readText,
-} from './answer-fields';
-import type { CloudInstance, CloudRegion, KeyPair } from './provider';
-import { identifyPublicKey } from './publicKey';
+} from '../../cloud/answer-fields';
+import type { CloudInstance, CloudRegion, KeyPair } from '../../cloud/provider';
+import { identifyPublicKey } from '../../cloud/publicKey';
 
 export const TENCENT_KEY_ID: TextRule = { max: 13, pattern: /^skey-[a-z0-9]{8}$/, patternName: 'a key pair id (skey- and 8 lowercase letters or digits)' };
 export const TENCENT_INSTANCE_ID: TextRule = { max: 12, pattern: /^ins-[a-z0-9]{8}$/, patternName: 'an instance id (ins- and 8 lowercase letters or digits)' };

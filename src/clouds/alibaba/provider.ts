@@ -1,7 +1,7 @@
 // Alibaba Cloud ECS key pairs (API 2014-05-26) behind the same CloudKeyProvider as Tencent CVM,
 // sharing its flows (src/cloud/flows.ts), pacing and retries (retry.ts) and key identity
-// (publicKey.ts). What is ECS's own: the name rules (alibaba-rules.ts), the request mapping
-// below, and the error sentences (alibaba-errors.ts).
+// (publicKey.ts). What is ECS's own: the name rules (descriptor.ts), the request mapping
+// below, and the error sentences (errors.ts).
 //
 // Which client, by measurement (Nov 2026, Node 20.20, esbuild 0.28.2 `--bundle --platform=node
 // --minify`, in a scratch folder; require time = first `require()` of the bundle in a fresh
@@ -12,7 +12,7 @@
 //     same, unbundled from node_modules                                    848–1,055 ms (5 runs)
 //   @alicloud/pop-core 1.8.0 (RPC, HMAC-SHA1)            157 KB    47 KB    52 ms (42–79)
 //   own ACS3 signer + node:https client + errors          18 KB     6 KB    17 ms (10–27)
-//   whole dist/alibaba.js with it (alibaba-chunk.ts,      66 KB    23 KB    17 ms (13–31)
+//   whole dist/alibaba.js with it (chunk.ts,      66 KB    23 KB    17 ms (13–31)
 //     including the shared key parser for fingerprints)
 //   for comparison: the Tencent chunk (its SDK)          624 KB   157 KB    61 ms (39–89)
 //
@@ -22,21 +22,21 @@
 // answer. The V3 signature is ~60 lines over node:crypto, needs no npm dependency (nothing to
 // pin or audit), reproduces the worked example of Alibaba's "V3 request structure and signature"
 // page byte for byte (test/unit/cloud-alibaba-signer.test.ts), and the fake ECS verifies it with
-// an independently written verifier (test/fakes/acs3.ts). That verifier also accepts the official
+// an independently written verifier (test/clouds/alibaba/fake/acs3.ts). That verifier also accepts the official
 // SDK (@alicloud/ecs20140526 7.11.6, signatureAlgorithm ACS3-HMAC-SHA256: DescribeRegions,
 // ImportKeyPair, DescribeKeyPairs, parameters in the query) and refuses it with a wrong secret
 // (SignatureDoesNotMatch, 400): checked once in a scratch folder. Cost: we own retries and error mapping,
 // which the shared flows (flows.ts, retry.ts) already give us.
-// Loading: only through dist/alibaba.js (alibaba-chunk.ts), never from dist/extension.js; inside
+// Loading: only through dist/alibaba.js (chunk.ts), never from dist/extension.js; inside
 // it the HTTPS client is required on the first call.
 
-import { type EcsInstanceFields, type EcsKeyPairFields, readEcsBindResults, readEcsCreated, readEcsImported, readEcsInstancePage, readEcsKeyPairPage, readEcsRegions } from './alibaba-answers';
-import { malformedResponse, readAnswer, requestIdOf } from './answer-fields';
-import { ALIBABA_MESSAGES, type AlibabaErrorContext, alibabaApiError, alibabaError } from './alibaba-errors';
-import { ECS_BIND_BATCH, ECS_DELETE_BATCH, ECS_MAX_TAGS, ECS_PAGE_SIZE, alibabaKeyPairNameProblem } from './alibaba-rules';
-import type * as Transport from './alibaba-transport';
-import { CloudError } from './errors';
-import { JoinedCalls, allPages, chunks, createWithoutLosingPrivateKey, importJoiningSameKey, importWithRecovery, isoNow } from './flows';
+import { type EcsInstanceFields, type EcsKeyPairFields, readEcsBindResults, readEcsCreated, readEcsImported, readEcsInstancePage, readEcsKeyPairPage, readEcsRegions } from './answers';
+import { malformedResponse, readAnswer, requestIdOf } from '../../cloud/answer-fields';
+import { ALIBABA_MESSAGES, type AlibabaErrorContext, alibabaApiError, alibabaError } from './errors';
+import { ECS_BIND_BATCH, ECS_DELETE_BATCH, ECS_MAX_TAGS, ECS_PAGE_SIZE, alibabaKeyPairNameProblem } from './descriptor';
+import type * as Transport from './transport';
+import { CloudError } from '../../cloud/errors';
+import { JoinedCalls, allPages, chunks, createWithoutLosingPrivateKey, importJoiningSameKey, importWithRecovery, isoNow } from '../../cloud/flows';
 import type {
   CallOptions,
   CloudInstance,
@@ -54,11 +54,11 @@ import type {
   ListInstancesRequest,
   ListKeyPairsRequest,
   ModifyKeyPairRequest,
-} from './provider';
-import { identifyPublicKey } from './publicKey';
-import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, withRetry } from './retry';
-import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits, trackedAttempt } from './deadline';
-import { type ProxySetting, proxyFor } from './proxy-env';
+} from '../../cloud/provider';
+import { identifyPublicKey } from '../../cloud/publicKey';
+import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, withRetry } from '../../cloud/retry';
+import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits, trackedAttempt } from '../../cloud/deadline';
+import { type ProxySetting, proxyFor } from '../../cloud/proxy-env';
 import * as crypto from 'node:crypto';
 
 export interface AlibabaCredentials {
@@ -209,7 +209,7 @@ let transportModule: typeof Transport | undefined;
 /** The HTTPS client, required on the first call (keeps it out of anything that only imports this file's types). */
 function transport(): typeof Transport {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  transportModule ??= require('./alibaba-transport') as typeof Transport;
+  transportModule ??= require('./transport') as typeof Transport;
   return transportModule;
 }
 

@@ -1,7 +1,7 @@
 // Alibaba Cloud ECS key pair rules and its descriptor, free of any cloud code so the VS Code
 // layer can validate names as the user types (the activation bundle may import this file).
 
-import type { CloudProviderDescriptor } from './descriptors';
+import type { CloudProviderDescriptor } from '../../cloud/descriptors';
 
 /** ECS API version the provider and the fake speak. */
 export const ECS_API_VERSION = '2014-05-26';

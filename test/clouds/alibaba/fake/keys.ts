@@ -3,7 +3,7 @@
 // accepts it today). Its fingerprint is MD5 of the key blob in colon-separated hex.
 
 import * as crypto from 'node:crypto';
-import { checkOpenSshPublicKey } from './ssh-public-key';
+import { checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
 
 const PLAIN_TYPES = ['ssh-rsa', 'ssh-dss', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521'];
 const CERT_SUFFIX = '-cert-v01@openssh.com';

@@ -2,9 +2,9 @@
 // Instance states here are CVM's: "RUNNING" | "STOPPED".
 
 import type * as http from 'node:http';
-import { handleAdmin } from './fake-admin';
-import type { FakeTencentCvm } from './tencent-cvm';
-import type { FakeInstanceState } from './tencent-cvm-state';
+import { handleAdmin } from '../../../fakes/fake-admin';
+import type { FakeTencentCvm } from './server';
+import type { FakeInstanceState } from './state';
 
 /** Answers one `/__admin/...` request. */
 export function handleAdminRequest(fake: FakeTencentCvm, method: string, path: string, body: Buffer, res: http.ServerResponse): void {

@@ -1,9 +1,9 @@
 // Where Tencent CVM requests go. Credentials are signed into every request, so plain
 // http is allowed only to this machine (a local fake or proxy), never over a network.
 
-import { CloudError } from './errors';
-import { parseEndpoint } from './endpoint';
-import { isLoopbackHost } from './loopback';
+import { CloudError } from '../../cloud/errors';
+import { parseEndpoint } from '../../cloud/endpoint';
+import { isLoopbackHost } from '../../cloud/loopback';
 
 export { isLoopbackHost };
 

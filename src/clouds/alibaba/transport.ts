@@ -1,16 +1,16 @@
 // The HTTPS client of the Alibaba ECS provider: signs each RPC call with ACS3-HMAC-SHA256
-// (alibaba-signer.ts) and posts it through http-transport.ts (no redirects, a size cap, one
+// (signer.ts) and posts it through cloud/http-transport.ts (no redirects, a size cap, one
 // deadline per request). No SDK: see the measurements at the top of alibaba.ts. Only transport
 // failures become CloudErrors here; API answers go back raw.
 
 import type * as https from 'node:https';
-import { ALIBABA_MESSAGES, type AlibabaErrorContext, alibabaError } from './alibaba-errors';
-import { ECS_API_VERSION } from './alibaba-rules';
-import { type AlibabaSigningCredentials, signRpcRequest } from './alibaba-signer';
-import { type ParsedEndpoint, parseEndpoint } from './endpoint';
-import type { CloudError } from './errors';
-import { TransportFailure, sendHttpRequest } from './http-transport';
-import { transportCloudError } from './transport-errors';
+import { ALIBABA_MESSAGES, type AlibabaErrorContext, alibabaError } from './errors';
+import { ECS_API_VERSION } from './descriptor';
+import { type AlibabaSigningCredentials, signRpcRequest } from './signer';
+import { type ParsedEndpoint, parseEndpoint } from '../../cloud/endpoint';
+import type { CloudError } from '../../cloud/errors';
+import { TransportFailure, sendHttpRequest } from '../../cloud/http-transport';
+import { transportCloudError } from '../../cloud/transport-errors';
 
 export const DEFAULT_ECS_HOST = 'ecs.aliyuncs.com';
 

@@ -8,25 +8,25 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KEY_NAME_MESSAGES, TENCENT_DESCRIPTOR } from '../cloud/descriptors';
-import { TENCENT_MESSAGES, renderTemplate } from '../cloud/errors';
-import type { KeyPair } from '../cloud/provider';
-import { expandHome } from '../keys/scan-fs';
-import { visibleJson, visibleText } from '../keys/visibleText';
-import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from './cloud-command';
-import { type CliIo, UsageError } from './common';
-import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from './shared';
+import { KEY_NAME_MESSAGES, TENCENT_DESCRIPTOR } from '../../cloud/descriptors';
+import { TENCENT_MESSAGES, renderTemplate } from '../../cloud/errors';
+import type { KeyPair } from '../../cloud/provider';
+import { expandHome } from '../../keys/scan-fs';
+import { visibleJson, visibleText } from '../../keys/visibleText';
+import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from '../../cli/cloud-command';
+import { type CliIo, UsageError } from '../../cli/common';
+import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 
-type TencentChunk = typeof import('../cloud/tencent-chunk');
+type TencentChunk = typeof import('./chunk');
 
 /**
  * The provider and its SDK: dist/tencent.js beside dist/cli.js (the extension's own chunk), loaded
  * at first use. Computed paths keep esbuild from bundling it into dist/cli.js. Run from tsc's
- * out/ folder (never shipped), it is the compiled src/cloud/tencent-chunk.js.
+ * out/ folder (never shipped), it is the compiled src/clouds/tencent/chunk.js.
  */
 function loadTencentChunk(): TencentChunk {
   const bundled = path.join(__dirname, 'tencent.js');
-  const compiled = path.join(__dirname, '..', 'cloud', 'tencent-chunk.js');
+  const compiled = path.join(__dirname, 'chunk.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(fs.existsSync(bundled) ? bundled : compiled) as TencentChunk;
 }

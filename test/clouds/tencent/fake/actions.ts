@@ -14,10 +14,10 @@ import {
   pagination,
   required,
   requiredIdList,
-} from './tencent-cvm-params';
-import { FakeCvmAccount, type FakeInstance, type FakeKeyPair, type FakeTag, isoSeconds } from './tencent-cvm-state';
-import { FAKE_TENCENT_REGIONS } from './tencent-regions';
-import { checkOpenSshPublicKey, newRsaKeyPairAsync } from './ssh-public-key';
+} from './params';
+import { FakeCvmAccount, type FakeInstance, type FakeKeyPair, type FakeTag, isoSeconds } from './state';
+import { FAKE_TENCENT_REGIONS } from './regions';
+import { checkOpenSshPublicKey, newRsaKeyPairAsync } from '../../../fakes/ssh-public-key';
 
 export interface ActionContext {
   account: FakeCvmAccount;

@@ -1,8 +1,8 @@
 // Starts the fake ECS server by hand:
-//   node out/test/fakes/alibaba-ecs-main.js [--port 9001]
+//   node out/test/clouds/alibaba/fake/main.js [--port 9001]
 // Prints its URL and the test AccessKey pair it accepts (a fake one, never a real secret).
 
-import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from './alibaba-ecs';
+import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from './server';
 
 function portArgument(argv: string[]): number {
   const index = argv.indexOf('--port');

@@ -1,9 +1,9 @@
 // The ECS actions the fake serves, with the documented rules, codes and HTTP statuses.
 // Parameters arrive as strings (RPC style: query or form body); lists as JSON array strings.
 
-import { checkEcsPublicKey, ecsFingerprint } from './alibaba-ecs-keys';
-import { DEFAULT_RESOURCE_GROUP, type FakeEcsAccount, type FakeEcsKeyPair, type FakeEcsTag, ecsMinutes } from './alibaba-ecs-state';
-import { newRsaKeyPair } from './ssh-public-key';
+import { checkEcsPublicKey, ecsFingerprint } from './keys';
+import { DEFAULT_RESOURCE_GROUP, type FakeEcsAccount, type FakeEcsKeyPair, type FakeEcsTag, ecsMinutes } from './state';
+import { newRsaKeyPair } from '../../../fakes/ssh-public-key';
 
 /** An error the fake answers as `{RequestId, HostId, Code, Message, Recommend}` with an HTTP status. */
 export class EcsApiError extends Error {

@@ -1,5 +1,5 @@
 // The fake ECS's own reading of ACS3-HMAC-SHA256 (Alibaba's V3 signature), written apart from
-// src/cloud/alibaba-signer.ts so the fake does not share the client's bugs. Both are checked
+// src/clouds/alibaba/signer.ts so the fake does not share the client's bugs. Both are checked
 // against the worked example of Alibaba's "V3 request structure and signature" page.
 
 import * as crypto from 'node:crypto';

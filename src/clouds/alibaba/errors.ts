@@ -3,8 +3,8 @@
 // English sentence template. Every sentence lives in ALIBABA_MESSAGES (for the translation
 // bundle); nothing here builds a sentence inline.
 
-import { CloudError, type CloudErrorKind } from './errors';
-import { ECS_KEY_PAIRS_PER_REGION } from './alibaba-rules';
+import { CloudError, type CloudErrorKind } from '../../cloud/errors';
+import { ECS_KEY_PAIRS_PER_REGION } from './descriptor';
 
 /** What the failed call was about, to fill the sentences. */
 export interface AlibabaErrorContext {
