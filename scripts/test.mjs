@@ -36,7 +36,7 @@ const STAGES = {
   compile: { title: 'typecheck + compile tests (tsc -p .)', cmd: [node, bin('typescript', 'bin/tsc'), '-p', '.'], timeout: 5 * MIN, before: removeStaleTests },
   unit: {
     title: 'unit tests (mocha)',
-    cmd: [node, bin('mocha', 'bin/mocha.js'), '--timeout', '60000', '--reporter', path.join(REPO, 'test/harness/mocha-totals-reporter.cjs'), 'out/test/unit/**/*.test.js'],
+    cmd: [node, bin('mocha', 'bin/mocha.js'), '--timeout', '60000', '--reporter', path.join(REPO, 'test/harness/mocha-totals-reporter.cjs'), 'out/test/unit/**/*.test.js', 'out/test/clouds/*/unit/**/*.test.js'],
     env: { MOCHA_TOTALS_FILE: result('unit') },
     timeout: 15 * MIN,
     results: 'unit',

@@ -4,8 +4,8 @@
 
 import { visibleText } from '../keys/visibleText';
 
-/** The clouds a provider talks to. */
-export type CloudProviderId = 'tencent' | 'alibaba';
+/** A cloud's id as its folder under src/clouds/ and the registry name it (`tencent`). */
+export type CloudProviderId = string;
 
 /**
  * What went wrong, which decides whether a retry is safe:

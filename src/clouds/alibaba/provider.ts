@@ -21,7 +21,7 @@
 // kitx, debug and json-bigint, and gives nothing we need: the calls are form posts with a JSON
 // answer. The V3 signature is ~60 lines over node:crypto, needs no npm dependency (nothing to
 // pin or audit), reproduces the worked example of Alibaba's "V3 request structure and signature"
-// page byte for byte (test/unit/cloud-alibaba-signer.test.ts), and the fake ECS verifies it with
+// page byte for byte (test/clouds/alibaba/unit/signer.test.ts), and the fake ECS verifies it with
 // an independently written verifier (test/clouds/alibaba/fake/acs3.ts). That verifier also accepts the official
 // SDK (@alicloud/ecs20140526 7.11.6, signatureAlgorithm ACS3-HMAC-SHA256: DescribeRegions,
 // ImportKeyPair, DescribeKeyPairs, parameters in the query) and refuses it with a wrong secret

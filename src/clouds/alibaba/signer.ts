@@ -1,6 +1,6 @@
 // Alibaba Cloud's V3 request signature (ACS3-HMAC-SHA256) for RPC-style APIs such as ECS,
 // written over node:crypto so the ECS client needs no SDK. Checked against the worked example
-// of Alibaba's "V3 request structure and signature" page (test/unit/cloud-alibaba-signer.test.ts).
+// of Alibaba's "V3 request structure and signature" page (test/clouds/alibaba/unit/signer.test.ts).
 //
 //   CanonicalRequest = METHOD \n CanonicalURI \n CanonicalQueryString \n CanonicalHeaders \n SignedHeaders \n hex(SHA256(body))
 //   StringToSign     = "ACS3-HMAC-SHA256" \n hex(SHA256(CanonicalRequest))

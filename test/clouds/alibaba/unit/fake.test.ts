@@ -4,10 +4,10 @@
 
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { acs3Sign, sha256Hex, signRpcRequest } from '../../src/clouds/alibaba/signer';
-import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../clouds/alibaba/fake/server';
-import { checkEcsPublicKey, ecsFingerprint } from '../clouds/alibaba/fake/keys';
-import { randomEd25519PublicKeyLine } from '../fakes/ssh-public-key';
+import { acs3Sign, sha256Hex, signRpcRequest } from '../../../../src/clouds/alibaba/signer';
+import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fake/server';
+import { checkEcsPublicKey, ecsFingerprint } from '../fake/keys';
+import { randomEd25519PublicKeyLine } from '../../../fakes/ssh-public-key';
 
 interface RawAnswer {
   status: number;

@@ -6,20 +6,20 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
-import { AlibabaEcsProvider, type AlibabaEcsOptions, ecsFingerprintMatches, normalizeEcsTime } from '../../src/clouds/alibaba/provider';
+import { AlibabaEcsProvider, type AlibabaEcsOptions, ecsFingerprintMatches, normalizeEcsTime } from '../../../../src/clouds/alibaba/provider';
 // Checked right after the import: loading the provider module must not load its HTTPS client.
 const transportLoadedByImport = Object.keys(require.cache).some((file) => file.includes(path.join('alibaba', 'transport')));
 
-import { ALIBABA_MESSAGES, KNOWN_ALIBABA_ERROR_CODES, alibabaApiError } from '../../src/clouds/alibaba/errors';
-import { ALIBABA_DESCRIPTOR, ALIBABA_NAME_MESSAGES, alibabaKeyPairNameProblem, sanitizeAlibabaKeyPairName } from '../../src/clouds/alibaba/descriptor';
-import { parseAlibabaEndpoint } from '../../src/clouds/alibaba/transport';
-import { CloudError, isCancellation } from '../../src/cloud/errors';
-import { samePublicKey } from '../../src/cloud/publicKey';
-import { RateLimiter } from '../../src/cloud/retry';
-import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../clouds/alibaba/fake/server';
-import { ecsNameValid } from '../clouds/alibaba/fake/actions';
-import { randomEd25519PublicKeyLine } from '../fakes/ssh-public-key';
-import { keygenFingerprint, sshKeygen, tempDir } from './helpers';
+import { ALIBABA_MESSAGES, KNOWN_ALIBABA_ERROR_CODES, alibabaApiError } from '../../../../src/clouds/alibaba/errors';
+import { ALIBABA_DESCRIPTOR, ALIBABA_NAME_MESSAGES, alibabaKeyPairNameProblem, sanitizeAlibabaKeyPairName } from '../../../../src/clouds/alibaba/descriptor';
+import { parseAlibabaEndpoint } from '../../../../src/clouds/alibaba/transport';
+import { CloudError, isCancellation } from '../../../../src/cloud/errors';
+import { samePublicKey } from '../../../../src/cloud/publicKey';
+import { RateLimiter } from '../../../../src/cloud/retry';
+import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fake/server';
+import { ecsNameValid } from '../fake/actions';
+import { randomEd25519PublicKeyLine } from '../../../fakes/ssh-public-key';
+import { keygenFingerprint, sshKeygen, tempDir } from '../../../unit/helpers';
 
 const REGION = 'cn-hangzhou';
 const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100 };
@@ -72,7 +72,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
 
   it('bundles into a small chunk with no SDK, and its rules into almost nothing', async () => {
     const esbuild = await import('esbuild');
-    const root = path.join(__dirname, '..', '..', '..');
+    const root = path.join(__dirname, '..', '..', '..', '..', '..');
     const bundle = async (entry: string) => {
       const result = await esbuild.build({ entryPoints: [path.join(root, entry)], bundle: true, platform: 'node', minify: true, write: false, metafile: true, logLevel: 'silent' });
       return { bytes: result.outputFiles[0].contents.length, inputs: Object.keys(result.metafile.inputs) };

@@ -3,11 +3,11 @@
 
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
-import { verifyTc3Request } from '../clouds/tencent/fake/auth';
-import { type RawCvmRequest, sendRawCvmRequest } from '../fakes/raw-tc3-client';
-import { checkOpenSshPublicKey, randomEd25519PublicKeyLine } from '../fakes/ssh-public-key';
-import { tc3Sign } from '../fakes/tc3';
+import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fake/server';
+import { verifyTc3Request } from '../fake/auth';
+import { type RawCvmRequest, sendRawCvmRequest } from '../../../fakes/raw-tc3-client';
+import { checkOpenSshPublicKey, randomEd25519PublicKeyLine } from '../../../fakes/ssh-public-key';
+import { tc3Sign } from '../../../fakes/tc3';
 
 // docs/cloud-apis.md: the published TC3-HMAC-SHA256 example.
 const VECTOR = {

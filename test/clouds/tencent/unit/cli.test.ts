@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
-import { CLI as cli, type CliRun, blobOf, ensureBuilt, keygenFingerprint, keygenPublic, runCliAsync, sshKeygen, tempDir, cliEnv } from './helpers';
+import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fake/server';
+import { CLI as cli, type CliRun, blobOf, ensureBuilt, keygenFingerprint, keygenPublic, runCliAsync, sshKeygen, tempDir, cliEnv } from '../../../unit/helpers';
 
 const REGION = 'ap-guangzhou';
 const TEMPORARY = { secretId: 'AKIDtemporaryCliCredential01', secretKey: 'temporaryCliSecretKey0001', token: 'cli-session-token-1' };

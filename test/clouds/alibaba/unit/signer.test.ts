@@ -2,8 +2,8 @@
 // worked example ("V3 request structure and signature": RunInstances on ecs.cn-shanghai).
 
 import * as assert from 'node:assert/strict';
-import { acs3Sign, canonicalForm, percentEncode, sha256Hex, signRpcRequest } from '../../src/clouds/alibaba/signer';
-import { acs3Signature, canonicalQueryString, parseAcs3Authorization, rfc3986 } from '../clouds/alibaba/fake/acs3';
+import { acs3Sign, canonicalForm, percentEncode, sha256Hex, signRpcRequest } from '../../../../src/clouds/alibaba/signer';
+import { acs3Signature, canonicalQueryString, parseAcs3Authorization, rfc3986 } from '../fake/acs3';
 
 const EXAMPLE = {
   host: 'ecs.cn-shanghai.aliyuncs.com',

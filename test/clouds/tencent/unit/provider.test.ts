@@ -6,17 +6,17 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
-import { TencentCvmProvider, type TencentCvmOptions } from '../../src/clouds/tencent/provider';
+import { TencentCvmProvider, type TencentCvmOptions } from '../../../../src/clouds/tencent/provider';
 // Checked right after the import: loading the provider module must not load the SDK.
 const sdkLoadedByImport = Object.keys(require.cache).some((file) => file.includes(`${path.sep}tencentcloud-sdk-nodejs-cvm${path.sep}`));
 
-import { CloudError, isCancellation, TENCENT_MESSAGES } from '../../src/cloud/errors';
-import { samePublicKey } from '../../src/cloud/publicKey';
-import { RateLimiter } from '../../src/cloud/retry';
-import { parseTencentEndpoint } from '../../src/clouds/tencent/endpoint';
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
-import { randomEd25519PublicKeyLine } from '../fakes/ssh-public-key';
-import { keygenFingerprint, sshKeygen, tempDir } from './helpers';
+import { CloudError, isCancellation, TENCENT_MESSAGES } from '../../../../src/cloud/errors';
+import { samePublicKey } from '../../../../src/cloud/publicKey';
+import { RateLimiter } from '../../../../src/cloud/retry';
+import { parseTencentEndpoint } from '../../../../src/clouds/tencent/endpoint';
+import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fake/server';
+import { randomEd25519PublicKeyLine } from '../../../fakes/ssh-public-key';
+import { keygenFingerprint, sshKeygen, tempDir } from '../../../unit/helpers';
 
 const REGION = 'ap-guangzhou';
 const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100 };
