@@ -1,11 +1,16 @@
 // Bundles the extension and the CLI. `vscode` is provided by the host; cloud SDKs go into
 // chunks of their own that load only when a cloud command runs (never at activation).
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const watch = process.argv.includes('--watch');
+/** Every folder of src/clouds/ with a chunk.ts entry: the registry's clouds. */
+const cloudChunks = readdirSync('src/clouds', { withFileTypes: true })
+  .filter((e) => e.isDirectory() && existsSync(`src/clouds/${e.name}/chunk.ts`))
+  .map((e) => e.name)
+  .sort();
 const common = {
   bundle: true,
   platform: 'node',
@@ -34,10 +39,9 @@ const builds = [
     ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'],
     banner: { js: 'globalThis.__cloudSshKeysLoadStart = performance.now();' },
   },
-  // The Tencent Cloud SDK chunk: src/platform/cloudChunks.ts requires dist/tencent.js at first use.
-  { ...common, entryPoints: { tencent: 'src/clouds/tencent/chunk.ts' }, outdir: 'dist' },
-  // The Alibaba Cloud ECS provider (own ACS3 signer, no SDK): required at the first Alibaba call.
-  { ...common, entryPoints: { alibaba: 'src/clouds/alibaba/chunk.ts' }, outdir: 'dist' },
+  // Each cloud's provider (its SDK or own signer): src/clouds/<cloud>/chunk.ts → dist/<cloud>.js,
+  // required at that cloud's first call (src/cloud/chunk-loader.ts), never at activation.
+  ...cloudChunks.map((cloud) => ({ ...common, entryPoints: { [cloud]: `src/clouds/${cloud}/chunk.ts` }, outdir: 'dist' })),
   // The cloud flows (commands), loaded at the first cloud command: activation stays small.
   { ...common, entryPoints: { 'cloud-commands': 'src/commands/cloud-chunk.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { sshpk: 'node_modules/sshpk/lib/index.js' }, outdir: 'dist' },

@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { parseKeyText } from './keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from './keys/scan';
 import { expandHome, nodeScanFileSystem, readKeyFileSync } from './keys/scan-fs';
-import type { KeyFacts, KeyTextRole, Problem } from './keys/types';
+import { displayKeyType } from './keys/key-labels';
+import { roleForFileName } from './keys/key-text-role';
+import type { KeyFacts, Problem } from './keys/types';
 import { visibleText } from './keys/visibleText';
 import { UsageError } from './cli/common';
 import { ALIBABA_USAGE, alibabaCommand } from './clouds/alibaba/cli';
@@ -59,12 +61,6 @@ export interface InspectReport {
   diagnostics: CliDiagnostic[];
 }
 
-function roleFor(file: string): KeyTextRole {
-  const base = path.basename(file);
-  if (base.startsWith('authorized_keys')) return 'authorized_keys';
-  return base.endsWith('.pub') ? 'public' : 'auto';
-}
-
 function toCliDiagnostic(p: Problem): CliDiagnostic {
   return {
     code: p.code,
@@ -104,7 +100,7 @@ export function inspectFile(file: string): InspectReport {
       }],
     };
   }
-  const parsed = parseKeyText(read.bytes.toString('utf8'), roleFor(file));
+  const parsed = parseKeyText(read.bytes.toString('utf8'), roleForFileName(file, 'auto'));
   const first = parsed.keys[0];
   const diagnostics = parsed.problems.map(toCliDiagnostic);
   return {
@@ -148,17 +144,6 @@ function expandPaths(paths: string[]): string[] {
   return files;
 }
 
-function keygenStyleType(type: string | undefined, kind: string | undefined): string {
-  if (!type) return '?';
-  const t = type.startsWith('sk-ssh-ed25519') ? 'ED25519-SK'
-    : type.startsWith('sk-ecdsa') ? 'ECDSA-SK'
-    : type.includes('ed25519') ? 'ED25519'
-    : type.startsWith('ecdsa') ? 'ECDSA'
-    : type.includes('rsa') ? 'RSA'
-    : type.includes('dss') ? 'DSA' : type;
-  return kind === 'certificate' ? `${t}-CERT` : t;
-}
-
 async function inspectCommand(paths: string[], json: boolean, out: (s: string) => void): Promise<number> {
   if (paths.length === 0) throw new UsageError('inspect needs at least one PATH');
   const reports = expandPaths(paths).map(inspectFile);
@@ -168,7 +153,7 @@ async function inspectCommand(paths: string[], json: boolean, out: (s: string) =
     for (const r of reports) {
       // Text output goes to a terminal: escape what could hide or recolour it (JSON output is exact).
       const shownPath = visibleText(r.path);
-      if (r.sha256) out(`${r.bits ?? '?'} ${r.sha256} ${visibleText(r.comment || 'no comment')} (${keygenStyleType(r.type, r.kind)})${r.kind === 'private' ? ' private' : ''}${r.encrypted ? ', encrypted' : ''}  ${shownPath}`);
+      if (r.sha256) out(`${r.bits ?? '?'} ${r.sha256} ${visibleText(r.comment || 'no comment')} (${displayKeyType({ type: r.type, kind: r.kind })})${r.kind === 'private' ? ' private' : ''}${r.encrypted ? ', encrypted' : ''}  ${shownPath}`);
       else if (r.kind) out(`${r.type} ${r.kind}${r.encrypted ? ', encrypted' : ''} (fingerprint needs the passphrase)  ${shownPath}`);
       for (const d of r.diagnostics) out(`${shownPath}:${d.line}:${d.column}: ${d.severity}: ${visibleText(d.message)}`);
     }
@@ -198,7 +183,7 @@ async function scanCommand(dirs: string[], json: boolean, out: (s: string) => vo
     for (const p of result.pairs) {
       const marks = [!p.privateKey && 'public only', !p.publicKey && p.privateKey && 'private only', p.facts.encrypted && 'passphrase',
         p.unsafePermissions && 'UNSAFE PERMISSIONS', p.publicKeyMismatch && '.pub MISMATCH'].filter(Boolean);
-      out(`${visibleText(p.name)}\t${keygenStyleType(p.facts.type, p.facts.kind)} ${p.facts.bits ?? '?'}\t${p.facts.sha256 ?? '(fingerprint unknown)'}\t${visibleText(p.facts.comment)}${marks.length ? `\t[${marks.join(', ')}]` : ''}`);
+      out(`${visibleText(p.name)}\t${displayKeyType(p.facts)} ${p.facts.bits ?? '?'}\t${p.facts.sha256 ?? '(fingerprint unknown)'}\t${visibleText(p.facts.comment)}${marks.length ? `\t[${marks.join(', ')}]` : ''}`);
     }
   }
   return 0;

@@ -1,17 +1,17 @@
 import * as vscode from 'vscode';
-import { registerCommands } from './commands/registerCommands';
-import { KeyDiagnostics } from './diagnostics/keyDiagnostics';
-import { KeyHoverProvider } from './diagnostics/keyHover';
-import { KeyQuickFixProvider, REMOVE_BOM_COMMAND, removeByteOrderMark, USE_LF_COMMAND, useLfLineEndings } from './diagnostics/keyQuickFixes';
-import { SSH_PUBLIC_KEY_LANGUAGE } from './diagnostics/keyTextRole';
-import { ALIBABA_DESCRIPTOR, TENCENT_DESCRIPTOR } from './cloud/descriptors';
+import { registerCommands } from './commands/register-commands';
+import { KeyDiagnostics } from './diagnostics/key-diagnostics';
+import { KeyHoverProvider } from './diagnostics/key-hover';
+import { KeyQuickFixProvider, REMOVE_BOM_COMMAND, removeByteOrderMark, USE_LF_COMMAND, useLfLineEndings } from './diagnostics/key-quick-fixes';
+import { SSH_PUBLIC_KEY_LANGUAGE } from './keys/key-text-role';
+import { CLOUDS } from './clouds/registry';
 import { nodeScanFileSystem } from './keys/scan-fs';
-import { CloudAccount, alibabaProviderFactory, tencentProviderFactory } from './platform/cloudAccount';
+import { CloudAccount } from './platform/cloud-account';
 import { Config, SETTINGS } from './platform/config';
 import { createLog } from './platform/log';
-import { CLOUD_KEYS_VIEW_ID, CloudKeysProvider } from './views/cloudKeysView';
-import { LOCAL_KEYS_VIEW_ID, LocalKeysProvider } from './views/localKeysView';
-import { watchSshDirectories } from './views/watchSshDirectories';
+import { CLOUD_KEYS_VIEW_ID, CloudKeysProvider } from './views/cloud-keys-view';
+import { LOCAL_KEYS_VIEW_ID, LocalKeysProvider } from './views/local-keys-view';
+import { watchSshDirectories } from './views/watch-ssh-directories';
 
 /** What `activate` returns: used by the in-host tests, stable enough for other extensions. */
 export interface CloudSshKeysApi {
@@ -22,8 +22,8 @@ export interface CloudSshKeysApi {
    * tests), because their nodes reach the stored credentials and other extensions must not.
    */
   cloudKeys?: CloudKeysProvider;
-  tencent?: CloudAccount;
-  alibaba?: CloudAccount;
+  /** Each cloud's account, by cloud id (`tencent`). */
+  accounts?: Record<string, CloudAccount>;
   /** This extension's SecretStorage, for tests that play another window changing the credentials (not in production). */
   secrets?: vscode.SecretStorage;
   /**
@@ -51,28 +51,24 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     const diagnostics = new KeyDiagnostics();
     const lastScan = () => localKeys.lastScan;
     // Cloud accounts: nothing cloud-related loads until a cloud view or command needs it.
-    const tencent = new CloudAccount(TENCENT_DESCRIPTOR, context.secrets, context.globalState, log, tencentProviderFactory);
-    const alibaba = new CloudAccount(ALIBABA_DESCRIPTOR, context.secrets, context.globalState, log, alibabaProviderFactory);
-    const accounts = [tencent, alibaba];
+    const accounts = CLOUDS.map((descriptor) => new CloudAccount(descriptor, context.secrets, context.globalState, log));
     const cloudKeys = new CloudKeysProvider(accounts, lastScan, log);
     const cloudKeysView = vscode.window.createTreeView(CLOUD_KEYS_VIEW_ID, { treeDataProvider: cloudKeys, showCollapseAll: true });
     const markSandbox = () => (cloudKeysView.description = accounts.some((a) => a.isSandbox) ? vscode.l10n.t('Sandbox') : undefined);
     markSandbox();
     localKeys.setCloudLocations((blob) => cloudKeys.locationsOf(blob));
     context.subscriptions.push(
-      tencent,
-      alibaba,
+      ...accounts,
+      ...accounts.map((account) => account.onDidChange(markSandbox)),
       cloudKeys,
       cloudKeysView,
-      tencent.onDidChange(markSandbox),
-      alibaba.onDidChange(markSandbox),
       cloudKeys.onDidLoad(() => localKeys.redraw()),
       localKeys.onDidScan(() => cloudKeys.redraw()),
       log,
       localKeys,
       watcher,
       vscode.window.createTreeView(LOCAL_KEYS_VIEW_ID, { treeDataProvider: localKeys, showCollapseAll: true }),
-      ...registerCommands({ config, localKeys, log, cloudKeys, tencent, alibaba }),
+      ...registerCommands({ config, localKeys, log, cloudKeys, accounts }),
       diagnostics,
       localKeys.onDidScan((result) => diagnostics.onScan(result)),
       vscode.languages.registerHoverProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyHoverProvider(lastScan)),
@@ -101,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     // Scan in the background so closed .pub files in the SSH folders get their diagnostics too.
     void localKeys.currentScan();
     const testing = context.extensionMode !== vscode.ExtensionMode.Production;
-    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, tencent, alibaba, secrets: context.secrets } : {}) };
+    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, accounts: Object.fromEntries(accounts.map((a) => [a.descriptor.id, a])), secrets: context.secrets } : {}) };
   } catch (err) {
     // VS Code does not tell the user when activation fails: say it ourselves.
     log.error(`Activation failed: ${(err as Error).stack ?? err}`);

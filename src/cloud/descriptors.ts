@@ -28,8 +28,38 @@ export interface CredentialField {
   optional: boolean;
 }
 
+/** What a cloud's API can do to a key pair; menus and commands decide by these, never by cloud name. */
+export interface CloudCapabilities {
+  /** Change a key pair's name. */
+  rename: boolean;
+  /** Change a key pair's description. */
+  editDescription: boolean;
+  /** Bind the key pair to instances and unbind it. */
+  bind: boolean;
+  /** `region`: each region holds its own key pairs (CVM, ECS); `account`: one set for the whole account. */
+  keyPairScope: 'region' | 'account';
+}
+
+/**
+ * A cloud key pair's tree item context value: its kind, cloud, state and capabilities as words
+ * (`cloudKeyPair tencent bound hasLocal canRename canEditDescription canBind`), which package.json's
+ * menus match (`viewItem =~ /\bcanRename\b/`), so that no menu names a cloud.
+ */
+export function keyPairContextValue(capabilities: CloudCapabilities, cloudId: string, bound: boolean, hasLocal: boolean): string {
+  return [
+    'cloudKeyPair',
+    cloudId,
+    bound ? 'bound' : 'unbound',
+    hasLocal ? 'hasLocal' : 'noLocal',
+    ...(capabilities.rename ? ['canRename'] : []),
+    ...(capabilities.editDescription ? ['canEditDescription'] : []),
+    ...(capabilities.bind ? ['canBind'] : []),
+  ].join(' ');
+}
+
 export interface CloudProviderDescriptor {
   id: CloudProviderId;
+  capabilities: CloudCapabilities;
   /** The cloud's brand name (`Tencent Cloud`); not translated. */
   displayName: string;
   /** The compute service (`Tencent CVM`), as in "Import to Tencent CVM". */
@@ -84,6 +114,7 @@ const TENCENT_NAME_LIMIT = 25;
 /** Tencent Cloud CVM (API 3.0, 2017-03-12). */
 export const TENCENT_DESCRIPTOR: CloudProviderDescriptor = {
   id: 'tencent',
+  capabilities: { rename: true, editDescription: true, bind: true, keyPairScope: 'region' },
   displayName: 'Tencent Cloud',
   serviceName: 'Tencent CVM',
   keyIdLabel: 'KeyId',

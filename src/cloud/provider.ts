@@ -160,3 +160,35 @@ export interface CloudKeyProvider {
   /** Every matching instance of the region (all pages). */
   listInstances(request: ListInstancesRequest, options?: CallOptions): Promise<CloudInstance[]>;
 }
+
+/** What the extension gives a cloud's chunk to make a provider. */
+export interface ProviderConnection {
+  /** By CredentialField id (`secretId`, `accessKeyId`, …). Never logged. */
+  credentials: Record<string, string>;
+  /** The machine-scoped endpoint setting; empty for the cloud's default. */
+  endpoint?: string;
+  language: 'en-US' | 'zh-CN';
+  /** One line per answered request, for the log: action, region, RequestId or error code, time. Never parameters or secrets. */
+  onResponse?: (line: string) => void;
+}
+
+/** The entry point of every cloud's lazily loaded chunk (src/clouds/<cloud>/chunk.ts, bundled as dist/<cloud>.js). */
+export interface CloudChunk {
+  createProvider(connection: ProviderConnection): CloudKeyProvider;
+}
+
+/** An answered (or failed) request as a provider reports it. */
+export interface ResponseInfo {
+  action: string;
+  region?: string;
+  requestId: string;
+  durationMs: number;
+  httpStatus?: number;
+  errorCode?: string;
+}
+
+/** The log line of one answered request (cloud text escaped by the caller). */
+export function responseLogLine(cloudName: string, r: ResponseInfo): string {
+  const status = r.httpStatus ? ` (HTTP ${r.httpStatus})` : '';
+  return `${cloudName} ${r.action}${r.region ? ` ${r.region}` : ''}: ${r.errorCode ?? 'ok'}${status}, RequestId ${r.requestId || '(none)'}, ${r.durationMs} ms`;
+}

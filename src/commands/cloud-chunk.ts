@@ -1,9 +1,9 @@
 // Entry point of dist/cloud-commands.js: the provider-neutral cloud flows, bundled apart from
 // dist/extension.js (which stays small) and loaded when a cloud command first runs.
-export { bindCloudKeyPair } from './bindCloudKeyPair';
-export { copyCloudKeyId, copyCloudPublicKey, saveCloudPublicKey } from './copyCloudKeyPair';
-export { createCloudKeyPair } from './createCloudKeyPair';
-export { deleteCloudKeyPair } from './deleteCloudKeyPair';
-export { editCloudKeyPairDescription, renameCloudKeyPair } from './editCloudKeyPair';
-export { importKeyPair } from './importKeyPair';
-export { setCloudCredentials, signOutOfCloud } from './setCloudCredentials';
+export { bindCloudKeyPair } from './bind-cloud-key-pair';
+export { copyCloudKeyId, copyCloudPublicKey, saveCloudPublicKey } from './copy-cloud-key-pair';
+export { createCloudKeyPair } from './create-cloud-key-pair';
+export { deleteCloudKeyPair } from './delete-cloud-key-pair';
+export { editCloudKeyPairDescription, renameCloudKeyPair } from './edit-cloud-key-pair';
+export { importKeyPair } from './import-key-pair';
+export { setCloudCredentials, signOutOfCloud } from './set-cloud-credentials';

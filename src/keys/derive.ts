@@ -130,7 +130,7 @@ function deriveFromOpenSsh(block: ArmoredBlock, bytes: Buffer, passphrase: strin
     return fail('unsupported', DERIVE_MESSAGES.cannotDecrypt, [container.cipher, type]);
   }
   // sshpk does the bcrypt-pbkdf key derivation and decryption.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed (slow to load)
+  // loaded only when needed (slow to load)
   const sshpk = require('sshpk') as typeof Sshpk;
   let comment: string;
   try {

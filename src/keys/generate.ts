@@ -80,7 +80,7 @@ export async function generateKeyPair(options: GenerateKeyPairOptions): Promise<
   if (!converted.ok || !analysis?.ok) throw new Error('The generated key could not be encoded for SSH.');
   const facts = factsFromBlob(analysis, { kind: 'public', format: 'openssh', comment, line: 0, endLine: 0, blob: converted.blob });
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when needed (slow to load)
+  // loaded only when needed (slow to load)
   const sshpk = require('sshpk') as typeof Sshpk;
   const key = sshpk.parsePrivateKey(privateKey, 'pkcs8');
   key.comment = comment;

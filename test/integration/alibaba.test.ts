@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
-import type { ImportOutcome } from '../../src/commands/importKeyPair';
-import type { CloudKeysNode } from '../../src/views/cloudKeysView';
+import type { CreateOutcome } from '../../src/commands/create-cloud-key-pair';
+import type { ImportOutcome } from '../../src/commands/import-key-pair';
+import type { CloudKeysNode } from '../../src/views/cloud-keys-view';
 import { FAKE_ECS_ACCESS_KEY } from '../clouds/alibaba/fake/server';
 import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from './helpers';
 
@@ -17,8 +17,8 @@ const ECS_URL = process.env.CLOUD_SSH_KEYS_TEST_ECS_URL;
 
 async function api() {
   const exported = await extensionApi();
-  assert.ok(exported.cloudKeys && exported.alibaba, 'the extension exports no cloudKeys/alibaba (production mode?)');
-  return { ...exported, cloudKeys: exported.cloudKeys, alibaba: exported.alibaba };
+  assert.ok(exported.cloudKeys && exported.accounts?.alibaba, 'the extension exports no cloudKeys/alibaba (production mode?)');
+  return { ...exported, cloudKeys: exported.cloudKeys, alibaba: exported.accounts?.alibaba };
 }
 const REGION = 'cn-hangzhou';
 const OTHER_REGION = 'cn-shanghai';

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CloudSshKeysApi } from '../../src/extension';
-import type { LocalKeysNode } from '../../src/views/localKeysView';
+import type { LocalKeysNode } from '../../src/views/local-keys-view';
 
 export const EXTENSION_ID = 'cloud-ssh-keys.cloud-ssh-keys';
 

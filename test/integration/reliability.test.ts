@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ImportOutcome } from '../../src/commands/importKeyPair';
+import type { ImportOutcome } from '../../src/commands/import-key-pair';
 import { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
 import { cvmAdmin, eventually, api as extensionApi, filesContaining, fixture, signInToFakeCvm, signOutOfFakeCvm, userDataDir } from './helpers';
 
@@ -96,7 +96,8 @@ describe('reliability against a misbehaving cloud (fake CVM with faults)', funct
   });
 
   it('broken answers while listing (5xx, malformed JSON, a reset): retried, and the view lists the key pairs @http-5xx @malformed-json @reset', async () => {
-    const { cloudKeys, tencent } = await extensionApi();
+    const { cloudKeys, accounts } = await extensionApi();
+    const tencent = accounts?.tencent;
     assert.ok(cloudKeys && tencent);
     await injectFault([
       { fault: { kind: 'http-error', status: 502 }, action: 'DescribeKeyPairs', times: 1 },
@@ -110,7 +111,8 @@ describe('reliability against a misbehaving cloud (fake CVM with faults)', funct
   });
 
   it('a listing that keeps failing shows a problem item in each region, and the view recovers when the cloud does @http-5xx', async () => {
-    const { cloudKeys, tencent } = await extensionApi();
+    const { cloudKeys, accounts } = await extensionApi();
+    const tencent = accounts?.tencent;
     assert.ok(cloudKeys && tencent);
     await injectFault({ fault: { kind: 'http-error', status: 503 }, action: 'DescribeKeyPairs', times: 50 });
     cloudKeys.refresh();
@@ -128,7 +130,8 @@ describe('reliability against a misbehaving cloud (fake CVM with faults)', funct
   });
 
   it('a refresh while an import runs: the older listing, answering last, never hides the imported key @refresh-during-import', async () => {
-    const { cloudKeys, tencent } = await extensionApi();
+    const { cloudKeys, accounts } = await extensionApi();
+    const tencent = accounts?.tencent;
     assert.ok(cloudKeys && tencent);
     const pub = freshPublicKey('during_refresh');
     const blob = blobOf(fs.readFileSync(pub, 'utf8'));
@@ -158,7 +161,8 @@ describe('reliability against a misbehaving cloud (fake CVM with faults)', funct
   });
 
   it('credentials changed in another window during an import: it finishes with the ones it began with, what follows uses the new ones @credentials-changed', async () => {
-    const { cloudKeys, tencent, secrets } = await extensionApi();
+    const { cloudKeys, accounts, secrets } = await extensionApi();
+    const tencent = accounts?.tencent;
     assert.ok(cloudKeys && tencent && secrets);
     const pub = freshPublicKey('rotated');
     await injectFault({ fault: { kind: 'latency', ms: 1500, afterProcessing: true }, action: 'ImportKeyPair', times: 1 });

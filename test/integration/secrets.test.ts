@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
-import type { ImportOutcome } from '../../src/commands/importKeyPair';
-import type { CloudAccount } from '../../src/platform/cloudAccount';
+import type { CreateOutcome } from '../../src/commands/create-cloud-key-pair';
+import type { ImportOutcome } from '../../src/commands/import-key-pair';
+import type { CloudAccount } from '../../src/platform/cloud-account';
 import { FAKE_ECS_ACCESS_KEY } from '../clouds/alibaba/fake/server';
 import { FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
 import { api, filesContaining, fixture } from './helpers';
@@ -35,7 +35,7 @@ const CLOUDS: CloudUnderTest[] = [
     credentials: { ...FAKE_TEST_CREDENTIAL },
     wrongCredentials: { secretId: FAKE_TEST_CREDENTIAL.secretId, secretKey: WRONG_TENCENT_KEY },
     secrets: [FAKE_TEST_CREDENTIAL.secretKey, WRONG_TENCENT_KEY],
-    account: (e) => e.tencent,
+    account: (e) => e.accounts?.tencent,
   },
   {
     id: 'alibaba',
@@ -44,7 +44,7 @@ const CLOUDS: CloudUnderTest[] = [
     credentials: { ...FAKE_ECS_ACCESS_KEY },
     wrongCredentials: { accessKeyId: FAKE_ECS_ACCESS_KEY.accessKeyId, accessKeySecret: WRONG_ECS_SECRET },
     secrets: [FAKE_ECS_ACCESS_KEY.accessKeySecret, WRONG_ECS_SECRET],
-    account: (e) => e.alibaba,
+    account: (e) => e.accounts?.alibaba,
   },
 ];
 

@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CreateOutcome } from '../../src/commands/createCloudKeyPair';
-import type { ImportOutcome } from '../../src/commands/importKeyPair';
-import type { CloudKeysNode } from '../../src/views/cloudKeysView';
+import type { CreateOutcome } from '../../src/commands/create-cloud-key-pair';
+import type { ImportOutcome } from '../../src/commands/import-key-pair';
+import type { CloudKeysNode } from '../../src/views/cloud-keys-view';
 import { FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
 import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from './helpers';
 
@@ -17,8 +17,8 @@ const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 /** The extension's API with the cloud parts it exports outside production. */
 async function api() {
   const exported = await extensionApi();
-  assert.ok(exported.cloudKeys && exported.tencent, 'the extension exports no cloudKeys/tencent (production mode?)');
-  return { ...exported, cloudKeys: exported.cloudKeys, tencent: exported.tencent };
+  assert.ok(exported.cloudKeys && exported.accounts?.tencent, 'the extension exports no cloudKeys/tencent (production mode?)');
+  return { ...exported, cloudKeys: exported.cloudKeys, tencent: exported.accounts?.tencent };
 }
 const REGION = 'ap-guangzhou';
 const OTHER_REGION = 'ap-shanghai';

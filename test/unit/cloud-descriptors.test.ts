@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ALIBABA_DESCRIPTOR, CLOUD_DESCRIPTORS, TENCENT_DESCRIPTOR } from '../../src/cloud/descriptors';
+import { ALIBABA_DESCRIPTOR, CLOUD_DESCRIPTORS, TENCENT_DESCRIPTOR, keyPairContextValue } from '../../src/cloud/descriptors';
 import { isLoopbackEndpoint } from '../../src/cloud/loopback';
 
 describe('the Tencent Cloud descriptor', () => {
@@ -43,7 +43,6 @@ describe('isLoopbackEndpoint (the Sandbox marker)', () => {
 });
 
 describe('every cloud descriptor is wired into package.json', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pkg = require('../../../package.json');
   const properties = pkg.contributes.configuration.properties as Record<string, { scope?: string }>;
   const commands = (pkg.contributes.commands as Array<{ command: string }>).map((c) => c.command);
@@ -62,13 +61,35 @@ describe('every cloud descriptor is wired into package.json', () => {
     });
   }
 
-  it('ECS key pairs are not offered Rename or Edit Description (ECS has neither)', () => {
-    assert.equal(ALIBABA_DESCRIPTOR.descriptionMaxLength, 0);
+  /** Whether a menu entry's `when` shows it on a Cloud Key Pairs item with this context value. */
+  function menuShows(command: string, contextValue: string): boolean {
     const menus = pkg.contributes.menus['view/item/context'] as Array<{ command: string; when: string }>;
-    for (const command of ['cloudSshKeys.renameCloudKeyPair', 'cloudSshKeys.editCloudKeyPairDescription']) {
-      const regex = new RegExp(/viewItem =~ \/(.*)\//.exec(menus.find((m) => m.command === command)!.when)![1]);
-      assert.equal(regex.test('cloudKeyPair alibaba unbound hasLocal'), false, command);
-      assert.equal(regex.test('cloudKeyPair tencent unbound hasLocal'), true, command);
-    }
+    const entry = menus.find((m) => m.command === command);
+    assert.ok(entry, `${command} is not in the item menu`);
+    assert.doesNotMatch(entry.when, /\|\||!/, `${command}: only && of viewItem =~ terms are evaluated here`);
+    const terms = [...entry.when.matchAll(/viewItem =~ \/((?:\\\/|[^/])*)\//g)].map((m) => new RegExp(m[1]));
+    assert.ok(terms.length > 0, `${command} does not look at the item`);
+    return terms.every((t) => t.test(contextValue));
+  }
+
+  for (const d of CLOUD_DESCRIPTORS) {
+    it(`${d.displayName}: Rename, Edit Description, Bind and Unbind show exactly as its capabilities say, whatever its name`, () => {
+      const offered = (command: string, bound: boolean) => menuShows(command, keyPairContextValue(d.capabilities, d.id, bound, true));
+      assert.equal(offered('cloudSshKeys.renameCloudKeyPair', false), d.capabilities.rename);
+      assert.equal(offered('cloudSshKeys.editCloudKeyPairDescription', false), d.capabilities.editDescription);
+      assert.equal(offered('cloudSshKeys.bindCloudKeyPair', false), d.capabilities.bind);
+      assert.equal(offered('cloudSshKeys.unbindCloudKeyPair', true), d.capabilities.bind);
+      assert.equal(offered('cloudSshKeys.unbindCloudKeyPair', false), false, 'Unbind on a key pair bound to nothing');
+      assert.equal(offered('cloudSshKeys.deleteCloudKeyPair', false), true);
+      // A cloud of another name with the same capabilities gets the same menus.
+      for (const command of ['cloudSshKeys.renameCloudKeyPair', 'cloudSshKeys.bindCloudKeyPair'])
+        assert.equal(menuShows(command, keyPairContextValue(d.capabilities, 'othercloud', false, true)), offered(command, false), command);
+    });
+  }
+
+  it('ECS key pairs have no description and cannot be renamed (ECS has neither call)', () => {
+    assert.equal(ALIBABA_DESCRIPTOR.descriptionMaxLength, 0);
+    assert.equal(ALIBABA_DESCRIPTOR.capabilities.rename, false);
+    assert.equal(ALIBABA_DESCRIPTOR.capabilities.editDescription, false);
   });
 });

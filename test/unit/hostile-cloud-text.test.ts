@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { tencentApiError } from '../../src/cloud/errors';
 import { alibabaApiError } from '../../src/clouds/alibaba/errors';
 import { visibleJson, visibleText } from '../../src/keys/visibleText';
-import { shownInQuickPick, shownText } from '../../src/platform/shownText';
+import { shownInQuickPick, shownText } from '../../src/platform/shown-text';
 import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../clouds/alibaba/fake/server';
 import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
 import { type CliRun, cliEnv, ensureBuilt, runCliAsync, sshKeygen, tempDir } from './helpers';

@@ -53,11 +53,8 @@ describe('translations', () => {
 describe('translations of the pure layers', () => {
   it('the zh-cn bundle translates every parser message, quick-fix title and cloud error template', () => {
     const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MESSAGES } = require('../../src/keys/problems');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { FIX_TITLES } = require('../../src/keys/fixes');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { DERIVE_MESSAGES } = require('../../src/keys/derive');
     const templates = [...Object.values(MESSAGES), ...Object.values(FIX_TITLES), ...Object.values(DERIVE_MESSAGES)] as string[];
     assert.ok(templates.length > 40);
@@ -84,9 +81,7 @@ describe('translations of the cloud layer', () => {
 
   it('the zh-cn bundle translates every TENCENT_MESSAGES template, key-name message and inline cloud error template', () => {
     const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { TENCENT_MESSAGES } = require('../../src/cloud/errors');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { KEY_NAME_MESSAGES } = require('../../src/cloud/descriptors');
     const inline = inlineCloudTemplates();
     assert.ok(inline.length >= 10, `found only ${inline.length} inline cloud templates`);
@@ -97,9 +92,7 @@ describe('translations of the cloud layer', () => {
 
   it('the zh-cn bundle translates every ALIBABA_MESSAGES template and ECS key pair name message, with the same placeholders', () => {
     const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ALIBABA_MESSAGES } = require('../../src/clouds/alibaba/errors');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ALIBABA_NAME_MESSAGES } = require('../../src/clouds/alibaba/descriptor');
     const templates = [...Object.values(ALIBABA_MESSAGES), ...Object.values(ALIBABA_NAME_MESSAGES)] as string[];
     assert.ok(templates.length > 40, `found only ${templates.length} Alibaba templates`);

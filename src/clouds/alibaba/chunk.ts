@@ -1,5 +1,7 @@
 // Entry point of dist/alibaba.js: the Alibaba Cloud ECS provider with its own signer and HTTPS
 // client, bundled apart from dist/extension.js and loaded only when an Alibaba command first runs.
+import { type CloudKeyProvider, type ProviderConnection, responseLogLine } from '../../cloud/provider';
+import { AlibabaEcsProvider } from './provider';
 
 export {
   AlibabaEcsProvider,
@@ -11,3 +13,14 @@ export {
 } from './provider';
 export { parseAlibabaEndpoint } from './transport';
 export { RateLimiter } from '../../cloud/retry';
+
+/** The provider the extension uses (src/cloud/provider.ts CloudChunk): logs every RequestId. */
+export function createProvider(connection: ProviderConnection): CloudKeyProvider {
+  const { accessKeyId = '', accessKeySecret = '', securityToken } = connection.credentials;
+  return new AlibabaEcsProvider({
+    credentials: { accessKeyId, accessKeySecret, securityToken: securityToken || undefined },
+    endpoint: connection.endpoint || undefined,
+    language: connection.language,
+    onResponse: (r) => connection.onResponse?.(responseLogLine('Alibaba Cloud', r)),
+  });
+}

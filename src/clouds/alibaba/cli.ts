@@ -6,7 +6,6 @@
 //
 // The provider lives in dist/alibaba.js and is required only when an alibaba command runs.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALIBABA_MESSAGES } from './errors';
 import { ALIBABA_DESCRIPTOR } from './descriptor';
@@ -15,18 +14,11 @@ import type { KeyPair } from '../../cloud/provider';
 import { expandHome } from '../../keys/scan-fs';
 import { visibleJson, visibleText } from '../../keys/visibleText';
 import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from '../../cli/cloud-command';
+import { loadCloudChunk } from '../../cloud/chunk-loader';
 import { type CliIo, UsageError } from '../../cli/common';
 import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 
 type AlibabaChunk = typeof import('./chunk');
-
-/** dist/alibaba.js beside dist/cli.js; from tsc's out/ folder, the compiled src/clouds/alibaba/chunk.js. */
-function loadAlibabaChunk(): AlibabaChunk {
-  const bundled = path.join(__dirname, 'alibaba.js');
-  const compiled = path.join(__dirname, 'chunk.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(fs.existsSync(bundled) ? bundled : compiled) as AlibabaChunk;
-}
 
 const CLOUD = 'Alibaba Cloud';
 
@@ -63,7 +55,7 @@ function resourceGroupOption(value: string | undefined): string | undefined {
 
 function providerFor(io: CliIo, values: ConnectionOptionValues) {
   const credentials = credentialsFromEnv(ALIBABA_DESCRIPTOR, io.env, 'from the AccessKey page of the Alibaba Cloud console; add ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials');
-  const chunk = loadAlibabaChunk();
+  const chunk = loadCloudChunk<AlibabaChunk>('alibaba');
   // Throws a CloudError (kind config) for a bad or plain-http non-loopback endpoint: nothing is sent.
   return new chunk.AlibabaEcsProvider({
     credentials: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, securityToken: credentials.securityToken },

@@ -67,6 +67,8 @@ export function sanitizeAlibabaKeyPairName(text: string): string {
 /** Alibaba Cloud ECS (2014-05-26) for the provider-neutral flows of the VS Code layer. */
 export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor = {
   id: 'alibaba',
+  // ECS has no call that renames a key pair, and key pairs have no description.
+  capabilities: { rename: false, editDescription: false, bind: true, keyPairScope: 'region' },
   displayName: 'Alibaba Cloud',
   serviceName: 'Alibaba Cloud ECS',
   // ECS identifies a key pair by its name within a region.

@@ -208,7 +208,6 @@ function optional(name: string, value: string | undefined): Params {
 let transportModule: typeof Transport | undefined;
 /** The HTTPS client, required on the first call (keeps it out of anything that only imports this file's types). */
 function transport(): typeof Transport {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   transportModule ??= require('./transport') as typeof Transport;
   return transportModule;
 }

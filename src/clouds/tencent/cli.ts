@@ -6,7 +6,6 @@
 // The provider and its SDK live in dist/tencent.js and are required only when a tencent command
 // runs, so `inspect` and `scan` never load them.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KEY_NAME_MESSAGES, TENCENT_DESCRIPTOR } from '../../cloud/descriptors';
 import { TENCENT_MESSAGES, renderTemplate } from '../../cloud/errors';
@@ -14,22 +13,11 @@ import type { KeyPair } from '../../cloud/provider';
 import { expandHome } from '../../keys/scan-fs';
 import { visibleJson, visibleText } from '../../keys/visibleText';
 import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from '../../cli/cloud-command';
+import { loadCloudChunk } from '../../cloud/chunk-loader';
 import { type CliIo, UsageError } from '../../cli/common';
 import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 
 type TencentChunk = typeof import('./chunk');
-
-/**
- * The provider and its SDK: dist/tencent.js beside dist/cli.js (the extension's own chunk), loaded
- * at first use. Computed paths keep esbuild from bundling it into dist/cli.js. Run from tsc's
- * out/ folder (never shipped), it is the compiled src/clouds/tencent/chunk.js.
- */
-function loadTencentChunk(): TencentChunk {
-  const bundled = path.join(__dirname, 'tencent.js');
-  const compiled = path.join(__dirname, 'chunk.js');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(fs.existsSync(bundled) ? bundled : compiled) as TencentChunk;
-}
 
 export const TENCENT_USAGE = `Tencent Cloud CVM key pairs (credentials from the environment: TENCENTCLOUD_SECRET_ID,
 TENCENTCLOUD_SECRET_KEY and, for temporary credentials, TENCENTCLOUD_SESSION_TOKEN):
@@ -71,7 +59,7 @@ export function keyNameRefusal(name: string): LocalRefusal | undefined {
 
 function providerFor(io: CliIo, values: ConnectionOptionValues) {
   const credentials = credentialsFromEnv(TENCENT_DESCRIPTOR, io.env, 'from the API Keys page of the Tencent Cloud console; add TENCENTCLOUD_SESSION_TOKEN for temporary credentials');
-  const chunk = loadTencentChunk();
+  const chunk = loadCloudChunk<TencentChunk>('tencent');
   // Throws a CloudError (kind config) for a bad or plain-http non-loopback endpoint: nothing is sent.
   return new chunk.TencentCvmProvider({
     credentials: { secretId: credentials.secretId, secretKey: credentials.secretKey, token: credentials.token },

@@ -13,7 +13,6 @@ export type CvmClient = InstanceType<typeof CvmSdk.cvm.v20170312.Client>;
 
 /** Loads the SDK (about 60–100 ms the first time) with its fetch pointed at our transport. A `require` inside a function keeps it out of activation. */
 export function loadTencentCvmSdk(): typeof CvmSdk {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('tencentcloud-sdk-nodejs-cvm') as typeof CvmSdk;
   routeSdkThroughTransport();
   return sdk;
@@ -84,7 +83,6 @@ function routeSdkThroughTransport(): void {
   if (routed) return;
   // The module whose `default` the SDK's http_connection.js reads at call time, for every request. A
   // literal path, so that esbuild resolves it to the one copy the SDK itself uses in dist/tencent.js.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const fetchModule = require('tencentcloud-sdk-nodejs-common/tencentcloud/common/http/fetch') as { default: SdkFetch };
   const sdkFetch = fetchModule.default;
   fetchModule.default = (url, init) =>

@@ -1,0 +1,110 @@
+// Bind to Instances / Unbind: pick instances of the key pair's region; a running instance needs
+// a forced shutdown, which is asked for, never assumed.
+import * as vscode from 'vscode';
+import type { CloudInstance, KeyPairBindingResult } from '../cloud/provider';
+import { abortSignalFor, showCloudError } from '../platform/cloud-errors';
+import { shownInQuickPick, shownText } from '../platform/shown-text';
+import { type CloudCommandServices, keyPairNode } from './cloud-common';
+
+export interface BindPreset {
+  instanceIds: string[];
+  /** Allow shutting running instances down (default: ask; with a preset: false). */
+  forceStop: boolean;
+}
+
+export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, bind: boolean, preset?: Partial<BindPreset>): Promise<boolean> {
+  const n = keyPairNode(node);
+  if (!n) return false;
+  const { keyPair, account } = n;
+  // The cloud's names and ids as messages show them.
+  const [name, region] = [keyPair.name, keyPair.region].map(shownText);
+  const shownList = (items: string[]) => shownText(items.join(', '));
+  const title = bind ? vscode.l10n.t('Bind {0} to instances', name) : vscode.l10n.t('Unbind {0} from instances', name);
+  let instances: CloudInstance[];
+  try {
+    instances = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing the instances of {0}…', region), cancellable: true },
+      async (_p, token) => {
+        const abort = abortSignalFor(token);
+        try {
+          const provider = await account.provider();
+          return await provider.listInstances({ region: keyPair.region, ids: bind ? undefined : keyPair.associatedInstanceIds }, { signal: abort.signal });
+        } finally {
+          abort.dispose();
+        }
+      },
+    );
+  } catch (error) {
+    showCloudError(s.log, title, error);
+    return false;
+  }
+  const candidates = instances.filter((i) => (bind ? !i.keyIds.includes(keyPair.id) : i.keyIds.includes(keyPair.id) || keyPair.associatedInstanceIds.includes(i.id)));
+  let chosen: CloudInstance[];
+  if (preset?.instanceIds) {
+    chosen = preset.instanceIds.map((id) => instances.find((i) => i.id === id) ?? { id, name: id, region: keyPair.region, state: '', osName: '', platform: 'linux', keyIds: [] });
+  } else {
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage(
+        bind ? vscode.l10n.t('No instance in {0} to bind {1} to.', region, name) : vscode.l10n.t('{0} is bound to no instance.', name),
+      );
+      return false;
+    }
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((i) => ({
+        label: shownInQuickPick(i.name || i.id),
+        description: shownInQuickPick([i.id, i.state, i.osName].filter(Boolean).join(' · ')),
+        detail: i.platform === 'windows' ? vscode.l10n.t('Windows instances cannot use SSH key pairs.') : undefined,
+        instance: i,
+      })),
+      { title, canPickMany: true, ignoreFocusOut: true, placeHolder: vscode.l10n.t('Select the instances') },
+    );
+    if (!picked?.length) return false;
+    chosen = picked.map((p) => p.instance);
+  }
+  const running = chosen.filter((i) => i.state === 'RUNNING');
+  let forceStop = preset?.forceStop ?? false;
+  if (running.length > 0 && !preset) {
+    const stop = vscode.l10n.t('Shut Down and Continue');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'These instances are running: {0}. The cloud changes key pairs only on stopped instances; it can shut them down (ForceStop, which may lose unsaved data) and you then start them again. Continue?',
+        shownList(running.map((i) => i.name || i.id)),
+      ),
+      { modal: true },
+      stop,
+    );
+    if (choice !== stop) return false;
+    forceStop = true;
+  }
+  const ids = chosen.map((i) => i.id);
+  let result: KeyPairBindingResult | void;
+  try {
+    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
+      const abort = abortSignalFor(token);
+      try {
+        const provider = await account.provider();
+        const request = { region: keyPair.region, keyIds: [keyPair.id], instanceIds: ids, forceStop };
+        return await (bind ? provider.associateKeyPairs(request, { signal: abort.signal }) : provider.disassociateKeyPairs(request, { signal: abort.signal }));
+      } finally {
+        abort.dispose();
+      }
+    });
+  } catch (error) {
+    showCloudError(s.log, title, error);
+    return false;
+  }
+  s.log.info(shownText(`${bind ? 'Bound' : 'Unbound'} ${keyPair.id} ${bind ? 'to' : 'from'} ${ids.join(', ')} (ForceStop ${forceStop})`));
+  const done = bind ? vscode.l10n.t('Bound {0} to {1}.', name, shownList(ids)) : vscode.l10n.t('Unbound {0} from {1}.', name, shownList(ids));
+  // Clouds that change the key on running instances (Alibaba ECS) apply it at their next restart: say which.
+  const restart = result?.restartRequired ?? [];
+  if (restart.length > 0) {
+    s.log.info(`Restart needed for the change to take effect: ${shownList(restart)}`);
+    void vscode.window.showWarningMessage(
+      `${done} ${vscode.l10n.t('It takes effect after these instances restart: {0}. Restart them from the cloud console when convenient.', shownList(restart))}`,
+    );
+  } else {
+    void vscode.window.showInformationMessage(done);
+  }
+  s.cloudKeys.refresh();
+  return true;
+}

@@ -1,0 +1,238 @@
+// Import to <cloud>: one flow for every provider. Parses the key locally first (nothing is sent
+// for a private key, a broken key or a bad name), then imports into the picked regions in parallel.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseKeyText } from '../keys/parse';
+import { MAX_KEY_FILE_BYTES } from '../keys/scan';
+import type { KeyFacts } from '../keys/types';
+import type { CloudAccount } from '../platform/cloud-account';
+import { abortSignalFor, cloudErrorReason, isCancelled, isCloudError, logCloudError, showCloudError } from '../platform/cloud-errors';
+import { problemMessage } from '../platform/messages';
+import { shownText } from '../platform/shown-text';
+import type { LocalKeysNode } from '../views/local-keys-view';
+import { type CloudCommandServices, askKeyName, keyNameMessage, notifyKeyId, pickRegions } from './cloud-common';
+import { pairFromArgument } from './pick-key-pair';
+
+export interface ImportPreset {
+  /** A key file (instead of the Uri/node argument). */
+  file: string;
+  regions: string[];
+  name: string;
+  /** For a private key file: import its public half (default: refuse). */
+  useDerivedPublicKey: boolean;
+}
+
+export interface ImportOutcome {
+  region: string;
+  keyId?: string;
+  keyName?: string;
+  alreadyExisted?: boolean;
+  errorCode?: string;
+  error?: string;
+}
+
+interface PublicKeyToImport {
+  /** The normalized one-line OpenSSH public key. */
+  line: string;
+  /** What to call it in messages. */
+  label: string;
+  /** A suggested key pair name (file name or comment). */
+  suggestion: string;
+}
+
+function refuse(message: string): undefined {
+  void vscode.window.showErrorMessage(message);
+  return undefined;
+}
+
+/** Reads a key file and returns its public key line, refusing private keys (or offering their public half). */
+async function publicKeyOfFile(file: string, preset: Partial<ImportPreset> | undefined): Promise<PublicKeyToImport | undefined> {
+  const label = path.basename(file);
+  let text: string;
+  try {
+    const stat = await fs.promises.stat(file);
+    if (stat.size > MAX_KEY_FILE_BYTES) return refuse(vscode.l10n.t('{0} is too large to be a public key.', file));
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (err) {
+    return refuse(vscode.l10n.t('Cannot read {0}: {1}', file, (err as Error).message));
+  }
+  const parsed = parseKeyText(text, 'auto');
+  const key: KeyFacts | undefined = parsed.keys[0];
+  if (key?.kind === 'private') {
+    // Never send a private key: offer the public key derived from it instead.
+    const derived = key.openssh;
+    if (!derived) {
+      return refuse(vscode.l10n.t('{0} is a private key: it is never sent to a cloud. Import its .pub file (or use "Derive Public Key") instead.', label));
+    }
+    let useDerived = preset?.useDerivedPublicKey === true;
+    if (!preset) {
+      const importPublic = vscode.l10n.t('Import Its Public Key');
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} is a private key: it is never sent to a cloud. Import the public key derived from it instead?', label),
+        { modal: true },
+        importPublic,
+      );
+      useDerived = choice === importPublic;
+    } else if (!useDerived) {
+      return refuse(vscode.l10n.t('{0} is a private key: it is never sent to a cloud. Import its .pub file (or use "Derive Public Key") instead.', label));
+    }
+    return useDerived ? { line: derived, label, suggestion: path.basename(file) } : undefined;
+  }
+  const error = parsed.problems.find((p) => p.severity === 'error');
+  if (error) return refuse(vscode.l10n.t('{0} cannot be imported: {1}', label, problemMessage(error)));
+  const candidates = parsed.keys.filter((k) => k.kind === 'public' && k.openssh);
+  if (candidates.length === 0) {
+    if (key?.kind === 'certificate') return refuse(vscode.l10n.t('{0} is an SSH certificate; import the public key it certifies instead.', label));
+    return refuse(vscode.l10n.t('{0} cannot be imported: {1}', label, vscode.l10n.t('no public key found')));
+  }
+  let chosen = candidates[0];
+  if (candidates.length > 1) {
+    // authorized_keys and the like: one key pair per key, so ask which (never take the first silently).
+    if (preset) return refuse(vscode.l10n.t('{0} holds {1} public keys; import them one at a time.', label, candidates.length));
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((k) => ({ label: k.comment || k.type, description: [k.type, k.sha256].join(' · '), key: k })),
+      { title: vscode.l10n.t('{0} holds {1} public keys: which one?', label, candidates.length), ignoreFocusOut: true },
+    );
+    if (!picked) return undefined;
+    chosen = picked.key;
+    return { line: chosen.openssh!, label, suggestion: chosen.comment || path.basename(file) };
+  }
+  return { line: chosen.openssh!, label, suggestion: path.basename(file).replace(/\.pub$/i, '') || chosen.comment };
+}
+
+async function publicKeyToImport(s: CloudCommandServices, arg: unknown, preset: Partial<ImportPreset> | undefined): Promise<PublicKeyToImport | undefined> {
+  if (preset?.file) return publicKeyOfFile(preset.file, preset);
+  if (arg instanceof vscode.Uri) return publicKeyOfFile(arg.fsPath, preset);
+  const node = arg as LocalKeysNode | undefined;
+  const pair = await pairFromArgument(s.localKeys, node, (p) => !!p.facts.openssh && p.facts.kind !== 'certificate', vscode.l10n.t('Select the key to import'));
+  if (!pair) return undefined;
+  if (!pair.facts.openssh) {
+    return refuse(vscode.l10n.t('The public key of {0} is not known: the private key is encrypted. Use "Derive Public Key" first.', pair.name));
+  }
+  return { line: pair.facts.openssh, label: pair.name, suggestion: pair.name || pair.facts.comment };
+}
+
+/**
+ * Imports a public key into the chosen regions of `account`. `arg`: an explorer Uri, a Local Keys
+ * node, or nothing (pick a key); `preset` (tests, other commands) skips the questions.
+ */
+export async function importKeyPair(
+  s: CloudCommandServices,
+  account: CloudAccount,
+  arg?: unknown,
+  preset?: Partial<ImportPreset>,
+): Promise<ImportOutcome[] | undefined> {
+  const { descriptor } = account;
+  const title = vscode.l10n.t('Import to {0}', descriptor.serviceName);
+  try {
+    await account.provider(); // signed in? (loads the cloud's SDK chunk)
+  } catch (error) {
+    showCloudError(s.log, title, error);
+    return undefined;
+  }
+  const key = await publicKeyToImport(s, arg, preset);
+  if (!key) return undefined;
+
+  const regions = preset?.regions ?? (await pickRegions(account, vscode.l10n.t('{0}: {1} — regions', title, key.label), true));
+  if (!regions?.length) return undefined;
+  let name = preset?.name ?? (await askKeyName(account, vscode.l10n.t('{0}: {1} — key pair name', title, key.label), descriptor.sanitizeKeyName(key.suggestion)));
+  if (name === undefined) return undefined;
+  const outcomes: ImportOutcome[] = [];
+  let pending = regions;
+  for (;;) {
+    const problem = keyNameMessage(account, name);
+    if (problem) {
+      // Refused here, before any request.
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', title, vscode.l10n.t('the name "{0}" is not allowed: {1}', name, problem)));
+      return undefined;
+    }
+    const round = await importInto(s, account, title, key, name, pending);
+    if (!round) return outcomes.length ? outcomes : undefined; // cancelled
+    outcomes.push(...round.filter((o) => o.errorCode !== descriptor.nameTakenCode || preset));
+    const nameTaken = round.filter((o) => o.errorCode === descriptor.nameTakenCode);
+    if (nameTaken.length === 0 || preset) break;
+    const other = vscode.l10n.t('Choose Another Name');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('A key pair named "{0}" already exists in {1} (holding another key).', name, nameTaken.map((o) => o.region).join(', ')),
+      other,
+    );
+    if (choice !== other) {
+      outcomes.push(...nameTaken);
+      break;
+    }
+    const next = await askKeyName(account, vscode.l10n.t('{0}: {1} — another name', title, key.label), `${name.slice(0, descriptor.keyNameMaxLength - 2)}_2`, (v) =>
+      v === name ? vscode.l10n.t('That name is taken.') : undefined,
+    );
+    if (next === undefined) {
+      outcomes.push(...nameTaken);
+      break;
+    }
+    name = next;
+    pending = nameTaken.map((o) => o.region);
+  }
+  s.cloudKeys.refresh();
+  return outcomes;
+}
+
+async function importInto(
+  s: CloudCommandServices,
+  account: CloudAccount,
+  title: string,
+  key: PublicKeyToImport,
+  name: string,
+  regions: string[],
+): Promise<ImportOutcome[] | undefined> {
+  const { descriptor } = account;
+  let outcomes: ImportOutcome[];
+  try {
+    outcomes = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0} to {1} ({2})…', key.label, descriptor.serviceName, regions.join(', ')), cancellable: true },
+      async (_progress, token) => {
+        const abort = abortSignalFor(token);
+        try {
+          const provider = await account.provider();
+          return await Promise.all(
+            regions.map(async (region): Promise<ImportOutcome> => {
+              try {
+                const r = await provider.importKeyPair({ region, name, publicKey: key.line, projectId: account.projectId }, { signal: abort.signal });
+                s.log.info(
+                  shownText(`Import of ${key.label} to ${descriptor.displayName} ${region}: ${r.keyPair.id} (${r.alreadyExisted ? 'already there' : r.recoveredAfterLostAnswer ? 'recovered after a lost answer' : 'imported'})`),
+                );
+                if (r.fingerprintMatches === false) {
+                  // The cloud reports a fingerprint of its own (Alibaba), and it is not this key's.
+                  void vscode.window.showWarningMessage(
+                    vscode.l10n.t('In {0} {1}, the key pair {2} holds a different key than {3}.', descriptor.displayName, region, shownText(r.keyPair.name), shownText(key.label)),
+                  );
+                }
+                return { region, keyId: r.keyPair.id, keyName: r.keyPair.name, alreadyExisted: r.alreadyExisted };
+              } catch (error) {
+                if (isCancelled(error)) throw error;
+                logCloudError(s.log, `Import of ${key.label} to ${descriptor.displayName} ${region}`, error);
+                return { region, errorCode: isCloudError(error) ? error.code : 'Error', error: cloudErrorReason(error) };
+              }
+            }),
+          );
+        } finally {
+          abort.dispose();
+        }
+      },
+    );
+  } catch (error) {
+    showCloudError(s.log, title, error);
+    return undefined;
+  }
+  for (const o of outcomes) {
+    if (o.keyId && o.alreadyExisted) {
+      notifyKeyId(account, vscode.l10n.t('{0} is already in {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, shownText(o.keyName ?? ''), shownText(o.keyId)), o.keyId);
+    } else if (o.keyId) {
+      notifyKeyId(account, vscode.l10n.t('Imported {0} to {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, name, shownText(o.keyId)), o.keyId);
+    } else if (o.errorCode !== descriptor.nameTakenCode) {
+      const showLog = vscode.l10n.t('Show Log');
+      void vscode.window
+        .showErrorMessage(vscode.l10n.t('{0} failed: {1}', `${title} (${o.region})`, o.error ?? ''), showLog)
+        .then((c) => (c === showLog ? s.log.show(true) : undefined));
+    }
+  }
+  return outcomes;
+}

@@ -1,7 +1,0 @@
-import type { ScanResult } from '../keys/scan';
-import type { LocalKeysProvider } from '../views/localKeysView';
-
-/** Re-reads the SSH folders now. */
-export function refreshLocalKeys(provider: LocalKeysProvider): Promise<ScanResult> {
-  return provider.refresh();
-}

@@ -1,0 +1,268 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CloudRegion, KeyPair } from '../cloud/provider';
+import { keyPairContextValue } from '../cloud/descriptors';
+import type { LocalKeyPair, ScanResult } from '../keys/scan';
+import type { CloudAccount } from '../platform/cloud-account';
+import { cloudErrorReason, logCloudError } from '../platform/cloud-errors';
+import { shownText } from '../platform/shown-text';
+
+export const CLOUD_KEYS_VIEW_ID = 'cloudSshKeys.cloudKeys';
+/** `true` when some cloud has credentials (else the welcome view with "Set Credentials" shows). */
+const SIGNED_IN_CONTEXT_KEY = 'cloudSshKeys.cloudKeys.signedIn';
+/** `true` when SecretStorage (the system keychain) could not be read. */
+const KEYCHAIN_CONTEXT_KEY = 'cloudSshKeys.cloudKeys.keychainUnavailable';
+
+export type CloudKeysNode =
+  | { kind: 'provider'; account: CloudAccount; source: 'secrets' | 'environment' }
+  | { kind: 'region'; account: CloudAccount; region: CloudRegion; keyPairs: KeyPair[] }
+  | { kind: 'keyPair'; account: CloudAccount; keyPair: KeyPair; local?: LocalKeyPair }
+  | { kind: 'problem'; account: CloudAccount; region?: CloudRegion; message: string };
+
+/** Where a local key is imported: shown on Local Keys items. */
+export interface CloudLocation {
+  provider: string;
+  region: string;
+  keyId: string;
+  keyName: string;
+}
+
+interface AccountData {
+  regions: CloudRegion[];
+  keyPairs: Map<string, KeyPair[]>;
+  problems: Map<string, string>;
+  regionProblem?: string;
+}
+
+/** The Cloud Key Pairs view: cloud → region → key pairs, each matched to a local key by its blob. */
+export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<CloudKeysNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly loaded = new vscode.EventEmitter<void>();
+  /** Fires when key pairs were (re)listed: the Local Keys view shows where keys are imported. */
+  readonly onDidLoad = this.loaded.event;
+  private readonly data = new Map<CloudAccount, Promise<AccountData>>();
+  /** The last completed listing of each account (kept while a new one runs). */
+  private readonly settled = new Map<CloudAccount, AccountData>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly accounts: readonly CloudAccount[],
+    private readonly lastScan: () => ScanResult | undefined,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    for (const account of accounts) {
+      this.disposables.push(
+        account.onDidChange(() => {
+          // Other credentials may be another account: what was listed no longer says where keys are.
+          this.settled.delete(account);
+          this.refresh();
+        }),
+      );
+    }
+  }
+
+  /** Forgets what was listed and redraws (listing again when the view asks). */
+  refresh(): void {
+    this.data.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** Redraws without listing again (e.g. the local keys changed). */
+  redraw(): void {
+    this.changed.fire(undefined);
+  }
+
+  /** Lists every region of an account (in parallel; the provider paces the requests). */
+  load(account: CloudAccount): Promise<AccountData> {
+    let pending = this.data.get(account);
+    if (!pending) {
+      pending = this.list(account);
+      this.data.set(account, pending);
+      const listing = pending;
+      void listing.then((data) => {
+        // A listing overtaken by a refresh (an import landed, the credentials changed) is stale.
+        if (this.data.get(account) !== listing && this.settled.has(account)) return;
+        this.settled.set(account, data);
+        this.loaded.fire();
+      });
+    }
+    return pending;
+  }
+
+  private async list(account: CloudAccount): Promise<AccountData> {
+    const result: AccountData = { regions: [], keyPairs: new Map(), problems: new Map() };
+    const started = Date.now();
+    try {
+      const provider = await account.provider();
+      result.regions = await account.regions();
+      await Promise.all(
+        result.regions.map(async (region) => {
+          try {
+            result.keyPairs.set(region.id, await provider.listKeyPairs({ region: region.id }));
+          } catch (error) {
+            logCloudError(this.log, `Listing the key pairs of ${account.descriptor.displayName} ${region.id}`, error);
+            result.problems.set(region.id, cloudErrorReason(error));
+          }
+        }),
+      );
+      const count = [...result.keyPairs.values()].reduce((n, list) => n + list.length, 0);
+      this.log.info(`Listed ${count} ${account.descriptor.displayName} key pairs in ${result.regions.length} regions in ${Date.now() - started} ms`);
+    } catch (error) {
+      logCloudError(this.log, `Listing the ${account.descriptor.displayName} regions`, error);
+      result.regionProblem = cloudErrorReason(error);
+    }
+    return result;
+  }
+
+  /** Every loaded key pair of an account (lists first if needed). */
+  async keyPairs(account: CloudAccount): Promise<KeyPair[]> {
+    const data = await this.load(account);
+    return [...data.keyPairs.values()].flat();
+  }
+
+  /** Where a local key (by blob) is imported, from what has been listed so far (no request). */
+  locationsOf(blobBase64: string | undefined): CloudLocation[] {
+    if (!blobBase64) return [];
+    const out: CloudLocation[] = [];
+    for (const account of this.accounts) {
+      const data = this.settled.get(account);
+      if (!data) continue;
+      for (const [region, list] of data.keyPairs) {
+        for (const k of list) if (k.blobBase64 === blobBase64) out.push({ provider: account.descriptor.displayName, region, keyId: k.id, keyName: k.name });
+      }
+    }
+    return out;
+  }
+
+  /** The local key pair holding the same key as a cloud key pair. */
+  localMatch(keyPair: KeyPair): LocalKeyPair | undefined {
+    if (!keyPair.blobBase64) return undefined;
+    return this.lastScan()?.pairs.find((p) => p.facts.blobBase64 === keyPair.blobBase64);
+  }
+
+  async getChildren(node?: CloudKeysNode): Promise<CloudKeysNode[]> {
+    if (!node) {
+      const roots: CloudKeysNode[] = [];
+      for (const account of this.accounts) {
+        const credentials = await account.credentials();
+        if (credentials) roots.push({ kind: 'provider', account, source: credentials.source });
+      }
+      void vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT_KEY, roots.length > 0);
+      // No keyring (Linux): the welcome view says so and what to do.
+      void vscode.commands.executeCommand('setContext', KEYCHAIN_CONTEXT_KEY, this.accounts.some((a) => a.secretStorageProblem !== undefined));
+      return roots;
+    }
+    if (node.kind === 'provider') {
+      const data = await this.load(node.account);
+      if (data.regionProblem) return [{ kind: 'problem', account: node.account, message: data.regionProblem }];
+      return data.regions.map((region) => ({ kind: 'region', account: node.account, region, keyPairs: data.keyPairs.get(region.id) ?? [] }));
+    }
+    if (node.kind === 'region') {
+      const data = await this.load(node.account);
+      const problem = data.problems.get(node.region.id);
+      if (problem) return [{ kind: 'problem', account: node.account, region: node.region, message: problem }];
+      return (data.keyPairs.get(node.region.id) ?? [])
+        .slice()
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((keyPair) => ({ kind: 'keyPair', account: node.account, keyPair, local: this.localMatch(keyPair) }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: CloudKeysNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'provider':
+        return providerItem(node.account, node.source);
+      case 'region':
+        return regionItem(node.account, node.region, node.keyPairs.length);
+      case 'keyPair':
+        return keyPairItem(node.account, node.keyPair, node.local);
+      case 'problem': {
+        const message = shownText(node.message);
+        const item = new vscode.TreeItem(message, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('error');
+        item.tooltip = message;
+        item.contextValue = 'cloudProblem';
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.loaded.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function providerItem(account: CloudAccount, source: 'secrets' | 'environment'): vscode.TreeItem {
+  const item = new vscode.TreeItem(account.descriptor.displayName, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `provider:${account.descriptor.id}`;
+  const parts: string[] = [];
+  if (account.isSandbox) parts.push(vscode.l10n.t('Sandbox: {0}', account.endpoint));
+  if (source === 'environment') {
+    parts.push(vscode.l10n.t('credentials from the environment ({0})', account.descriptor.credentialFields.filter((f) => !f.optional).map((f) => f.envVar).join(', ')));
+  }
+  item.description = parts.join(' · ');
+  item.iconPath = new vscode.ThemeIcon(account.isSandbox ? 'beaker' : 'cloud');
+  item.tooltip = [
+    account.descriptor.displayName,
+    account.isSandbox ? vscode.l10n.t('Sandbox: requests go to {0} on this computer, not to the real cloud.', account.endpoint) : account.endpoint || undefined,
+    source === 'environment'
+      ? vscode.l10n.t('Using the credentials of the environment variables {0}.', account.descriptor.credentialFields.map((f) => f.envVar).join(', '))
+      : vscode.l10n.t('Using the credentials stored in the system keychain (SecretStorage).'),
+  ]
+    .filter(Boolean)
+    .join('\n');
+  item.contextValue = `cloudProvider ${account.descriptor.id}`;
+  return item;
+}
+
+function regionItem(account: CloudAccount, region: CloudRegion, count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(shownText(region.id), count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  // The id changes when a region gains its first key pair, so that it opens to show it.
+  item.id = `region:${account.descriptor.id}:${region.id}:${count > 0 ? 'keys' : 'empty'}`;
+  item.description = [region.name !== region.id ? shownText(region.name) : undefined, vscode.l10n.t('{0} key pairs', count)].filter(Boolean).join(' · ');
+  item.iconPath = new vscode.ThemeIcon('globe');
+  item.contextValue = `cloudRegion ${account.descriptor.id}`;
+  return item;
+}
+
+function keyPairItem(account: CloudAccount, keyPair: KeyPair, local: LocalKeyPair | undefined): vscode.TreeItem {
+  // Every field but sha256 (computed here) is the cloud's text, shown escaped.
+  const [name, id, region] = [keyPair.name, keyPair.id, keyPair.region].map(shownText);
+  const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
+  item.id = `keyPair:${account.descriptor.id}:${keyPair.region}:${keyPair.id}`;
+  const bound = keyPair.associatedInstanceIds.length;
+  item.description = [
+    // Alibaba names a key pair by its name: no second id to show.
+    keyPair.id !== keyPair.name ? id : keyPair.sha256,
+    bound ? vscode.l10n.t('{0} instances', bound) : undefined,
+    local ? vscode.l10n.t('local: {0}', shownText(local.name)) : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  item.iconPath = new vscode.ThemeIcon(local ? 'key' : 'cloud');
+  // appendText escapes Markdown (and icons); no command links, no HTML.
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  md.appendText(keyPair.id !== keyPair.name ? `${name} — ${id}\n\n` : `${name}${keyPair.cloudKeyPairId ? ` — ${shownText(keyPair.cloudKeyPairId)}` : ''}\n\n`);
+  md.appendText(`${vscode.l10n.t('Region')}: ${region}\n\n`);
+  if (keyPair.createdTime) md.appendText(`${vscode.l10n.t('Created')}: ${shownText(keyPair.createdTime)}\n\n`);
+  if (account.descriptor.projectSetting?.key === 'resourceGroupId' && keyPair.projectId) md.appendText(`${vscode.l10n.t('Resource group')}: ${shownText(keyPair.projectId)}\n\n`);
+  if (keyPair.cloudFingerprint) md.appendText(`${vscode.l10n.t('Fingerprint (as the cloud reports it)')}: ${shownText(keyPair.cloudFingerprint)}\n\n`);
+  if (keyPair.description) md.appendText(`${vscode.l10n.t('Description')}: ${shownText(keyPair.description)}\n\n`);
+  md.appendText(`${vscode.l10n.t('Bound instances')}: ${bound ? shownText(keyPair.associatedInstanceIds.join(', ')) : '0'}\n\n`);
+  if (keyPair.sha256) md.appendText(`${keyPair.sha256}\n\n`);
+  md.appendText(
+    local
+      ? vscode.l10n.t('Local key: {0}', shownText(local.publicKey?.path ?? local.privateKey?.path ?? path.join(local.directory, local.name)))
+      : vscode.l10n.t('No local key holds this key.'),
+  );
+  item.tooltip = md;
+  // Menus decide by what the cloud can do, never by its name.
+  item.contextValue = keyPairContextValue(account.descriptor.capabilities, account.descriptor.id, bound > 0, Boolean(local));
+  return item;
+}

@@ -1,0 +1,212 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { shownText } from '../platform/shown-text';
+import { scanKeyDirectories, type KeyFile, type LocalKeyPair, type ScanResult } from '../keys/scan';
+import type { ScanFileSystem } from '../keys/scan-fs';
+import { visibleText } from '../keys/visibleText';
+import type { Config } from '../platform/config';
+import { displayKeyType, shortFingerprint } from '../keys/key-labels';
+
+export const LOCAL_KEYS_VIEW_ID = 'cloudSshKeys.localKeys';
+/** Drives the welcome views: `missing` (no folder), `empty` (no keys), `ready`. */
+const STATE_CONTEXT_KEY = 'cloudSshKeys.localKeys.state';
+
+export type LocalKeysNode =
+  | { kind: 'directory'; directory: string }
+  | { kind: 'pair'; pair: LocalKeyPair }
+  | { kind: 'file'; pair: LocalKeyPair; file: KeyFile; role: 'private' | 'public' | 'certificate' };
+
+/** Shows every key pair in the configured SSH folders. */
+export class LocalKeysProvider implements vscode.TreeDataProvider<LocalKeysNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<LocalKeysNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private scan: Promise<ScanResult> | undefined;
+  private latest: ScanResult | undefined;
+  private readonly scanned = new vscode.EventEmitter<ScanResult>();
+  /** Fires after every completed scan (other views match cloud keys against it). */
+  readonly onDidScan = this.scanned.event;
+  /** Where a key (by blob) is imported in the clouds, as far as the Cloud Key Pairs view has listed. */
+  private cloudLocations: (blobBase64: string | undefined) => Array<{ provider: string; region: string; keyId: string }> = () => [];
+
+  constructor(
+    private readonly config: Config,
+    private readonly fileSystem: ScanFileSystem,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Lets pair items say where their key is imported (provider, region, KeyId). */
+  setCloudLocations(locate: (blobBase64: string | undefined) => Array<{ provider: string; region: string; keyId: string }>): void {
+    this.cloudLocations = locate;
+  }
+
+  /** Redraws without scanning again (e.g. the cloud listing changed). */
+  redraw(): void {
+    this.changed.fire(undefined);
+  }
+
+  /** The result of the last completed scan, if any. */
+  get lastScan(): ScanResult | undefined {
+    return this.latest;
+  }
+
+  /** Re-reads the folders and redraws the view; resolves when the new data is ready. */
+  refresh(): Promise<ScanResult> {
+    this.scan = undefined;
+    const result = this.currentScan();
+    this.changed.fire(undefined);
+    return result;
+  }
+
+  /** The running or last scan, starting one if there is none. */
+  currentScan(): Promise<ScanResult> {
+    if (!this.scan) {
+      const started = Date.now();
+      const directories = this.config.sshDirectories;
+      this.scan = scanKeyDirectories(directories, this.fileSystem).then((result) => {
+        this.latest = result;
+        this.log.info(`Scanned ${directories.join(', ')}: ${result.pairs.length} key pairs in ${Date.now() - started} ms`);
+        for (const dir of result.missingDirectories) this.log.info(`SSH folder not found: ${dir}`);
+        for (const s of result.skipped) this.log.debug(`Skipped ${s.path}: ${s.reason}`);
+        const state = result.directories.length === 0 ? 'missing' : result.pairs.length === 0 ? 'empty' : 'ready';
+        void vscode.commands.executeCommand('setContext', STATE_CONTEXT_KEY, state);
+        this.scanned.fire(result);
+        return result;
+      });
+    }
+    return this.scan;
+  }
+
+  async getChildren(node?: LocalKeysNode): Promise<LocalKeysNode[]> {
+    const result = await this.currentScan();
+    if (!node) {
+      // One folder: the pairs directly. Several: a level per folder.
+      if (result.directories.length > 1) return result.directories.map((directory) => ({ kind: 'directory', directory }));
+      return result.pairs.map((pair) => ({ kind: 'pair', pair }));
+    }
+    if (node.kind === 'directory') {
+      return result.pairs.filter((p) => isInside(p.directory, node.directory)).map((pair) => ({ kind: 'pair', pair }));
+    }
+    if (node.kind === 'pair') {
+      const { pair } = node;
+      const files: LocalKeysNode[] = [];
+      if (pair.privateKey) files.push({ kind: 'file', pair, file: pair.privateKey, role: 'private' });
+      if (pair.publicKey) files.push({ kind: 'file', pair, file: pair.publicKey, role: 'public' });
+      for (const cert of pair.certificates) files.push({ kind: 'file', pair, file: cert, role: 'certificate' });
+      return files;
+    }
+    return [];
+  }
+
+  getTreeItem(node: LocalKeysNode): vscode.TreeItem {
+    if (node.kind === 'directory') {
+      const item = new vscode.TreeItem(node.directory, vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = vscode.ThemeIcon.Folder;
+      item.resourceUri = vscode.Uri.file(node.directory);
+      item.contextValue = 'sshDirectory';
+      return item;
+    }
+    if (node.kind === 'file') return fileItem(node.file, node.role);
+    return pairItem(node.pair, this.cloudLocations(node.pair.facts.blobBase64));
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.scanned.dispose();
+  }
+}
+
+function isInside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** The markers a pair carries, in the user's language. */
+export function pairMarkers(pair: LocalKeyPair): string[] {
+  const markers: string[] = [];
+  if (pair.facts.kind === 'certificate' && !pair.privateKey && !pair.publicKey) markers.push(vscode.l10n.t('certificate only'));
+  else if (!pair.privateKey) markers.push(vscode.l10n.t('public only'));
+  else if (!pair.publicKey) markers.push(vscode.l10n.t('private only'));
+  if (pair.facts.encrypted) markers.push(vscode.l10n.t('passphrase-protected'));
+  if (pair.unsafePermissions) markers.push(vscode.l10n.t('unsafe permissions'));
+  if (pair.publicKeyMismatch) markers.push(vscode.l10n.t('.pub does not match'));
+  return markers;
+}
+
+function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region: string; keyId: string }> = []): vscode.TreeItem {
+  const { facts } = pair;
+  const item = new vscode.TreeItem(visibleText(pair.name), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `pair:${pair.id}`;
+  const typeAndBits = facts.bits ? `${displayKeyType(facts)} ${facts.bits}` : displayKeyType(facts);
+  const markers = pairMarkers(pair);
+  const cloud = imported.map((l) => `${l.provider} ${l.region} ${l.keyId}`);
+  item.description = [
+    typeAndBits,
+    shortFingerprint(facts.sha256),
+    facts.comment ? visibleText(facts.comment) : undefined,
+    ...markers.map((m) => `[${m}]`),
+    ...cloud.map((c) => `[${c}]`),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  item.iconPath = new vscode.ThemeIcon(
+    pair.unsafePermissions || pair.publicKeyMismatch ? 'warning' : facts.encrypted ? 'lock' : 'key',
+  );
+  item.tooltip = pairTooltip(pair, typeAndBits, markers);
+  if (cloud.length) item.tooltip.appendMarkdown(`${vscode.l10n.t('Imported to')}: ${cloud.map((c) => escapeMarkdown(shownText(c))).join(', ')}\n\n`);
+  item.contextValue = [
+    'keyPair',
+    pair.publicKey || facts.openssh ? 'hasPublicKey' : undefined,
+    pair.privateKey ? 'hasPrivateKey' : undefined,
+    !pair.publicKey && pair.privateKey ? 'privateOnly' : undefined,
+    cloud.length ? 'imported' : undefined,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return item;
+}
+
+function pairTooltip(pair: LocalKeyPair, typeAndBits: string, markers: string[]): vscode.MarkdownString {
+  const { facts } = pair;
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escapeMarkdown(pair.name)}** — ${escapeMarkdown(typeAndBits)}\n\n`);
+  if (facts.comment) md.appendMarkdown(`${vscode.l10n.t('Comment')}: ${escapeMarkdown(visibleText(facts.comment))}\n\n`);
+  if (facts.sha256) md.appendMarkdown(`\`${facts.sha256}\`\n\n`);
+  else md.appendMarkdown(`${vscode.l10n.t('Fingerprint unknown: the private key is encrypted and has no .pub beside it.')}\n\n`);
+  if (facts.md5) md.appendMarkdown(`\`${facts.md5}\`\n\n`);
+  if (pair.privateKey) md.appendMarkdown(`${vscode.l10n.t('Private key')}: \`${pair.privateKey.path}\`\n\n`);
+  if (pair.publicKey) md.appendMarkdown(`${vscode.l10n.t('Public key')}: \`${pair.publicKey.path}\`\n\n`);
+  for (const cert of pair.certificates) md.appendMarkdown(`${vscode.l10n.t('Certificate')}: \`${cert.path}\`\n\n`);
+  if (markers.length) md.appendMarkdown(markers.map(escapeMarkdown).join(' · ') + '\n\n');
+  if (pair.unsafePermissions && pair.privateKey) {
+    md.appendMarkdown(
+      vscode.l10n.t(
+        'The private key can be read by other users (mode {0}); ssh refuses to use it. Run: chmod 600 {1}',
+        (pair.privateKey.mode & 0o777).toString(8).padStart(3, '0'),
+        pair.privateKey.path,
+      ) + '\n\n',
+    );
+  }
+  if (pair.publicKeyMismatch) {
+    md.appendMarkdown(vscode.l10n.t('The .pub file holds a different key than the private key beside it.') + '\n\n');
+  }
+  return md;
+}
+
+function fileItem(file: KeyFile, role: 'private' | 'public' | 'certificate'): vscode.TreeItem {
+  const item = new vscode.TreeItem(visibleText(path.basename(file.path)), vscode.TreeItemCollapsibleState.None);
+  item.id = `file:${file.path}`;
+  item.resourceUri = vscode.Uri.file(file.path);
+  item.description =
+    role === 'private' ? vscode.l10n.t('private key') : role === 'public' ? vscode.l10n.t('public key') : vscode.l10n.t('certificate');
+  item.iconPath = new vscode.ThemeIcon(role === 'private' ? 'lock' : role === 'certificate' ? 'verified' : 'file');
+  item.tooltip = file.path;
+  item.contextValue = `keyFile ${role}`;
+  // Opening a public key is harmless; a private key is opened only on an explicit "Open File".
+  if (role !== 'private') item.command = { command: 'vscode.open', title: vscode.l10n.t('Open File'), arguments: [item.resourceUri] };
+  return item;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|]/g, '\\$&');
+}
+
