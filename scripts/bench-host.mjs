@@ -6,7 +6,7 @@
 // Prerequisites: npm run build, tsc -p ., bash scripts/bootstrap.sh (npm run bench does all).
 import fs from 'node:fs';
 import path from 'node:path';
-import { startFakeCvm } from '../test/harness/fake-cvm.mjs';
+import { startFakeClouds, stopFakeClouds } from '../test/harness/fake-clouds.mjs';
 import {
   REPO, assertBootstrapped, launchChromium, logger, makeRunDir, startCodeServer, withTimeout,
 } from '../test/harness/common.mjs';
@@ -35,19 +35,19 @@ async function oneRun(i) {
   const out = path.join(run.root, 'bench.json');
   let server;
   let browser;
-  // The Cloud Key Pairs view lists every region of a fake CVM (memory of listing 18 regions): its
-  // endpoint is a machine setting (code-server reads those from Machine/settings.json), the
-  // credentials come from the environment as the extension's fallback.
-  const cvm = await startFakeCvm();
+  // The Cloud Key Pairs view lists every region of the first cloud's fake (memory of listing all its
+  // known regions): each endpoint is a machine setting (code-server reads those from
+  // Machine/settings.json), the credentials come from the environment as the extension's fallback.
+  const fakes = await startFakeClouds();
   fs.mkdirSync(path.join(run.userData, 'Machine'), { recursive: true });
-  fs.writeFileSync(path.join(run.userData, 'Machine/settings.json'), JSON.stringify({ 'cloudSshKeys.tencent.endpoint': cvm.url }));
+  fs.writeFileSync(path.join(run.userData, 'Machine/settings.json'), JSON.stringify(Object.fromEntries(Object.values(fakes).map((f) => [f.sandbox.endpointSetting, f.url]))));
   try {
     server = await startCodeServer({
       ...run,
       logFile: run.serverLog,
       env: {
         ...run.env, CLOUD_SSH_KEYS_BENCH_OUT: out, CLOUD_SSH_KEYS_BENCH_KEYS: keysDir,
-        TENCENTCLOUD_SECRET_ID: cvm.credential.secretId, TENCENTCLOUD_SECRET_KEY: cvm.credential.secretKey,
+        ...Object.assign({}, ...Object.values(fakes).map((f) => f.env)),
       },
       extraArgs: ['--vscode-option', 'enable-smoke-test-driver'],
     });
@@ -66,7 +66,7 @@ async function oneRun(i) {
   } finally {
     await browser?.close();
     await server?.stop();
-    await cvm.stop();
+    await stopFakeClouds(fakes);
     run.remove();
   }
 }

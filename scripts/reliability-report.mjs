@@ -12,7 +12,7 @@ export const END = '<!-- reliability:end -->';
 export const CATALOG = [
   {
     title: 'Faults survived',
-    note: 'injected on the wire by the fake CVM and ECS servers; the real SDK and our ECS client answer them',
+    note: 'injected on the wire by each cloud\'s fake server; the real SDK and our own clients answer them',
     rows: [
       ['throttle', '`RequestLimitExceeded` / `Throttling.*` storms', 'retried with backoff and jitter, a bounded number of times; a client-side limiter keeps each action under 10 requests/s'],
       ['timeout', 'timeouts and slow answers', 'reads retried; an import whose answer timed out is looked up by key before anything is sent again; a lost CreateKeyPair answer is reported, never repeated'],

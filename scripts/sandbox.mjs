@@ -1,15 +1,14 @@
-// The cloud sandboxes: the fake Tencent CVM and Alibaba ECS servers of test/fakes/ (TC3 and ACS3
-// signatures checked as the real services check them, the documented rules and error codes, state
-// in memory) on free loopback ports, for trying every flow without an account. Nothing leaves
-// this machine.
+// The cloud sandboxes: each cloud's fake server (test/clouds/<cloud>/fake/, its SANDBOX in
+// sandbox.ts: signatures checked as the real service checks them, the documented rules and error
+// codes, state in memory) on free loopback ports, for trying every flow without an account.
+// Nothing leaves this machine. The clouds come from the registry (src/clouds/registry.ts).
 //
-//   npm run sandbox [-- --port N]     starts only the fakes (CVM on N, ECS on N+1 when N is given);
-//                                     prints their URLs and test credentials
-//                                     (for the CLI: node dist/cli.js tencent|alibaba … --endpoint URL)
+//   npm run sandbox [-- --port N]     starts only the fakes (the first on N, the next on N+1, …)
+//                                     and prints their URLs, test credentials and CLI commands
 //   npm start                         starts each too when that cloud's credentials are not in the
 //                                     environment, and points the extension at it
 //
-// Importable: compileSandbox(), startSandbox(), startEcsSandbox(). Node built-ins only (plus the compiled fakes).
+// Importable: compileSandbox(), cloudSandboxes(), hasCredentials(). Node built-ins only (plus the compiled fakes).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,59 +16,39 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies, repoRoot } from './ensure-deps.mjs';
 
-const FAKE_MODULE = path.join(repoRoot, 'out', 'test', 'clouds', 'tencent', 'fake', 'server.js');
-const FAKE_ECS_MODULE = path.join(repoRoot, 'out', 'test', 'clouds', 'alibaba', 'fake', 'server.js');
 const require = createRequire(import.meta.url);
+const COMPILED_REGISTRY = path.join(repoRoot, 'out', 'src', 'clouds', 'registry.js');
+const compiledSandbox = (cloud) => path.join(repoRoot, 'out', 'test', 'clouds', cloud, 'fake', 'sandbox.js');
 
-/** The environment variables that make the extension and the CLI use real credentials. */
-export const CREDENTIAL_VARIABLES = ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN'];
-
-/** The same for Alibaba Cloud (the variables Alibaba's own CLI and SDKs read). */
-export const ALIBABA_CREDENTIAL_VARIABLES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'];
-
-/** Whether the environment holds Alibaba Cloud credentials (then the real cloud is used). */
-export function hasAlibabaCredentials(env = process.env) {
-  return Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim() && env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim());
+/**
+ * Every registered cloud's SANDBOX (test/fakes/sandbox.ts), in the registry's order, from tsc's
+ * output (compileSandbox() first). A registered cloud without a fake is an error: its folder is incomplete.
+ */
+export function cloudSandboxes() {
+  if (!fs.existsSync(COMPILED_REGISTRY)) throw new Error(`${COMPILED_REGISTRY} is missing: compile first (tsc -p .)`);
+  return require(COMPILED_REGISTRY).CLOUDS.map(({ id }) => {
+    const file = compiledSandbox(id);
+    if (!fs.existsSync(file)) throw new Error(`the cloud "${id}" has no sandbox: test/clouds/${id}/fake/sandbox.ts is missing or did not compile`);
+    return require(file).SANDBOX;
+  });
 }
 
-/** Whether the environment holds Tencent Cloud credentials (then the real cloud is used). */
-export function hasTencentCredentials(env = process.env) {
-  return Boolean(env.TENCENTCLOUD_SECRET_ID?.trim() && env.TENCENTCLOUD_SECRET_KEY?.trim());
+/** Whether the environment holds a cloud's credentials (then its real endpoint is used). */
+export function hasCredentials(sandbox, env = process.env) {
+  return sandbox.credentialVariables.every((v) => Boolean(env[v]?.trim()));
 }
 
 /**
- * Compiles the project (`tsc -p .`), which writes the fake to out/test/clouds/*/fake/. A type error
+ * Compiles the project (`tsc -p .`), which writes the fakes under out/test/clouds/. A type error
  * elsewhere in the tree does not stop the sandbox as long as tsc still emitted the fake.
  */
 export function compileSandbox({ say = (...m) => console.log('[sandbox]', ...m) } = {}) {
   const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', '.'], { cwd: repoRoot, encoding: 'utf8' });
   if (r.status !== 0) {
-    if (!fs.existsSync(FAKE_MODULE) || !fs.existsSync(FAKE_ECS_MODULE)) throw new Error(`tsc -p . failed and did not write ${FAKE_MODULE}:\n${r.stdout}${r.stderr}`);
+    if (!fs.existsSync(COMPILED_REGISTRY)) throw new Error(`tsc -p . failed and did not write ${COMPILED_REGISTRY}:\n${r.stdout}${r.stderr}`);
     say(`warning: tsc -p . reported errors (the fake was still compiled):\n${(r.stdout + r.stderr).trim().split('\n').slice(0, 10).join('\n')}`);
   }
-}
-
-/**
- * Starts the fake CVM server in this process on 127.0.0.1 (`port` 0: a free one).
- * Resolves to { url, secretId, secretKey, fake, stop() }; the credentials are the fake's test ones.
- */
-export async function startSandbox({ port = 0 } = {}) {
-  const { FakeTencentCvm, FAKE_TEST_CREDENTIAL } = require(FAKE_MODULE);
-  const fake = new FakeTencentCvm({ port });
-  const url = await fake.start();
-  return { url, secretId: FAKE_TEST_CREDENTIAL.secretId, secretKey: FAKE_TEST_CREDENTIAL.secretKey, fake, stop: () => fake.stop() };
-}
-
-/**
- * Starts the fake ECS server in this process on 127.0.0.1 (`port` 0: a free one).
- * Resolves to { url, accessKeyId, accessKeySecret, fake, stop() }; the AccessKey is the fake's test one.
- */
-export async function startEcsSandbox({ port = 0 } = {}) {
-  const { FakeAlibabaEcs, FAKE_ECS_ACCESS_KEY } = require(FAKE_ECS_MODULE);
-  const fake = new FakeAlibabaEcs({ port });
-  const url = await fake.start();
-  return { url, accessKeyId: FAKE_ECS_ACCESS_KEY.accessKeyId, accessKeySecret: FAKE_ECS_ACCESS_KEY.accessKeySecret, fake, stop: () => fake.stop() };
 }
 
 function portArgument(argv) {
@@ -88,47 +67,17 @@ async function main() {
   ensureDependencies();
   const port = portArgument(process.argv.slice(2));
   compileSandbox();
-  const sandbox = await startSandbox({ port });
-  const ecs = await startEcsSandbox({ port: port ? port + 1 : 0 });
   const cli = path.relative(process.env.INIT_CWD || process.cwd(), path.join(repoRoot, 'dist', 'cli.js')) || 'dist/cli.js';
-  console.log(`
-  SANDBOX: a fake Tencent Cloud CVM API on this machine. No real cloud is contacted;
-  key pairs live in memory until Ctrl-C.
-
-    URL:        ${sandbox.url}
-    SecretId:   ${sandbox.secretId}
-    SecretKey:  ${sandbox.secretKey}   (the fake's test credential, not a secret)
-
-  Try the CLI against it (npm run build first if dist/ is missing):
-
-    export TENCENTCLOUD_SECRET_ID=${sandbox.secretId}
-    export TENCENTCLOUD_SECRET_KEY=${sandbox.secretKey}
-    node ${cli} tencent import ~/.ssh/id_ed25519.pub --name my_key --region ap-guangzhou --endpoint ${sandbox.url}
-    node ${cli} tencent list --region ap-guangzhou --endpoint ${sandbox.url}
-
-  What it received: ${sandbox.url}/__admin/requests   state: ${sandbox.url}/__admin/state
-
-  SANDBOX: a fake Alibaba Cloud ECS API on this machine (ACS3-HMAC-SHA256 signatures checked).
-
-    URL:               ${ecs.url}
-    AccessKey ID:      ${ecs.accessKeyId}
-    AccessKey secret:  ${ecs.accessKeySecret}   (the fake's test key, not a secret)
-
-    export ALIBABA_CLOUD_ACCESS_KEY_ID=${ecs.accessKeyId}
-    export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${ecs.accessKeySecret}
-    node ${cli} alibaba import ~/.ssh/id_ed25519.pub --name my-key --region cn-hangzhou --endpoint ${ecs.url}
-    node ${cli} alibaba list --region cn-hangzhou --endpoint ${ecs.url}
-
-  What it received: ${ecs.url}/__admin/requests   state: ${ecs.url}/__admin/state
-  Ctrl-C to stop.
-`);
+  const started = [];
+  for (const [i, sandbox] of cloudSandboxes().entries()) started.push(await sandbox.start({ port: port ? port + i : 0 }));
+  const banners = started.map((s) => s.banner.map((line) => (line ? `  ${line.replaceAll('{cli}', cli)}` : '')).join('\n'));
+  console.log(`\n${banners.join('\n\n')}\n\n  No real cloud is contacted; key pairs live in memory until Ctrl-C (npm run build first if dist/ is missing).\n  Ctrl-C to stop.\n`);
   let stopping = false;
   const stop = async (signal) => {
     if (stopping) return;
     stopping = true;
     console.log(`[sandbox] ${signal}: stopping`);
-    await sandbox.stop();
-    await ecs.stop();
+    for (const s of started) await s.stop();
     process.exit(0);
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => void stop(s));

@@ -4,13 +4,11 @@
 // Opens FOLDER (default: the folder npm was started from). Port: $PORT, else a free one.
 // Ctrl-C / SIGTERM stop the server and everything it started (its whole process group).
 //
-// Tencent Cloud: with TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY in the environment the
-// extension uses them and the real endpoint. Without them this starts the SANDBOX (scripts/sandbox.mjs):
-// the fake CVM server on a free loopback port, in this process, stopped with everything else; the
-// machine setting cloudSshKeys.tencent.endpoint points at it and code-server's environment carries
-// the fake's test credentials. No real cloud is contacted.
-// Alibaba Cloud likewise: ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET, else the fake ECS server, with
-// cloudSshKeys.alibaba.endpoint and the fake's test AccessKey. Each cloud is decided on its own.
+// Each cloud of the registry is decided on its own: with its credentials in the environment (the
+// variables its own CLI reads) the extension uses them and the real endpoint. Without them this
+// starts that cloud's SANDBOX (scripts/sandbox.mjs): its fake server on a free loopback port, in
+// this process, stopped with everything else; the machine-scoped endpoint setting points at it and
+// code-server's environment carries the fake's test credential. No real cloud is contacted.
 //
 // Options: --no-build (use the existing .vsix), --quiet (no server output on the terminal),
 // --no-sandbox (never start the sandbox, even without credentials).
@@ -24,7 +22,7 @@ import {
 } from '../test/harness/common.mjs';
 import { packageVsix } from './package.mjs';
 import { ensureDependencies } from './ensure-deps.mjs';
-import { compileSandbox, hasAlibabaCredentials, hasTencentCredentials, startEcsSandbox, startSandbox } from './sandbox.mjs';
+import { cloudSandboxes, compileSandbox, hasCredentials } from './sandbox.mjs';
 
 // A fresh clone has no node_modules: `npm start` alone must be enough.
 ensureDependencies();
@@ -96,41 +94,22 @@ for (const key of ['PASSWORD', 'HASHED_PASSWORD']) delete env[key];
 // The endpoint settings are machine-scoped: in a code-server window those come from the server's
 // Machine settings (the "Remote" tab), not from the User settings.
 const machineSettingsFile = path.join(dirs.userData, 'Machine', 'settings.json');
-const CLOUDS = [
-  {
-    name: 'Tencent Cloud',
-    service: 'Tencent Cloud CVM',
-    setting: 'cloudSshKeys.tencent.endpoint',
-    // The sandbox URL this script last wrote there, so that only that value is ever removed again.
-    record: path.join(base, 'sandbox-endpoint'),
-    hasCredentials: hasTencentCredentials,
-    variables: 'TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY',
-    start: startSandbox,
-    useSandboxCredentials(e, sb) {
-      e.TENCENTCLOUD_SECRET_ID = sb.secretId;
-      e.TENCENTCLOUD_SECRET_KEY = sb.secretKey;
-      delete e.TENCENTCLOUD_SESSION_TOKEN;
-    },
-    cli: (sb) => `TENCENTCLOUD_SECRET_ID=${sb.secretId} TENCENTCLOUD_SECRET_KEY=${sb.secretKey} \\
-      node dist/cli.js tencent list --region ap-guangzhou --endpoint ${sb.url}`,
-  },
-  {
-    name: 'Alibaba Cloud',
-    service: 'Alibaba Cloud ECS',
-    setting: 'cloudSshKeys.alibaba.endpoint',
-    record: path.join(base, 'sandbox-endpoint-alibaba'),
-    hasCredentials: hasAlibabaCredentials,
-    variables: 'ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-    start: startEcsSandbox,
-    useSandboxCredentials(e, sb) {
-      e.ALIBABA_CLOUD_ACCESS_KEY_ID = sb.accessKeyId;
-      e.ALIBABA_CLOUD_ACCESS_KEY_SECRET = sb.accessKeySecret;
-      delete e.ALIBABA_CLOUD_SECURITY_TOKEN;
-    },
-    cli: (sb) => `ALIBABA_CLOUD_ACCESS_KEY_ID=${sb.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${sb.accessKeySecret} \\
-      node dist/cli.js alibaba list --region cn-hangzhou --endpoint ${sb.url}`,
-  },
-];
+// The clouds come from the registry through each one's SANDBOX (test/clouds/<cloud>/fake/sandbox.ts),
+// so the project is compiled first (a few seconds; tsc only rewrites what changed).
+step('compile the sandboxes (tsc -p .)', () => {
+  try {
+    compileSandbox({ say });
+  } catch (err) {
+    console.error(`[start] ${err.message}`);
+    process.exit(1);
+  }
+});
+const CLOUDS = cloudSandboxes().map((sandbox) => ({
+  ...sandbox,
+  // The sandbox URL this script last wrote to the endpoint setting, so that only that value is ever removed again.
+  record: path.join(base, `sandbox-endpoint-${sandbox.cloud}`),
+  variables: sandbox.credentialVariables.join(' / '),
+}));
 
 /** settings.json as an object: {} when missing, undefined when it cannot be read as JSON with comments. */
 function readSettings(file) {
@@ -158,29 +137,19 @@ function writeSettings(file, settings) {
 
 /** Started sandboxes, each with its cloud: [{ cloud, sandbox }]. */
 const sandboxes = [];
-const needSandbox = CLOUDS.filter((c) => !c.hasCredentials(env) && !flags.has('--no-sandbox'));
-if (needSandbox.length) {
-  step('compile the sandbox (tsc -p .)', () => {
-    try {
-      compileSandbox({ say });
-    } catch (err) {
-      console.error(`[start] ${err.message}`);
-      process.exit(1);
-    }
-  });
-}
+const needSandbox = CLOUDS.filter((c) => !hasCredentials(c, env) && !flags.has('--no-sandbox'));
 for (const cloud of CLOUDS) {
   if (!needSandbox.includes(cloud)) {
     // The real cloud: take back the sandbox endpoint an earlier run wrote, if it is still there.
     const recorded = fs.existsSync(cloud.record) ? fs.readFileSync(cloud.record, 'utf8').trim() : '';
     const settings = readSettings(machineSettingsFile);
-    if (recorded && settings?.[cloud.setting] === recorded) {
-      delete settings[cloud.setting];
+    if (recorded && settings?.[cloud.endpointSetting] === recorded) {
+      delete settings[cloud.endpointSetting];
       writeSettings(machineSettingsFile, settings);
       say(`removed the ${cloud.name} sandbox endpoint (${recorded}) an earlier npm start had set`);
     }
     fs.rmSync(cloud.record, { force: true });
-    say(cloud.hasCredentials(env)
+    say(hasCredentials(cloud, env)
       ? `${cloud.name}: the credentials in ${cloud.variables}, the real endpoint`
       : `${cloud.name}: --no-sandbox, the real endpoint (no credentials in the environment)`);
     continue;
@@ -189,13 +158,15 @@ for (const cloud of CLOUDS) {
   sandboxes.push({ cloud, sandbox });
   const settings = readSettings(machineSettingsFile);
   if (settings) {
-    settings[cloud.setting] = sandbox.url;
+    settings[cloud.endpointSetting] = sandbox.url;
     writeSettings(machineSettingsFile, settings);
     fs.writeFileSync(cloud.record, sandbox.url + '\n');
   } else {
-    say(`warning: ${machineSettingsFile} is not readable as JSON; set "${cloud.setting}": "${sandbox.url}" there (Remote settings) yourself`);
+    say(`warning: ${machineSettingsFile} is not readable as JSON; set "${cloud.endpointSetting}": "${sandbox.url}" there (Remote settings) yourself`);
   }
-  cloud.useSandboxCredentials(env, sandbox);
+  // The fake's test credential in the environment (the extension and the CLI read the same variables).
+  for (const v of cloud.clearVariables) delete env[v];
+  Object.assign(env, sandbox.env);
   say(`sandbox: fake ${cloud.service} on ${sandbox.url}`);
 }
 
@@ -259,7 +230,7 @@ function sandboxBanner(cloud, sb) {
   Credentials saved with "Set ${cloud.name} Credentials" in this VS Code take precedence over
   the sandbox's: sign out of ${cloud.name} there to use the sandbox.
   The CLI against it:
-    ${cloud.cli(sb)}
+${sb.banner.filter((line) => line.includes('{cli}')).map((line) => `  ${line.replace('{cli}', 'dist/cli.js')}`).join('\n')}
 `;
 }
 server.child.once('exit', (code, signal) => {

@@ -1,8 +1,7 @@
 // Headless entry over the same src/keys code the extension uses, for scripts and tests.
 //   node dist/cli.js inspect PATH... [--json]
 //   node dist/cli.js scan [DIR...] [--json]
-//   node dist/cli.js tencent import|create|list|delete …   (src/clouds/tencent/cli.ts)
-//   node dist/cli.js alibaba import|create|list|delete …   (src/clouds/alibaba/cli.ts)
+//   node dist/cli.js <cloud> import|create|list|delete …   (src/clouds/<cloud>/cli.ts, listed in src/clouds/cli-registry.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseKeyText } from './keys/parse';
@@ -13,8 +12,7 @@ import { roleForFileName } from './keys/key-text-role';
 import type { KeyFacts, Problem } from './keys/types';
 import { visibleText } from './keys/visibleText';
 import { UsageError } from './cli/common';
-import { ALIBABA_USAGE, alibabaCommand } from './clouds/alibaba/cli';
-import { TENCENT_USAGE, tencentCommand } from './clouds/tencent/cli';
+import { CLOUD_CLIS } from './clouds/cli-registry';
 
 declare const CLI_VERSION: string | undefined;
 
@@ -28,9 +26,7 @@ Commands:
                             view pairs them.
   help                      This text.
 
-${TENCENT_USAGE}
-
-${ALIBABA_USAGE}
+${CLOUD_CLIS.map((c) => c.usage).join('\n\n')}
 `;
 
 /** A diagnostic as the CLI prints it: 1-based line and columns, `endColumn` exclusive. */
@@ -206,11 +202,7 @@ function exitLoudlyIfAbandoned(cloud: string, err: (s: string) => void): () => v
 /** Runs the CLI; returns the exit code. Exported for tests. */
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   const [command, ...rest] = argv;
-  const clouds: Record<string, { usage: string; run: typeof tencentCommand }> = {
-    tencent: { usage: TENCENT_USAGE, run: tencentCommand },
-    alibaba: { usage: ALIBABA_USAGE, run: alibabaCommand },
-  };
-  const cloud = Object.hasOwn(clouds, command ?? '') ? clouds[command] : undefined;
+  const cloud = CLOUD_CLIS.find((c) => c.command === command);
   if (cloud) {
     try {
       if (rest.includes('--help') || rest.includes('-h')) {

@@ -4,8 +4,7 @@
 // Names and descriptions are checked for type and length only (shown escaped, never used as
 // paths); IDs must match their documented pattern, because they end up in commands and files.
 
-import { CLOUD_DISPLAY_NAMES } from './descriptors';
-import { CloudError, type CloudProviderId } from './errors';
+import { CloudError, type CloudIdentity } from './errors';
 
 /** A field of an answer that is missing, of the wrong type, too long or off its pattern. */
 export class MalformedField extends Error {
@@ -103,11 +102,11 @@ export function readOrMalformed<T>(read: () => T): { value: T; malformed?: undef
 }
 
 /** Runs `read`, turning a MalformedField into the provider's MalformedResponse CloudError. */
-export function readAnswer<T>(provider: CloudProviderId, action: string, requestId: string, read: () => T): T {
+export function readAnswer<T>(cloud: CloudIdentity, action: string, requestId: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof MalformedField) throw malformedResponse(provider, action, error, requestId);
+    if (error instanceof MalformedField) throw malformedResponse(cloud, action, error, requestId);
     throw error;
   }
 }
@@ -117,14 +116,14 @@ export function readAnswer<T>(provider: CloudProviderId, action: string, request
  * the cloud said it succeeded but what it answered cannot be used, so the caller decides what that
  * means (an import is looked up; a created private key is saved first).
  */
-export function malformedResponse(provider: CloudProviderId, action: string, field: MalformedField, requestId = ''): CloudError {
+export function malformedResponse(cloud: CloudIdentity, action: string, field: MalformedField, requestId = ''): CloudError {
   return new CloudError({
-    provider,
+    provider: cloud.id,
     kind: 'api',
     code: 'MalformedResponse',
     template:
       '{0} answered {1} with a malformed field: {2} {3}. If this persists, check the endpoint setting (it may not point at {0}) and any proxy in between.',
-    args: [CLOUD_DISPLAY_NAMES[provider], action, field.field, field.problem],
+    args: [cloud.displayName, action, field.field, field.problem],
     requestId,
     action,
   });

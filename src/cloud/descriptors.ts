@@ -1,8 +1,7 @@
 // What the VS Code layer needs to know about each cloud to run the provider-neutral flows
 // (import, create, list, rename, bind, delete): names, key name rules, credentials, regions.
-// Adding a cloud means adding a descriptor here and a factory for its provider, not new flows.
+// Each cloud's descriptor is in its folder (src/clouds/<cloud>/descriptor.ts); src/clouds/registry.ts lists them.
 
-import { ALIBABA_DESCRIPTOR } from '../clouds/alibaba/descriptor';
 import type { CloudProviderId } from './errors';
 
 /** English templates of the key-name problems (translated by the VS Code layer). */
@@ -108,57 +107,3 @@ export function credentialsFromEnvironment(descriptor: Pick<CloudProviderDescrip
   }
   return { values, missing };
 }
-
-const TENCENT_NAME_LIMIT = 25;
-
-/** Tencent Cloud CVM (API 3.0, 2017-03-12). */
-export const TENCENT_DESCRIPTOR: CloudProviderDescriptor = {
-  id: 'tencent',
-  capabilities: { rename: true, editDescription: true, bind: true, keyPairScope: 'region' },
-  displayName: 'Tencent Cloud',
-  serviceName: 'Tencent CVM',
-  keyIdLabel: 'KeyId',
-  keyNameMaxLength: TENCENT_NAME_LIMIT,
-  keyNameProblem(name) {
-    if (name.length === 0) return { template: KEY_NAME_MESSAGES.empty, args: [] };
-    const illegal = [...name].find((c) => !/[A-Za-z0-9_]/.test(c));
-    if (illegal !== undefined) return { template: KEY_NAME_MESSAGES.illegalChar, args: [illegal] };
-    if (name.length > TENCENT_NAME_LIMIT) return { template: KEY_NAME_MESSAGES.tooLong, args: [TENCENT_NAME_LIMIT, name.length] };
-    return undefined;
-  },
-  sanitizeKeyName(text) {
-    const cleaned = text
-      .replace(/\.pub$/i, '')
-      .replace(/[^A-Za-z0-9_]+/g, '_')
-      .replace(/_+/g, '_')
-      .replace(/^_+|_+$/g, '')
-      .slice(0, TENCENT_NAME_LIMIT)
-      .replace(/_+$/, '');
-    return cleaned || 'ssh_key';
-  },
-  descriptionMaxLength: 60,
-  credentialFields: [
-    { id: 'secretId', label: 'SecretId', envVar: 'TENCENTCLOUD_SECRET_ID', secret: false, optional: false },
-    { id: 'secretKey', label: 'SecretKey', envVar: 'TENCENTCLOUD_SECRET_KEY', secret: true, optional: false },
-    { id: 'token', label: 'Token', envVar: 'TENCENTCLOUD_SESSION_TOKEN', secret: true, optional: true },
-  ],
-  knownRegions: [
-    'ap-guangzhou', 'ap-shanghai', 'ap-nanjing', 'ap-beijing', 'ap-chengdu', 'ap-chongqing', 'ap-hongkong', 'ap-singapore',
-    'ap-jakarta', 'ap-seoul', 'ap-tokyo', 'ap-bangkok', 'na-siliconvalley', 'na-ashburn', 'eu-frankfurt', 'sa-saopaulo',
-  ],
-  defaultRegion: 'ap-guangzhou',
-  settingsSection: 'tencent',
-  secretKey: 'cloudSshKeys.tencent.credentials',
-  projectSetting: { key: 'projectId', numeric: true },
-  nameTakenCode: 'InvalidKeyPairName.Duplicate',
-};
-
-export { ALIBABA_DESCRIPTOR };
-
-export const CLOUD_DESCRIPTORS: readonly CloudProviderDescriptor[] = [TENCENT_DESCRIPTOR, ALIBABA_DESCRIPTOR];
-
-/** Each cloud's name as users know it, for sentences built outside a provider. */
-export const CLOUD_DISPLAY_NAMES: Readonly<Record<CloudProviderId, string>> = {
-  tencent: TENCENT_DESCRIPTOR.displayName,
-  alibaba: ALIBABA_DESCRIPTOR.displayName,
-};

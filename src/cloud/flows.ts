@@ -2,8 +2,7 @@
 // creating without ever losing (or silently re-creating) a private key, paging and batching.
 // Providers supply the requests, their rules and their error texts.
 
-import { CLOUD_DISPLAY_NAMES } from './descriptors';
-import { CloudError, type CloudProviderId } from './errors';
+import { CloudError, type CloudIdentity } from './errors';
 import type { CreatedKeyPair, ImportKeyPairRequest, ImportKeyPairResult, KeyPair } from './provider';
 import { identifyPublicKey } from './publicKey';
 import { type RetryPolicy, backoffDelayMs, sleep, throwIfAborted, untilAborted } from './retry';
@@ -22,7 +21,7 @@ export function isoNow(): string {
 
 /** What a lost answer was about, for the sentence that says the outcome is unknown. */
 export interface LostAnswerSubject {
-  provider: CloudProviderId;
+  cloud: CloudIdentity;
   name: string;
   region: string;
 }
@@ -69,11 +68,11 @@ const OUTCOME_UNKNOWN = {
 export function outcomeUnknown(action: keyof typeof OUTCOME_UNKNOWN, subject: LostAnswerSubject, cause: CloudError, lookup: CloudError): CloudError {
   const { code, template } = OUTCOME_UNKNOWN[action];
   return new CloudError({
-    provider: subject.provider,
+    provider: subject.cloud.id,
     kind: 'interrupted',
     code,
     template,
-    args: [CLOUD_DISPLAY_NAMES[subject.provider], subject.name, subject.region, cause.code, lookup.code],
+    args: [subject.cloud.displayName, subject.name, subject.region, cause.code, lookup.code],
     requestId: lookup.requestId || cause.requestId,
     action,
   });

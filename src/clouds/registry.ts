@@ -3,7 +3,7 @@
 // over this list (CONTRIBUTING.md, "Adding a cloud"). The CLI's subcommands are in cli-registry.ts,
 // apart so that the extension's bundle never holds CLI code.
 import type { CloudProviderDescriptor } from '../cloud/descriptors';
-import { TENCENT_DESCRIPTOR } from '../cloud/descriptors';
+import { TENCENT_DESCRIPTOR } from './tencent/descriptor';
 import { ALIBABA_DESCRIPTOR } from './alibaba/descriptor';
 
 export const CLOUDS: readonly CloudProviderDescriptor[] = [TENCENT_DESCRIPTOR, ALIBABA_DESCRIPTOR];

@@ -4,12 +4,14 @@ import * as vscode from 'vscode';
 import type { CloudInstance, KeyPairBindingResult } from '../cloud/provider';
 import { abortSignalFor, showCloudError } from '../platform/cloud-errors';
 import { shownInQuickPick, shownText } from '../platform/shown-text';
-import { type CloudCommandServices, keyPairNode } from './cloud-common';
+import { type CloudCommandServices, keyPairNode, pickRegions } from './cloud-common';
 
 export interface BindPreset {
   instanceIds: string[];
   /** Allow shutting running instances down (default: ask; with a preset: false). */
   forceStop: boolean;
+  /** The instances' region, for an account-wide key pair (default: ask). */
+  region: string;
 }
 
 export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, bind: boolean, preset?: Partial<BindPreset>): Promise<boolean> {
@@ -17,7 +19,14 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
   if (!n) return false;
   const { keyPair, account } = n;
   // The cloud's names and ids as messages show them.
-  const [name, region] = [keyPair.name, keyPair.region].map(shownText);
+  // An account-wide key pair binds to instances of any region: ask which (a regional one, its own).
+  const instanceRegion =
+    preset?.region ??
+    (account.descriptor.capabilities.keyPairScope === 'account'
+      ? (await pickRegions(account, bind ? vscode.l10n.t('Bind {0}: region of the instances', keyPair.name) : vscode.l10n.t('Unbind {0}: region of the instances', keyPair.name), false))?.[0]
+      : keyPair.region);
+  if (!instanceRegion) return false;
+  const [name, region] = [keyPair.name, instanceRegion].map(shownText);
   const shownList = (items: string[]) => shownText(items.join(', '));
   const title = bind ? vscode.l10n.t('Bind {0} to instances', name) : vscode.l10n.t('Unbind {0} from instances', name);
   let instances: CloudInstance[];
@@ -28,7 +37,7 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
         const abort = abortSignalFor(token);
         try {
           const provider = await account.provider();
-          return await provider.listInstances({ region: keyPair.region, ids: bind ? undefined : keyPair.associatedInstanceIds }, { signal: abort.signal });
+          return await provider.listInstances({ region: instanceRegion, ids: bind ? undefined : keyPair.associatedInstanceIds }, { signal: abort.signal });
         } finally {
           abort.dispose();
         }
@@ -41,7 +50,7 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
   const candidates = instances.filter((i) => (bind ? !i.keyIds.includes(keyPair.id) : i.keyIds.includes(keyPair.id) || keyPair.associatedInstanceIds.includes(i.id)));
   let chosen: CloudInstance[];
   if (preset?.instanceIds) {
-    chosen = preset.instanceIds.map((id) => instances.find((i) => i.id === id) ?? { id, name: id, region: keyPair.region, state: '', osName: '', platform: 'linux', keyIds: [] });
+    chosen = preset.instanceIds.map((id) => instances.find((i) => i.id === id) ?? { id, name: id, region: instanceRegion, state: '', osName: '', platform: 'linux', keyIds: [] });
   } else {
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage(
@@ -83,7 +92,7 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
       const abort = abortSignalFor(token);
       try {
         const provider = await account.provider();
-        const request = { region: keyPair.region, keyIds: [keyPair.id], instanceIds: ids, forceStop };
+        const request = { region: instanceRegion, keyIds: [keyPair.id], instanceIds: ids, forceStop };
         return await (bind ? provider.associateKeyPairs(request, { signal: abort.signal }) : provider.disassociateKeyPairs(request, { signal: abort.signal }));
       } finally {
         abort.dispose();

@@ -34,7 +34,10 @@ interface AccountData {
   regionProblem?: string;
 }
 
-/** The Cloud Key Pairs view: cloud → region → key pairs, each matched to a local key by its blob. */
+/** Where an account-wide cloud's key pairs are kept in AccountData (no region holds them). */
+const ACCOUNT_WIDE = '';
+
+/** The Cloud Key Pairs view: cloud → region → key pairs (or cloud → key pairs, for an account-wide cloud), each matched to a local key by its blob. */
 export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<CloudKeysNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -95,6 +98,17 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     const started = Date.now();
     try {
       const provider = await account.provider();
+      if (account.descriptor.capabilities.keyPairScope === 'account') {
+        // One set of key pairs for the whole account: listed once, shown under the cloud itself.
+        try {
+          result.keyPairs.set(ACCOUNT_WIDE, await provider.listKeyPairs({ region: account.defaultRegion }));
+        } catch (error) {
+          logCloudError(this.log, `Listing the key pairs of ${account.descriptor.displayName}`, error);
+          result.problems.set(ACCOUNT_WIDE, cloudErrorReason(error));
+        }
+        this.log.info(`Listed ${result.keyPairs.get(ACCOUNT_WIDE)?.length ?? 0} ${account.descriptor.displayName} key pairs (account-wide) in ${Date.now() - started} ms`);
+        return result;
+      }
       result.regions = await account.regions();
       await Promise.all(
         result.regions.map(async (region) => {
@@ -156,18 +170,23 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     if (node.kind === 'provider') {
       const data = await this.load(node.account);
       if (data.regionProblem) return [{ kind: 'problem', account: node.account, message: data.regionProblem }];
+      if (node.account.descriptor.capabilities.keyPairScope === 'account') return this.keyPairNodes(node.account, data, ACCOUNT_WIDE);
       return data.regions.map((region) => ({ kind: 'region', account: node.account, region, keyPairs: data.keyPairs.get(region.id) ?? [] }));
     }
     if (node.kind === 'region') {
-      const data = await this.load(node.account);
-      const problem = data.problems.get(node.region.id);
-      if (problem) return [{ kind: 'problem', account: node.account, region: node.region, message: problem }];
-      return (data.keyPairs.get(node.region.id) ?? [])
-        .slice()
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((keyPair) => ({ kind: 'keyPair', account: node.account, keyPair, local: this.localMatch(keyPair) }));
+      return this.keyPairNodes(node.account, await this.load(node.account), node.region.id, node.region);
     }
     return [];
+  }
+
+  /** The key pairs listed under `key` (a region id, or ACCOUNT_WIDE), by name, or the problem listing them. */
+  private keyPairNodes(account: CloudAccount, data: AccountData, key: string, region?: CloudRegion): CloudKeysNode[] {
+    const problem = data.problems.get(key);
+    if (problem) return [{ kind: 'problem', account, region, message: problem }];
+    return (data.keyPairs.get(key) ?? [])
+      .slice()
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((keyPair) => ({ kind: 'keyPair', account, keyPair, local: this.localMatch(keyPair) }));
   }
 
   getTreeItem(node: CloudKeysNode): vscode.TreeItem {

@@ -138,7 +138,7 @@ function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region
   item.id = `pair:${pair.id}`;
   const typeAndBits = facts.bits ? `${displayKeyType(facts)} ${facts.bits}` : displayKeyType(facts);
   const markers = pairMarkers(pair);
-  const cloud = imported.map((l) => `${l.provider} ${l.region} ${l.keyId}`);
+  const cloud = imported.map((l) => [l.provider, l.region, l.keyId].filter(Boolean).join(' '));
   item.description = [
     typeAndBits,
     shortFingerprint(facts.sha256),

@@ -48,9 +48,11 @@ export async function run(): Promise<void> {
   await vscode.workspace.getConfiguration('cloudSshKeys').update('sshDirectories', [thousandKeys], vscode.ConfigurationTarget.Global);
   const scan = await api.localKeys.refresh();
   // The cloud account is exposed outside production only; the bench runs the development build.
-  const listed = api.cloudKeys && api.accounts?.tencent ? await api.cloudKeys.keyPairs(api.accounts?.tencent) : undefined;
-  const listedRegions = api.cloudKeys && api.accounts?.tencent ? (await api.cloudKeys.getChildren({ kind: 'provider', account: api.accounts?.tencent } as never)).length : 0;
-  if (!listed) throw new Error('the Tencent account was not available to list');
+  // The first registered cloud's account, as the Cloud Key Pairs view shows it first.
+  const account = Object.values(api.accounts ?? {})[0];
+  const listed = api.cloudKeys && account ? await api.cloudKeys.keyPairs(account) : undefined;
+  const listedRegions = api.cloudKeys && account ? (await api.cloudKeys.getChildren({ kind: 'provider', account } as never)).length : 0;
+  if (!listed) throw new Error('no cloud account was available to list');
   await settle(300);
   collectGarbage();
   const heapAfter = process.memoryUsage().heapUsed;

@@ -4,7 +4,7 @@
 import * as http from 'node:http';
 import { tc3Authorization, tc3Sign } from './tc3';
 
-export interface RawCvmRequest {
+export interface RawTc3Request {
   /** `http://127.0.0.1:<port>` */
   url: string;
   action: string;
@@ -18,8 +18,8 @@ export interface RawCvmRequest {
   /** Unix seconds; default now. */
   timestamp?: number;
   version?: string;
-  /** Service in the credential scope; default `cvm`. */
-  service?: string;
+  /** Service in the credential scope (`cvm`, `lighthouse`): the product the host serves. */
+  service: string;
   /** The host value signed; default the Host header (host:port). */
   signedHost?: string;
   /** Replaces the computed signature (64 hex digits). */
@@ -27,7 +27,7 @@ export interface RawCvmRequest {
   timeoutMs?: number;
 }
 
-export interface RawCvmResponse {
+export interface RawTc3Response {
   status: number;
   body: string;
   /** The parsed `Response` object, when the body was JSON. */
@@ -35,7 +35,7 @@ export interface RawCvmResponse {
 }
 
 /** Signs and sends one request with node:http; rejects on socket errors and on `timeoutMs`. */
-export function sendRawCvmRequest(request: RawCvmRequest): Promise<RawCvmResponse> {
+export function sendRawTc3Request(request: RawTc3Request): Promise<RawTc3Response> {
   const url = new URL(request.url);
   const body = request.body ?? JSON.stringify(request.params ?? {});
   const timestamp = request.timestamp ?? Math.floor(Date.now() / 1000);
@@ -47,7 +47,7 @@ export function sendRawCvmRequest(request: RawCvmRequest): Promise<RawCvmRespons
     headers: { 'content-type': contentType, host: request.signedHost ?? url.host },
     payload: body,
     timestamp,
-    service: request.service ?? 'cvm',
+    service: request.service,
     secretKey: request.secretKey,
   });
   if (request.signatureOverride) signature.signature = request.signatureOverride;
@@ -69,9 +69,9 @@ export function sendRawCvmRequest(request: RawCvmRequest): Promise<RawCvmRespons
       res.on('error', reject);
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let response: RawCvmResponse['response'];
+        let response: RawTc3Response['response'];
         try {
-          response = (JSON.parse(text) as { Response?: RawCvmResponse['response'] }).Response;
+          response = (JSON.parse(text) as { Response?: RawTc3Response['response'] }).Response;
         } catch {
           response = undefined;
         }

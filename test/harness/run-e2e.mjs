@@ -2,7 +2,7 @@
 // driver, so notifications and menus behave as for a user), driven through Debian's Chromium.
 //
 // Steps live in test/e2e/*.e2e.mjs, run in file-name order; each file's default export is a list of
-// { name, run(t) } where t = { page, fixture, server, cvm, ecs, keygenFingerprint, screenshot(name), log }.
+// { name, run(t) } where t = { page, fixture, server, fakes, keygenFingerprint, screenshot(name), log }.
 // A step that throws is reported `not ok`, gets a screenshot, and the next step still runs.
 //
 // usage: node test/harness/run-e2e.mjs [--vsix FILE] [--results FILE] [--grep PATTERN]
@@ -16,7 +16,8 @@ import {
   REPO, VSIX, argValue, artifactsDir, assertBootstrapped, installVsix, keygenFingerprint, launchChromium, logger,
   makeRunDir, onSignals, saveServerLogs, startCodeServer, waitForWorkbench, withTimeout, writeResults,
 } from './common.mjs';
-import { startFakeCvm, startFakeEcs } from './fake-cvm.mjs';
+import { fakeCloudSettings, startFakeClouds, stopFakeClouds } from './fake-clouds.mjs';
+import { cloudSandboxes, compileSandbox } from '../../scripts/sandbox.mjs';
 import { FIXTURE_ENV, createFixture } from './fixture.mjs';
 import { activityTab } from '../e2e/ui.mjs';
 
@@ -30,8 +31,7 @@ const STEPS_DIR = path.join(REPO, 'test/e2e');
 let server;
 let browser;
 let run;
-let cvm;
-let ecs;
+let fakes;
 const artifacts = artifactsDir('e2e');
 const counts = { suite: 'e2e', passed: 0, failed: 0, pending: 0, failures: [], tags: {} };
 let setupError;
@@ -41,10 +41,8 @@ async function cleanup() {
   browser = undefined;
   await server?.stop();
   server = undefined;
-  await cvm?.stop();
-  cvm = undefined;
-  await ecs?.stop();
-  ecs = undefined;
+  await stopFakeClouds(fakes);
+  fakes = undefined;
 }
 onSignals(async () => {
   await cleanup();
@@ -53,11 +51,21 @@ onSignals(async () => {
 
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 
+/** The shared steps (test/e2e/), then each cloud's (test/clouds/<cloud>/e2e/) in the registry's order. */
+function stepFiles() {
+  const shared = fs.readdirSync(STEPS_DIR).filter((f) => f.endsWith('.e2e.mjs')).sort().map((f) => path.join(STEPS_DIR, f));
+  const perCloud = cloudSandboxes().flatMap(({ cloud }) => {
+    const dir = path.join(REPO, 'test', 'clouds', cloud, 'e2e');
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.e2e.mjs')).sort().map((f) => path.join(dir, f)) : [];
+  });
+  return [...shared, ...perCloud];
+}
+
 async function loadSteps() {
-  const files = fs.readdirSync(STEPS_DIR).filter((f) => f.endsWith('.e2e.mjs')).sort();
   const steps = [];
-  for (const f of files) {
-    const mod = await import(pathToFileURL(path.join(STEPS_DIR, f)).href);
+  for (const file of stepFiles()) {
+    const f = path.relative(REPO, file);
+    const mod = await import(pathToFileURL(file).href);
     const list = mod.default ?? mod.steps;
     if (!Array.isArray(list)) throw new Error(`${f} must export default [{ name, run }]`);
     for (const step of list) steps.push({ ...step, file: f });
@@ -77,6 +85,7 @@ const watchdog = setTimeout(async () => {
 try {
   assertBootstrapped();
   if (!fs.existsSync(vsix)) throw new Error(`${vsix} does not exist: run npm run package`);
+  compileSandbox(); // the registry and each cloud's fake, from tsc's output
   const steps = await loadSteps();
   run = makeRunDir('e2e');
   const { fixture, file: fixtureFile } = createFixture(run.home, run.root);
@@ -85,25 +94,18 @@ try {
   const installed = await installVsix(vsix, run);
   log(`installed ${path.basename(vsix)} into ${path.relative(run.root, installed.folder)}`);
 
-  // Tencent Cloud: a fake CVM on 127.0.0.1 (the endpoint setting, so the views show "Sandbox"), its
-  // test credential in the environment variables the extension falls back to.
-  cvm = await startFakeCvm();
-  log('fake Tencent CVM on', cvm.url);
-  // Alibaba Cloud: a fake ECS likewise; its credentials are set through the palette by the steps.
-  ecs = await startFakeEcs();
-  log('fake Alibaba ECS on', ecs.url);
+  // Each cloud: its fake on 127.0.0.1 (the endpoint setting, so the views show "Sandbox"); its test
+  // credential in the environment the extension falls back to, or set through the palette by the steps.
+  fakes = await startFakeClouds();
+  for (const f of Object.values(fakes)) log(`fake ${f.sandbox.service} on`, f.url);
   // Machine-scoped settings: in a code-server window they come from the server's Machine settings.
   fs.mkdirSync(path.join(run.userData, 'Machine'), { recursive: true });
-  fs.writeFileSync(
-    path.join(run.userData, 'Machine', 'settings.json'),
-    JSON.stringify({
-      'cloudSshKeys.tencent.endpoint': cvm.url, 'cloudSshKeys.tencent.regions': ['ap-guangzhou', 'ap-shanghai'],
-      'cloudSshKeys.alibaba.endpoint': ecs.url, 'cloudSshKeys.alibaba.regions': ['cn-hangzhou'],
-    }, null, 2) + '\n',
-  );
-  const env = { ...run.env, [FIXTURE_ENV]: fixtureFile, TENCENTCLOUD_SECRET_ID: cvm.credential.secretId, TENCENTCLOUD_SECRET_KEY: cvm.credential.secretKey };
-  delete env.TENCENTCLOUD_SESSION_TOKEN;
-  for (const name of ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']) delete env[name];
+  fs.writeFileSync(path.join(run.userData, 'Machine', 'settings.json'), JSON.stringify(fakeCloudSettings(fakes), null, 2) + '\n');
+  const env = { ...run.env, [FIXTURE_ENV]: fixtureFile };
+  for (const f of Object.values(fakes)) {
+    for (const name of [...f.sandbox.credentialVariables, ...f.sandbox.clearVariables]) delete env[name];
+    if (f.sandbox.testCredentialInEnvironment) Object.assign(env, f.env);
+  }
   server = await startCodeServer({ ...run, logFile: run.serverLog, env });
   log('code-server up on port', server.port);
   browser = await launchChromium(run.chrome);
@@ -127,10 +129,8 @@ try {
     server,
     log,
     keygenFingerprint,
-    /** The fake Tencent CVM: { url, fake (requests, account), credential }. */
-    cvm,
-    /** The fake Alibaba ECS: { url, fake (requests, keyPairsIn, instance), credential }. */
-    ecs,
+    /** Each cloud's fake by cloud id: { url, fake (its requests, state), credential, sandbox }. */
+    fakes,
     screenshot: (name) => page.screenshot({ path: path.join(artifacts(), `${slug(name)}.png`) }),
   };
   console.log(`\n1..${steps.length}`);

@@ -16,7 +16,7 @@ import {
   PACKAGE_JSON, REPO, RESTRICTED_MODE_SETTINGS, argValue, artifactsDir, assertBootstrapped, launchChromium, logger, makeRunDir,
   onSignals, saveServerLogs, startCodeServer, withTimeout, writeResults,
 } from './common.mjs';
-import { FAKE_CVM_ENV, FAKE_ECS_ENV, startFakeCvm, startFakeEcs } from './fake-cvm.mjs';
+import { fakeUrlEnvironment, startFakeClouds, stopFakeClouds } from './fake-clouds.mjs';
 import { FIXTURE_ENV, createFixture, installTrustProbes } from './fixture.mjs';
 
 const restricted = process.argv.includes('--restricted');
@@ -29,8 +29,7 @@ const testsModule = path.join(REPO, 'out/test/integration/index.js');
 
 let server;
 let browser;
-let cvm;
-let ecs;
+let fakes;
 let run;
 let exitCode = 1;
 let results;
@@ -41,10 +40,8 @@ async function cleanup() {
   browser = undefined;
   await server?.stop();
   server = undefined;
-  await cvm?.stop();
-  cvm = undefined;
-  await ecs?.stop();
-  ecs = undefined;
+  await stopFakeClouds(fakes);
+  fakes = undefined;
 }
 onSignals(async () => {
   await cleanup();
@@ -88,14 +85,11 @@ try {
   if (restricted) installTrustProbes(run.extensions, PACKAGE_JSON.capabilities);
   const resultsFile = path.join(run.root, 'results.json');
   log('fixture HOME', run.home);
-  // The Tencent tests talk to a fake CVM (their credentials are set through the command, never the environment).
-  cvm = await startFakeCvm();
-  log('fake Tencent CVM on', cvm.url);
-  ecs = await startFakeEcs();
-  log('fake Alibaba ECS on', ecs.url);
-  const env = { ...run.env, [FIXTURE_ENV]: fixtureFile, CLOUD_SSH_KEYS_TEST_RESULTS: resultsFile, [FAKE_CVM_ENV]: cvm.url, [FAKE_ECS_ENV]: ecs.url };
-  for (const name of ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN']) delete env[name];
-  for (const name of ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']) delete env[name];
+  // The cloud tests talk to fakes (their credentials are set through the commands, never the environment).
+  fakes = await startFakeClouds();
+  for (const f of Object.values(fakes)) log(`fake ${f.sandbox.service} on`, f.url);
+  const env = { ...run.env, [FIXTURE_ENV]: fixtureFile, CLOUD_SSH_KEYS_TEST_RESULTS: resultsFile, ...fakeUrlEnvironment(fakes) };
+  for (const f of Object.values(fakes)) for (const name of [...f.sandbox.credentialVariables, ...f.sandbox.clearVariables]) delete env[name];
   if (grep) env.CLOUD_SSH_KEYS_TEST_GREP = grep;
   // test/integration/index.ts picks the restricted/ folder's tests instead of its own.
   if (restricted) env.CLOUD_SSH_KEYS_TEST_SUITE = 'restricted';

@@ -18,6 +18,7 @@ import {
   CACHE, REPO, argValue, artifactsDir, launchChromium, logger, sleep, sshKeygen, waitForWorkbench, writeResults,
 } from './common.mjs';
 import { openContainer, treeRow, viewPane } from '../e2e/ui.mjs';
+import { cloudSandboxes, compileSandbox } from '../../scripts/sandbox.mjs';
 
 const log = logger('start-smoke');
 const SERVE_TIMEOUT = Number(process.env.CLOUD_SSH_KEYS_START_SMOKE_TIMEOUT_MS || 40 * 60_000);
@@ -33,11 +34,14 @@ fs.mkdirSync(workspace);
 fs.writeFileSync(path.join(workspace, 'README.txt'), 'a folder opened by npm start\n');
 sshKeygen(['-q', '-t', 'ed25519', '-N', '', '-C', 'smoke@test', '-f', path.join(home, '.ssh', 'id_ed25519')]);
 
-// A terminal's environment: none of the npm variables `npm test` set, no cloud credentials (so the
-// sandboxes start), the HOME above, the same host cache as the rest of the run.
+// A terminal's environment: none of the npm variables `npm test` set, no cloud credentials (so
+// every registered cloud's sandbox starts), the HOME above, the same host cache as the rest of the run.
+compileSandbox();
+const SANDBOXES = cloudSandboxes();
+const credentialVariables = new Set(SANDBOXES.flatMap((s) => [...s.credentialVariables, ...s.clearVariables]));
 const env = {};
 for (const [k, v] of Object.entries(process.env)) {
-  if (k.startsWith('npm_') || k === 'INIT_CWD' || k === 'PORT' || /^(TENCENTCLOUD|ALIBABA_CLOUD)_/.test(k)) continue;
+  if (k.startsWith('npm_') || k === 'INIT_CWD' || k === 'PORT' || credentialVariables.has(k)) continue;
   env[k] = v;
 }
 Object.assign(env, {
@@ -144,7 +148,7 @@ try {
     const parsed = new URL(url);
     if (parsed.hostname !== '127.0.0.1') throw new Error(`it serves on ${parsed.hostname}, not 127.0.0.1: ${url}`);
     for (const s of text.matchAll(/local fake at http:\/\/127\.0\.0\.1:(\d+)/g)) sandboxPorts.push(Number(s[1]));
-    if (sandboxPorts.length !== 2) throw new Error(`expected the Tencent and Alibaba sandboxes, found ${sandboxPorts.length} in:\n${text}`);
+    if (sandboxPorts.length !== SANDBOXES.length) throw new Error(`expected a sandbox for each of ${SANDBOXES.map((s) => s.service).join(', ')}, found ${sandboxPorts.length} in:\n${text}`);
     log(`serving ${url}; sandboxes on ports ${sandboxPorts.join(', ')}`);
   });
 

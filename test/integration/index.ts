@@ -25,6 +25,15 @@ export function run(): Promise<void> {
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(dir, file));
   }
+  // Each cloud's own in-host tests (test/clouds/<cloud>/integration/), in a trusted window.
+  const clouds = path.join(__dirname, '..', 'clouds');
+  if (!restricted && fs.existsSync(clouds)) {
+    for (const cloud of fs.readdirSync(clouds).sort()) {
+      const folder = path.join(clouds, cloud, 'integration');
+      if (!fs.existsSync(folder)) continue;
+      for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(folder, file));
+    }
+  }
   const failures: Array<{ title: string; error: string }> = [];
   // Passing tests per title tag (`… @credentials-changed`): the README's Reliability section is written from them.
   const tags: Record<string, number> = {};

@@ -2,7 +2,8 @@
 
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { CloudError, KNOWN_TENCENT_ERROR_CODES, TENCENT_MESSAGES, isCancellation, tencentApiError } from '../../src/cloud/errors';
+import { CloudError, isCancellation } from '../../src/cloud/errors';
+import { KNOWN_TENCENT_ERROR_CODES, TENCENT_MESSAGES, tencentApiError } from '../../src/clouds/tencent/errors';
 import { TencentCvmProvider } from '../../src/clouds/tencent/provider';
 import { tencentFailure } from '../../src/clouds/tencent/sdk';
 

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tencentApiError } from '../../src/cloud/errors';
+import { tencentApiError } from '../../src/clouds/tencent/errors';
 import { alibabaApiError } from '../../src/clouds/alibaba/errors';
 import { visibleJson, visibleText } from '../../src/keys/visibleText';
 import { shownInQuickPick, shownText } from '../../src/platform/shown-text';

@@ -79,25 +79,38 @@ describe('translations of the cloud layer', () => {
     return [...found];
   }
 
-  it('the zh-cn bundle translates every TENCENT_MESSAGES template, key-name message and inline cloud error template', () => {
+  /** Every `*_MESSAGES` table exported by a cloud's errors.ts or descriptor.ts, by cloud. */
+  function cloudMessageTables(): Array<{ cloud: string; table: string; templates: string[] }> {
+    const cloudsDir = path.join(root, 'src', 'clouds');
+    return fs.readdirSync(cloudsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap((e) =>
+      ['errors', 'descriptor'].flatMap((file) => {
+        if (!fs.existsSync(path.join(cloudsDir, e.name, `${file}.ts`))) return [];
+        const module = require(path.join(root, 'out', 'src', 'clouds', e.name, file)) as Record<string, unknown>;
+        return Object.entries(module)
+          .filter(([name, value]) => name.endsWith('_MESSAGES') && value && typeof value === 'object')
+          .map(([name, value]) => ({ cloud: e.name, table: name, templates: Object.values(value as Record<string, string>) }));
+      }),
+    );
+  }
+
+  it('the zh-cn bundle translates every key-name message and inline cloud error template', () => {
     const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
-    const { TENCENT_MESSAGES } = require('../../src/cloud/errors');
     const { KEY_NAME_MESSAGES } = require('../../src/cloud/descriptors');
     const inline = inlineCloudTemplates();
     assert.ok(inline.length >= 10, `found only ${inline.length} inline cloud templates`);
-    const templates = [...Object.values(TENCENT_MESSAGES), ...Object.values(KEY_NAME_MESSAGES), ...inline] as string[];
-    assert.ok(templates.length > 50);
+    const templates = [...Object.values(KEY_NAME_MESSAGES), ...inline] as string[];
     assert.deepEqual(templates.filter((t) => !(t in bundle)), [], 'untranslated cloud templates');
   });
 
-  it('the zh-cn bundle translates every ALIBABA_MESSAGES template and ECS key pair name message, with the same placeholders', () => {
+  it('the zh-cn bundle translates every template of every cloud\'s message tables, with the same placeholders', () => {
     const bundle = readJson('l10n/bundle.l10n.zh-cn.json');
-    const { ALIBABA_MESSAGES } = require('../../src/clouds/alibaba/errors');
-    const { ALIBABA_NAME_MESSAGES } = require('../../src/clouds/alibaba/descriptor');
-    const templates = [...Object.values(ALIBABA_MESSAGES), ...Object.values(ALIBABA_NAME_MESSAGES)] as string[];
-    assert.ok(templates.length > 40, `found only ${templates.length} Alibaba templates`);
-    assert.deepEqual(templates.filter((t) => !(t in bundle)), [], 'untranslated Alibaba templates');
-    const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
-    for (const t of templates) assert.deepEqual(placeholders(bundle[t]), placeholders(t), `placeholders differ in: ${t}`);
+    const tables = cloudMessageTables();
+    assert.ok(new Set(tables.map((t) => t.cloud)).size >= 2, `message tables of only ${JSON.stringify(tables.map((t) => t.cloud))}`);
+    const placeholders = (text: string) => [...text.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
+    for (const { cloud, table, templates } of tables) {
+      assert.ok(templates.length > 0, `${cloud}'s ${table} is empty`);
+      assert.deepEqual(templates.filter((t) => !(t in bundle)), [], `untranslated templates of ${cloud}'s ${table}`);
+      for (const t of templates) assert.deepEqual(placeholders(bundle[t]), placeholders(t), `placeholders differ in: ${t}`);
+    }
   });
 });

@@ -60,6 +60,7 @@ import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, withRetry } from '
 import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits, trackedAttempt } from '../../cloud/deadline';
 import { type ProxySetting, proxyFor } from '../../cloud/proxy-env';
 import * as crypto from 'node:crypto';
+import { ALIBABA_DESCRIPTOR } from './descriptor';
 
 export interface AlibabaCredentials {
   accessKeyId: string;
@@ -272,7 +273,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     });
     const send = async (): Promise<ImportKeyPairResult> => {
       const response = await this.call<unknown>('ImportKeyPair', request.region, params, { ...options, idempotent: false, context });
-      const imported = readAnswer('alibaba', 'ImportKeyPair', requestIdOf(response.RequestId), () => readEcsImported(response, request.name));
+      const imported = readAnswer(ALIBABA_DESCRIPTOR, 'ImportKeyPair', requestIdOf(response.RequestId), () => readEcsImported(response, request.name));
       const keyPair: KeyPair = {
         ...keyPairFromEcs(request.region, { ...imported, PublicKey: publicKey, ResourceGroupId: resourceGroupId }),
         createdTime: isoNow(), // the cloud's own time comes with the next listing
@@ -285,7 +286,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
       const result = await importWithRecovery({
         policy: this.policy,
         signal: options.signal,
-        subject: { provider: 'alibaba', name: request.name, region: request.region },
+        subject: { cloud: ALIBABA_DESCRIPTOR, name: request.name, region: request.region },
         send,
         // The name is taken: by this very key, then it is returned; by another key, the error stands.
         isDuplicate: (error) => this.isNameTaken(error, request.name),
@@ -330,7 +331,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     return createWithoutLosingPrivateKey({
       policy: this.policy,
       signal: options.signal,
-      subject: { provider: 'alibaba', name: request.name, region: request.region },
+      subject: { cloud: ALIBABA_DESCRIPTOR, name: request.name, region: request.region },
       send: async () => {
         const response = await this.call<unknown>('CreateKeyPair', request.region, params, {
           ...options,
@@ -349,7 +350,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
           // not an RSA PEM: the caller finds that out when it checks the saved key
         }
         const keyPair = keyPairFromEcs(request.region, { ...read.fields, PublicKey: publicKey, ResourceGroupId: resourceGroupId });
-        const malformed = read.malformed && malformedResponse('alibaba', 'CreateKeyPair', read.malformed, requestId);
+        const malformed = read.malformed && malformedResponse(ALIBABA_DESCRIPTOR, 'CreateKeyPair', read.malformed, requestId);
         return { keyPair: { ...keyPair, createdTime: isoNow() }, privateKey: read.privateKey, ...(malformed ? { malformed } : {}) };
       },
       isNameTaken: (error) => this.isNameTaken(error, request.name),
@@ -379,7 +380,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
         [...query, ['PageNumber', String(page + 1)], ['PageSize', String(ECS_PAGE_SIZE)]],
         { ...options, idempotent: true },
       );
-      return readAnswer('alibaba', 'DescribeKeyPairs', requestIdOf(response.RequestId), () => readEcsKeyPairPage(response));
+      return readAnswer(ALIBABA_DESCRIPTOR, 'DescribeKeyPairs', requestIdOf(response.RequestId), () => readEcsKeyPairPage(response));
     });
     const ids = request.ids ? new Set(request.ids) : undefined;
     const byName = new Map<string, KeyPair>();
@@ -459,7 +460,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
 
   async listRegions(options: CallOptions = {}): Promise<CloudRegion[]> {
     const response = await this.call<unknown>('DescribeRegions', undefined, [['AcceptLanguage', this.language]], { ...options, idempotent: true });
-    return readAnswer('alibaba', 'DescribeRegions', requestIdOf(response.RequestId), () => readEcsRegions(response));
+    return readAnswer(ALIBABA_DESCRIPTOR, 'DescribeRegions', requestIdOf(response.RequestId), () => readEcsRegions(response));
   }
 
   async listInstances(request: ListInstancesRequest, options: CallOptions = {}): Promise<CloudInstance[]> {
@@ -475,7 +476,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
           [['RegionId', request.region], ...query, ['PageNumber', String(page + 1)], ['PageSize', String(ECS_PAGE_SIZE)]],
           { ...options, idempotent: true },
         );
-        return readAnswer('alibaba', 'DescribeInstances', requestIdOf(response.RequestId), () => readEcsInstancePage(response));
+        return readAnswer(ALIBABA_DESCRIPTOR, 'DescribeInstances', requestIdOf(response.RequestId), () => readEcsInstancePage(response));
       });
       for (const i of raw) {
         instances.push({
@@ -520,7 +521,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
         // Binding the same key again is harmless, so a lost answer may be retried.
         { ...options, idempotent: true, context: { keyPairName, instanceIds: ids } },
       );
-      const results = readAnswer('alibaba', action, requestIdOf(response.RequestId), () => readEcsBindResults(response));
+      const results = readAnswer(ALIBABA_DESCRIPTOR, action, requestIdOf(response.RequestId), () => readEcsBindResults(response));
       for (const id of ids) {
         const r = results.find((x) => x.InstanceId === id);
         // An instance the answer does not mention counts as done: ECS lists only what it tried.

@@ -7,8 +7,10 @@
 // runs, so `inspect` and `scan` never load them.
 
 import * as path from 'node:path';
-import { KEY_NAME_MESSAGES, TENCENT_DESCRIPTOR } from '../../cloud/descriptors';
-import { TENCENT_MESSAGES, renderTemplate } from '../../cloud/errors';
+import { KEY_NAME_MESSAGES } from '../../cloud/descriptors';
+import { TENCENT_DESCRIPTOR } from './descriptor';
+import { renderTemplate } from '../../cloud/errors';
+import { TENCENT_MESSAGES } from './errors';
 import type { KeyPair } from '../../cloud/provider';
 import { expandHome } from '../../keys/scan-fs';
 import { visibleJson, visibleText } from '../../keys/visibleText';

@@ -15,35 +15,35 @@ export interface TencentEndpoint {
 
 export const DEFAULT_TENCENT_HOST = 'cvm.tencentcloudapi.com';
 
-function invalidEndpoint(endpoint: string, why: string): CloudError {
+function invalidEndpoint(endpoint: string, why: string, exampleHost: string): CloudError {
   return new CloudError({
     provider: 'tencent',
     kind: 'config',
     code: 'InvalidEndpoint',
-    template: 'The Tencent Cloud endpoint "{0}" is not usable: {1}. Use a host name such as cvm.tencentcloudapi.com, or an https:// URL.',
-    args: [endpoint, why],
+    template: 'The Tencent Cloud endpoint "{0}" is not usable: {1}. Use a host name such as {2}, or an https:// URL.',
+    args: [endpoint, why, exampleHost],
   });
 }
 
 /**
- * Reads an endpoint setting: `cvm.intl.tencentcloudapi.com`, `https://…`, or
+ * Reads an endpoint setting (`exampleHost` names the product's host in the error): `cvm.intl.tencentcloudapi.com`, `https://…`, or
  * `http://127.0.0.1:9000` (plain http only for loopback addresses). Undefined when empty.
  * Throws a CloudError (kind `config`) for anything else, before any request is sent.
  */
-export function parseTencentEndpoint(endpoint: string | undefined): TencentEndpoint | undefined {
+export function parseTencentEndpoint(endpoint: string | undefined, exampleHost = DEFAULT_TENCENT_HOST): TencentEndpoint | undefined {
   const parsed = parseEndpoint(endpoint);
   if (!parsed) return undefined;
   const text = endpoint!.trim();
   if ('problem' in parsed) {
     switch (parsed.problem) {
       case 'not-a-url':
-        throw invalidEndpoint(text, 'it is not a host name or URL');
+        throw invalidEndpoint(text, 'it is not a host name or URL', exampleHost);
       case 'scheme':
-        throw invalidEndpoint(text, `the scheme ${parsed.scheme} is not http(s)`);
+        throw invalidEndpoint(text, `the scheme ${parsed.scheme} is not http(s)`, exampleHost);
       case 'credentials':
-        throw invalidEndpoint(text, 'it contains a user name or password');
+        throw invalidEndpoint(text, 'it contains a user name or password', exampleHost);
       case 'path':
-        throw invalidEndpoint(text, 'it has a path or query');
+        throw invalidEndpoint(text, 'it has a path or query', exampleHost);
       case 'insecure':
         throw new CloudError({
           provider: 'tencent',

@@ -3,7 +3,8 @@
 
 import type * as https from 'node:https';
 import type * as Models from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models';
-import { CloudError, TENCENT_MESSAGES, type TencentErrorContext } from '../../cloud/errors';
+import { CloudError } from '../../cloud/errors';
+import { TENCENT_MESSAGES, type TencentErrorContext } from './errors';
 import type {
   CallOptions,
   CloudInstance,
@@ -29,6 +30,7 @@ import { type TencentEndpoint, defaultTencentEndpoint, parseTencentEndpoint } fr
 import { type CvmClient, beginSdkAttempt, loadTencentCvmSdk, sdkTransportAgent, tencentFailure } from './sdk';
 import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits, trackedAttempt } from '../../cloud/deadline';
 import { type ProxySetting, proxyFor } from '../../cloud/proxy-env';
+import { TENCENT_DESCRIPTOR } from './descriptor';
 
 export interface TencentCredentials {
   secretId: string;
@@ -137,7 +139,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
     const send = async (): Promise<ImportKeyPairResult> => {
       const response = await this.call<Models.ImportKeyPairResponse>('ImportKeyPair', request.region, params, { ...options, idempotent: false, context });
       const keyPair: KeyPair = {
-        id: readAnswer('tencent', 'ImportKeyPair', requestIdOf(response.RequestId), () => readImportedKeyId(response)),
+        id: readAnswer(TENCENT_DESCRIPTOR, 'ImportKeyPair', requestIdOf(response.RequestId), () => readImportedKeyId(response)),
         name: request.name,
         region: request.region,
         publicKey,
@@ -155,7 +157,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
     return importWithRecovery({
       policy: this.policy,
       signal: options.signal,
-      subject: { provider: 'tencent', name: request.name, region: request.region },
+      subject: { cloud: TENCENT_DESCRIPTOR, name: request.name, region: request.region },
       send,
       // A duplicate key or name may be this very key: then return it instead of failing.
       isDuplicate: (error) => error.code === 'InvalidPublicKey.Duplicate' || error.code === 'InvalidKeyPairName.Duplicate',
@@ -169,7 +171,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
     return createWithoutLosingPrivateKey({
       policy: this.policy,
       signal: options.signal,
-      subject: { provider: 'tencent', name: request.name, region: request.region },
+      subject: { cloud: TENCENT_DESCRIPTOR, name: request.name, region: request.region },
       send: async () => {
         const response = await this.call<Models.CreateKeyPairResponse>('CreateKeyPair', request.region, params, {
           ...options,
@@ -181,7 +183,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
         const requestId = requestIdOf(response.RequestId);
         const read = readCreatedKeyPair(response, request.region, request.name);
         if (!read.privateKey) throw createOutcomeLost(request.name, read.keyPair.id || '?', requestId);
-        const malformed = read.malformed && malformedResponse('tencent', 'CreateKeyPair', read.malformed, requestId);
+        const malformed = read.malformed && malformedResponse(TENCENT_DESCRIPTOR, 'CreateKeyPair', read.malformed, requestId);
         return { keyPair: read.keyPair, privateKey: read.privateKey, ...(malformed ? { malformed } : {}) };
       },
       isNameTaken: (error) => error.code === 'InvalidKeyPairName.Duplicate',
@@ -257,7 +259,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
 
   async listRegions(options: CallOptions = {}): Promise<CloudRegion[]> {
     const response = await this.call<Models.DescribeRegionsResponse>('DescribeRegions', undefined, {}, { ...options, idempotent: true });
-    return readAnswer('tencent', 'DescribeRegions', requestIdOf(response.RequestId), () => readRegions(response));
+    return readAnswer(TENCENT_DESCRIPTOR, 'DescribeRegions', requestIdOf(response.RequestId), () => readRegions(response));
   }
 
   async listInstances(request: ListInstancesRequest, options: CallOptions = {}): Promise<CloudInstance[]> {
@@ -293,7 +295,7 @@ export class TencentCvmProvider implements CloudKeyProvider {
   ): Promise<T[]> {
     return allPages(async (_page, itemsSoFar) => {
       const response = await this.call<{ RequestId?: string }>(action, region, { ...query, Offset: itemsSoFar, Limit: PAGE_SIZE }, { ...options, idempotent: true });
-      return readAnswer('tencent', action, requestIdOf(response.RequestId), () => readPage(response));
+      return readAnswer(TENCENT_DESCRIPTOR, action, requestIdOf(response.RequestId), () => readPage(response));
     });
   }
 

@@ -5,9 +5,12 @@
 import type * as http from 'node:http';
 import type * as https from 'node:https';
 import type * as CvmSdk from 'tencentcloud-sdk-nodejs-cvm';
-import { CloudError, TENCENT_MESSAGES, type TencentErrorContext, cancelledError, tencentApiError } from '../../cloud/errors';
+import { CloudError, cancelledError } from '../../cloud/errors';
+import { TENCENT_MESSAGES, type TencentErrorContext, tencentApiError } from './errors';
 import { type HttpAnswer, TransportFailure, sendHttpRequest } from '../../cloud/http-transport';
 import { transportCloudError } from '../../cloud/transport-errors';
+
+import type * as CommonSdk from 'tencentcloud-sdk-nodejs-common';
 
 export type CvmClient = InstanceType<typeof CvmSdk.cvm.v20170312.Client>;
 
@@ -16,6 +19,16 @@ export function loadTencentCvmSdk(): typeof CvmSdk {
   const sdk = require('tencentcloud-sdk-nodejs-cvm') as typeof CvmSdk;
   routeSdkThroughTransport();
   return sdk;
+}
+
+/**
+ * The generic API 3.0 client of tencentcloud-sdk-nodejs-common (the package the CVM SDK is built
+ * on), for Tencent Cloud products without an SDK of their own here, with the same fetch routing.
+ */
+export function loadTencentCommonClient(): typeof CommonSdk.AbstractClient {
+  const common = require('tencentcloud-sdk-nodejs-common') as typeof CommonSdk;
+  routeSdkThroughTransport();
+  return common.AbstractClient;
 }
 
 /** How our fetch sends a client's requests: given to the SDK as `httpProfile.agent`, which it passes to fetch untouched. */

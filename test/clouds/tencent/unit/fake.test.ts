@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fake/server';
 import { verifyTc3Request } from '../fake/auth';
-import { type RawCvmRequest, sendRawCvmRequest } from '../../../fakes/raw-tc3-client';
+import { type RawTc3Request, sendRawTc3Request } from '../../../fakes/raw-tc3-client';
 import { checkOpenSshPublicKey, randomEd25519PublicKeyLine } from '../../../fakes/ssh-public-key';
 import { tc3Sign } from '../../../fakes/tc3';
 
@@ -73,9 +73,9 @@ describe('fake Tencent CVM: TC3 verifier', () => {
 describe('fake Tencent CVM: server', function () {
   this.timeout(20_000);
   let fake: FakeTencentCvm;
-  const request = (overrides: Partial<RawCvmRequest> = {}) =>
-    sendRawCvmRequest({ url: fake.url, action: 'DescribeRegions', region: 'ap-guangzhou', ...FAKE_TEST_CREDENTIAL, ...overrides });
-  const errorCode = async (overrides: Partial<RawCvmRequest>) => (await request(overrides)).response?.Error?.Code;
+  const request = (overrides: Partial<RawTc3Request> = {}) =>
+    sendRawTc3Request({ url: fake.url, action: 'DescribeRegions', service: 'cvm', region: 'ap-guangzhou', ...FAKE_TEST_CREDENTIAL, ...overrides });
+  const errorCode = async (overrides: Partial<RawTc3Request>) => (await request(overrides)).response?.Error?.Code;
 
   before(async () => {
     fake = new FakeTencentCvm({

@@ -10,7 +10,8 @@ import { TencentCvmProvider, type TencentCvmOptions } from '../../../../src/clou
 // Checked right after the import: loading the provider module must not load the SDK.
 const sdkLoadedByImport = Object.keys(require.cache).some((file) => file.includes(`${path.sep}tencentcloud-sdk-nodejs-cvm${path.sep}`));
 
-import { CloudError, isCancellation, TENCENT_MESSAGES } from '../../../../src/cloud/errors';
+import { CloudError, isCancellation } from '../../../../src/cloud/errors';
+import { TENCENT_MESSAGES } from '../../../../src/clouds/tencent/errors';
 import { samePublicKey } from '../../../../src/cloud/publicKey';
 import { RateLimiter } from '../../../../src/cloud/retry';
 import { parseTencentEndpoint } from '../../../../src/clouds/tencent/endpoint';
@@ -284,23 +285,8 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
     });
   });
 
-  describe('retries, timeouts and cancellation', () => {
-    it('retries throttled calls with backoff until they succeed @throttle', async () => {
-      fake.faults.add({ fault: { kind: 'throttle' }, action: 'DescribeRegions', times: 2 });
-      assert.equal((await provider().listRegions()).length, 18);
-      assert.deepEqual(
-        fake.requests.map((r) => r.errorCode),
-        ['RequestLimitExceeded', 'RequestLimitExceeded', undefined],
-      );
-    });
-
-    it('gives up after the bounded number of attempts @throttle', async () => {
-      fake.faults.add({ fault: { kind: 'throttle' }, action: 'DescribeRegions' });
-      const error = await failsWith(provider().listRegions(), 'RequestLimitExceeded');
-      assert.equal(error.kind, 'throttled');
-      assert.equal(count('DescribeRegions'), FAST_RETRY.maxAttempts);
-    });
-
+  // Throttling, 5xx, lost answers, cancellation and deadlines: the shared contract (contract.test.ts).
+  describe('pacing and joined imports', () => {
     it('paces concurrent calls to 10 per second per action, so the cloud never throttles them', async () => {
       const started = Date.now();
       const cvm = provider({ rateLimiter: new RateLimiter() });
@@ -308,35 +294,6 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       assert.ok(Date.now() - started >= 1000, 'the 11th call should have waited');
       assert.equal(count('DescribeRegions'), 14);
       assert.ok(fake.requests.every((r) => r.errorCode === undefined));
-    });
-
-    it('retries reads after a 5xx, a truncated answer or a dropped connection @http-5xx @malformed-json @reset', async () => {
-      fake.faults.add({ fault: { kind: 'http-error', status: 502 }, action: 'DescribeKeyPairs', times: 1 });
-      fake.faults.add({ fault: { kind: 'malformed-json' }, action: 'DescribeRegions', times: 1 });
-      fake.faults.add({ fault: { kind: 'reset' }, action: 'DescribeInstances', times: 1 });
-      const cvm = provider();
-      assert.deepEqual(await cvm.listKeyPairs({ region: REGION }), []);
-      assert.equal((await cvm.listRegions()).length, 18);
-      assert.equal((await cvm.listInstances({ region: REGION })).length, 4);
-      assert.deepEqual([count('DescribeKeyPairs'), count('DescribeRegions'), count('DescribeInstances')], [2, 2, 2]);
-    });
-
-    it('recovers an import that landed although its answer timed out: no duplicate, the KeyId returned @timeout', async () => {
-      fake.faults.add({ fault: { kind: 'latency', ms: 1500, afterProcessing: true }, action: 'ImportKeyPair', times: 1 });
-      const result = await provider({ timeoutSeconds: 0.5 }).importKeyPair({ region: REGION, name: 'slow', publicKey: pub('alpha') });
-      const held = fake.keyPairsIn(REGION);
-      assert.equal(held.length, 1);
-      assert.equal(result.keyPair.id, held[0].KeyId);
-      assert.deepEqual([result.alreadyExisted, result.recoveredAfterLostAnswer], [false, true]);
-      assert.equal(count('ImportKeyPair'), 1, 'the import must not be sent again');
-    });
-
-    it('recovers an import whose connection dropped mid-answer @reset', async () => {
-      fake.faults.add({ fault: { kind: 'reset', afterProcessing: true }, action: 'ImportKeyPair', times: 1 });
-      const result = await provider().importKeyPair({ region: REGION, name: 'dropped', publicKey: pub('beta') });
-      assert.equal(result.recoveredAfterLostAnswer, true);
-      assert.equal(fake.keyPairsIn(REGION).length, 1);
-      assert.equal(count('ImportKeyPair'), 1);
     });
 
     it('joins two imports of the same key at once: one ImportKeyPair sent, both get its KeyId @concurrent-import', async () => {
@@ -380,52 +337,6 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       assert.match((await landing).keyPair.id, /^skey-/);
     });
 
-    it('re-sends an import that never landed, once it has looked @http-5xx', async () => {
-      fake.faults.add({ fault: { kind: 'http-error', status: 503 }, action: 'ImportKeyPair', times: 1 });
-      const result = await provider().importKeyPair({ region: REGION, name: 'retried', publicKey: pub('gamma') });
-      assert.deepEqual([result.alreadyExisted, result.recoveredAfterLostAnswer], [false, false]);
-      assert.equal(fake.keyPairsIn(REGION).length, 1);
-      assert.deepEqual(
-        fake.requests.map((r) => r.action),
-        ['ImportKeyPair', 'DescribeKeyPairs', 'ImportKeyPair'],
-      );
-    });
-
-    it('reports a created key pair whose private key was lost instead of creating another @timeout', async () => {
-      fake.faults.add({ fault: { kind: 'reset', afterProcessing: true }, action: 'CreateKeyPair', times: 1 });
-      const lost = await failsWith(provider().createKeyPair({ region: REGION, name: 'lost_key' }), 'CreateOutcomeLost');
-      assert.equal(lost.kind, 'outcome-lost');
-      assert.match(lost.message, new RegExp(`"lost_key" \\(${fake.keyPairsIn(REGION)[0].KeyId}\\).*Delete that key pair and create it again`));
-      assert.equal(count('CreateKeyPair'), 1);
-    });
-
-    it('cancels a call in flight, a backoff wait, and a call cancelled beforehand @cancel', async () => {
-      fake.faults.add({ fault: { kind: 'latency', ms: 3000 }, action: 'DescribeRegions', times: 1 });
-      const inFlight = new AbortController();
-      let started = Date.now();
-      setTimeout(() => inFlight.abort(), 100);
-      await assert.rejects(provider().listRegions({ signal: inFlight.signal }), isCancellation);
-      assert.ok(Date.now() - started < 1500);
-
-      fake.faults.add({ fault: { kind: 'throttle' }, action: 'DescribeKeyPairs' });
-      const duringBackoff = new AbortController();
-      started = Date.now();
-      setTimeout(() => duringBackoff.abort(), 200);
-      const slowRetries = provider({ retry: { maxAttempts: 5, baseDelayMs: 5000, maxDelayMs: 5000 } });
-      await assert.rejects(slowRetries.listKeyPairs({ region: REGION }, { signal: duringBackoff.signal }), isCancellation);
-      assert.ok(Date.now() - started < 1500);
-
-      fake.clearRequests();
-      await assert.rejects(provider().importKeyPair({ region: REGION, name: 'never', publicKey: pub('delta') }, { signal: AbortSignal.abort() }), isCancellation);
-      assert.equal(fake.requests.length, 0);
-    });
-
-    it('explains a timeout of a read after its retries @timeout', async () => {
-      fake.faults.add({ fault: { kind: 'hang' }, action: 'DescribeRegions' });
-      const error = await failsWith(provider({ timeoutSeconds: 0.2, retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10 } }).listRegions(), 'Timeout');
-      assert.equal(error.sentence, 'Tencent Cloud did not answer DescribeRegions within 0.2 seconds. Check the network connection and proxy, then try again.');
-      assert.equal(count('DescribeRegions'), 2);
-    });
   });
 
   describe('endpoints', () => {

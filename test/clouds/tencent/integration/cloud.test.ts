@@ -1,16 +1,16 @@
 // Tencent Cloud CVM in the real extension host, against the fake CVM server the harness starts
-// (test/harness/fake-cvm.mjs; its URL in CLOUD_SSH_KEYS_TEST_CVM_URL): credentials, import,
+// (test/harness/fake-clouds.mjs; its URL in CLOUD_SSH_KEYS_TEST_CVM_URL): credentials, import,
 // create both ways, the Cloud Key Pairs view, rename, bind/unbind, delete.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CreateOutcome } from '../../src/commands/create-cloud-key-pair';
-import type { ImportOutcome } from '../../src/commands/import-key-pair';
-import type { CloudKeysNode } from '../../src/views/cloud-keys-view';
-import { FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
-import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from './helpers';
+import type { CreateOutcome } from '../../../../src/commands/create-cloud-key-pair';
+import type { ImportOutcome } from '../../../../src/commands/import-key-pair';
+import type { CloudKeysNode } from '../../../../src/views/cloud-keys-view';
+import { FAKE_TEST_CREDENTIAL } from '../fake/server';
+import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from '../../../integration/helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 

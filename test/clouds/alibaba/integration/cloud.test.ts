@@ -1,5 +1,5 @@
 // Alibaba Cloud ECS in the real extension host, against the fake ECS the harness starts
-// (test/harness/fake-cvm.mjs; its URL in CLOUD_SSH_KEYS_TEST_ECS_URL): credentials, import,
+// (test/harness/fake-clouds.mjs; its URL in CLOUD_SSH_KEYS_TEST_ECS_URL): credentials, import,
 // create both ways, the Cloud Key Pairs view, attach/detach with the restart note, delete —
 // through the same flows as Tencent.
 import * as assert from 'node:assert/strict';
@@ -7,11 +7,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CreateOutcome } from '../../src/commands/create-cloud-key-pair';
-import type { ImportOutcome } from '../../src/commands/import-key-pair';
-import type { CloudKeysNode } from '../../src/views/cloud-keys-view';
-import { FAKE_ECS_ACCESS_KEY } from '../clouds/alibaba/fake/server';
-import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from './helpers';
+import type { CreateOutcome } from '../../../../src/commands/create-cloud-key-pair';
+import type { ImportOutcome } from '../../../../src/commands/import-key-pair';
+import type { CloudKeysNode } from '../../../../src/views/cloud-keys-view';
+import { FAKE_ECS_ACCESS_KEY } from '../fake/server';
+import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from '../../../integration/helpers';
 
 const ECS_URL = process.env.CLOUD_SSH_KEYS_TEST_ECS_URL;
 
@@ -258,13 +258,17 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
   it('ECS key pairs offer no rename or description (the menus hide them; the descriptor says so)', async () => {
     const { alibaba } = await api();
     assert.equal(alibaba.descriptor.descriptionMaxLength, 0);
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', '..', 'package.json'), 'utf8'));
     const menus = pkg.contributes.menus['view/item/context'] as Array<{ command: string; when: string }>;
     for (const command of ['cloudSshKeys.renameCloudKeyPair', 'cloudSshKeys.editCloudKeyPairDescription']) {
       const when = menus.find((m) => m.command === command)!.when;
-      const regex = new RegExp(/viewItem =~ \/(.*)\//.exec(when)![1]);
+      // Every `viewItem =~ /…/` term of the when clause must match for the entry to show.
+      const terms = [...when.matchAll(/viewItem =~ \/((?:\\\/|[^/])*)\//g)].map((m) => new RegExp(m[1]));
+      assert.ok(terms.length > 0, when);
       const item = (await api()).cloudKeys.getTreeItem(await keyPairNode(REGION, 'alice:laptop-1'));
-      assert.equal(regex.test(String(item.contextValue)), false, `${command} shows on an ECS key pair`);
+      const contextValue = String(item.contextValue);
+      assert.ok(terms[0].test(contextValue), `the first term of ${command} does not match an ECS key pair at all: ${contextValue}`);
+      assert.equal(terms.every((t) => t.test(contextValue)), false, `${command} shows on an ECS key pair`);
     }
   });
 

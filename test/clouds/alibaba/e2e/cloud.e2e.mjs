@@ -7,7 +7,7 @@ import path from 'node:path';
 import {
   assert, chooseMenuItem, contextMenuLabels, explorerRow, notification, openContainer, openExplorer, pick,
   quickPickRow, runCommand, treeRow, viewPane,
-} from './ui.mjs';
+} from '../../../e2e/ui.mjs';
 
 const REGION = 'cn-hangzhou';
 const blobOf = (line) => line.trim().split(/\s+/)[1];
@@ -64,7 +64,7 @@ async function cloudRow(page, label) {
 export default [
   {
     name: 'palette: "Set Alibaba Cloud Credentials" (the secret in a password box) → one signed DescribeRegions; the Alibaba Cloud branch appears',
-    async run({ page, ecs }) {
+    async run({ page, fakes: { alibaba: ecs } }) {
       const before = ecs.fake.requests.length;
       await runCommand(page, 'Cloud SSH Keys: Set Alibaba Cloud Credentials');
       await answerInput(page, ecs.credential.accessKeyId);
@@ -84,7 +84,7 @@ export default [
   },
   {
     name: 'explorer: "Import to Alibaba Cloud ECS" on a .pub → region and name → a signed ImportKeyPair; the view shows it matched to the local file',
-    async run({ page, fixture, ecs }) {
+    async run({ page, fixture, fakes: { alibaba: ecs } }) {
       const key = path.join(fixture.sshDir, 'e2e_ecs');
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e-ecs@fixture', '-f', key]);
       const workspacePub = path.join(fixture.workspace, 'e2e_ecs.pub');
@@ -128,7 +128,7 @@ export default [
   },
   {
     name: 'palette: "Create Alibaba Cloud ECS Key Pair" (by Alibaba Cloud) → a 0600 private key matching the key ECS holds',
-    async run({ page, fixture, ecs }) {
+    async run({ page, fixture, fakes: { alibaba: ecs } }) {
       const name = 'e2e-ecs-cloud';
       await runCommand(page, 'Cloud SSH Keys: Create Alibaba Cloud ECS Key Pair');
       await pick(page, 'Let Alibaba Cloud generate it', 'Let');
@@ -147,7 +147,7 @@ export default [
   },
   {
     name: 'Cloud Key Pairs view: an ECS key pair has no Rename; Bind to Instances → a running instance → AttachKeyPair, and the restart note names it',
-    async run({ page, ecs }) {
+    async run({ page, fakes: { alibaba: ecs } }) {
       const row = await cloudRow(page, 'e2e-ecs:team');
       const labels = await contextMenuLabels(page, row);
       assert.ok(!labels.some((l) => /^Rename/.test(l)), `Rename is offered for ECS: ${JSON.stringify(labels)}`);
@@ -165,7 +165,7 @@ export default [
   },
   {
     name: 'Cloud Key Pairs view: Delete Key Pair on an ECS key pair → confirmation → gone from ECS and the view',
-    async run({ page, ecs }) {
+    async run({ page, fakes: { alibaba: ecs } }) {
       const name = 'e2e-ecs-cloud';
       const row = await cloudRow(page, name);
       await contextMenuLabels(page, row);

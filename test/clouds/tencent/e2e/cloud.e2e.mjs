@@ -7,7 +7,7 @@ import path from 'node:path';
 import {
   assert, chooseMenuItem, clearNotifications, contextMenuLabels, explorerRow, notification, notificationTexts, openContainer, openExplorer, pick,
   quickPickRow, runCommand, treeRow, viewPane,
-} from './ui.mjs';
+} from '../../../e2e/ui.mjs';
 
 const REGION = 'ap-guangzhou';
 const blobOf = (line) => line.trim().split(/\s+/)[1];
@@ -81,7 +81,7 @@ function filesContaining(dir, needle) {
 export default [
   {
     name: 'palette: "Set Tencent Cloud Credentials" (SecretKey in a password box) → checked with one signed call; the secret is in no settings, log or workspace file',
-    async run({ page, fixture, cvm }) {
+    async run({ page, fixture, fakes: { tencent: cvm } }) {
       const before = cvm.fake.requests.length;
       await runCommand(page, 'Cloud SSH Keys: Set Tencent Cloud Credentials');
       await answerInput(page, cvm.credential.secretId);
@@ -103,7 +103,7 @@ export default [
   },
   {
     name: 'explorer: "Import to Tencent CVM" on a .pub → region and name → a signed ImportKeyPair; the Cloud Key Pairs view shows the KeyId matched to the local file',
-    async run({ page, fixture, cvm }) {
+    async run({ page, fixture, fakes: { tencent: cvm } }) {
       // A key pair in ~/.ssh whose .pub is also in the workspace, so the explorer can offer it.
       const key = path.join(fixture.sshDir, 'e2e_import');
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e-import@fixture', '-f', key]);
@@ -149,7 +149,7 @@ export default [
   },
   {
     name: 'a hanging ImportKeyPair: Cancel on the progress notification stops it at once, says nothing, imports nothing; the view stays usable @cancel',
-    async run({ page, fixture, cvm }) {
+    async run({ page, fixture, fakes: { tencent: cvm } }) {
       const key = path.join(fixture.sshDir, 'e2e_cancel');
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
       fs.copyFileSync(`${key}.pub`, path.join(fixture.workspace, 'e2e_cancel.pub'));
@@ -181,7 +181,7 @@ export default [
   },
   ...['local', 'cloud'].map((method) => ({
     name: `palette: "Create Tencent CVM Key Pair" (${method === 'local' ? 'generated here' : 'by Tencent Cloud'}) → a 0600 private key matching the key the cloud holds`,
-    async run({ page, fixture, cvm }) {
+    async run({ page, fixture, fakes: { tencent: cvm } }) {
       const name = `e2e_${method}`;
       await runCommand(page, 'Cloud SSH Keys: Create Tencent CVM Key Pair');
       await pick(page, method === 'local' ? 'Generate on this computer and import the public key' : 'Let Tencent Cloud generate it', method === 'local' ? 'Generate' : 'Let');
@@ -203,7 +203,7 @@ export default [
   })),
   {
     name: 'palette: "Create Tencent CVM Key Pair" (by Tencent Cloud), Cancel after the request was sent → the answer is awaited, the key saved, the user told @signal-during-create',
-    async run({ page, fixture, cvm }) {
+    async run({ page, fixture, fakes: { tencent: cvm } }) {
       const name = 'e2e_cancel_create';
       await clearNotifications(page);
       // The key pair is created at once; its answer (the only copy of the private key) comes 4 s later.
@@ -231,7 +231,7 @@ export default [
   },
   {
     name: 'Cloud Key Pairs view: Delete Key Pair → modal confirmation → gone from the cloud and the view',
-    async run({ page, cvm }) {
+    async run({ page, fakes: { tencent: cvm } }) {
       const row = await cloudRow(page, 'e2e_cloud');
       const id = keyPairs(cvm).find((k) => k.KeyName === 'e2e_cloud').KeyId;
       await contextMenuLabels(page, row);

@@ -1,0 +1,18 @@
+// Each cloud's CLI subcommand (`node dist/cli.js <cloud> import|create|list|delete …`), in the
+// order `help` lists them. Apart from registry.ts so that dist/extension.js holds no CLI code.
+import type { CliIo } from '../cli/common';
+import { ALIBABA_USAGE, alibabaCommand } from './alibaba/cli';
+import { TENCENT_USAGE, tencentCommand } from './tencent/cli';
+
+export interface CloudCli {
+  /** The subcommand: the cloud's id (`tencent`). */
+  command: string;
+  usage: string;
+  /** Exit code: 0 done, 1 the cloud or a local check refused, 2 a usage error (thrown as UsageError). */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+export const CLOUD_CLIS: readonly CloudCli[] = [
+  { command: 'tencent', usage: TENCENT_USAGE, run: tencentCommand },
+  { command: 'alibaba', usage: ALIBABA_USAGE, run: alibabaCommand },
+];
