@@ -32,7 +32,7 @@ function tagsInSources(): Set<string> {
       }
     }
   };
-  for (const dir of ['test/unit', 'test/integration', 'test/e2e', 'test/clouds']) walk(path.join(REPO, dir));
+  for (const dir of ['test/unit', 'test/contract', 'test/integration', 'test/e2e', 'test/clouds']) walk(path.join(REPO, dir));
   return tags;
 }
 
