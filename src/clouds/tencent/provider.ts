@@ -25,10 +25,10 @@ import { identifyPublicKey } from '../../cloud/publicKey';
 import { malformedResponse, readAnswer, requestIdOf } from '../../cloud/answer-fields';
 import { readCreatedKeyPair, readImportedKeyId, readInstancePage, readKeyPairPage, readRegions } from './answers';
 import { JoinedCalls, allPages, chunks, createWithoutLosingPrivateKey, importJoiningSameKey, importWithRecovery, isoNow } from '../../cloud/flows';
-import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, backoffDelayMs, sleep, withRetry } from '../../cloud/retry';
+import { DEFAULT_RETRY_POLICY, RateLimiter, type RetryPolicy, backoffDelayMs, sleep } from '../../cloud/retry';
 import { type TencentEndpoint, defaultTencentEndpoint, parseTencentEndpoint } from './endpoint';
-import { type CvmClient, beginSdkAttempt, loadTencentCvmSdk, sdkTransportAgent, tencentFailure } from './sdk';
-import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits, trackedAttempt } from '../../cloud/deadline';
+import { type CvmClient, callThroughSdk, loadTencentCvmSdk, sdkTransportAgent } from './sdk';
+import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits } from '../../cloud/deadline';
 import { type ProxySetting, proxyFor } from '../../cloud/proxy-env';
 import { TENCENT_DESCRIPTOR } from './descriptor';
 
@@ -299,42 +299,20 @@ export class TencentCvmProvider implements CloudKeyProvider {
     });
   }
 
-  /**
-   * One API call: paced by the rate limiter, retried with backoff when nothing happened
-   * (throttled, no connection) and, for idempotent calls, when the outcome is unknown.
-   */
+  /** One API call (src/clouds/tencent/sdk.ts callThroughSdk: paced, retried, deadlines, our transport). */
   private call<R>(
     action: string,
     region: string | undefined,
     params: object,
     options: CallOptions & { idempotent: boolean; context?: Partial<TencentErrorContext> },
   ): Promise<R> {
-    const client = this.clientFor(region);
-    const connection = { host: (this.endpoint ?? defaultTencentEndpoint(region)).host, timeoutSeconds: this.limits.requestTimeoutSeconds };
-    return withRetry(
-      trackedAttempt(options, action, options.idempotent, async (onSent) => {
-        await this.limiter.acquire(`${this.#credentials.secretId}|${action}`, options.signal);
-        const sentAtMs = Date.now();
-        // Its own signal per attempt: our fetch records the typed transport failure under it.
-        const attempt = beginSdkAttempt(options.signal, onSent);
-        try {
-          const response = (await client.request(action, params, { signal: attempt.signal })) as R & { RequestId?: string };
-          this.onResponse?.({ action, region, requestId: response?.RequestId ?? '', durationMs: Date.now() - sentAtMs });
-          return response;
-        } catch (error) {
-          const failure = tencentFailure(error, { ...options.context, action, region, sentAtMs }, connection, attempt.signal);
-          this.onResponse?.({ action, region, requestId: failure.requestId, durationMs: Date.now() - sentAtMs, errorCode: failure.code });
-          throw failure;
-        } finally {
-          attempt.end();
-        }
-      }),
-      {
-        policy: this.policy,
-        signal: options.signal,
-        shouldRetry: (error) => error instanceof CloudError && (error.retry === 'always' || (options.idempotent && error.retry === 'if-idempotent')),
-      },
-    );
+    return callThroughSdk<R>(this.clientFor(region), action, region, params, options, {
+      limiter: this.limiter,
+      limiterKey: `${this.#credentials.secretId}|${action}`,
+      policy: this.policy,
+      connection: { host: (this.endpoint ?? defaultTencentEndpoint(region)).host, timeoutSeconds: this.limits.requestTimeoutSeconds },
+      onResponse: this.onResponse,
+    });
   }
 
   /** One SDK client per region (the region is a client setting). */

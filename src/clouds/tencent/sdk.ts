@@ -9,6 +9,9 @@ import { CloudError, cancelledError } from '../../cloud/errors';
 import { TENCENT_MESSAGES, type TencentErrorContext, tencentApiError } from './errors';
 import { type HttpAnswer, TransportFailure, sendHttpRequest } from '../../cloud/http-transport';
 import { transportCloudError } from '../../cloud/transport-errors';
+import { trackedAttempt } from '../../cloud/deadline';
+import type { CallOptions, ResponseInfo } from '../../cloud/provider';
+import { type RateLimiter, type RetryPolicy, withRetry } from '../../cloud/retry';
 
 import type * as CommonSdk from 'tencentcloud-sdk-nodejs-common';
 
@@ -207,4 +210,56 @@ export function tencentFailure(error: unknown, context: TencentErrorContext, con
     return local('interrupted', 'ConnectionDropped', TENCENT_MESSAGES.connectionDropped, [action], action);
   }
   return local('interrupted', 'UnexpectedFailure', '{0} failed unexpectedly: {1}', [action, detail], action);
+}
+
+/** What one API 3.0 call through an SDK client needs besides the action and its parameters. */
+export interface SdkCallSetup {
+  limiter: RateLimiter;
+  /** Calls with the same key are paced together (the cloud's limit is per SecretId and action). */
+  limiterKey: string;
+  policy: RetryPolicy;
+  connection: TencentConnection;
+  onResponse?: (info: ResponseInfo) => void;
+  /** Gives a failure the product's own sentence (Lighthouse's for its codes); default: as read. */
+  translate?: (failure: CloudError, context: TencentErrorContext) => CloudError;
+}
+
+/**
+ * One API call through an SDK client: paced by the rate limiter, retried with backoff when nothing
+ * happened (throttled, no connection) and, for idempotent calls, when the outcome is unknown.
+ */
+export function callThroughSdk<R>(
+  client: { request(action: string, params: object, options: { signal: AbortSignal }): Promise<unknown> },
+  action: string,
+  region: string | undefined,
+  params: object,
+  options: CallOptions & { idempotent: boolean; context?: Partial<TencentErrorContext> },
+  setup: SdkCallSetup,
+): Promise<R> {
+  return withRetry(
+    trackedAttempt(options, action, options.idempotent, async (onSent) => {
+      await setup.limiter.acquire(setup.limiterKey, options.signal);
+      const sentAtMs = Date.now();
+      // Its own signal per attempt: our fetch records the typed transport failure under it.
+      const attempt = beginSdkAttempt(options.signal, onSent);
+      try {
+        const response = (await client.request(action, params, { signal: attempt.signal })) as R & { RequestId?: string };
+        setup.onResponse?.({ action, region, requestId: response?.RequestId ?? '', durationMs: Date.now() - sentAtMs });
+        return response;
+      } catch (error) {
+        const context = { ...options.context, action, region, sentAtMs };
+        const read = tencentFailure(error, context, setup.connection, attempt.signal);
+        const failure = setup.translate ? setup.translate(read, context) : read;
+        setup.onResponse?.({ action, region, requestId: failure.requestId, durationMs: Date.now() - sentAtMs, errorCode: failure.code });
+        throw failure;
+      } finally {
+        attempt.end();
+      }
+    }),
+    {
+      policy: setup.policy,
+      signal: options.signal,
+      shouldRetry: (error) => error instanceof CloudError && (error.retry === 'always' || (options.idempotent && error.retry === 'if-idempotent')),
+    },
+  );
 }
