@@ -23,18 +23,7 @@ export class LocalRefusal extends Error {
   }
 }
 
-/** A CloudError from the provider bundle (a class of its own copy of errors.ts, so not `instanceof`). */
-export interface CloudErrorLike {
-  code: string;
-  sentence: string;
-  requestId: string;
-  kind: string;
-}
-
-export function isCloudError(error: unknown): error is CloudErrorLike {
-  const e = error as Partial<CloudErrorLike> | null;
-  return !!e && typeof e === 'object' && (e as Error).name === 'CloudError' && typeof e.code === 'string' && typeof e.kind === 'string';
-}
+export { isCloudError } from '../cloud/errors';
 
 const COMMON_OPTIONS = {
   region: { type: 'string' },

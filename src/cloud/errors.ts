@@ -98,6 +98,16 @@ export class CloudError extends Error {
   }
 }
 
+/**
+ * Whether `error` is a CloudError, recognized by shape rather than `instanceof`: each cloud's chunk
+ * (dist/<cloud>.js) bundles its own copy of this class, so an error from a chunk is no instance of
+ * the extension's or the CLI's copy. The one recognizer for the extension and the CLI.
+ */
+export function isCloudError(error: unknown): error is CloudError {
+  const e = error as Partial<CloudError> | null;
+  return !!e && typeof e === 'object' && e.name === 'CloudError' && typeof e.code === 'string' && typeof e.kind === 'string' && typeof e.template === 'string' && Array.isArray(e.args);
+}
+
 /** Whether an error is a cancellation, which the UI shows as nothing at all. */
 export function isCancellation(error: unknown): boolean {
   return error instanceof CloudError && error.kind === 'cancelled';

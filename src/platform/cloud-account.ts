@@ -4,7 +4,7 @@ import { type CloudProviderDescriptor, credentialsFromEnvironment } from '../clo
 import { isLoopbackEndpoint } from '../cloud/loopback';
 import type { CloudKeyProvider, CloudRegion } from '../cloud/provider';
 import { loadCloudChunk } from '../cloud/chunk-loader';
-import type { CloudErrorLike } from './cloud-errors';
+import { CloudError } from '../cloud/errors';
 
 /** Credential values by CredentialField id (`secretId`, `secretKey`, `token`). Never logged. */
 export type CredentialValues = Record<string, string>;
@@ -16,10 +16,8 @@ export interface ResolvedCredentials {
 }
 
 /** A CloudError-shaped failure raised here (kind `config`), translated like the provider's own. */
-export function localCloudError(code: string, template: string, args: Array<string | number> = []): CloudErrorLike {
-  const error = new Error(template.replace(/\{(\d+)\}/g, (w, i: string) => String(args[Number(i)] ?? w))) as CloudErrorLike;
-  Object.assign(error, { name: 'CloudError', kind: 'config', code, template, args, requestId: '' });
-  return error;
+export function localCloudError(code: string, template: string, args: Array<string | number> = []): CloudError {
+  return new CloudError({ kind: 'config', code, template, args });
 }
 
 const REGION_CACHE_MS = 7 * 24 * 3600 * 1000;

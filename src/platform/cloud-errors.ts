@@ -1,21 +1,9 @@
 import * as vscode from 'vscode';
 import { shownText } from './shown-text';
 
-/** The fields of a CloudError (src/cloud/errors.ts). Checked by shape: the class comes from a lazily loaded chunk. */
-export interface CloudErrorLike extends Error {
-  kind: string;
-  code: string;
-  template: string;
-  args: Array<string | number>;
-  requestId: string;
-  serverMessage?: string;
-  action?: string;
-}
+import { isCloudError } from '../cloud/errors';
 
-export function isCloudError(error: unknown): error is CloudErrorLike {
-  const e = error as Partial<CloudErrorLike> | undefined;
-  return !!e && e.name === 'CloudError' && typeof e.template === 'string' && typeof e.code === 'string' && Array.isArray(e.args);
-}
+export { isCloudError };
 
 export function isCancelled(error: unknown): boolean {
   return (isCloudError(error) && error.kind === 'cancelled') || (error instanceof vscode.CancellationError);

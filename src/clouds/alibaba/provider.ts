@@ -30,6 +30,7 @@
 // Loading: only through dist/alibaba.js (chunk.ts), never from dist/extension.js; inside
 // it the HTTPS client is required on the first call.
 
+import { wireMpint, wireString } from '../../keys/sshwire';
 import { type EcsInstanceFields, type EcsKeyPairFields, readEcsBindResults, readEcsCreated, readEcsImported, readEcsInstancePage, readEcsKeyPairPage, readEcsRegions } from './answers';
 import { malformedResponse, readAnswer, requestIdOf } from '../../cloud/answer-fields';
 import { ALIBABA_MESSAGES, type AlibabaErrorContext, alibabaApiError, alibabaError } from './errors';
@@ -165,19 +166,6 @@ export function keyPairFromEcs(region: string, raw: EcsKeyPairFields): KeyPair {
   };
 }
 
-function sshString(data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  return Buffer.concat([length, data]);
-}
-
-function sshMpint(unsigned: Buffer): Buffer {
-  let start = 0;
-  while (start < unsigned.length - 1 && unsigned[start] === 0) start++;
-  const trimmed = unsigned.subarray(start);
-  return sshString(trimmed[0] & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed);
-}
-
 /**
  * The `ssh-rsa AAAA…` line of the unencrypted PEM RSA private key CreateKeyPair returns, with
  * node:crypto (no key library in this chunk). Empty when it is anything else: the listing then
@@ -187,7 +175,7 @@ export function rsaPublicLineFromPrivatePem(pem: string): string {
   try {
     const jwk = crypto.createPublicKey(pem).export({ format: 'jwk' });
     if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e) return '';
-    const blob = Buffer.concat([sshString(Buffer.from('ssh-rsa')), sshMpint(Buffer.from(jwk.e, 'base64url')), sshMpint(Buffer.from(jwk.n, 'base64url'))]);
+    const blob = Buffer.concat([wireString('ssh-rsa'), wireMpint(Buffer.from(jwk.e, 'base64url')), wireMpint(Buffer.from(jwk.n, 'base64url'))]);
     return `ssh-rsa ${blob.toString('base64')}`;
   } catch {
     return '';
