@@ -87,6 +87,8 @@ export interface CloudProviderDescriptor {
    * Alibaba's `resourceGroupId` (a string; empty = the default resource group).
    */
   projectSetting?: { key: string; numeric: boolean };
+  /** The OpenSSH key types its ImportKeyPair takes, when it documents a list (`['ssh-rsa']`); undefined: every type this tool reads. */
+  acceptedKeyTypes?: readonly string[];
   /** The error code the cloud answers when a name is taken by another key (import offers another name). */
   nameTakenCode: string;
   /** The name rules in one sentence, shown under the name box (an English template, translated). */

@@ -118,19 +118,24 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
     if (!picked) return undefined;
     method = picked.method;
   }
+  // Only the key types the cloud's ImportKeyPair takes (Lighthouse: RSA only), so that nothing is
+  // generated that the cloud would refuse.
+  const accepts = (keyType: string) => !descriptor.acceptedKeyTypes || descriptor.acceptedKeyTypes.includes(keyType);
+  const offered = [
+    { label: 'ED25519', description: vscode.l10n.t('recommended: small, fast, widely supported'), type: 'ed25519' as const, sshType: 'ssh-ed25519' },
+    { label: 'RSA 3072', description: vscode.l10n.t('for servers and clouds that accept only RSA'), type: 'rsa' as const, sshType: 'ssh-rsa' },
+  ].filter((t) => accepts(t.sshType));
   let type = preset?.type;
-  if (method === 'local' && !type && !preset) {
-    const picked = await vscode.window.showQuickPick(
-      [
-        { label: 'ED25519', description: vscode.l10n.t('recommended: small, fast, widely supported'), type: 'ed25519' as const },
-        { label: 'RSA 3072', description: vscode.l10n.t('for servers and clouds that accept only RSA'), type: 'rsa' as const },
-      ],
-      { title: vscode.l10n.t('{0}: key type', title), ignoreFocusOut: true },
-    );
+  if (type && !offered.some((t) => t.type === type)) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} does not take {1} keys: choose another key type.', descriptor.displayName, type.toUpperCase()));
+    return undefined;
+  }
+  if (method === 'local' && !type && !preset && offered.length > 1) {
+    const picked = await vscode.window.showQuickPick(offered, { title: vscode.l10n.t('{0}: key type', title), ignoreFocusOut: true });
     if (!picked) return undefined;
     type = picked.type;
   }
-  type ??= 'ed25519';
+  type ??= offered[0]?.type ?? 'ed25519';
   // An account-wide cloud holds one set of key pairs: there is no region to choose.
   const accountWide = account.descriptor.capabilities.keyPairScope === 'account';
   const region = preset?.region ?? (accountWide ? account.defaultRegion : (await pickRegions(account, vscode.l10n.t('{0}: region', title), false))?.[0]);
