@@ -2,6 +2,7 @@
 // order `help` lists them. Apart from registry.ts so that dist/extension.js holds no CLI code.
 import type { CliIo } from '../cli/common';
 import { ALIBABA_USAGE, alibabaCommand } from './alibaba/cli';
+import { LIGHTHOUSE_USAGE, lighthouseCommand } from './lighthouse/cli';
 import { TENCENT_USAGE, tencentCommand } from './tencent/cli';
 
 export interface CloudCli {
@@ -15,4 +16,5 @@ export interface CloudCli {
 export const CLOUD_CLIS: readonly CloudCli[] = [
   { command: 'tencent', usage: TENCENT_USAGE, run: tencentCommand },
   { command: 'alibaba', usage: ALIBABA_USAGE, run: alibabaCommand },
+  { command: 'lighthouse', usage: LIGHTHOUSE_USAGE, run: lighthouseCommand },
 ];

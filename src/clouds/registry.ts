@@ -5,8 +5,9 @@
 import type { CloudProviderDescriptor } from '../cloud/descriptors';
 import { TENCENT_DESCRIPTOR } from './tencent/descriptor';
 import { ALIBABA_DESCRIPTOR } from './alibaba/descriptor';
+import { LIGHTHOUSE_DESCRIPTOR } from './lighthouse/descriptor';
 
-export const CLOUDS: readonly CloudProviderDescriptor[] = [TENCENT_DESCRIPTOR, ALIBABA_DESCRIPTOR];
+export const CLOUDS: readonly CloudProviderDescriptor[] = [TENCENT_DESCRIPTOR, LIGHTHOUSE_DESCRIPTOR, ALIBABA_DESCRIPTOR];
 
 /** The registered cloud with this id, if any. */
 export function cloudById(id: string): CloudProviderDescriptor | undefined {

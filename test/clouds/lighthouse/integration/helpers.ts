@@ -1,0 +1,176 @@
+// Helpers for the Lighthouse in-host tests: the fake Lighthouse's admin API, the extension's
+// Lighthouse and Tencent accounts (one API key), the account-wide Cloud Key Pairs branch, and a
+// stand-in for the user that records every notification and question the extension shows.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as vscode from 'vscode';
+import type { CloudKeysNode } from '../../../../src/views/cloud-keys-view';
+import { api as extensionApi } from '../../../integration/helpers';
+
+export const LIGHTHOUSE_URL = process.env.CLOUD_SSH_KEYS_TEST_LIGHTHOUSE_URL;
+/** Signing in to Lighthouse signs in Tencent Cloud too: its branch must list the fake CVM, not the real cloud. */
+export const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
+
+export interface LoggedRequest {
+  action?: string;
+  region?: string;
+  params?: Record<string, unknown>;
+  signatureVerified: boolean;
+  secretId?: string;
+  requestId?: string;
+  errorCode?: string;
+  faults?: string[];
+}
+
+export interface FakeState {
+  keyPairs: Array<{ KeyId: string; KeyName: string; PublicKey: string; CreatedTime: string }>;
+  instances: Array<{ InstanceId: string; InstanceName: string; region: string; InstanceState: string; PlatformType: string; KeyIds: string[] }>;
+}
+
+async function admin<T>(url: string | undefined, route: string, method = 'GET', body?: unknown): Promise<T> {
+  assert.ok(url, 'no fake URL');
+  const res = await fetch(`${url}/__admin/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.equal(res.status, 200, `${method} /__admin/${route}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as T;
+}
+
+/** The fake Lighthouse's admin API (test/clouds/lighthouse/fake/admin.ts). */
+export const lighthouseAdmin = <T>(route: string, method = 'GET', body?: unknown) => admin<T>(LIGHTHOUSE_URL, route, method, body);
+export const requests = () => lighthouseAdmin<LoggedRequest[]>('requests');
+export const state = () => lighthouseAdmin<FakeState>('state');
+export const cvmRequests = () => admin<LoggedRequest[]>(CVM_URL, 'requests');
+export const addFault = (rule: unknown) => lighthouseAdmin('faults', 'POST', rule);
+export const clearFaults = () => lighthouseAdmin('faults', 'DELETE');
+
+/** The key blob (second field) of an OpenSSH public key line. */
+export const blobOf = (line: string) => line.trim().split(/\s+/)[1];
+/** What ssh-keygen derives from a private key file. */
+export const publicOfPrivate = (file: string) => execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8', stdio: 'pipe' }).trim();
+/** A key pair made by the real ssh-keygen. */
+export function keygen(file: string, type: 'rsa' | 'ed25519', comment: string): void {
+  execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '3072'] : []), '-N', '', '-C', comment, '-f', file], { stdio: 'pipe' });
+}
+
+/** The extension's API with the cloud parts it exports outside production. */
+export async function api() {
+  const exported = await extensionApi();
+  const lighthouse = exported.accounts?.lighthouse;
+  const tencent = exported.accounts?.tencent;
+  assert.ok(exported.cloudKeys && lighthouse && tencent, 'the extension exports no cloudKeys/lighthouse/tencent (production mode, or Lighthouse not registered?)');
+  return { ...exported, cloudKeys: exported.cloudKeys, lighthouse, tencent };
+}
+
+export type KeyPairNode = Extract<CloudKeysNode, { kind: 'keyPair' }>;
+
+/** The root node of a cloud in the Cloud Key Pairs view (undefined: not shown). */
+export async function providerNode(cloudId: string): Promise<CloudKeysNode | undefined> {
+  const { cloudKeys } = await api();
+  return (await cloudKeys.getChildren()).find((n) => n.kind === 'provider' && n.account.descriptor.id === cloudId);
+}
+
+/** What the view shows right under the Lighthouse node (key pairs, or a problem: never regions). */
+export async function lighthouseChildren(): Promise<CloudKeysNode[]> {
+  const { cloudKeys } = await api();
+  const provider = await providerNode('lighthouse');
+  assert.ok(provider, 'the Cloud Key Pairs view shows no Tencent Cloud Lighthouse node');
+  return cloudKeys.getChildren(provider);
+}
+
+/** The key pair node of `keyId`, after a fresh listing. */
+export async function keyPairNode(keyId: string): Promise<KeyPairNode> {
+  (await api()).cloudKeys.refresh();
+  const children = await lighthouseChildren();
+  const node = children.find((n): n is KeyPairNode => n.kind === 'keyPair' && n.keyPair.id === keyId);
+  assert.ok(node, `${keyId} is not under the Lighthouse node: ${JSON.stringify(children.map((n) => n.kind === 'keyPair' ? n.keyPair.id : n.kind))}`);
+  return node;
+}
+
+/** One question the extension asked (a quick pick or an input box). */
+export interface Question {
+  kind: 'quickPick' | 'inputBox';
+  title: string;
+  /** Quick pick: the labels offered; input box: []. */
+  labels: string[];
+  /** Quick pick: the descriptions beside them. */
+  descriptions: string[];
+  /** Input box: the prefilled value. */
+  value?: string;
+}
+
+/** Answers a question: label(s) of the items to pick, or the text to type; undefined cancels (Escape). */
+export type Answer = (question: Question) => string | string[] | undefined;
+
+/**
+ * Stands in for the user. The extension and the tests share one `vscode` API object, so replacing
+ * window functions here is what the extension calls: every notification's text is recorded, and
+ * every quick pick or input box is answered from `answers` (in order) or cancelled when none is
+ * left (a question nobody expected never hangs the suite, and shows in `asked`).
+ */
+export class StandIn {
+  readonly shown: string[] = [];
+  readonly asked: Question[] = [];
+  private answers: Answer[] = [];
+  private readonly restore: Array<() => void> = [];
+
+  install(): void {
+    const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of ['showInformationMessage', 'showWarningMessage', 'showErrorMessage']) {
+      const original = window[name];
+      window[name] = (...args: unknown[]) => {
+        if (typeof args[0] === 'string') this.shown.push(args[0]);
+        return original.apply(vscode.window, args);
+      };
+      this.restore.push(() => (window[name] = original));
+    }
+    const originalPick = window.showQuickPick;
+    window.showQuickPick = async (itemsOrPromise: unknown, options?: unknown) => {
+      const items = (await itemsOrPromise) as Array<vscode.QuickPickItem | string>;
+      const opts = (options ?? {}) as vscode.QuickPickOptions;
+      const label = (i: vscode.QuickPickItem | string) => (typeof i === 'string' ? i : i.label);
+      const question: Question = {
+        kind: 'quickPick',
+        title: opts.title ?? opts.placeHolder ?? '',
+        labels: items.map(label),
+        descriptions: items.map((i) => (typeof i === 'string' ? '' : (i.description ?? ''))),
+      };
+      this.asked.push(question);
+      const answer = this.answers.shift()?.(question);
+      if (answer === undefined) return undefined;
+      const wanted = Array.isArray(answer) ? answer : [answer];
+      const picked = items.filter((i) => wanted.includes(label(i)));
+      assert.equal(picked.length, wanted.length, `"${question.title}" offers no ${JSON.stringify(wanted)}: ${JSON.stringify(question.labels)}`);
+      return opts.canPickMany ? picked : picked[0];
+    };
+    this.restore.push(() => (window.showQuickPick = originalPick));
+    const originalInput = window.showInputBox;
+    window.showInputBox = async (options?: unknown) => {
+      const opts = (options ?? {}) as vscode.InputBoxOptions;
+      const question: Question = { kind: 'inputBox', title: opts.title ?? opts.prompt ?? '', labels: [], descriptions: [], value: opts.value };
+      this.asked.push(question);
+      const answer = this.answers.shift()?.(question);
+      if (typeof answer !== 'string') return undefined;
+      // As the real box does: an answer its validation refuses cannot be accepted.
+      const problem = await opts.validateInput?.(answer);
+      const message = typeof problem === 'string' ? problem : problem?.message;
+      assert.ok(!message, `"${question.title}" refused ${JSON.stringify(answer)}: ${message}`);
+      return answer;
+    };
+    this.restore.push(() => (window.showInputBox = originalInput));
+  }
+
+  uninstall(): void {
+    for (const undo of this.restore.splice(0)) undo();
+  }
+
+  /** The answers for the next questions, in order (replacing any left over). */
+  answer(...answers: Answer[]): void {
+    this.answers = [...answers];
+  }
+
+  /** Marks where a test starts: what it shows and asks from here on. */
+  mark(): { shown: () => string[]; asked: () => Question[] } {
+    const [shown, asked] = [this.shown.length, this.asked.length];
+    this.answers = [];
+    return { shown: () => this.shown.slice(shown), asked: () => this.asked.slice(asked) };
+  }
+}

@@ -1,0 +1,28 @@
+// The shared provider contract (test/contract/provider-contract.ts) for Lighthouse: the SDK's generic client through our transport, against the fake Lighthouse.
+import { RateLimiter } from '../../../../src/cloud/retry';
+import { LighthouseProvider } from '../../../../src/clouds/lighthouse/provider';
+import { describeProviderContract, keygenPublicKeys } from '../../../contract/provider-contract';
+import { FAKE_TEST_CREDENTIAL, FakeLighthouse } from '../fake/server';
+
+describeProviderContract({
+  cloud: 'Tencent Cloud Lighthouse',
+  region: 'ap-guangzhou',
+  async startFake() {
+    const fake = new FakeLighthouse();
+    const url = await fake.start();
+    return {
+      url,
+      requests: () => fake.requests,
+      clearRequests: () => fake.clearRequests(),
+      addFault: (rule) => fake.faults.add(rule),
+      // Account-wide: every key pair counts, whatever the region.
+      keyPairCount: () => fake.keyPairs().length,
+      reset: () => fake.reset(),
+      stop: () => fake.stop(),
+    };
+  },
+  provider: (url, options) => new LighthouseProvider({ credentials: { ...FAKE_TEST_CREDENTIAL }, endpoint: url, rateLimiter: new RateLimiter(), ...options }),
+  newPublicKey: keygenPublicKeys('rsa'),
+  keyName: (base) => `${base}_key`,
+  malformedKeyPairId: (value) => ({ set: { 'Response.KeyPairSet.0.KeyId': value }, field: 'KeyPairSet[0].KeyId' }),
+});
