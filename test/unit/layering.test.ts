@@ -61,8 +61,7 @@ describe('layering of src/ (import graph)', () => {
     return [
       ...[...tree.keys()].filter((f) => !cloudOf(f) && !REGISTRY_FILES.has(f)),
       'esbuild.mjs',
-      // bench-hostile and bench-regions measure the Tencent CVM SDK's transport by design (README, Performance).
-      ...listed('scripts', /\.mjs$/).filter((f) => !/bench-(hostile|regions)/.test(f)),
+      ...listed('scripts', /\.mjs$/),
       ...listed('test/harness', /\.(mjs|cjs)$/),
       ...listed('test/fakes', /\.ts$/),
     ];

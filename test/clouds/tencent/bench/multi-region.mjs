@@ -1,5 +1,5 @@
-// Multi-region listing benchmark (used by scripts/bench.mjs; runnable alone:
-// `node scripts/bench-regions.mjs [RUNS]` after `npm run build` and `tsc -p .`).
+// Multi-region listing benchmark (one of the Tencent Cloud rows of scripts/bench.mjs; runnable alone:
+// `node test/clouds/tencent/bench/multi-region.mjs [RUNS]` after `npm run build` and `tsc -p .`).
 //
 // The fake CVM server runs as a child process with 200 ms of latency on every call and its
 // 10 requests/s per action limit enforced. The client is the provider the extension ships
@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { repoRoot } from './ensure-deps.mjs';
+import { repoRoot } from '../../../../scripts/ensure-deps.mjs';
 
 const require = createRequire(import.meta.url);
 export const LATENCY_MS = 200;
@@ -147,4 +147,23 @@ export async function benchMultiRegion({ runs = 5, say = () => {} } = {}) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await benchMultiRegion({ runs: Number(process.argv[2] ?? 5), say: (s) => console.log(`[bench] ${s}`) });
   console.log(JSON.stringify(result, null, 2));
+}
+
+/** This cloud's rows for scripts/bench.mjs, which runs every test/clouds/<cloud>/bench/*.mjs's `benchmark`. */
+export async function benchmark({ runs, say }) {
+  const regions = await benchMultiRegion({ runs: Math.min(runs, 5), say });
+  return {
+    name: 'regions',
+    results: regions,
+    rows: [
+      {
+        figure: `Multi-region listing: ${regions.regions} regions in parallel, ${regions.latencyMs} ms per call, server limit ${regions.serverLimitPerSecond} req/s`,
+        value: `${regions.parallelMs.toFixed(0)} ms`, budget: '< 2.5 s',
+        peer: `sequential ${regions.sequentialMs.toFixed(0)} ms (${regions.regions} × ${regions.perCallMs.toFixed(0)} ms)`,
+        ok: regions.parallelMs < 2500,
+      },
+      { figure: '  throttled requests (RequestLimitExceeded, from the server log)', value: `${regions.throttled} of ${regions.requests}`, budget: '0', peer: '', ok: regions.throttled === 0 },
+      { figure: '  without the client-side rate limiter (retries with backoff only)', value: `${regions.unpacedMs.toFixed(0)} ms, ${regions.unpacedThrottled} throttled`, budget: '', peer: '' },
+    ],
+  };
 }

@@ -1,4 +1,4 @@
-// Hostile-answer benchmark (used by scripts/bench.mjs; runnable alone: `node scripts/bench-hostile.mjs`
+// Hostile-answer benchmark (one of the Tencent Cloud rows of scripts/bench.mjs; runnable alone: `node test/clouds/tencent/bench/hostile-answers.mjs`
 // after `npm run build` and `tsc -p .`).
 //
 // The built CLI (`node dist/cli.js tencent list`) against the fake CVM (in this process) answering
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { repoRoot } from './ensure-deps.mjs';
+import { repoRoot } from '../../../../scripts/ensure-deps.mjs';
 
 const require = createRequire(import.meta.url);
 export const SILENT_DEADLINE_SECONDS = 3;
@@ -102,4 +102,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const figures = await benchHostileAnswers({ say: (s) => console.log(`[bench] ${s}`) });
   console.log(JSON.stringify(figures, null, 2));
   for (const r of hostileRows(figures)) console.log(`| ${r.figure} | ${r.value} | ${r.budget} | ${r.peer} | ${r.ok === undefined ? '' : r.ok ? 'yes' : 'NO'} |`);
+}
+
+/** This cloud's rows for scripts/bench.mjs, which runs every test/clouds/<cloud>/bench/*.mjs's `benchmark`. */
+export async function benchmark({ say }) {
+  const hostile = await benchHostileAnswers({ say });
+  return { name: 'hostile', results: hostile, rows: hostileRows(hostile) };
 }
