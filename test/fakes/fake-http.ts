@@ -4,7 +4,7 @@
 
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Fault } from './fault-injection';
+import { type Fault, FaultPlan } from './fault-injection';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -133,4 +133,51 @@ export async function commitFaults(
     }
   }
   return false;
+}
+
+/**
+ * What every fake cloud server shares: a loopback HTTP server, the request log and the fault plan.
+ * A fake supplies `handle` (verify the request, run the action, log it) and its cloud's state.
+ */
+export abstract class FakeCloudServer<Entry> {
+  readonly faults = new FaultPlan();
+  protected readonly log: Entry[] = [];
+  private readonly server: LoopbackHttpServer;
+
+  constructor(
+    name: string,
+    private readonly listenPort: number | undefined,
+  ) {
+    this.server = new LoopbackHttpServer(name, (req, res) => this.handle(req, res));
+  }
+
+  protected abstract handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
+
+  /** Starts listening on 127.0.0.1; resolves to the base URL. */
+  start(): Promise<string> {
+    return this.server.start(this.listenPort ?? 0);
+  }
+
+  /** Stops listening and drops every open connection (including hung requests). */
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  /** `http://127.0.0.1:<port>`, the endpoint to give a client. */
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** The request log, oldest first. */
+  get requests(): readonly Entry[] {
+    return this.log;
+  }
+
+  clearRequests(): void {
+    this.log.length = 0;
+  }
 }

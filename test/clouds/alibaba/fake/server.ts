@@ -27,9 +27,9 @@ import {
   ecsMinutes,
 } from './state';
 import { type AdminTarget, handleAdmin } from '../../../fakes/fake-admin';
-import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
+import { FakeCloudServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
 import { commitHostileAnswer } from '../../../fakes/hostile-answers';
-import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
+import { type Fault, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
 
 /** The AccessKey pair every fake ECS accepts unless told otherwise. Not a real secret. */
 export const FAKE_ECS_ACCESS_KEY: Readonly<FakeAccessKey> = Object.freeze({
@@ -76,8 +76,7 @@ export interface EcsRequestLogEntry {
 
 const TEST_RESOURCE_GROUP = 'rg-acfmtest00000001';
 
-export class FakeAlibabaEcs implements AdminTarget {
-  readonly faults = new FaultPlan();
+export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implements AdminTarget {
   readonly instanceStates: readonly string[] = FAKE_ECS_INSTANCE_STATES;
   account: FakeEcsAccount;
   acceptEd25519: boolean;
@@ -86,41 +85,14 @@ export class FakeAlibabaEcs implements AdminTarget {
   private readonly accessKeys: FakeAccessKey[];
   private readonly limiter: SlidingWindowLimiter;
   private readonly usedNonces = new Map<string, number>();
-  private readonly log: EcsRequestLogEntry[] = [];
-  private readonly server = new LoopbackHttpServer('fake ECS server', (req, res) => this.handle(req, res));
 
   constructor(private readonly options: FakeAlibabaEcsOptions = {}) {
+    super('fake ECS server', options.port);
     this.accessKeys = options.accessKeys ?? [{ ...FAKE_ECS_ACCESS_KEY }];
     this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? 10);
     this.acceptEd25519 = options.acceptEd25519 ?? true;
     this.throttleStatus = options.throttleStatus ?? 400;
     this.account = this.freshAccount();
-  }
-
-  start(): Promise<string> {
-    return this.server.start(this.options.port ?? 0);
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get port(): number {
-    return this.server.port;
-  }
-
-  /** `http://127.0.0.1:<port>`, the endpoint to give a client. */
-  get url(): string {
-    return this.server.url;
-  }
-
-  /** The request log, oldest first. */
-  get requests(): readonly EcsRequestLogEntry[] {
-    return this.log;
-  }
-
-  clearRequests(): void {
-    this.log.length = 0;
   }
 
   /** Back to a fresh account: no key pairs, default instances, no faults, empty log. */
@@ -203,7 +175,7 @@ export class FakeAlibabaEcs implements AdminTarget {
     );
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (body === undefined) {
       res.writeHead(413, { 'content-type': 'text/plain' }).end('request body too large');

@@ -13,7 +13,7 @@ import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
 import { DOCUMENTED_RATE_LIMITS, KEY_PAIR_ACTIONS, LIGHTHOUSE_ACTIONS, REGION_REQUIRED_ACTIONS } from './actions';
 import { handleAdminRequest } from './admin';
-import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
+import { FakeCloudServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
 import { commitHostileAnswer } from '../../../fakes/hostile-answers';
 import { type FakeCredential, verifyTc3Request } from '../../tencent/fake/auth';
 import { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL, type RequestLogEntry } from '../../tencent/fake/server';
@@ -30,7 +30,7 @@ import {
   isoSeconds,
 } from './state';
 import { FAKE_LIGHTHOUSE_REGIONS } from './regions';
-import { FaultPlan, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
+import { SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
 import { checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
 
 // The same Tencent Cloud account as CVM, so the same API keys.
@@ -92,8 +92,7 @@ export interface FakeLighthouseSwitches {
   keyPairRegion?: 'optional' | 'required';
 }
 
-export class FakeLighthouse {
-  readonly faults = new FaultPlan();
+export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
   account: FakeLighthouseAccount;
   private readonly credentials: FakeCredential[];
   private readonly limiters = new Map<string, SlidingWindowLimiter>();
@@ -101,43 +100,14 @@ export class FakeLighthouse {
   private acceptedKeyTypes: readonly string[];
   private keyPairRegion: 'optional' | 'required';
   private injectedErrors: Array<InjectedError & { remaining: number }> = [];
-  private readonly log: RequestLogEntry[] = [];
-  private readonly server = new LoopbackHttpServer('fake Lighthouse server', (req, res) => this.handle(req, res));
 
   constructor(private readonly options: FakeLighthouseOptions = {}) {
+    super('fake Lighthouse server', options.port);
     this.credentials = options.credentials ?? [{ ...FAKE_TEST_CREDENTIAL }];
     this.rateLimitOverride = options.rateLimitPerSecond;
     this.acceptedKeyTypes = options.acceptedKeyTypes ?? LIGHTHOUSE_DEFAULT_KEY_TYPES;
     this.keyPairRegion = options.keyPairRegion ?? 'required';
     this.account = this.freshAccount();
-  }
-
-  /** Starts listening on 127.0.0.1; resolves to the base URL. */
-  start(): Promise<string> {
-    return this.server.start(this.options.port ?? 0);
-  }
-
-  /** Stops listening and drops every open connection (including hung requests). */
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get port(): number {
-    return this.server.port;
-  }
-
-  /** `http://127.0.0.1:<port>`, the endpoint to give a client. */
-  get url(): string {
-    return this.server.url;
-  }
-
-  /** The request log, oldest first. */
-  get requests(): readonly RequestLogEntry[] {
-    return this.log;
-  }
-
-  clearRequests(): void {
-    this.log.length = 0;
   }
 
   /** Back to a fresh account: no key pairs, default instances, no faults or injected errors, empty log, constructor settings. */
@@ -259,7 +229,7 @@ export class FakeLighthouse {
     return match;
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (body === undefined) {
       res.writeHead(413, { 'content-type': 'text/plain' }).end('request body too large');

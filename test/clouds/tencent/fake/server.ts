@@ -12,13 +12,13 @@ import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
 import { CVM_ACTIONS, REGIONLESS_ACTIONS } from './actions';
 import { handleAdminRequest } from './admin';
-import { LoopbackHttpServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
+import { FakeCloudServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
 import { commitHostileAnswer } from '../../../fakes/hostile-answers';
 import { type FakeCredential, verifyTc3Request } from './auth';
 import { ApiError, type Params } from './params';
 import { FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, defaultInstances, isoSeconds } from './state';
 import { FAKE_TENCENT_REGIONS } from './regions';
-import { type Fault, FaultPlan, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
+import { type Fault, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
 import { DEFAULT_ACCEPTED_KEY_TYPES, checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
 
 /** The credential every fake accepts unless told otherwise. Not a real secret. */
@@ -70,46 +70,16 @@ export interface RequestLogEntry {
 
 export { redactSecrets };
 
-export class FakeTencentCvm {
-  readonly faults = new FaultPlan();
+export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
   account: FakeCvmAccount;
   private readonly credentials: FakeCredential[];
   private readonly limiter: SlidingWindowLimiter;
-  private readonly log: RequestLogEntry[] = [];
-  private readonly server = new LoopbackHttpServer('fake CVM server', (req, res) => this.handle(req, res));
 
   constructor(private readonly options: FakeTencentCvmOptions = {}) {
+    super('fake CVM server', options.port);
     this.credentials = options.credentials ?? [{ ...FAKE_TEST_CREDENTIAL }];
     this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? 10);
     this.account = this.freshAccount();
-  }
-
-  /** Starts listening on 127.0.0.1; resolves to the base URL. */
-  start(): Promise<string> {
-    return this.server.start(this.options.port ?? 0);
-  }
-
-  /** Stops listening and drops every open connection (including hung requests). */
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-
-  get port(): number {
-    return this.server.port;
-  }
-
-  /** `http://127.0.0.1:<port>`, the endpoint to give a client. */
-  get url(): string {
-    return this.server.url;
-  }
-
-  /** The request log, oldest first. */
-  get requests(): readonly RequestLogEntry[] {
-    return this.log;
-  }
-
-  clearRequests(): void {
-    this.log.length = 0;
   }
 
   /** Back to a fresh account: no key pairs, default instances, no faults, empty log. */
@@ -168,7 +138,7 @@ export class FakeTencentCvm {
     );
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (body === undefined) {
       res.writeHead(413, { 'content-type': 'text/plain' }).end('request body too large');
