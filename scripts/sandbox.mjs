@@ -8,7 +8,7 @@
 //   npm start                         starts each too when that cloud's credentials are not in the
 //                                     environment, and points the extension at it
 //
-// Importable: compileSandbox(), cloudSandboxes(), hasCredentials(). Node built-ins only (plus the compiled fakes).
+// Importable: compileSandbox(), compiledSandboxes(), cloudSandboxes(), hasCredentials(). Node built-ins only (plus the compiled fakes).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,6 +31,15 @@ export function cloudSandboxes() {
     if (!fs.existsSync(file)) throw new Error(`the cloud "${id}" has no sandbox: test/clouds/${id}/fake/sandbox.ts is missing or did not compile`);
     return require(file).SANDBOX;
   });
+}
+
+/**
+ * cloudSandboxes(), compiling first only when tsc's output is missing: for the harness, which runs
+ * after `npm test`'s compile stage (and must not run tsc a second time), or alone on a fresh clone.
+ */
+export function compiledSandboxes(options) {
+  if (!fs.existsSync(COMPILED_REGISTRY)) compileSandbox(options);
+  return cloudSandboxes();
 }
 
 /** Whether the environment holds a cloud's credentials (then its real endpoint is used). */

@@ -2,14 +2,13 @@
 // cloud's SANDBOX (test/clouds/<cloud>/fake/sandbox.ts), started in the harness process on
 // 127.0.0.1 so that steps can read request logs and state directly. The in-host suite finds each
 // URL in the cloud's test variable (CLOUD_SSH_KEYS_TEST_CVM_URL, …) and uses the admin endpoints.
-import { cloudSandboxes, compileSandbox } from '../../scripts/sandbox.mjs';
+import { compiledSandboxes } from '../../scripts/sandbox.mjs';
 
 /** Starts a fresh fake of every cloud: { [cloud]: { url, fake, credential, env, stop, sandbox } }. */
 export async function startFakeClouds() {
-  compileSandbox();
   const fakes = {};
   try {
-    for (const sandbox of cloudSandboxes()) fakes[sandbox.cloud] = { ...(await sandbox.start()), sandbox };
+    for (const sandbox of compiledSandboxes()) fakes[sandbox.cloud] = { ...(await sandbox.start()), sandbox };
   } catch (error) {
     await stopFakeClouds(fakes);
     throw error;

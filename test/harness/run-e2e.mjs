@@ -17,7 +17,7 @@ import {
   makeRunDir, onSignals, saveServerLogs, startCodeServer, waitForWorkbench, withTimeout, writeResults,
 } from './common.mjs';
 import { fakeCloudSettings, startFakeClouds, stopFakeClouds } from './fake-clouds.mjs';
-import { cloudSandboxes, compileSandbox } from '../../scripts/sandbox.mjs';
+import { compiledSandboxes } from '../../scripts/sandbox.mjs';
 import { FIXTURE_ENV, createFixture } from './fixture.mjs';
 import { activityTab } from '../e2e/ui.mjs';
 
@@ -54,7 +54,7 @@ const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g
 /** The shared steps (test/e2e/), then each cloud's (test/clouds/<cloud>/e2e/) in the registry's order. */
 function stepFiles() {
   const shared = fs.readdirSync(STEPS_DIR).filter((f) => f.endsWith('.e2e.mjs')).sort().map((f) => path.join(STEPS_DIR, f));
-  const perCloud = cloudSandboxes().flatMap(({ cloud }) => {
+  const perCloud = compiledSandboxes().flatMap(({ cloud }) => {
     const dir = path.join(REPO, 'test', 'clouds', cloud, 'e2e');
     return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.e2e.mjs')).sort().map((f) => path.join(dir, f)) : [];
   });
@@ -85,7 +85,6 @@ const watchdog = setTimeout(async () => {
 try {
   assertBootstrapped();
   if (!fs.existsSync(vsix)) throw new Error(`${vsix} does not exist: run npm run package`);
-  compileSandbox(); // the registry and each cloud's fake, from tsc's output
   const steps = await loadSteps();
   run = makeRunDir('e2e');
   const { fixture, file: fixtureFile } = createFixture(run.home, run.root);

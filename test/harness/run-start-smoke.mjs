@@ -18,7 +18,7 @@ import {
   CACHE, REPO, argValue, artifactsDir, launchChromium, logger, sleep, sshKeygen, waitForWorkbench, writeResults,
 } from './common.mjs';
 import { openContainer, treeRow, viewPane } from '../e2e/ui.mjs';
-import { cloudSandboxes, compileSandbox } from '../../scripts/sandbox.mjs';
+import { compiledSandboxes } from '../../scripts/sandbox.mjs';
 
 const log = logger('start-smoke');
 const SERVE_TIMEOUT = Number(process.env.CLOUD_SSH_KEYS_START_SMOKE_TIMEOUT_MS || 40 * 60_000);
@@ -36,8 +36,7 @@ sshKeygen(['-q', '-t', 'ed25519', '-N', '', '-C', 'smoke@test', '-f', path.join(
 
 // A terminal's environment: none of the npm variables `npm test` set, no cloud credentials (so
 // every registered cloud's sandbox starts), the HOME above, the same host cache as the rest of the run.
-compileSandbox();
-const SANDBOXES = cloudSandboxes();
+const SANDBOXES = compiledSandboxes();
 const credentialVariables = new Set(SANDBOXES.flatMap((s) => [...s.credentialVariables, ...s.clearVariables]));
 const env = {};
 for (const [k, v] of Object.entries(process.env)) {
