@@ -137,8 +137,7 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
   }
   type ??= offered[0]?.type ?? 'ed25519';
   // An account-wide cloud holds one set of key pairs: there is no region to choose.
-  const accountWide = account.descriptor.capabilities.keyPairScope === 'account';
-  const region = preset?.region ?? (accountWide ? account.defaultRegion : (await pickRegions(account, vscode.l10n.t('{0}: region', title), false))?.[0]);
+  const region = preset?.region ?? (account.accountWide ? account.defaultRegion : (await pickRegions(account, vscode.l10n.t('{0}: region', title), false))?.[0]);
   if (!region) return undefined;
   const suggested = descriptor.sanitizeKeyName(`${method === 'local' ? type : 'rsa'}_${os.userInfo().username}`);
   const name = preset?.name ?? (await askKeyName(account, vscode.l10n.t('{0}: key pair name (also the file name in {1})', title, directory), suggested, (v) => fileTaken(directory, v)));

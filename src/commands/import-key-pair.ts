@@ -135,8 +135,7 @@ export async function importKeyPair(
   if (!key) return undefined;
 
   // An account-wide cloud holds one set of key pairs: there is no region to choose.
-  const accountWide = account.descriptor.capabilities.keyPairScope === 'account';
-  const regions = preset?.regions ?? (accountWide ? [account.defaultRegion] : await pickRegions(account, vscode.l10n.t('{0}: {1} — regions', title, key.label), true));
+  const regions = preset?.regions ?? (account.accountWide ? [account.defaultRegion] : await pickRegions(account, vscode.l10n.t('{0}: {1} — regions', title, key.label), true));
   if (!regions?.length) return undefined;
   let name = preset?.name ?? (await askKeyName(account, vscode.l10n.t('{0}: {1} — key pair name', title, key.label), descriptor.sanitizeKeyName(key.suggestion)));
   if (name === undefined) return undefined;

@@ -63,6 +63,11 @@ export class CloudAccount implements vscode.Disposable {
     return typeof value === 'string' ? value.trim() : '';
   }
 
+  /** The cloud holds one set of key pairs for the whole account (no region to choose or list by). */
+  get accountWide(): boolean {
+    return this.descriptor.capabilities.keyPairScope === 'account';
+  }
+
   /** The endpoint is this machine: a sandbox (the fake server), never the real cloud. */
   get isSandbox(): boolean {
     return isLoopbackEndpoint(this.endpoint);

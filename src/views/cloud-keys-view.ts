@@ -98,7 +98,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     const started = Date.now();
     try {
       const provider = await account.provider();
-      if (account.descriptor.capabilities.keyPairScope === 'account') {
+      if (account.accountWide) {
         // One set of key pairs for the whole account: listed once, shown under the cloud itself.
         try {
           result.keyPairs.set(ACCOUNT_WIDE, await provider.listKeyPairs({ region: account.defaultRegion }));
@@ -170,7 +170,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     if (node.kind === 'provider') {
       const data = await this.load(node.account);
       if (data.regionProblem) return [{ kind: 'problem', account: node.account, message: data.regionProblem }];
-      if (node.account.descriptor.capabilities.keyPairScope === 'account') return this.keyPairNodes(node.account, data, ACCOUNT_WIDE);
+      if (node.account.accountWide) return this.keyPairNodes(node.account, data, ACCOUNT_WIDE);
       return data.regions.map((region) => ({ kind: 'region', account: node.account, region, keyPairs: data.keyPairs.get(region.id) ?? [] }));
     }
     if (node.kind === 'region') {
