@@ -18,14 +18,14 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
   const n = keyPairNode(node);
   if (!n) return false;
   const { keyPair, account } = n;
-  // The cloud's names and ids as messages show them.
   // An account-wide key pair binds to instances of any region: ask which (a regional one, its own).
   const instanceRegion =
     preset?.region ??
-    (account.descriptor.capabilities.keyPairScope === 'account'
-      ? (await pickRegions(account, bind ? vscode.l10n.t('Bind {0}: region of the instances', keyPair.name) : vscode.l10n.t('Unbind {0}: region of the instances', keyPair.name), false))?.[0]
+    (account.accountWide
+      ? (await pickRegions(account, bind ? vscode.l10n.t('Bind {0}: region of the instances', shownText(keyPair.name)) : vscode.l10n.t('Unbind {0}: region of the instances', shownText(keyPair.name)), false))?.[0]
       : keyPair.region);
   if (!instanceRegion) return false;
+  // The cloud's names and ids as messages show them.
   const [name, region] = [keyPair.name, instanceRegion].map(shownText);
   const shownList = (items: string[]) => shownText(items.join(', '));
   const title = bind ? vscode.l10n.t('Bind {0} to instances', name) : vscode.l10n.t('Unbind {0} from instances', name);
