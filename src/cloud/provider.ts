@@ -1,7 +1,7 @@
 // The provider-neutral view of a cloud's SSH key pairs. Tencent CVM and Alibaba ECS implement
 // it; the VS Code layer and the CLI only see this interface.
 
-import type { CloudProviderId } from './errors';
+import type { CloudIdentity, CloudProviderId } from './errors';
 
 /** A key pair as a cloud holds it (never with a private key). */
 export interface KeyPair {
@@ -188,7 +188,7 @@ export interface ResponseInfo {
 }
 
 /** The log line of one answered request (cloud text escaped by the caller). */
-export function responseLogLine(cloudName: string, r: ResponseInfo): string {
+export function responseLogLine(cloud: CloudIdentity, r: ResponseInfo): string {
   const status = r.httpStatus ? ` (HTTP ${r.httpStatus})` : '';
-  return `${cloudName} ${r.action}${r.region ? ` ${r.region}` : ''}: ${r.errorCode ?? 'ok'}${status}, RequestId ${r.requestId || '(none)'}, ${r.durationMs} ms`;
+  return `${cloud.displayName} ${r.action}${r.region ? ` ${r.region}` : ''}: ${r.errorCode ?? 'ok'}${status}, RequestId ${r.requestId || '(none)'}, ${r.durationMs} ms`;
 }

@@ -1,5 +1,6 @@
 // Entry point of dist/alibaba.js: the Alibaba Cloud ECS provider with its own signer and HTTPS
 // client, bundled apart from dist/extension.js and loaded only when an Alibaba command first runs.
+import { ALIBABA_DESCRIPTOR } from './descriptor';
 import { type CloudKeyProvider, type ProviderConnection, responseLogLine } from '../../cloud/provider';
 import { AlibabaEcsProvider } from './provider';
 
@@ -21,6 +22,6 @@ export function createProvider(connection: ProviderConnection): CloudKeyProvider
     credentials: { accessKeyId, accessKeySecret, securityToken: securityToken || undefined },
     endpoint: connection.endpoint || undefined,
     language: connection.language,
-    onResponse: (r) => connection.onResponse?.(responseLogLine('Alibaba Cloud', r)),
+    onResponse: (r) => connection.onResponse?.(responseLogLine(ALIBABA_DESCRIPTOR, r)),
   });
 }

@@ -1,5 +1,6 @@
 // Entry point of dist/tencent.js: the Tencent Cloud provider with its SDK, bundled apart from
 // dist/extension.js and loaded only when a cloud command first runs (never at activation).
+import { TENCENT_DESCRIPTOR } from './descriptor';
 import { type CloudKeyProvider, type ProviderConnection, responseLogLine } from '../../cloud/provider';
 import { TencentCvmProvider } from './provider';
 
@@ -14,6 +15,6 @@ export function createProvider(connection: ProviderConnection): CloudKeyProvider
     credentials: { secretId, secretKey, token: token || undefined },
     endpoint: connection.endpoint || undefined,
     language: connection.language,
-    onResponse: (r) => connection.onResponse?.(responseLogLine('Tencent Cloud', r)),
+    onResponse: (r) => connection.onResponse?.(responseLogLine(TENCENT_DESCRIPTOR, r)),
   });
 }
