@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { CloudKeyProvider } from '../../src/cloud/provider';
 import { CloudError, isCancellation } from '../../src/cloud/errors';
 import type { RetryPolicy } from '../../src/cloud/retry';
+import type { FakeCloudServer } from '../fakes/fake-http';
 import type { FaultRule } from '../fakes/fault-injection';
 
 /** Retries fast enough for tests, with the attempts the products use. */
@@ -48,6 +49,23 @@ export interface ContractFake {
   keyPairCount(region: string): number;
   reset(): void;
   stop(): Promise<void>;
+}
+
+/** Starts `fake` (any FakeCloudServer) and gives the contract its view of it. */
+export async function startContractFake(
+  fake: FakeCloudServer<{ action?: string; errorCode?: string }> & { reset(): void },
+  keyPairCount: (region: string) => number,
+): Promise<ContractFake> {
+  const url = await fake.start();
+  return {
+    url,
+    requests: () => fake.requests,
+    clearRequests: () => fake.clearRequests(),
+    addFault: (rule) => fake.faults.add(rule),
+    keyPairCount,
+    reset: () => fake.reset(),
+    stop: () => fake.stop(),
+  };
 }
 
 async function failsWith(promise: Promise<unknown>, code: string): Promise<CloudError> {

@@ -1,25 +1,16 @@
 // The shared provider contract (test/contract/provider-contract.ts) for Lighthouse: the SDK's generic client through our transport, against the fake Lighthouse.
 import { RateLimiter } from '../../../../src/cloud/retry';
 import { LighthouseProvider } from '../../../../src/clouds/lighthouse/provider';
-import { describeProviderContract, keygenPublicKeys } from '../../../contract/provider-contract';
+import { describeProviderContract, keygenPublicKeys, startContractFake } from '../../../contract/provider-contract';
 import { FAKE_TEST_CREDENTIAL, FakeLighthouse } from '../fake/server';
 
 describeProviderContract({
   cloud: 'Tencent Cloud Lighthouse',
   region: 'ap-guangzhou',
-  async startFake() {
+  startFake() {
     const fake = new FakeLighthouse();
-    const url = await fake.start();
-    return {
-      url,
-      requests: () => fake.requests,
-      clearRequests: () => fake.clearRequests(),
-      addFault: (rule) => fake.faults.add(rule),
-      // Account-wide: every key pair counts, whatever the region.
-      keyPairCount: () => fake.keyPairs().length,
-      reset: () => fake.reset(),
-      stop: () => fake.stop(),
-    };
+    // Account-wide: every key pair counts, whatever the region.
+    return startContractFake(fake, () => fake.keyPairs().length);
   },
   provider: (url, options) => new LighthouseProvider({ credentials: { ...FAKE_TEST_CREDENTIAL }, endpoint: url, rateLimiter: new RateLimiter(), ...options }),
   newPublicKey: keygenPublicKeys('rsa'),

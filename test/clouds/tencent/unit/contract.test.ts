@@ -1,24 +1,15 @@
 // The shared provider contract (test/contract/provider-contract.ts) for CVM: the real SDK through our transport, against the fake CVM.
 import { RateLimiter } from '../../../../src/cloud/retry';
 import { TencentCvmProvider } from '../../../../src/clouds/tencent/provider';
-import { describeProviderContract, keygenPublicKeys } from '../../../contract/provider-contract';
+import { describeProviderContract, keygenPublicKeys, startContractFake } from '../../../contract/provider-contract';
 import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fake/server';
 
 describeProviderContract({
   cloud: 'Tencent Cloud CVM',
   region: 'ap-guangzhou',
-  async startFake() {
+  startFake() {
     const fake = new FakeTencentCvm();
-    const url = await fake.start();
-    return {
-      url,
-      requests: () => fake.requests,
-      clearRequests: () => fake.clearRequests(),
-      addFault: (rule) => fake.faults.add(rule),
-      keyPairCount: (region) => fake.keyPairsIn(region).length,
-      reset: () => fake.reset(),
-      stop: () => fake.stop(),
-    };
+    return startContractFake(fake, (region) => fake.keyPairsIn(region).length);
   },
   provider: (url, options) => new TencentCvmProvider({ credentials: { ...FAKE_TEST_CREDENTIAL }, endpoint: url, rateLimiter: new RateLimiter(), ...options }),
   newPublicKey: keygenPublicKeys('ed25519'),
