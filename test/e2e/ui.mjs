@@ -49,9 +49,17 @@ export function contextMenu(page) {
 
 /** Right-clicks `row` and returns the labels of the context menu that opens. */
 export async function contextMenuLabels(page, row) {
-  await row.click({ button: 'right' });
   const menu = contextMenu(page);
-  await menu.waitFor({ state: 'visible' });
+  await row.click({ button: 'right' });
+  try {
+    await menu.waitFor({ state: 'visible', timeout: 5000 });
+  } catch {
+    // The tree redrew under the click (a cloud's listing arrived: with several clouds that happens
+    // while a step runs), or a hover closed the menu as it opened: dismiss whatever is up, click again.
+    await page.keyboard.press('Escape');
+    await row.click({ button: 'right' });
+    await menu.waitFor({ state: 'visible' });
+  }
   await menu.getByRole('menuitem').first().waitFor();
   return (await menu.getByRole('menuitem').evaluateAll((items) =>
     items.map((i) => (i.querySelector('.action-label')?.textContent ?? i.getAttribute('aria-label') ?? i.textContent ?? '').trim()),
