@@ -9,6 +9,7 @@ import { nodeScanFileSystem } from './keys/scan-fs';
 import { CloudAccount } from './platform/cloud-account';
 import { Config, SETTINGS } from './platform/config';
 import { createLog } from './platform/log';
+import { CommandUserInput, type UserInput } from './platform/user-input';
 import { CLOUD_KEYS_VIEW_ID, CloudKeysProvider } from './views/cloud-keys-view';
 import { LOCAL_KEYS_VIEW_ID, LocalKeysProvider } from './views/local-keys-view';
 import { watchSshDirectories } from './views/watch-ssh-directories';
@@ -26,6 +27,11 @@ export interface CloudSshKeysApi {
   accounts?: Record<string, CloudAccount>;
   /** This extension's SecretStorage, for tests that play another window changing the credentials (not in production). */
   secrets?: vscode.SecretStorage;
+  /**
+   * Puts a stand-in in the user's place for every question and notification of the commands
+   * (`undefined` gives it back): how the in-host tests answer (not in production).
+   */
+  answerWith?: (standIn: UserInput | undefined) => void;
   /**
    * What activation costs, in ms (the benchmark reads it): evaluating the bundle plus running
    * `activate` — VS Code's "code loading" and "activate call" times.
@@ -45,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
   const log = createLog();
   try {
     const config = new Config();
+    const ui = new CommandUserInput();
     const localKeys = new LocalKeysProvider(config, nodeScanFileSystem, log);
     const watcher = watchSshDirectories(config, () => void localKeys.refresh());
     let watchedDirectories = '';
@@ -68,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
       localKeys,
       watcher,
       vscode.window.createTreeView(LOCAL_KEYS_VIEW_ID, { treeDataProvider: localKeys, showCollapseAll: true }),
-      ...registerCommands({ config, localKeys, log, cloudKeys, accounts }),
+      ...registerCommands({ ui, config, localKeys, log, cloudKeys, accounts }),
       diagnostics,
       localKeys.onDidScan((result) => diagnostics.onScan(result)),
       vscode.languages.registerHoverProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyHoverProvider(lastScan)),
@@ -97,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     // Scan in the background so closed .pub files in the SSH folders get their diagnostics too.
     void localKeys.currentScan();
     const testing = context.extensionMode !== vscode.ExtensionMode.Production;
-    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, accounts: Object.fromEntries(accounts.map((a) => [a.descriptor.id, a])), secrets: context.secrets } : {}) };
+    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, accounts: Object.fromEntries(accounts.map((a) => [a.descriptor.id, a])), secrets: context.secrets, answerWith: (standIn: UserInput | undefined) => ui.answerWith(standIn) } : {}) };
   } catch (err) {
     // VS Code does not tell the user when activation fails: say it ourselves.
     log.error(`Activation failed: ${(err as Error).stack ?? err}`);

@@ -35,6 +35,11 @@ export interface CloudCapabilities {
   editDescription: boolean;
   /** Bind the key pair to instances and unbind it. */
   bind: boolean;
+  /**
+   * Binding to a running instance needs it shut down (CVM's ForceStop; Lighthouse always shuts it
+   * down), so the user is asked first; `false`: the cloud changes it on a running instance (ECS).
+   */
+  bindStopsRunningInstances: boolean;
   /** `region`: each region holds its own key pairs (CVM, ECS); `account`: one set for the whole account. */
   keyPairScope: 'region' | 'account';
 }

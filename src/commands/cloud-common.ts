@@ -5,10 +5,13 @@ import type { CloudRegion } from '../cloud/provider';
 import type { CloudAccount } from '../platform/cloud-account';
 import type { Config } from '../platform/config';
 import { shownInQuickPick } from '../platform/shown-text';
+import type { UserInput } from '../platform/user-input';
 import type { CloudKeysNode, CloudKeysProvider } from '../views/cloud-keys-view';
 import type { LocalKeysProvider } from '../views/local-keys-view';
 
 export interface CloudCommandServices {
+  /** Every question and notification (tests answer them: test/integration/test-user-input.ts). */
+  ui: UserInput;
   config: Config;
   localKeys: LocalKeysProvider;
   cloudKeys: CloudKeysProvider;
@@ -31,7 +34,7 @@ export async function regionChoices(account: CloudAccount, signal?: AbortSignal)
 }
 
 /** Asks for one or several regions; the default region comes first and is preselected. */
-export async function pickRegions(account: CloudAccount, title: string, many: boolean): Promise<string[] | undefined> {
+export async function pickRegions(ui: UserInput, account: CloudAccount, title: string, many: boolean): Promise<string[] | undefined> {
   const regions = await regionChoices(account);
   const preferred = account.defaultRegion;
   // The labels show the cloud's region list escaped; `id` is what is sent.
@@ -39,7 +42,7 @@ export async function pickRegions(account: CloudAccount, title: string, many: bo
     .map((r) => ({ label: shownInQuickPick(r.id), description: r.name !== r.id ? shownInQuickPick(r.name) : undefined, picked: r.id === preferred, id: r.id }))
     .sort((a, b) => Number(b.picked) - Number(a.picked));
   if (many) {
-    const picked = await vscode.window.showQuickPick(items, {
+    const picked = await ui.showQuickPick(items, {
       title,
       canPickMany: true,
       placeHolder: vscode.l10n.t('Select the regions (Space toggles, Enter accepts)'),
@@ -48,18 +51,19 @@ export async function pickRegions(account: CloudAccount, title: string, many: bo
     });
     return picked && picked.length > 0 ? picked.map((p) => p.id) : undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Select a region'), matchOnDescription: true, ignoreFocusOut: true });
+  const picked = await ui.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Select a region'), matchOnDescription: true, ignoreFocusOut: true });
   return picked ? [picked.id] : undefined;
 }
 
 /** Asks for a key pair name, validated as the user types with the cloud's rules (and `extra`). */
 export async function askKeyName(
+  ui: UserInput,
   account: CloudAccount,
   title: string,
   value: string,
   extra: (name: string) => string | undefined = () => undefined,
 ): Promise<string | undefined> {
-  const name = await vscode.window.showInputBox({
+  const name = await ui.showInputBox({
     title,
     value,
     prompt: account.descriptor.keyNameHint
@@ -72,15 +76,15 @@ export async function askKeyName(
 }
 
 /** "… KeyId skey-…" with a "Copy KeyId" action. */
-export function notifyKeyId(account: CloudAccount, message: string, keyId: string): void {
+export function notifyKeyId(ui: UserInput, account: CloudAccount, message: string, keyId: string): void {
   const copy = vscode.l10n.t('Copy {0}', account.descriptor.keyIdLabel);
-  void vscode.window.showInformationMessage(message, copy).then((choice) => (choice === copy ? vscode.env.clipboard.writeText(keyId) : undefined));
+  void ui.showInformationMessage(message, copy).then((choice) => (choice === copy ? vscode.env.clipboard.writeText(keyId) : undefined));
 }
 
 /** The key pair node a view action was run on; the palette has no item, so say where to run it. */
-export function keyPairNode(node: unknown): Extract<CloudKeysNode, { kind: 'keyPair' }> | undefined {
+export function keyPairNode(ui: UserInput, node: unknown): Extract<CloudKeysNode, { kind: 'keyPair' }> | undefined {
   const n = node as CloudKeysNode | undefined;
   if (n && n.kind === 'keyPair') return n;
-  void vscode.window.showInformationMessage(vscode.l10n.t('Run this on a key pair in the Cloud Key Pairs view.'));
+  void ui.showInformationMessage(vscode.l10n.t('Run this on a key pair in the Cloud Key Pairs view.'));
   return undefined;
 }

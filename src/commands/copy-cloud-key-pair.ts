@@ -6,20 +6,20 @@ import { identifyPublicKey } from '../cloud/publicKey';
 import { shownText } from '../platform/shown-text';
 import { type CloudCommandServices, keyPairNode } from './cloud-common';
 
-export async function copyCloudKeyId(node: unknown): Promise<string | undefined> {
-  const n = keyPairNode(node);
+export async function copyCloudKeyId(s: CloudCommandServices, node: unknown): Promise<string | undefined> {
+  const n = keyPairNode(s.ui, node);
   if (!n) return undefined;
   await vscode.env.clipboard.writeText(n.keyPair.id);
   // What the cloud's API calls the key pair by: Tencent's KeyId, ECS's KeyPairName.
-  void vscode.window.showInformationMessage(vscode.l10n.t('Copied the {0} {1}', n.account.descriptor.keyIdLabel, shownText(n.keyPair.id)));
+  void s.ui.showInformationMessage(vscode.l10n.t('Copied the {0} {1}', n.account.descriptor.keyIdLabel, shownText(n.keyPair.id)));
   return n.keyPair.id;
 }
 
-export async function copyCloudPublicKey(node: unknown): Promise<string | undefined> {
-  const n = keyPairNode(node);
+export async function copyCloudPublicKey(s: CloudCommandServices, node: unknown): Promise<string | undefined> {
+  const n = keyPairNode(s.ui, node);
   if (!n) return undefined;
   await vscode.env.clipboard.writeText(n.keyPair.publicKey.trim());
-  void vscode.window.showInformationMessage(vscode.l10n.t('Copied the public key of {0}.', shownText(n.keyPair.name)));
+  void s.ui.showInformationMessage(vscode.l10n.t('Copied the public key of {0}.', shownText(n.keyPair.name)));
   return n.keyPair.publicKey.trim();
 }
 
@@ -36,22 +36,22 @@ function safeComment(name: string): string {
 }
 
 export async function saveCloudPublicKey(s: CloudCommandServices, node: unknown): Promise<string | undefined> {
-  const n = keyPairNode(node);
+  const n = keyPairNode(s.ui, node);
   if (!n) return undefined;
   const directory = s.config.sshDirectories[0];
   if (!directory) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('No SSH folder is configured (setting cloudSshKeys.sshDirectories).'));
+    void s.ui.showErrorMessage(vscode.l10n.t('No SSH folder is configured (setting cloudSshKeys.sshDirectories).'));
     return undefined;
   }
   if (n.local) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('This key is already in your SSH folders: {0}', shownText(n.local.publicKey?.path ?? n.local.privateKey?.path ?? n.local.name)));
+    void s.ui.showInformationMessage(vscode.l10n.t('This key is already in your SSH folders: {0}', shownText(n.local.publicKey?.path ?? n.local.privateKey?.path ?? n.local.name)));
     return n.local.publicKey?.path;
   }
   // The file holds only what parses as a key, and is named only with what is safe in a file name:
   // the cloud's name and text are untrusted (a name of `../x` must not leave the SSH folder).
   const identity = identifyPublicKey(n.keyPair.publicKey);
   if (!identity) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('The public key the cloud holds for {0} is not one this extension can read, so it was not saved.', shownText(n.keyPair.name || n.keyPair.id)));
+    void s.ui.showErrorMessage(vscode.l10n.t('The public key the cloud holds for {0} is not one this extension can read, so it was not saved.', shownText(n.keyPair.name || n.keyPair.id)));
     return undefined;
   }
   // Type and base64 as the cloud sent them (they parsed as a key), with a comment of our own.
@@ -70,12 +70,12 @@ export async function saveCloudPublicKey(s: CloudCommandServices, node: unknown)
       s.log.info(shownText(`Saved the public key of ${n.keyPair.id} to ${file}`));
       await s.localKeys.refresh();
       s.cloudKeys.redraw();
-      void vscode.window.showInformationMessage(vscode.l10n.t('Wrote the public key to {0} ({1}).', shownText(file), shownText(n.keyPair.sha256 ?? n.keyPair.id)));
+      void s.ui.showInformationMessage(vscode.l10n.t('Wrote the public key to {0} ({1}).', shownText(file), shownText(n.keyPair.sha256 ?? n.keyPair.id)));
       return file;
     }
     throw new Error('no free file name');
   } catch (error) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot save the public key: {0}', (error as Error).message));
+    void s.ui.showErrorMessage(vscode.l10n.t('Cannot save the public key: {0}', (error as Error).message));
     return undefined;
   }
 }

@@ -11,22 +11,10 @@ import type { KeyPair } from '../cloud/provider';
 import { generateKeyPair as generateKeys } from '../keys/generate';
 import { writeNewFileAtomic } from '../keys/save-key-files';
 import type { CloudAccount } from '../platform/cloud-account';
-import { abortSignalFor, cloudErrorReason, showCloudError } from '../platform/cloud-errors';
+import { cloudErrorReason, type Reporter, showCloudError } from '../platform/cloud-errors';
 import { shownText } from '../platform/shown-text';
-import { type CloudCommandServices, askKeyName, keyNameMessage, notifyKeyId, pickRegions } from './cloud-common';
-
-export interface CreatePreset {
-  /** `local` (default): generate here and import; `cloud`: CreateKeyPair. */
-  method: 'local' | 'cloud';
-  region: string;
-  name: string;
-  /** For `local`: ed25519 (default) or rsa (3072 bits). */
-  type: 'ed25519' | 'rsa';
-  /** Folder for the key files (default: the first SSH folder). */
-  directory: string;
-  /** Tests: where "Save As" writes when the SSH folder cannot be written. */
-  saveAsPath: string;
-}
+import { type CloudCommandServices, askKeyName, notifyKeyId, pickRegions } from './cloud-common';
+import { runCloudStep } from './run-cloud-step';
 
 export interface CreateOutcome {
   keyPair: KeyPair;
@@ -50,26 +38,23 @@ export async function writeNewFileAtomically(file: string, content: string, mode
  * The cloud's private key could not be written where intended: keep asking for a place until it is
  * saved (the cloud keeps no copy). Resolves with the path it was saved to.
  */
-async function keepUntilSaved(log: vscode.LogOutputChannel, name: string, privateKey: string, reason: string, preset?: Partial<CreatePreset>): Promise<string> {
+async function keepUntilSaved({ ui, log }: Reporter, name: string, privateKey: string, reason: string): Promise<string> {
   let why = reason;
-  for (let attempt = 0; ; attempt++) {
-    let target: string | undefined = preset?.saveAsPath && attempt === 0 ? preset.saveAsPath : undefined;
-    if (!target) {
-      const saveAs = vscode.l10n.t('Save As…');
-      const choice = await vscode.window.showErrorMessage(
-        vscode.l10n.t(
-          'The private key of {0} could not be saved: {1}. The cloud keeps no copy: it is only in memory now and is lost when this window closes. Save it somewhere.',
-          name,
-          why,
-        ),
-        { modal: true },
-        saveAs,
-      );
-      if (choice !== saveAs) continue;
-      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(os.homedir(), name)), title: vscode.l10n.t('Save the private key of {0}', name) });
-      if (!uri) continue;
-      target = uri.fsPath;
-    }
+  for (;;) {
+    const saveAs = vscode.l10n.t('Save As…');
+    const choice = await ui.showErrorMessage(
+      vscode.l10n.t(
+        'The private key of {0} could not be saved: {1}. The cloud keeps no copy: it is only in memory now and is lost when this window closes. Save it somewhere.',
+        name,
+        why,
+      ),
+      { modal: true },
+      saveAs,
+    );
+    if (choice !== saveAs) continue;
+    const uri = await ui.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(os.homedir(), name)), title: vscode.l10n.t('Save the private key of {0}', name) });
+    if (!uri) continue;
+    const target = uri.fsPath;
     try {
       await writeNewFileAtomically(target, privateKey, 0o600);
       log.info(`Saved the private key of ${name} to ${target}`);
@@ -81,43 +66,40 @@ async function keepUntilSaved(log: vscode.LogOutputChannel, name: string, privat
   }
 }
 
-/** Creates a key pair in `account` (see the file comment). `preset` (tests) skips the questions. */
-export async function createCloudKeyPair(s: CloudCommandServices, account: CloudAccount, preset?: Partial<CreatePreset>): Promise<CreateOutcome | undefined> {
+/** Creates a key pair in `account` (see the file comment). */
+export async function createCloudKeyPair(s: CloudCommandServices, account: CloudAccount): Promise<CreateOutcome | undefined> {
   const { descriptor } = account;
   const title = vscode.l10n.t('Create {0} Key Pair', descriptor.serviceName);
   let provider;
   try {
     provider = await account.provider();
   } catch (error) {
-    showCloudError(s.log, title, error);
+    showCloudError(s, title, error);
     return undefined;
   }
-  const directory = preset?.directory ?? s.config.sshDirectories[0];
+  const directory = s.config.sshDirectories[0];
   if (!directory) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('No SSH folder is configured (setting cloudSshKeys.sshDirectories).'));
+    void s.ui.showErrorMessage(vscode.l10n.t('No SSH folder is configured (setting cloudSshKeys.sshDirectories).'));
     return undefined;
   }
 
-  let method = preset?.method;
-  if (!method) {
-    const picked = await vscode.window.showQuickPick(
-      [
-        {
-          label: vscode.l10n.t('Generate on this computer and import the public key'),
-          description: vscode.l10n.t('recommended: the private key never leaves this computer'),
-          method: 'local' as const,
-        },
-        {
-          label: vscode.l10n.t('Let {0} generate it', descriptor.displayName),
-          description: vscode.l10n.t('RSA; the private key is downloaded once and saved in {0}', directory),
-          method: 'cloud' as const,
-        },
-      ],
-      { title: vscode.l10n.t('{0}: how?', title), ignoreFocusOut: true },
-    );
-    if (!picked) return undefined;
-    method = picked.method;
-  }
+  const how = await s.ui.showQuickPick(
+    [
+      {
+        label: vscode.l10n.t('Generate on this computer and import the public key'),
+        description: vscode.l10n.t('recommended: the private key never leaves this computer'),
+        method: 'local' as const,
+      },
+      {
+        label: vscode.l10n.t('Let {0} generate it', descriptor.displayName),
+        description: vscode.l10n.t('RSA; the private key is downloaded once and saved in {0}', directory),
+        method: 'cloud' as const,
+      },
+    ],
+    { title: vscode.l10n.t('{0}: how?', title), ignoreFocusOut: true },
+  );
+  if (!how) return undefined;
+  const { method } = how;
   // Only the key types the cloud's ImportKeyPair takes (Lighthouse: RSA only), so that nothing is
   // generated that the cloud would refuse.
   const accepts = (keyType: string) => !descriptor.acceptedKeyTypes || descriptor.acceptedKeyTypes.includes(keyType);
@@ -125,120 +107,104 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
     { label: 'ED25519', description: vscode.l10n.t('recommended: small, fast, widely supported'), type: 'ed25519' as const, sshType: 'ssh-ed25519' },
     { label: 'RSA 3072', description: vscode.l10n.t('for servers and clouds that accept only RSA'), type: 'rsa' as const, sshType: 'ssh-rsa' },
   ].filter((t) => accepts(t.sshType));
-  let type = preset?.type;
-  if (type && !offered.some((t) => t.type === type)) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0} does not take {1} keys: choose another key type.', descriptor.displayName, type.toUpperCase()));
-    return undefined;
-  }
-  if (method === 'local' && !type && !preset && offered.length > 1) {
-    const picked = await vscode.window.showQuickPick(offered, { title: vscode.l10n.t('{0}: key type', title), ignoreFocusOut: true });
+  let type = offered[0]?.type ?? 'ed25519';
+  if (method === 'local' && offered.length > 1) {
+    const picked = await s.ui.showQuickPick(offered, { title: vscode.l10n.t('{0}: key type', title), ignoreFocusOut: true });
     if (!picked) return undefined;
     type = picked.type;
   }
-  type ??= offered[0]?.type ?? 'ed25519';
   // An account-wide cloud holds one set of key pairs: there is no region to choose.
-  const region = preset?.region ?? (account.accountWide ? account.defaultRegion : (await pickRegions(account, vscode.l10n.t('{0}: region', title), false))?.[0]);
+  const region = account.accountWide ? account.defaultRegion : (await pickRegions(s.ui, account, vscode.l10n.t('{0}: region', title), false))?.[0];
   if (!region) return undefined;
   const suggested = descriptor.sanitizeKeyName(`${method === 'local' ? type : 'rsa'}_${os.userInfo().username}`);
-  const name = preset?.name ?? (await askKeyName(account, vscode.l10n.t('{0}: key pair name (also the file name in {1})', title, directory), suggested, (v) => fileTaken(directory, v)));
+  const name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: key pair name (also the file name in {1})', title, directory), suggested, (v) => fileTaken(directory, v));
   if (name === undefined) return undefined;
-  const problem = keyNameMessage(account, name) ?? fileTaken(directory, name);
-  if (problem) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', title, problem));
-    return undefined;
-  }
   const privateKeyPath = path.join(directory, name);
   const publicKeyPath = `${privateKeyPath}.pub`;
 
-  try {
-    return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating the key pair {0} in {1} {2}…', name, descriptor.displayName, region), cancellable: true },
-      async (_progress, token) => {
-        const abort = abortSignalFor(token);
+  const step = await runCloudStep(
+    s,
+    title,
+    async (signal, token) => {
+      await fs.promises.mkdir(directory, { recursive: true, mode: 0o700 });
+      let outcome: CreateOutcome;
+      if (method === 'local') {
+        const keys = await generateKeys({ type: type === 'rsa' ? 'rsa' : 'ed25519', bits: type === 'rsa' ? 3072 : undefined, comment: name });
+        await writeNewFileAtomically(privateKeyPath, keys.privateKey, 0o600);
+        await writeNewFileAtomically(publicKeyPath, keys.publicKey, 0o644);
+        s.log.info(`Generated ${type} key pair ${privateKeyPath} (${keys.facts.sha256}); importing its public key`);
         try {
-          await fs.promises.mkdir(directory, { recursive: true, mode: 0o700 });
-          let outcome: CreateOutcome;
-          if (method === 'local') {
-            const keys = await generateKeys({ type: type === 'rsa' ? 'rsa' : 'ed25519', bits: type === 'rsa' ? 3072 : undefined, comment: name });
-            await writeNewFileAtomically(privateKeyPath, keys.privateKey, 0o600);
-            await writeNewFileAtomically(publicKeyPath, keys.publicKey, 0o644);
-            s.log.info(`Generated ${type} key pair ${privateKeyPath} (${keys.facts.sha256}); importing its public key`);
-            try {
-              const imported = await provider.importKeyPair(
-                { region, name, publicKey: keys.facts.openssh ?? keys.publicKey.trim(), projectId: account.projectId },
-                { signal: abort.signal },
-              );
-              outcome = { keyPair: imported.keyPair, privateKeyPath, publicKeyPath };
-            } catch (error) {
-              // The key files stay: the key can be imported again later.
-              void vscode.window.showWarningMessage(vscode.l10n.t('The key pair was generated and saved as {0}, but the import failed.', privateKeyPath));
-              throw error;
-            }
-          } else {
-            // Once CreateKeyPair is sent, its answer holds the only copy of the private key: Cancel
-            // no longer stops it (that would leave a key pair nobody can use); it is awaited and
-            // saved, and the user is told so. The operation deadline still ends a hung request.
-            if (token.isCancellationRequested) throw new vscode.CancellationError();
-            const waitingNotice = token.onCancellationRequested(() => {
-              void vscode.window.showInformationMessage(
-                vscode.l10n.t('The request to create {0} was already sent: waiting for {1}\'s answer, which holds the only copy of the private key. It will be saved when it arrives.', name, descriptor.displayName),
-              );
-            });
-            let created;
-            try {
-              created = await provider.createKeyPair({ region, name, projectId: account.projectId });
-            } finally {
-              waitingNotice.dispose();
-            }
-            s.log.info(shownText(`${descriptor.displayName} created ${created.keyPair.id || '(malformed id)'} in ${region}`));
-            let savedAt = privateKeyPath;
-            const privateText = created.privateKey.endsWith('\n') ? created.privateKey : `${created.privateKey}\n`;
-            try {
-              await writeNewFileAtomically(privateKeyPath, privateText, 0o600);
-            } catch (error) {
-              s.log.error(`Writing the private key to ${privateKeyPath} failed: ${(error as Error).message}`);
-              savedAt = await keepUntilSaved(s.log, name, privateText, (error as Error).message, preset);
-            }
-            // Saved: now the answer may be checked. The .pub comes from the private key itself.
-            const check = checkCreatedPrivateKey(created, descriptor.displayName, savedAt);
-            let savedPublic = '';
-            if (check.publicBlobLine) {
-              try {
-                await writeNewFileAtomically(`${savedAt}.pub`, `${check.publicBlobLine} ${name}\n`, 0o644);
-                savedPublic = `${savedAt}.pub`;
-              } catch (error) {
-                s.log.warn(`Writing ${savedAt}.pub failed: ${(error as Error).message}`);
-              }
-            }
-            if (check.problem) {
-              s.log.error(`${check.problem.code}: ${renderTemplate(check.problem.template, check.problem.args)}`);
-              void vscode.window.showErrorMessage(vscode.l10n.t(check.problem.template, ...check.problem.args));
-            }
-            if (created.malformed) {
-              s.log.error(shownText(`${created.malformed.code}: ${created.malformed.sentence}`));
-              void vscode.window.showErrorMessage(
-                vscode.l10n.t('{0} The key pair was created and its private key saved first ({1}); refresh the Cloud Key Pairs view to see what the cloud holds.', cloudErrorReason(created.malformed), savedAt),
-              );
-            }
-            outcome = { keyPair: created.keyPair, privateKeyPath: savedAt, publicKeyPath: savedPublic };
-          }
-          return outcome;
-        } finally {
-          abort.dispose();
+          const imported = await provider.importKeyPair(
+            { region, name, publicKey: keys.facts.openssh ?? keys.publicKey.trim(), projectId: account.projectId },
+            { signal },
+          );
+          outcome = { keyPair: imported.keyPair, privateKeyPath, publicKeyPath };
+        } catch (error) {
+          // The key files stay: the key can be imported again later.
+          void s.ui.showWarningMessage(vscode.l10n.t('The key pair was generated and saved as {0}, but the import failed.', privateKeyPath));
+          throw error;
         }
-      },
-    ).then(async (outcome) => {
-      await s.localKeys.refresh();
-      s.cloudKeys.refresh();
-      notifyKeyId(
-        account,
-        vscode.l10n.t('Created the key pair {0} in {1} {2}: {3}. Private key: {4}', name, descriptor.displayName, region, shownText(outcome.keyPair.id), shownText(outcome.privateKeyPath)),
-        outcome.keyPair.id,
-      );
+      } else {
+        // Once CreateKeyPair is sent, its answer holds the only copy of the private key: Cancel
+        // no longer stops it (that would leave a key pair nobody can use); it is awaited and
+        // saved, and the user is told so. The operation deadline still ends a hung request.
+        if (token.isCancellationRequested) throw new vscode.CancellationError();
+        const waitingNotice = token.onCancellationRequested(() => {
+          void s.ui.showInformationMessage(
+            vscode.l10n.t('The request to create {0} was already sent: waiting for {1}\'s answer, which holds the only copy of the private key. It will be saved when it arrives.', name, descriptor.displayName),
+          );
+        });
+        let created;
+        try {
+          created = await provider.createKeyPair({ region, name, projectId: account.projectId });
+        } finally {
+          waitingNotice.dispose();
+        }
+        s.log.info(shownText(`${descriptor.displayName} created ${created.keyPair.id || '(malformed id)'} in ${region}`));
+        let savedAt = privateKeyPath;
+        const privateText = created.privateKey.endsWith('\n') ? created.privateKey : `${created.privateKey}\n`;
+        try {
+          await writeNewFileAtomically(privateKeyPath, privateText, 0o600);
+        } catch (error) {
+          s.log.error(`Writing the private key to ${privateKeyPath} failed: ${(error as Error).message}`);
+          savedAt = await keepUntilSaved(s, name, privateText, (error as Error).message);
+        }
+        // Saved: now the answer may be checked. The .pub comes from the private key itself.
+        const check = checkCreatedPrivateKey(created, descriptor.displayName, savedAt);
+        let savedPublic = '';
+        if (check.publicBlobLine) {
+          try {
+            await writeNewFileAtomically(`${savedAt}.pub`, `${check.publicBlobLine} ${name}\n`, 0o644);
+            savedPublic = `${savedAt}.pub`;
+          } catch (error) {
+            s.log.warn(`Writing ${savedAt}.pub failed: ${(error as Error).message}`);
+          }
+        }
+        if (check.problem) {
+          s.log.error(`${check.problem.code}: ${renderTemplate(check.problem.template, check.problem.args)}`);
+          void s.ui.showErrorMessage(vscode.l10n.t(check.problem.template, ...check.problem.args));
+        }
+        if (created.malformed) {
+          s.log.error(shownText(`${created.malformed.code}: ${created.malformed.sentence}`));
+          void s.ui.showErrorMessage(
+            vscode.l10n.t('{0} The key pair was created and its private key saved first ({1}); refresh the Cloud Key Pairs view to see what the cloud holds.', cloudErrorReason(created.malformed), savedAt),
+          );
+        }
+        outcome = { keyPair: created.keyPair, privateKeyPath: savedAt, publicKeyPath: savedPublic };
+      }
       return outcome;
-    });
-  } catch (error) {
-    showCloudError(s.log, title, error);
-    return undefined;
-  }
+    },
+    { progress: vscode.l10n.t('Creating the key pair {0} in {1} {2}…', name, descriptor.displayName, region) },
+  );
+  if (!step.ok) return undefined;
+  const outcome = step.value;
+  await s.localKeys.refresh();
+  s.cloudKeys.refresh();
+  notifyKeyId(
+    s.ui,
+    account,
+    vscode.l10n.t('Created the key pair {0} in {1} {2}: {3}. Private key: {4}', name, descriptor.displayName, region, shownText(outcome.keyPair.id), shownText(outcome.privateKeyPath)),
+    outcome.keyPair.id,
+  );
+  return outcome;
 }

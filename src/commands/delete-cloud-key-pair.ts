@@ -1,11 +1,11 @@
 // Delete a cloud key pair, after a modal confirmation. A bound key pair cannot be deleted: say why.
 import * as vscode from 'vscode';
-import { abortSignalFor, showCloudError } from '../platform/cloud-errors';
 import { shownText } from '../platform/shown-text';
 import { type CloudCommandServices, keyPairNode } from './cloud-common';
+import { runCloudStep } from './run-cloud-step';
 
-export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown, preset?: { confirm?: boolean }): Promise<boolean> {
-  const n = keyPairNode(node);
+export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown): Promise<boolean> {
+  const n = keyPairNode(s.ui, node);
   if (!n) return false;
   const { keyPair, account } = n;
   const { displayName } = account.descriptor;
@@ -13,7 +13,7 @@ export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown,
   const [name, id, region] = [keyPair.name, keyPair.id, keyPair.region].map(shownText);
   const title = vscode.l10n.t('Delete {0}', name);
   const explainBound = (instances: string[]) =>
-    void vscode.window.showWarningMessage(
+    void s.ui.showWarningMessage(
       vscode.l10n.t(
         '{0} ({1}) cannot be deleted: it is bound to {2}. {3} does not delete a key pair in use; unbind it first ("Unbind from Instances").',
         name,
@@ -26,34 +26,21 @@ export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown,
     explainBound(keyPair.associatedInstanceIds);
     return false;
   }
-  if (!preset?.confirm) {
-    const del = vscode.l10n.t('Delete');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Delete the key pair {0} ({1}) from {2} {3}?', name, id, displayName, region),
-      { modal: true, detail: vscode.l10n.t('Your local key files are not touched.') },
-      del,
-    );
-    if (choice !== del) return false;
-  }
-  try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
-      const abort = abortSignalFor(token);
-      try {
-        return await (await account.provider()).deleteKeyPairs({ region: keyPair.region, ids: [keyPair.id] }, { signal: abort.signal });
-      } finally {
-        abort.dispose();
-      }
-    });
-    s.cloudKeys.refresh();
-    if (result.inUse.includes(keyPair.id)) {
-      explainBound([]);
-      return false;
-    }
-  } catch (error) {
-    showCloudError(s.log, title, error);
+  const del = vscode.l10n.t('Delete');
+  const choice = await s.ui.showWarningMessage(
+    vscode.l10n.t('Delete the key pair {0} ({1}) from {2} {3}?', name, id, displayName, region),
+    { modal: true, detail: vscode.l10n.t('Your local key files are not touched.') },
+    del,
+  );
+  if (choice !== del) return false;
+  const step = await runCloudStep(s, title, async (signal) => (await account.provider()).deleteKeyPairs({ region: keyPair.region, ids: [keyPair.id] }, { signal }));
+  s.cloudKeys.refresh();
+  if (!step.ok) return false;
+  if (step.value.inUse.includes(keyPair.id)) {
+    explainBound([]);
     return false;
   }
   s.log.info(`Deleted ${id} from ${displayName} ${region}`);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Deleted the key pair {0} ({1}) from {2} {3}.', name, id, displayName, region));
+  void s.ui.showInformationMessage(vscode.l10n.t('Deleted the key pair {0} ({1}) from {2} {3}.', name, id, displayName, region));
   return true;
 }

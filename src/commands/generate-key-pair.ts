@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { generateKeyPair as generateKeys } from '../keys/generate';
 import type { Config, GenerateKeyType } from '../platform/config';
+import type { UserInput } from '../platform/user-input';
 import type { LocalKeysProvider } from '../views/local-keys-view';
 
 export interface GenerateRequest {
@@ -36,7 +37,7 @@ function suggestName(directory: string, type: GenerateKeyType): string {
   }
 }
 
-async function askForRequest(config: Config, directory: string): Promise<GenerateRequest | undefined> {
+async function askForRequest(ui: UserInput, config: Config, directory: string): Promise<GenerateRequest | undefined> {
   const defaultType = config.generateDefaultType;
   const types: Array<{ label: string; description?: string; type: GenerateKeyType }> = [
     { label: 'ED25519', description: vscode.l10n.t('recommended: small, fast, widely supported'), type: 'ed25519' },
@@ -47,28 +48,28 @@ async function askForRequest(config: Config, directory: string): Promise<Generat
     { label: 'ECDSA P-521', type: 'ecdsa-521' },
   ];
   types.sort((a, b) => Number(b.type === defaultType) - Number(a.type === defaultType));
-  const picked = await vscode.window.showQuickPick(types, { title: vscode.l10n.t('Generate New Key Pair (1/4): key type') });
+  const picked = await ui.showQuickPick(types, { title: vscode.l10n.t('Generate New Key Pair (1/4): key type') });
   if (!picked) return undefined;
-  const name = await vscode.window.showInputBox({
+  const name = await ui.showInputBox({
     title: vscode.l10n.t('Generate New Key Pair (2/4): file name in {0}', directory),
     value: suggestName(directory, picked.type),
     validateInput: (value) => keyFileNameProblem(directory, value.trim()),
   });
   if (name === undefined) return undefined;
-  const comment = await vscode.window.showInputBox({
+  const comment = await ui.showInputBox({
     title: vscode.l10n.t('Generate New Key Pair (3/4): comment'),
     value: `${os.userInfo().username}@${os.hostname()}`,
     prompt: vscode.l10n.t('Stored in the public key; usually user@host. It helps you recognize the key later.'),
   });
   if (comment === undefined) return undefined;
-  const passphrase = await vscode.window.showInputBox({
+  const passphrase = await ui.showInputBox({
     title: vscode.l10n.t('Generate New Key Pair (4/4): passphrase'),
     prompt: vscode.l10n.t('Protects the private key on disk. Leave empty for none.'),
     password: true,
   });
   if (passphrase === undefined) return undefined;
   if (passphrase) {
-    const again = await vscode.window.showInputBox({
+    const again = await ui.showInputBox({
       title: vscode.l10n.t('Generate New Key Pair: repeat the passphrase'),
       password: true,
       validateInput: (value) => (value === passphrase ? undefined : vscode.l10n.t('The passphrases do not match.')),
@@ -84,31 +85,25 @@ async function writeNewFile(file: string, content: string, mode: number): Promis
   await fs.promises.chmod(file, mode); // the umask may have widened or narrowed it
 }
 
+export interface GenerateServices {
+  ui: UserInput;
+  config: Config;
+  localKeys: LocalKeysProvider;
+  log: vscode.LogOutputChannel;
+}
+
 /**
  * Generates a key pair on this machine and writes `name` (0600) and `name.pub` (0644) to the
- * first SSH folder. Never overwrites a file. `preset` skips the questions (tests and other commands).
+ * first SSH folder. Never overwrites a file.
  */
-export async function generateKeyPair(
-  config: Config,
-  provider: LocalKeysProvider,
-  log: vscode.LogOutputChannel,
-  preset?: Partial<GenerateRequest>,
-): Promise<{ privateKeyPath: string; publicKeyPath: string; sha256: string } | undefined> {
-  const directory = preset?.directory ?? config.sshDirectories[0];
+export async function generateKeyPair({ ui, config, localKeys: provider, log }: GenerateServices): Promise<{ privateKeyPath: string; publicKeyPath: string; sha256: string } | undefined> {
+  const directory = config.sshDirectories[0];
   if (!directory) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('No SSH folder is configured (setting cloudSshKeys.sshDirectories).'));
+    void ui.showErrorMessage(vscode.l10n.t('No SSH folder is configured (setting cloudSshKeys.sshDirectories).'));
     return undefined;
   }
-  const request =
-    preset?.type && preset.name !== undefined
-      ? { comment: '', passphrase: '', ...preset, directory, type: preset.type, name: preset.name }
-      : await askForRequest(config, directory);
+  const request = await askForRequest(ui, config, directory);
   if (!request) return undefined;
-  const problem = keyFileNameProblem(directory, request.name);
-  if (problem) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Cannot generate the key pair: {0}', problem));
-    return undefined;
-  }
   const [algorithm, size] = request.type.split('-') as ['ed25519' | 'rsa' | 'ecdsa', string | undefined];
   const privateKeyPath = path.join(directory, request.name);
   const publicKeyPath = `${privateKeyPath}.pub`;
@@ -133,14 +128,14 @@ export async function generateKeyPair(
     log.info(`Generated ${request.type} key pair ${privateKeyPath} (${sha256})`);
     await provider.refresh();
     const copy = vscode.l10n.t('Copy Public Key');
-    void vscode.window
+    void ui
       .showInformationMessage(vscode.l10n.t('Created {0} and {1}.pub ({2}).', privateKeyPath, request.name, sha256), copy)
       .then((choice) => (choice === copy ? vscode.env.clipboard.writeText(generated.publicKey.trim()) : undefined));
     return { privateKeyPath, publicKeyPath, sha256 };
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'EEXIST' ? vscode.l10n.t('the file appeared while generating; nothing was overwritten') : String((err as Error).message ?? err);
     log.error(`Generating ${privateKeyPath} failed: ${reason}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Generating the key pair failed: {0}', reason));
+    void ui.showErrorMessage(vscode.l10n.t('Generating the key pair failed: {0}', reason));
     return undefined;
   }
 }

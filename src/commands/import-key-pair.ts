@@ -7,21 +7,14 @@ import { parseKeyText } from '../keys/parse';
 import { MAX_KEY_FILE_BYTES } from '../keys/scan';
 import type { KeyFacts } from '../keys/types';
 import type { CloudAccount } from '../platform/cloud-account';
-import { abortSignalFor, cloudErrorReason, isCancelled, isCloudError, logCloudError, showCloudError } from '../platform/cloud-errors';
+import { cloudErrorReason, isCancelled, isCloudError, logCloudError, showCloudError } from '../platform/cloud-errors';
 import { problemMessage } from '../platform/messages';
 import { shownText } from '../platform/shown-text';
+import type { UserInput } from '../platform/user-input';
 import type { LocalKeysNode } from '../views/local-keys-view';
-import { type CloudCommandServices, askKeyName, keyNameMessage, notifyKeyId, pickRegions } from './cloud-common';
+import { type CloudCommandServices, askKeyName, notifyKeyId, pickRegions } from './cloud-common';
 import { pairFromArgument } from './pick-key-pair';
-
-export interface ImportPreset {
-  /** A key file (instead of the Uri/node argument). */
-  file: string;
-  regions: string[];
-  name: string;
-  /** For a private key file: import its public half (default: refuse). */
-  useDerivedPublicKey: boolean;
-}
+import { runCloudStep } from './run-cloud-step';
 
 export interface ImportOutcome {
   region: string;
@@ -41,21 +34,21 @@ interface PublicKeyToImport {
   suggestion: string;
 }
 
-function refuse(message: string): undefined {
-  void vscode.window.showErrorMessage(message);
+function refuse(ui: UserInput, message: string): undefined {
+  void ui.showErrorMessage(message);
   return undefined;
 }
 
 /** Reads a key file and returns its public key line, refusing private keys (or offering their public half). */
-async function publicKeyOfFile(file: string, preset: Partial<ImportPreset> | undefined): Promise<PublicKeyToImport | undefined> {
+async function publicKeyOfFile(ui: UserInput, file: string): Promise<PublicKeyToImport | undefined> {
   const label = path.basename(file);
   let text: string;
   try {
     const stat = await fs.promises.stat(file);
-    if (stat.size > MAX_KEY_FILE_BYTES) return refuse(vscode.l10n.t('{0} is too large to be a public key.', file));
+    if (stat.size > MAX_KEY_FILE_BYTES) return refuse(ui, vscode.l10n.t('{0} is too large to be a public key.', file));
     text = await fs.promises.readFile(file, 'utf8');
   } catch (err) {
-    return refuse(vscode.l10n.t('Cannot read {0}: {1}', file, (err as Error).message));
+    return refuse(ui, vscode.l10n.t('Cannot read {0}: {1}', file, (err as Error).message));
   }
   const parsed = parseKeyText(text, 'auto');
   const key: KeyFacts | undefined = parsed.keys[0];
@@ -63,34 +56,28 @@ async function publicKeyOfFile(file: string, preset: Partial<ImportPreset> | und
     // Never send a private key: offer the public key derived from it instead.
     const derived = key.openssh;
     if (!derived) {
-      return refuse(vscode.l10n.t('{0} is a private key: it is never sent to a cloud. Import its .pub file (or use "Derive Public Key") instead.', label));
+      return refuse(ui, vscode.l10n.t('{0} is a private key: it is never sent to a cloud. Import its .pub file (or use "Derive Public Key") instead.', label));
     }
-    let useDerived = preset?.useDerivedPublicKey === true;
-    if (!preset) {
-      const importPublic = vscode.l10n.t('Import Its Public Key');
-      const choice = await vscode.window.showWarningMessage(
-        vscode.l10n.t('{0} is a private key: it is never sent to a cloud. Import the public key derived from it instead?', label),
-        { modal: true },
-        importPublic,
-      );
-      useDerived = choice === importPublic;
-    } else if (!useDerived) {
-      return refuse(vscode.l10n.t('{0} is a private key: it is never sent to a cloud. Import its .pub file (or use "Derive Public Key") instead.', label));
-    }
+    const importPublic = vscode.l10n.t('Import Its Public Key');
+    const choice = await ui.showWarningMessage(
+      vscode.l10n.t('{0} is a private key: it is never sent to a cloud. Import the public key derived from it instead?', label),
+      { modal: true },
+      importPublic,
+    );
+    const useDerived = choice === importPublic;
     return useDerived ? { line: derived, label, suggestion: path.basename(file) } : undefined;
   }
   const error = parsed.problems.find((p) => p.severity === 'error');
-  if (error) return refuse(vscode.l10n.t('{0} cannot be imported: {1}', label, problemMessage(error)));
+  if (error) return refuse(ui, vscode.l10n.t('{0} cannot be imported: {1}', label, problemMessage(error)));
   const candidates = parsed.keys.filter((k) => k.kind === 'public' && k.openssh);
   if (candidates.length === 0) {
-    if (key?.kind === 'certificate') return refuse(vscode.l10n.t('{0} is an SSH certificate; import the public key it certifies instead.', label));
-    return refuse(vscode.l10n.t('{0} cannot be imported: {1}', label, vscode.l10n.t('no public key found')));
+    if (key?.kind === 'certificate') return refuse(ui, vscode.l10n.t('{0} is an SSH certificate; import the public key it certifies instead.', label));
+    return refuse(ui, vscode.l10n.t('{0} cannot be imported: {1}', label, vscode.l10n.t('no public key found')));
   }
   let chosen = candidates[0];
   if (candidates.length > 1) {
     // authorized_keys and the like: one key pair per key, so ask which (never take the first silently).
-    if (preset) return refuse(vscode.l10n.t('{0} holds {1} public keys; import them one at a time.', label, candidates.length));
-    const picked = await vscode.window.showQuickPick(
+    const picked = await ui.showQuickPick(
       candidates.map((k) => ({ label: k.comment || k.type, description: [k.type, k.sha256].join(' · '), key: k })),
       { title: vscode.l10n.t('{0} holds {1} public keys: which one?', label, candidates.length), ignoreFocusOut: true },
     );
@@ -101,60 +88,48 @@ async function publicKeyOfFile(file: string, preset: Partial<ImportPreset> | und
   return { line: chosen.openssh!, label, suggestion: path.basename(file).replace(/\.pub$/i, '') || chosen.comment };
 }
 
-async function publicKeyToImport(s: CloudCommandServices, arg: unknown, preset: Partial<ImportPreset> | undefined): Promise<PublicKeyToImport | undefined> {
-  if (preset?.file) return publicKeyOfFile(preset.file, preset);
-  if (arg instanceof vscode.Uri) return publicKeyOfFile(arg.fsPath, preset);
+async function publicKeyToImport(s: CloudCommandServices, arg: unknown): Promise<PublicKeyToImport | undefined> {
+  if (arg instanceof vscode.Uri) return publicKeyOfFile(s.ui, arg.fsPath);
   const node = arg as LocalKeysNode | undefined;
-  const pair = await pairFromArgument(s.localKeys, node, (p) => !!p.facts.openssh && p.facts.kind !== 'certificate', vscode.l10n.t('Select the key to import'));
+  const pair = await pairFromArgument(s.ui, s.localKeys, node, (p) => !!p.facts.openssh && p.facts.kind !== 'certificate', vscode.l10n.t('Select the key to import'));
   if (!pair) return undefined;
   if (!pair.facts.openssh) {
-    return refuse(vscode.l10n.t('The public key of {0} is not known: the private key is encrypted. Use "Derive Public Key" first.', pair.name));
+    return refuse(s.ui, vscode.l10n.t('The public key of {0} is not known: the private key is encrypted. Use "Derive Public Key" first.', pair.name));
   }
   return { line: pair.facts.openssh, label: pair.name, suggestion: pair.name || pair.facts.comment };
 }
 
 /**
  * Imports a public key into the chosen regions of `account`. `arg`: an explorer Uri, a Local Keys
- * node, or nothing (pick a key); `preset` (tests, other commands) skips the questions.
+ * node, or nothing (pick a key).
  */
-export async function importKeyPair(
-  s: CloudCommandServices,
-  account: CloudAccount,
-  arg?: unknown,
-  preset?: Partial<ImportPreset>,
-): Promise<ImportOutcome[] | undefined> {
+export async function importKeyPair(s: CloudCommandServices, account: CloudAccount, arg?: unknown): Promise<ImportOutcome[] | undefined> {
   const { descriptor } = account;
   const title = vscode.l10n.t('Import to {0}', descriptor.serviceName);
   try {
     await account.provider(); // signed in? (loads the cloud's SDK chunk)
   } catch (error) {
-    showCloudError(s.log, title, error);
+    showCloudError(s, title, error);
     return undefined;
   }
-  const key = await publicKeyToImport(s, arg, preset);
+  const key = await publicKeyToImport(s, arg);
   if (!key) return undefined;
 
   // An account-wide cloud holds one set of key pairs: there is no region to choose.
-  const regions = preset?.regions ?? (account.accountWide ? [account.defaultRegion] : await pickRegions(account, vscode.l10n.t('{0}: {1} — regions', title, key.label), true));
+  const regions = account.accountWide ? [account.defaultRegion] : await pickRegions(s.ui, account, vscode.l10n.t('{0}: {1} — regions', title, key.label), true);
   if (!regions?.length) return undefined;
-  let name = preset?.name ?? (await askKeyName(account, vscode.l10n.t('{0}: {1} — key pair name', title, key.label), descriptor.sanitizeKeyName(key.suggestion)));
+  let name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: {1} — key pair name', title, key.label), descriptor.sanitizeKeyName(key.suggestion));
   if (name === undefined) return undefined;
   const outcomes: ImportOutcome[] = [];
   let pending = regions;
   for (;;) {
-    const problem = keyNameMessage(account, name);
-    if (problem) {
-      // Refused here, before any request.
-      void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', title, vscode.l10n.t('the name "{0}" is not allowed: {1}', name, problem)));
-      return undefined;
-    }
     const round = await importInto(s, account, title, key, name, pending);
     if (!round) return outcomes.length ? outcomes : undefined; // cancelled
-    outcomes.push(...round.filter((o) => o.errorCode !== descriptor.nameTakenCode || preset));
+    outcomes.push(...round.filter((o) => o.errorCode !== descriptor.nameTakenCode));
     const nameTaken = round.filter((o) => o.errorCode === descriptor.nameTakenCode);
-    if (nameTaken.length === 0 || preset) break;
+    if (nameTaken.length === 0) break;
     const other = vscode.l10n.t('Choose Another Name');
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await s.ui.showWarningMessage(
       vscode.l10n.t('A key pair named "{0}" already exists in {1} (holding another key).', name, nameTaken.map((o) => o.region).join(', ')),
       other,
     );
@@ -162,7 +137,7 @@ export async function importKeyPair(
       outcomes.push(...nameTaken);
       break;
     }
-    const next = await askKeyName(account, vscode.l10n.t('{0}: {1} — another name', title, key.label), `${name.slice(0, descriptor.keyNameMaxLength - 2)}_2`, (v) =>
+    const next = await askKeyName(s.ui, account, vscode.l10n.t('{0}: {1} — another name', title, key.label), `${name.slice(0, descriptor.keyNameMaxLength - 2)}_2`, (v) =>
       v === name ? vscode.l10n.t('That name is taken.') : undefined,
     );
     if (next === undefined) {
@@ -185,52 +160,44 @@ async function importInto(
   regions: string[],
 ): Promise<ImportOutcome[] | undefined> {
   const { descriptor } = account;
-  let outcomes: ImportOutcome[];
-  try {
-    outcomes = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0} to {1} ({2})…', key.label, descriptor.serviceName, regions.join(', ')), cancellable: true },
-      async (_progress, token) => {
-        const abort = abortSignalFor(token);
-        try {
-          const provider = await account.provider();
-          return await Promise.all(
-            regions.map(async (region): Promise<ImportOutcome> => {
-              try {
-                const r = await provider.importKeyPair({ region, name, publicKey: key.line, projectId: account.projectId }, { signal: abort.signal });
-                s.log.info(
-                  shownText(`Import of ${key.label} to ${descriptor.displayName} ${region}: ${r.keyPair.id} (${r.alreadyExisted ? 'already there' : r.recoveredAfterLostAnswer ? 'recovered after a lost answer' : 'imported'})`),
-                );
-                if (r.fingerprintMatches === false) {
-                  // The cloud reports a fingerprint of its own (Alibaba), and it is not this key's.
-                  void vscode.window.showWarningMessage(
-                    vscode.l10n.t('In {0} {1}, the key pair {2} holds a different key than {3}.', descriptor.displayName, region, shownText(r.keyPair.name), shownText(key.label)),
-                  );
-                }
-                return { region, keyId: r.keyPair.id, keyName: r.keyPair.name, alreadyExisted: r.alreadyExisted };
-              } catch (error) {
-                if (isCancelled(error)) throw error;
-                logCloudError(s.log, `Import of ${key.label} to ${descriptor.displayName} ${region}`, error);
-                return { region, errorCode: isCloudError(error) ? error.code : 'Error', error: cloudErrorReason(error) };
-              }
-            }),
-          );
-        } finally {
-          abort.dispose();
-        }
-      },
-    );
-  } catch (error) {
-    showCloudError(s.log, title, error);
-    return undefined;
-  }
+  const step = await runCloudStep(
+    s,
+    title,
+    async (signal) => {
+      const provider = await account.provider();
+      return Promise.all(
+        regions.map(async (region): Promise<ImportOutcome> => {
+          try {
+            const r = await provider.importKeyPair({ region, name, publicKey: key.line, projectId: account.projectId }, { signal });
+            s.log.info(
+              shownText(`Import of ${key.label} to ${descriptor.displayName} ${region}: ${r.keyPair.id} (${r.alreadyExisted ? 'already there' : r.recoveredAfterLostAnswer ? 'recovered after a lost answer' : 'imported'})`),
+            );
+            if (r.fingerprintMatches === false) {
+              void s.ui.showWarningMessage(
+                vscode.l10n.t('In {0} {1}, the key pair {2} holds a different key than {3}.', descriptor.displayName, region, shownText(r.keyPair.name), shownText(key.label)),
+              );
+            }
+            return { region, keyId: r.keyPair.id, keyName: r.keyPair.name, alreadyExisted: r.alreadyExisted };
+          } catch (error) {
+            if (isCancelled(error)) throw error;
+            logCloudError(s.log, `Import of ${key.label} to ${descriptor.displayName} ${region}`, error);
+            return { region, errorCode: isCloudError(error) ? error.code : 'Error', error: cloudErrorReason(error) };
+          }
+        }),
+      );
+    },
+    { progress: vscode.l10n.t('Importing {0} to {1} ({2})…', key.label, descriptor.serviceName, regions.join(', ')) },
+  );
+  if (!step.ok) return undefined;
+  const outcomes = step.value;
   for (const o of outcomes) {
     if (o.keyId && o.alreadyExisted) {
-      notifyKeyId(account, vscode.l10n.t('{0} is already in {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, shownText(o.keyName ?? ''), shownText(o.keyId)), o.keyId);
+      notifyKeyId(s.ui, account, vscode.l10n.t('{0} is already in {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, shownText(o.keyName ?? ''), shownText(o.keyId)), o.keyId);
     } else if (o.keyId) {
-      notifyKeyId(account, vscode.l10n.t('Imported {0} to {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, name, shownText(o.keyId)), o.keyId);
+      notifyKeyId(s.ui, account, vscode.l10n.t('Imported {0} to {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, name, shownText(o.keyId)), o.keyId);
     } else if (o.errorCode !== descriptor.nameTakenCode) {
       const showLog = vscode.l10n.t('Show Log');
-      void vscode.window
+      void s.ui
         .showErrorMessage(vscode.l10n.t('{0} failed: {1}', `${title} (${o.region})`, o.error ?? ''), showLog)
         .then((c) => (c === showLog ? s.log.show(true) : undefined));
     }

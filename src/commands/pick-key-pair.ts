@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { LocalKeyPair } from '../keys/scan';
+import type { UserInput } from '../platform/user-input';
 import type { LocalKeysNode, LocalKeysProvider } from '../views/local-keys-view';
 import { displayKeyType } from '../keys/key-labels';
 
 /** The pair a command acts on: the tree item it was invoked on, else one the user picks. */
 export async function pairFromArgument(
+  ui: UserInput,
   provider: LocalKeysProvider,
   node: LocalKeysNode | undefined,
   filter: (pair: LocalKeyPair) => boolean = () => true,
@@ -14,10 +16,10 @@ export async function pairFromArgument(
   const result = await provider.currentScan();
   const candidates = result.pairs.filter(filter);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No suitable key pair in {0}.', result.directories.join(', ') || '~/.ssh'));
+    void ui.showInformationMessage(vscode.l10n.t('No suitable key pair in {0}.', result.directories.join(', ') || '~/.ssh'));
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
+  const picked = await ui.showQuickPick(
     candidates.map((pair) => ({
       label: pair.name,
       description: [displayKeyType(pair.facts), pair.facts.sha256, pair.facts.comment].filter(Boolean).join(' · '),

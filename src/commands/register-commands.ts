@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { CloudAccount } from '../platform/cloud-account';
+import { cloudErrorReason, isCancelled, logCloudError } from '../platform/cloud-errors';
 import type { Config } from '../platform/config';
+import type { UserInput } from '../platform/user-input';
 import { CLOUDS } from '../clouds/registry';
 import type { CloudKeysProvider } from '../views/cloud-keys-view';
 import type { LocalKeysProvider } from '../views/local-keys-view';
 import { loadCloudCommands as cloud } from './load-cloud-commands';
-import { presetOf } from './presets';
 import { copyFingerprint } from './copy-fingerprint';
 import { copyPublicKey } from './copy-public-key';
 import { derivePublicKey } from './derive-public-key';
@@ -15,6 +16,8 @@ import { refreshLocalKeys } from './refresh-local-keys';
 import { revealKeyFile } from './reveal-key-file';
 
 export interface CommandServices {
+  /** Every question and notification goes through it (the in-host tests answer in the user's place). */
+  ui: UserInput;
   config: Config;
   localKeys: LocalKeysProvider;
   log: vscode.LogOutputChannel;
@@ -56,39 +59,54 @@ export const COMMAND_IDS: readonly string[] = [...SHARED_COMMAND_IDS, ...CLOUDS.
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
   const shared: Record<(typeof SHARED_COMMAND_IDS)[number], Handler> = {
     'cloudSshKeys.refreshLocalKeys': () => refreshLocalKeys(s.localKeys),
-    'cloudSshKeys.copyPublicKey': (node) => copyPublicKey(s.localKeys, node),
-    'cloudSshKeys.copyFingerprintSha256': (node) => copyFingerprint(s.localKeys, 'sha256', node),
-    'cloudSshKeys.copyFingerprintMd5': (node) => copyFingerprint(s.localKeys, 'md5', node),
-    'cloudSshKeys.openKeyFile': (node) => openKeyFile(s.localKeys, node),
-    'cloudSshKeys.revealKeyFile': (node) => revealKeyFile(s.localKeys, node),
-    'cloudSshKeys.generateKeyPair': (preset) => generateKeyPair(s.config, s.localKeys, s.log, isPlainObject(preset) ? preset : undefined),
-    'cloudSshKeys.derivePublicKey': (arg, passphrase) => derivePublicKey(s.localKeys, s.log, arg, passphrase),
+    'cloudSshKeys.copyPublicKey': (node) => copyPublicKey(s.ui, s.localKeys, node),
+    'cloudSshKeys.copyFingerprintSha256': (node) => copyFingerprint(s.ui, s.localKeys, 'sha256', node),
+    'cloudSshKeys.copyFingerprintMd5': (node) => copyFingerprint(s.ui, s.localKeys, 'md5', node),
+    'cloudSshKeys.openKeyFile': (node) => openKeyFile(s.ui, s.localKeys, node),
+    'cloudSshKeys.revealKeyFile': (node) => revealKeyFile(s.ui, s.localKeys, node),
+    'cloudSshKeys.generateKeyPair': () => generateKeyPair(s),
+    'cloudSshKeys.derivePublicKey': (arg) => derivePublicKey(s.ui, s.localKeys, s.log, arg),
     'cloudSshKeys.refreshCloudKeys': () => s.cloudKeys.refresh(),
-    'cloudSshKeys.copyCloudKeyId': (node) => cloud().copyCloudKeyId(node),
-    'cloudSshKeys.copyCloudPublicKey': (node) => cloud().copyCloudPublicKey(node),
+    'cloudSshKeys.copyCloudKeyId': (node) => cloud().copyCloudKeyId(s, node),
+    'cloudSshKeys.copyCloudPublicKey': (node) => cloud().copyCloudPublicKey(s, node),
     'cloudSshKeys.saveCloudPublicKey': (node) => cloud().saveCloudPublicKey(s, node),
-    'cloudSshKeys.renameCloudKeyPair': (node, preset) => cloud().renameCloudKeyPair(s, node, presetOf(preset)),
-    'cloudSshKeys.editCloudKeyPairDescription': (node, preset) => cloud().editCloudKeyPairDescription(s, node, presetOf(preset)),
-    'cloudSshKeys.bindCloudKeyPair': (node, preset) => cloud().bindCloudKeyPair(s, node, true, presetOf(preset)),
-    'cloudSshKeys.unbindCloudKeyPair': (node, preset) => cloud().bindCloudKeyPair(s, node, false, presetOf(preset)),
-    'cloudSshKeys.deleteCloudKeyPair': (node, preset) => cloud().deleteCloudKeyPair(s, node, presetOf(preset)),
+    'cloudSshKeys.renameCloudKeyPair': (node) => cloud().renameCloudKeyPair(s, node),
+    'cloudSshKeys.editCloudKeyPairDescription': (node) => cloud().editCloudKeyPairDescription(s, node),
+    'cloudSshKeys.bindCloudKeyPair': (node) => cloud().bindCloudKeyPair(s, node, true),
+    'cloudSshKeys.unbindCloudKeyPair': (node) => cloud().bindCloudKeyPair(s, node, false),
+    'cloudSshKeys.deleteCloudKeyPair': (node) => cloud().deleteCloudKeyPair(s, node),
   };
   // Cloud flows are provider-neutral: the account is their argument.
   const perCloud = (account: CloudAccount): Record<PerCloudAction, Handler> => ({
-    setCredentials: (preset) => cloud().setCloudCredentials(account, s.log, presetOf<Record<string, string>>(preset) as Record<string, string> | undefined),
-    signOut: () => cloud().signOutOfCloud(account, s.log),
-    // Explorer: (uri, selectedUris); Local Keys: (node); palette: (); tests: (undefined, preset).
-    importKeyPair: (arg, preset) => cloud().importKeyPair(s, account, presetOf(arg) ? undefined : arg, presetOf(arg) ?? presetOf(preset)),
-    createKeyPair: (preset) => cloud().createCloudKeyPair(s, account, presetOf(preset)),
+    setCredentials: () => cloud().setCloudCredentials(s, account),
+    signOut: () => cloud().signOutOfCloud(s, account),
+    // Explorer: (uri, selectedUris); Local Keys: (node); palette: ().
+    importKeyPair: (arg) => cloud().importKeyPair(s, account, arg),
+    createKeyPair: () => cloud().createCloudKeyPair(s, account),
   });
   const handlers = new Map<string, Handler>(Object.entries(shared));
   for (const account of s.accounts) {
     for (const [action, handler] of Object.entries(perCloud(account))) handlers.set(`cloudSshKeys.${account.descriptor.id}.${action}`, handler);
   }
-  return COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, handlers.get(id)!));
+  return COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, reportingFailures(s, id, handlers.get(id)!)));
 }
 
-/** View-title buttons pass nothing; tests and other commands pass a preset object. */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return presetOf(value) !== undefined;
+/**
+ * A command's last line of defence: what its own error handling did not expect is logged with its
+ * stack and told to the user, instead of VS Code's bare "command '…' resulted in an error".
+ */
+function reportingFailures(s: CommandServices, id: string, handler: Handler): Handler {
+  return async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (isCancelled(error)) return undefined;
+      logCloudError(s.log, id, error);
+      const showLog = vscode.l10n.t('Show Log');
+      void s.ui
+        .showErrorMessage(vscode.l10n.t('Cloud SSH Keys: {0} failed unexpectedly: {1}', id.replace(/^cloudSshKeys\./, ''), cloudErrorReason(error)), showLog)
+        .then((choice) => (choice === showLog ? s.log.show(true) : undefined));
+      return undefined;
+    }
+  };
 }

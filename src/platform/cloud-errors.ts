@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { shownText } from './shown-text';
+import type { UserInput } from './user-input';
 
 import { isCloudError } from '../cloud/errors';
 
@@ -32,17 +33,23 @@ export function logCloudError(log: vscode.LogOutputChannel, what: string, error:
   }
 }
 
+/** Where a command tells the user (`ui`) and keeps the details (`log`). */
+export interface Reporter {
+  ui: UserInput;
+  log: vscode.LogOutputChannel;
+}
+
 /**
  * Reports a failed cloud action as "<title> failed: <reason>" with a "Show Log" action; a
  * cancellation shows nothing. Never contains a secret: CloudError messages never do.
  */
-export function showCloudError(log: vscode.LogOutputChannel, title: string, error: unknown): void {
+export function showCloudError({ ui, log }: Reporter, title: string, error: unknown): void {
   if (isCancelled(error)) return;
   logCloudError(log, title, error);
   const showLog = vscode.l10n.t('Show Log');
   const requestId = isCloudError(error) && error.requestId ? ` (RequestId: ${shownText(error.requestId)})` : '';
   // Not awaited: the command finishes while the message is on screen.
-  void vscode.window
+  void ui
     .showErrorMessage(vscode.l10n.t('{0} failed: {1}', shownText(title), cloudErrorReason(error)) + requestId, showLog)
     .then((choice) => (choice === showLog ? log.show(true) : undefined));
 }

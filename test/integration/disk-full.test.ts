@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { CreateOutcome } from '../../src/commands/create-cloud-key-pair';
 import { FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
 import { type FullDisk, mountFullDisk } from '../full-disk';
-import { cvmAdmin, eventually, filesContaining, fixture, signInToFakeCvm, signOutOfFakeCvm } from './helpers';
+import { CHOICES, asUser, cvmAdmin, eventually, filesContaining, fixture, signInToFakeCvm, signOutOfFakeCvm, withSshDirectories } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 const REGION = 'ap-guangzhou';
@@ -47,13 +47,9 @@ describe('Create Key Pair with the key folder on a full disk (fake CVM, filled t
     const intended = path.join(directory, name);
     const elsewhere = fs.mkdtempSync(path.join(path.dirname(fixture().home), 'save-as-'));
     const saveAsPath = path.join(elsewhere, name);
-    const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', {
-      method: 'cloud',
-      region: REGION,
-      name,
-      directory,
-      saveAsPath,
-    });
+    const outcome = await withSshDirectories([directory], () =>
+      asUser<CreateOutcome>([CHOICES.createInCloud, REGION, name, CHOICES.saveAs, saveAsPath], 'cloudSshKeys.tencent.createKeyPair'),
+    );
     assert.ok(outcome, 'Create Key Pair returned nothing: the key is lost');
     assert.equal(outcome.privateKeyPath, saveAsPath);
     assert.equal(outcome.publicKeyPath, `${saveAsPath}.pub`);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, fixture, keygenList, rootItems, setSshDirectories } from './helpers';
+import { api, asUser, fixture, keygenList, rootItems, setSshDirectories } from './helpers';
 
 interface Generated {
   privateKeyPath: string;
@@ -12,8 +12,16 @@ interface Generated {
 }
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
-const generate = (preset: Record<string, unknown>) =>
-  vscode.commands.executeCommand<Generated | undefined>('cloudSshKeys.generateKeyPair', preset);
+/** The key type picker's labels. */
+const TYPE_LABELS = { ed25519: 'ED25519', 'rsa-3072': 'RSA 3072' } as const;
+/** Generate New Key Pair as the user answers it: type, file name, comment, passphrase (twice when set). */
+const generate = (request: { type: keyof typeof TYPE_LABELS; name: string; comment: string; passphrase: string }) =>
+  asUser<Generated>(
+    [TYPE_LABELS[request.type], request.name, request.comment, request.passphrase, ...(request.passphrase ? [request.passphrase] : [])],
+    'cloudSshKeys.generateKeyPair',
+  );
+/** Types the file name and expects the box to refuse it (then gives up). */
+const generateRefused = (name: string, because: RegExp) => asUser<Generated>([TYPE_LABELS.ed25519, { refused: name, because }], 'cloudSshKeys.generateKeyPair');
 
 describe('Generate New Key Pair', () => {
   const made: string[] = [];
@@ -47,11 +55,11 @@ describe('Generate New Key Pair', () => {
   it('refuses a name that exists and does not touch the files', async () => {
     const dir = fixture().sshDir;
     const before = fs.readFileSync(path.join(dir, 'gen_test'), 'utf8');
-    const result = await generate({ type: 'ed25519', name: 'gen_test', comment: 'again', passphrase: '' });
+    const result = await generateRefused('gen_test', /already exists/);
     assert.equal(result, undefined);
     assert.equal(fs.readFileSync(path.join(dir, 'gen_test'), 'utf8'), before);
     // Only the .pub exists: refused as well, nothing written.
-    assert.equal(await generate({ type: 'ed25519', name: 'only_public', comment: 'x', passphrase: '' }), undefined);
+    assert.equal(await generateRefused('only_public', /only_public\.pub already exists/), undefined);
     assert.ok(!fs.existsSync(path.join(dir, 'only_public')), 'a private key was written beside only_public.pub');
   });
 

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CloudSshKeysApi } from '../../src/extension';
 import type { LocalKeysNode } from '../../src/views/local-keys-view';
+import { type Answer, assertUserSatisfied, user } from './test-user-input';
 
 export const EXTENSION_ID = 'cloud-ssh-keys.cloud-ssh-keys';
 
@@ -156,8 +157,7 @@ export async function signInToFakeCvm(cvmUrl: string, regions: string[], credent
   await cvmAdmin(cvmUrl, 'reset', 'POST');
   await config.update('tencent.endpoint', cvmUrl, vscode.ConfigurationTarget.Global);
   await config.update('tencent.regions', regions, vscode.ConfigurationTarget.Global);
-  const ok = await vscode.commands.executeCommand('cloudSshKeys.tencent.setCredentials', { ...credential });
-  assert.equal(ok, true, 'credentials were not accepted');
+  assert.equal(await setCredentialsAsUser('tencent', credential), true, 'credentials were not accepted');
 }
 
 /** Back to how the Tencent suites start: signed out, default settings, a fresh fake. */
@@ -167,4 +167,42 @@ export async function signOutOfFakeCvm(cvmUrl: string): Promise<void> {
   await config.update('tencent.endpoint', undefined, vscode.ConfigurationTarget.Global);
   await config.update('tencent.regions', undefined, vscode.ConfigurationTarget.Global);
   await cvmAdmin(cvmUrl, 'reset', 'POST');
+}
+
+/** Runs a command as the user would (no test-only arguments): `answers` answer its questions, in order. */
+export async function asUser<T = unknown>(answers: Answer[], command: string, ...args: unknown[]): Promise<T | undefined> {
+  assertUserSatisfied(); // nothing left over from before
+  user.answer(...answers);
+  const result = await vscode.commands.executeCommand<T | undefined>(command, ...args);
+  // Every answer was asked for, and nothing else was asked.
+  assertUserSatisfied();
+  return result;
+}
+
+/** Set Credentials as the user types them: one input box per credential field of the cloud, in its order. */
+export async function setCredentialsAsUser(cloudId: string, values: Record<string, string>): Promise<boolean | undefined> {
+  const account = (await api()).accounts?.[cloudId];
+  assert.ok(account, `the extension exports no ${cloudId} account (production mode?)`);
+  return asUser<boolean>(account.descriptor.credentialFields.map((f) => values[f.id] ?? ''), `cloudSshKeys.${cloudId}.setCredentials`);
+}
+
+/** The labels and buttons the tests answer with (the English UI). */
+export const CHOICES = {
+  createHere: /^Generate on this computer/,
+  createInCloud: /^Let .+ generate it$/,
+  delete: 'Delete',
+  shutDown: 'Shut Down and Continue',
+  importPublicHalf: 'Import Its Public Key',
+  chooseAnotherName: 'Choose Another Name',
+  saveAs: 'Save As…',
+} as const;
+
+/** Runs `body` with `directories` as the SSH folders (the first is where new keys go), then restores them. */
+export async function withSshDirectories<T>(directories: string[], body: () => Promise<T>): Promise<T> {
+  await setSshDirectories(directories);
+  try {
+    return await body();
+  } finally {
+    await setSshDirectories(undefined);
+  }
 }

@@ -11,7 +11,8 @@ import type { CreateOutcome } from '../../src/commands/create-cloud-key-pair';
 import type { ImportOutcome } from '../../src/commands/import-key-pair';
 import type { CloudKeysNode } from '../../src/views/cloud-keys-view';
 import { FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
-import { cvmAdmin, eventually, api as extensionApi, labelOf, signInToFakeCvm, signOutOfFakeCvm, tooltipText } from './helpers';
+import { CHOICES, asUser, cvmAdmin, eventually, api as extensionApi, labelOf, signInToFakeCvm, signOutOfFakeCvm, tooltipText, withSshDirectories } from './helpers';
+import { user } from './test-user-input';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 const REGION = 'ap-guangzhou';
@@ -44,27 +45,17 @@ async function regionChildren(): Promise<CloudKeysNode[]> {
 
 describe('hostile text from the cloud (fake CVM rewriting its answers)', function () {
   this.timeout(120_000);
-  const shown: string[] = [];
-  const restore: Array<() => void> = [];
+  /** Every notification's text (the stand-in user records them: test-user-input.ts). */
+  const shown = { get length() { return user.shown.length; }, slice: (from: number) => user.shown.slice(from).map((m) => m.message) };
   let keyId: string;
 
   before(async function () {
     if (!CVM_URL) this.skip(); // e.g. the Electron runner, which starts no fake
     await signInToFakeCvm(CVM_URL, [REGION], FAKE_TEST_CREDENTIAL);
-    // The extension and this test share one `vscode` API object: record every notification's text.
-    const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
-    for (const name of ['showInformationMessage', 'showWarningMessage', 'showErrorMessage']) {
-      const original = window[name];
-      window[name] = (...args: unknown[]) => {
-        if (typeof args[0] === 'string') shown.push(args[0]);
-        return original.apply(vscode.window, args);
-      };
-      restore.push(() => (window[name] = original));
-    }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csk-hostile-'));
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'hostile', '-f', path.join(dir, 'hostile')]);
     const [outcome] =
-      (await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(path.join(dir, 'hostile.pub')), { regions: [REGION], name: 'hostile_key' })) ?? [];
+      (await asUser<ImportOutcome[]>([[REGION], 'hostile_key'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(path.join(dir, 'hostile.pub')))) ?? [];
     assert.match(outcome?.keyId ?? '', /^skey-/, JSON.stringify(outcome));
     keyId = outcome!.keyId!;
   });
@@ -74,7 +65,6 @@ describe('hostile text from the cloud (fake CVM rewriting its answers)', functio
   });
 
   after(async () => {
-    for (const undo of restore) undo();
     if (CVM_URL) await signOutOfFakeCvm(CVM_URL);
   });
 
@@ -134,7 +124,7 @@ describe('hostile text from the cloud (fake CVM rewriting its answers)', functio
     assert.ok(node, `${keyId} is not in the view`);
     await injectFault({ fault: { kind: 'rewrite', set: { 'Response.Error': { Code: 'InvalidParameterValue', Message: HOSTILE } } }, action: 'ModifyKeyPairAttribute' });
     const before = shown.length;
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.renameCloudKeyPair', node, { name: 'renamed_key' }), false);
+    assert.equal(await asUser(['renamed_key'], 'cloudSshKeys.renameCloudKeyPair', node), false);
     const failure = shown.slice(before).find((m) => m.includes('InvalidParameterValue') || m.includes('forged'));
     assert.ok(failure, `no notification named the failure: ${JSON.stringify(shown.slice(before))}`);
     assert.doesNotMatch(failure, RAW, JSON.stringify(failure));
@@ -149,7 +139,7 @@ describe('hostile text from the cloud (fake CVM rewriting its answers)', functio
     await injectFault({ fault: { kind: 'rewrite', set: { 'Response.KeyPair.PublicKey': otherPublic } }, action: 'CreateKeyPair' });
     const name = 'mismatch_key';
     const before = shown.length;
-    const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name, directory: other });
+    const outcome = await withSshDirectories([other], () => asUser<CreateOutcome>([CHOICES.createInCloud, REGION, name], 'cloudSshKeys.tencent.createKeyPair'));
     assert.ok(outcome, 'Create Key Pair returned nothing: the key is lost');
     const saved = path.join(other, name);
     assert.equal(outcome.privateKeyPath, saved);

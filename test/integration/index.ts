@@ -4,6 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { api } from './helpers';
+import { reportLeftovers, user } from './test-user-input';
 
 /** When set, run() writes { passed, failed, pending, failures, tags } there (read by scripts/test.mjs). */
 export const RESULTS_ENV = 'CLOUD_SSH_KEYS_TEST_RESULTS';
@@ -17,6 +19,18 @@ export const SUITE_ENV = 'CLOUD_SSH_KEYS_TEST_SUITE';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // The stand-in user answers every question of the whole run (test-user-input.ts): a question no
+  // test expected is cancelled (and reported) instead of waiting for a click forever.
+  mocha.rootHooks({
+    beforeAll: async () => {
+      const exported = await api();
+      if (!exported.answerWith) throw new Error('the extension exports no answerWith: is it running in production mode?');
+      exported.answerWith(user);
+    },
+    afterEach(this: Mocha.Context) {
+      reportLeftovers(this.currentTest?.fullTitle());
+    },
+  });
   const grep = process.env[GREP_ENV];
   if (grep) mocha.grep(grep);
   const restricted = process.env[SUITE_ENV] === 'restricted';

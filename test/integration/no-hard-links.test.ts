@@ -11,7 +11,7 @@ import type { CreateOutcome } from '../../src/commands/create-cloud-key-pair';
 import { writeNewFileAtomic } from '../../src/keys/save-key-files';
 import { FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
 import { type FatDisk, mountFatDisk } from '../fat-disk';
-import { cvmAdmin, signInToFakeCvm, signOutOfFakeCvm } from './helpers';
+import { CHOICES, asUser, cvmAdmin, signInToFakeCvm, signOutOfFakeCvm, withSshDirectories } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 const REGION = 'ap-guangzhou';
@@ -96,7 +96,7 @@ describe('Saving keys on a FAT disk: no hard links, no chmod (real FAT through F
       const name = 'fat_disk_key';
       const directory = path.join(disk!.dir, 'ssh');
       const intended = path.join(directory, name);
-      const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name, directory });
+      const outcome = await withSshDirectories([directory], () => asUser<CreateOutcome>([CHOICES.createInCloud, REGION, name], 'cloudSshKeys.tencent.createKeyPair'));
       assert.ok(outcome, 'Create Key Pair returned nothing: the key is lost');
       assert.equal(outcome.privateKeyPath, intended);
       assert.equal(outcome.publicKeyPath, `${intended}.pub`);

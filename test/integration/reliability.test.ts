@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImportOutcome } from '../../src/commands/import-key-pair';
 import { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
-import { cvmAdmin, eventually, api as extensionApi, filesContaining, fixture, signInToFakeCvm, signOutOfFakeCvm, userDataDir } from './helpers';
+import { type Answer, type Question, assertUserSatisfied, user } from './test-user-input';
+import { asUser, cvmAdmin, eventually, api as extensionApi, filesContaining, fixture, setCredentialsAsUser, signInToFakeCvm, signOutOfFakeCvm, userDataDir } from './helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 const REGION = 'ap-guangzhou';
@@ -27,8 +28,9 @@ function freshPublicKey(name: string): string {
   return path.join(dir, `${name}.pub`);
 }
 
-function importKey(file: string, name: string): Thenable<ImportOutcome[] | undefined> {
-  return vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(file), { regions: [REGION], name });
+/** Import to Tencent CVM as the user answers it (region, name); `signedIn: false`: refused before any question. */
+function importKey(file: string, name: string, signedIn = true): Promise<ImportOutcome[] | undefined> {
+  return asUser<ImportOutcome[]>(signedIn ? [[REGION], name] : [], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(file));
 }
 
 describe('reliability against a misbehaving cloud (fake CVM with faults)', function () {
@@ -51,7 +53,13 @@ describe('reliability against a misbehaving cloud (fake CVM with faults)', funct
   it('two imports of the same key at once: one ImportKeyPair sent, one key pair in the cloud, both answers name it @concurrent-import', async () => {
     const pub = freshPublicKey('twice');
     const before = (await requests()).length;
-    const [a, b] = await Promise.all([importKey(pub, 'twice_a'), importKey(pub, 'twice_b')]);
+    // Two commands at once ask in an order of their own: answer each question by its kind.
+    const names = ['twice_a', 'twice_b'];
+    const answer = (q: Question): Answer => (q.kind === 'quickPick' ? [REGION] : names.shift()!);
+    user.answer(answer, answer, answer, answer);
+    const run = () => vscode.commands.executeCommand<ImportOutcome[] | undefined>('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(pub));
+    const [a, b] = await Promise.all([run(), run()]);
+    assertUserSatisfied();
     const imports = (await requests()).slice(before).filter((r) => r.action === 'ImportKeyPair');
     assert.equal(imports.length, 1, 'the second import was sent too');
     const held = (await keyPairsHeld()).filter((k) => blobOf(k.PublicKey) === blobOf(fs.readFileSync(pub, 'utf8')));
@@ -204,9 +212,9 @@ describe('reliability against a misbehaving cloud (fake CVM with faults)', funct
       () => 'the view still shows Tencent Cloud after signing out',
     );
     const quiet = (await requests()).length;
-    assert.equal(await importKey(freshPublicKey('after_sign_out'), 'after_sign_out'), undefined);
+    assert.equal(await importKey(freshPublicKey('after_sign_out'), 'after_sign_out', false), undefined);
     assert.equal((await requests()).length, quiet, 'a request went out without credentials');
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.tencent.setCredentials', { ...FAKE_TEST_CREDENTIAL }), true);
+    assert.equal(await setCredentialsAsUser('tencent', { ...FAKE_TEST_CREDENTIAL }), true);
   });
 
   it('after all these failures, no file the extension or VS Code wrote holds either SecretKey @secrets', () => {

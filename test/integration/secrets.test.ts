@@ -12,7 +12,8 @@ import type { ImportOutcome } from '../../src/commands/import-key-pair';
 import type { CloudAccount } from '../../src/platform/cloud-account';
 import { FAKE_ECS_ACCESS_KEY } from '../clouds/alibaba/fake/server';
 import { FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
-import { api, filesContaining, fixture } from './helpers';
+import { CHOICES, api, asUser, filesContaining, fixture, setCredentialsAsUser, withSshDirectories } from './helpers';
+import { type Answer, CANCEL, user } from './test-user-input';
 
 interface CloudUnderTest {
   id: 'tencent' | 'alibaba';
@@ -56,8 +57,13 @@ function privateKeyBodyLine(text: string): string {
 
 describe('secrets: known credentials and private keys through every flow, then searched for @secrets', function () {
   this.timeout(120_000);
-  const shown: string[] = [];
-  const restore: Array<() => void> = [];
+  /** Every notification (with its buttons) and every question shown, as the stand-in user recorded them (test-user-input.ts). */
+  const shownFrom = user.shown.length;
+  const askedFrom = user.asked.length;
+  const shown = () => [
+    ...user.shown.slice(shownFrom).map((m) => [m.message, ...m.buttons].join(' | ')),
+    ...user.asked.slice(askedFrom).map((q) => [q.title, q.value ?? '', ...q.labels, ...q.descriptions].join(' | ')),
+  ];
   const privateKeyLines: string[] = [];
   const requestIds: string[] = [];
   const config = () => vscode.workspace.getConfiguration('cloudSshKeys');
@@ -65,17 +71,6 @@ describe('secrets: known credentials and private keys through every flow, then s
 
   before(async function () {
     if (!CLOUDS.every((c) => c.url)) this.skip(); // e.g. the Electron runner, which starts no fakes
-    // The extension and this test share one `vscode` API object (same extension folder):
-    // record every notification the extension shows, with its buttons.
-    const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
-    for (const name of ['showInformationMessage', 'showWarningMessage', 'showErrorMessage']) {
-      const original = window[name];
-      window[name] = (...args: unknown[]) => {
-        shown.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' | '));
-        return original.apply(vscode.window, args);
-      };
-      restore.push(() => (window[name] = original));
-    }
     for (const cloud of CLOUDS) {
       await fetch(`${cloud.url}/__admin/reset`, { method: 'POST' });
       await config().update(`${cloud.id}.endpoint`, cloud.url, vscode.ConfigurationTarget.Global);
@@ -87,7 +82,6 @@ describe('secrets: known credentials and private keys through every flow, then s
   });
 
   after(async () => {
-    for (const undo of restore) undo();
     for (const cloud of CLOUDS) {
       if (!cloud.url) continue;
       await vscode.commands.executeCommand(`cloudSshKeys.${cloud.id}.signOut`);
@@ -98,12 +92,12 @@ describe('secrets: known credentials and private keys through every flow, then s
   });
 
   for (const cloud of CLOUDS) {
-    const command = (name: string, ...args: unknown[]) => vscode.commands.executeCommand(`cloudSshKeys.${cloud.id}.${name}`, ...args);
+    const command = (name: string, answers: Answer[], ...args: unknown[]) => asUser(answers, `cloudSshKeys.${cloud.id}.${name}`, ...args);
     const fault = (rule: unknown) => fetch(`${cloud.url}/__admin/faults`, { method: 'POST', body: JSON.stringify(rule) });
 
     it(`${cloud.id}: wrong and right credentials, list, import (landed, refused, failed), create (saved, answer lost), sign out @secrets`, async () => {
-      assert.equal(await command('setCredentials', cloud.wrongCredentials), false, 'wrong credentials were accepted');
-      assert.equal(await command('setCredentials', cloud.credentials), true, 'the credentials were refused');
+      assert.equal(await setCredentialsAsUser(cloud.id, cloud.wrongCredentials), false, 'wrong credentials were accepted');
+      assert.equal(await setCredentialsAsUser(cloud.id, cloud.credentials), true, 'the credentials were refused');
       const exported = await api();
       const account = cloud.account(exported);
       assert.ok(account && exported.cloudKeys);
@@ -111,30 +105,31 @@ describe('secrets: known credentials and private keys through every flow, then s
 
       const pub = path.join(scratch, `${cloud.id}_key.pub`);
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', pub.replace(/\.pub$/, '')]);
-      const [landed] = (await command('importKeyPair', vscode.Uri.file(pub), { regions: [cloud.region], name: `sec_${cloud.id}_import` })) as ImportOutcome[];
+      const [landed] = (await command('importKeyPair', [[cloud.region], `sec_${cloud.id}_import`], vscode.Uri.file(pub))) as ImportOutcome[];
       assert.ok(landed?.keyId, JSON.stringify(landed));
       // A private key is refused before anything is sent, and the refusal does not quote it.
-      assert.equal(await command('importKeyPair', undefined, { file: path.join(scratch, 'id_mine'), regions: [cloud.region], name: 'never_sent', useDerivedPublicKey: false }), undefined);
+      assert.equal(await command('importKeyPair', [CANCEL], vscode.Uri.file(path.join(scratch, 'id_mine'))), undefined);
       await fault({ fault: { kind: 'clock-skew', seconds: 900 }, action: 'ImportKeyPair', times: 5 });
       const other = path.join(scratch, `${cloud.id}_other.pub`);
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other.replace(/\.pub$/, '')]);
-      const [failed] = (await command('importKeyPair', vscode.Uri.file(other), { regions: [cloud.region], name: `sec_${cloud.id}_skewed` })) as ImportOutcome[];
+      const [failed] = (await command('importKeyPair', [[cloud.region], `sec_${cloud.id}_skewed`], vscode.Uri.file(other))) as ImportOutcome[];
       assert.ok(failed?.error, 'the skewed import did not fail');
       await fetch(`${cloud.url}/__admin/faults`, { method: 'DELETE' });
 
       const directory = path.join(scratch, `${cloud.id}-keys`);
-      const created = (await command('createKeyPair', { method: 'cloud', region: cloud.region, name: `sec_${cloud.id}_made`, directory })) as CreateOutcome | undefined;
+      const create = (name: string) => withSshDirectories([directory], () => command('createKeyPair', [CHOICES.createInCloud, cloud.region, name]));
+      const created = (await create(`sec_${cloud.id}_made`)) as CreateOutcome | undefined;
       assert.ok(created, 'CreateKeyPair failed');
       privateKeyLines.push(privateKeyBodyLine(fs.readFileSync(created.privateKeyPath, 'utf8')));
       // The cloud creates the key pair but its answer (the only copy of the private key) is lost.
       await fault({ fault: { kind: 'reset', afterProcessing: true }, action: 'CreateKeyPair', times: 1 });
-      const recovered = (await command('createKeyPair', { method: 'cloud', region: cloud.region, name: `sec_${cloud.id}_lost`, directory })) as CreateOutcome | undefined;
+      const recovered = (await create(`sec_${cloud.id}_lost`)) as CreateOutcome | undefined;
       if (recovered) privateKeyLines.push(privateKeyBodyLine(fs.readFileSync(recovered.privateKeyPath, 'utf8'))); // a cloud that replays the answer
       await fetch(`${cloud.url}/__admin/faults`, { method: 'DELETE' });
 
       const log = (await (await fetch(`${cloud.url}/__admin/requests`)).json()) as Array<{ requestId?: string }>;
       requestIds.push(...log.map((r) => r.requestId).filter((id): id is string => !!id));
-      await command('signOut');
+      await command('signOut', []);
       assert.equal(await account.credentials(), undefined);
     });
   }
@@ -142,19 +137,19 @@ describe('secrets: known credentials and private keys through every flow, then s
   it('no credential value or private key text in any notification, setting, log or state file @secrets', async () => {
     const userData = path.join(path.dirname(fixture().home), 'user-data');
     // The searches reach what they search: notifications were shown, and the log holds RequestIds.
-    assert.ok(shown.length >= 6, `only ${shown.length} notifications were recorded`);
+    assert.ok(shown().length >= 6, `only ${shown().length} notifications were recorded`);
     assert.ok(
       requestIds.some((id) => filesContaining([userData], id).length > 0),
       'no RequestId was found under user-data: the search does not reach the extension log',
     );
     const secrets = CLOUDS.flatMap((c) => c.secrets);
     for (const secret of secrets) {
-      assert.deepEqual(shown.filter((n) => n.includes(secret)), [], 'a notification shows a credential');
+      assert.deepEqual(shown().filter((n) => n.includes(secret)), [], 'a notification shows a credential');
       assert.deepEqual(filesContaining([userData, fixture().workspace, fixture().sshDir], secret), [], 'a file holds a credential');
     }
     assert.ok(privateKeyLines.length >= 1 + CLOUDS.length, 'the private keys were not all collected');
     for (const line of privateKeyLines) {
-      assert.deepEqual(shown.filter((n) => n.includes(line)), [], 'a notification shows private key text');
+      assert.deepEqual(shown().filter((n) => n.includes(line)), [], 'a notification shows private key text');
       assert.deepEqual(filesContaining([userData, fixture().workspace], line), [], 'a log or state file holds private key text');
     }
   });

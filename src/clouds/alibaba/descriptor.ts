@@ -68,7 +68,7 @@ export function sanitizeAlibabaKeyPairName(text: string): string {
 export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor = {
   id: 'alibaba',
   // ECS has no call that renames a key pair, and key pairs have no description.
-  capabilities: { rename: false, editDescription: false, bind: true, keyPairScope: 'region' },
+  capabilities: { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: false, keyPairScope: 'region' },
   displayName: 'Alibaba Cloud',
   serviceName: 'Alibaba Cloud ECS',
   // ECS identifies a key pair by its name within a region.

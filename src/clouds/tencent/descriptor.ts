@@ -7,7 +7,7 @@ const TENCENT_NAME_LIMIT = 25;
 /** Tencent Cloud CVM (API 3.0, 2017-03-12). */
 export const TENCENT_DESCRIPTOR: CloudProviderDescriptor = {
   id: 'tencent',
-  capabilities: { rename: true, editDescription: true, bind: true, keyPairScope: 'region' },
+  capabilities: { rename: true, editDescription: true, bind: true, bindStopsRunningInstances: true, keyPairScope: 'region' },
   displayName: 'Tencent Cloud',
   serviceName: 'Tencent CVM',
   keyIdLabel: 'KeyId',

@@ -14,7 +14,7 @@ import type { ImportOutcome } from '../../../src/commands/import-key-pair';
 import type { CloudAccount } from '../../../src/platform/cloud-account';
 import { FAKE_ECS_ACCESS_KEY } from '../../clouds/alibaba/fake/server';
 import { FAKE_TEST_CREDENTIAL } from '../../clouds/tencent/fake/server';
-import { api as extensionApi, eventually, fixture, rootItems } from '../helpers';
+import { asUser, api as extensionApi, eventually, fixture, rootItems, setCredentialsAsUser } from '../helpers';
 
 export const FAKE_URLS = {
   tencent: process.env.CLOUD_SSH_KEYS_TEST_CVM_URL,
@@ -154,7 +154,7 @@ export async function useFakesAsUserEndpoints(): Promise<void> {
 /** Sets both clouds' test credentials through the commands (each checks them with one request, which must reach the fake). */
 export async function signIn(trap: Trap): Promise<void> {
   for (const cloud of CLOUDS) {
-    const ok = await vscode.commands.executeCommand(`cloudSshKeys.${cloud}.setCredentials`, { ...CREDENTIALS[cloud] });
+    const ok = await setCredentialsAsUser(cloud, { ...CREDENTIALS[cloud] });
     assert.deepEqual(trap.requests, [], `the ${cloud} credential check went to the workspace's endpoint`);
     assert.equal(ok, true, `the ${cloud} test credentials were not accepted`);
   }
@@ -204,10 +204,7 @@ export async function listAndImport(cloud: Cloud, pub: string, name: string): Pr
 
   exported.cloudKeys.refresh();
   await exported.cloudKeys.keyPairs(account);
-  const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>(`cloudSshKeys.${cloud}.importKeyPair`, vscode.Uri.file(pub), {
-    regions: [USER_REGION[cloud]],
-    name,
-  });
+  const outcomes = await asUser<ImportOutcome[]>([[USER_REGION[cloud]], name], `cloudSshKeys.${cloud}.importKeyPair`, vscode.Uri.file(pub));
   assert.equal(outcomes?.length, 1, JSON.stringify(outcomes));
   assert.ok(outcomes[0].keyId, `the import failed: ${JSON.stringify(outcomes[0])}`);
 

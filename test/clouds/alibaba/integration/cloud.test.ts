@@ -11,7 +11,8 @@ import type { CreateOutcome } from '../../../../src/commands/create-cloud-key-pa
 import type { ImportOutcome } from '../../../../src/commands/import-key-pair';
 import type { CloudKeysNode } from '../../../../src/views/cloud-keys-view';
 import { FAKE_ECS_ACCESS_KEY } from '../fake/server';
-import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from '../../../integration/helpers';
+import { CHOICES, api as extensionApi, asUser, eventually, filesContaining, fixture, labelOf, rootItems, setCredentialsAsUser } from '../../../integration/helpers';
+import { CANCEL } from '../../../integration/test-user-input';
 
 const ECS_URL = process.env.CLOUD_SSH_KEYS_TEST_ECS_URL;
 
@@ -33,7 +34,7 @@ interface LoggedRequest {
 }
 interface FakeState {
   keyPairs: Array<{ KeyPairName: string; KeyPairId: string; KeyPairFingerPrint: string; PublicKey: string; ResourceGroupId: string; region: string }>;
-  instances: Array<{ InstanceId: string; Status: string; KeyPairName: string; OSType: string; RegionId: string }>;
+  instances: Array<{ InstanceId: string; InstanceName: string; Status: string; KeyPairName: string; OSType: string; RegionId: string }>;
 }
 
 async function admin<T>(route: string, method = 'GET', body?: unknown): Promise<T> {
@@ -97,7 +98,7 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
 
   it('a wrong AccessKey secret is refused, checked with one request, and not stored', async () => {
     const before = (await requests()).length;
-    const ok = await vscode.commands.executeCommand('cloudSshKeys.alibaba.setCredentials', { accessKeyId: FAKE_ECS_ACCESS_KEY.accessKeyId, accessKeySecret: 'wrongAccessKeySecret000000000000' });
+    const ok = await setCredentialsAsUser('alibaba', { accessKeyId: FAKE_ECS_ACCESS_KEY.accessKeyId, accessKeySecret: 'wrongAccessKeySecret000000000000' });
     assert.equal(ok, false);
     const sent = (await requests()).slice(before);
     assert.deepEqual(sent.map((r) => r.action), ['DescribeRegions']);
@@ -106,7 +107,7 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
 
   it('credentials set through the command are in SecretStorage and nowhere in settings, logs or the workspace @secrets', async () => {
     const { alibaba } = await api();
-    const ok = await vscode.commands.executeCommand('cloudSshKeys.alibaba.setCredentials', { ...FAKE_ECS_ACCESS_KEY });
+    const ok = await setCredentialsAsUser('alibaba', { ...FAKE_ECS_ACCESS_KEY });
     assert.equal(ok, true);
     const credentials = await alibaba.credentials();
     assert.equal(credentials?.source, 'secrets');
@@ -137,7 +138,7 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
   it('import from an explorer Uri: a signed ImportKeyPair with the name and the key; the view matches it to the local file, with fingerprint, created time and resource group', async () => {
     const pub = fixture().sshItems.id_ed25519.public!;
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(pub), { regions: [REGION], name: 'alice:laptop-1' });
+    const outcomes = await asUser<ImportOutcome[]>([[REGION], 'alice:laptop-1'], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(pub));
     assert.equal(outcomes?.length, 1);
     imported = outcomes[0];
     assert.equal(imported.keyId, 'alice:laptop-1', JSON.stringify(imported));
@@ -175,20 +176,14 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
   });
 
   it('importing the same key again (KeyPair.AlreadyExist) shows the existing key pair', async () => {
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!), {
-      regions: [REGION],
-      name: 'alice:laptop-1',
-    });
+    const outcomes = await asUser<ImportOutcome[]>([[REGION], 'alice:laptop-1'], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!));
     assert.equal(outcomes?.[0].keyId, 'alice:laptop-1');
     assert.equal(outcomes?.[0].alreadyExisted, true);
     assert.equal((await state()).keyPairs.filter((k) => k.KeyPairName === 'alice:laptop-1').length, 1);
   });
 
   it('a name taken by another key is reported with KeyPair.AlreadyExist, nothing replaced', async () => {
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_rsa_pem.public!), {
-      regions: [REGION],
-      name: 'alice:laptop-1',
-    });
+    const outcomes = await asUser<ImportOutcome[]>([[REGION], 'alice:laptop-1'], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_rsa_pem.public!));
     assert.equal(outcomes?.[0].errorCode, 'KeyPair.AlreadyExist');
     const held = (await state()).keyPairs.find((k) => k.KeyPairName === 'alice:laptop-1')!;
     assert.equal(blobOf(held.PublicKey), blobOf(fs.readFileSync(fixture().sshItems.id_ed25519.public!, 'utf8')));
@@ -198,7 +193,7 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
     await config().update('alibaba.resourceGroupId', 'rg-acfmtest00000001', vscode.ConfigurationTarget.Global);
     try {
       const node = (await rootItems()).find((r) => r.label === 'id_rsa_pem')!.node;
-      const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.alibaba.importKeyPair', node, { regions: [REGION, OTHER_REGION], name: 'rsa_pem' });
+      const outcomes = await asUser<ImportOutcome[]>([[REGION, OTHER_REGION], 'rsa_pem'], 'cloudSshKeys.alibaba.importKeyPair', node);
       assert.deepEqual(outcomes?.map((o) => o.region), [REGION, OTHER_REGION]);
       for (const o of outcomes ?? []) assert.equal(o.keyId, 'rsa_pem', JSON.stringify(o));
       const held = (await state()).keyPairs.filter((k) => k.KeyPairName === 'rsa_pem');
@@ -215,7 +210,8 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
   it('names ECS would refuse (digit first, http://, one character, a space) are refused before any request', async () => {
     const before = (await requests()).length;
     for (const name of ['1key', 'http://key', 'k', 'my key']) {
-      const outcomes = await vscode.commands.executeCommand('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().workspacePub), { regions: [REGION], name });
+      // The name box refuses each as it is typed: the user can only give up.
+      const outcomes = await asUser([[REGION], { refused: name, because: /./ }], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().workspacePub));
       assert.equal(outcomes, undefined, name);
     }
     assert.equal((await requests()).length, before, 'a request was sent for a bad name');
@@ -223,10 +219,8 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
 
   it('a private key file is refused before any request', async () => {
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand('cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.private!), {
-      regions: [REGION],
-      name: 'private_key',
-    });
+    // The user declines to import the public half instead.
+    const outcomes = await asUser([CANCEL], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.private!));
     assert.equal(outcomes, undefined);
     assert.equal((await requests()).length, before);
   });
@@ -234,7 +228,8 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
   for (const method of ['local', 'cloud'] as const) {
     it(`Create Key Pair (${method === 'local' ? 'generated here, public half imported' : 'CreateKeyPair'}): a 0600 private key matching the key ECS holds`, async () => {
       const name = `ecs_made_${method}`;
-      const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.alibaba.createKeyPair', { method, region: REGION, name });
+      const answers = method === 'local' ? [CHOICES.createHere, 'ED25519', REGION, name] : [CHOICES.createInCloud, REGION, name];
+      const outcome = await asUser<CreateOutcome>(answers, 'cloudSshKeys.alibaba.createKeyPair');
       assert.ok(outcome, 'Create Key Pair returned nothing');
       assert.equal(outcome.privateKeyPath, path.join(fixture().sshDir, name));
       assert.equal(fs.statSync(outcome.privateKeyPath).mode & 0o777, 0o600);
@@ -248,9 +243,9 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
     });
   }
 
-  it('Create Key Pair never overwrites an existing file (nothing sent)', async () => {
+  it('Create Key Pair never overwrites an existing file: the name box refuses it (nothing sent)', async () => {
     const before = (await requests()).length;
-    const outcome = await vscode.commands.executeCommand('cloudSshKeys.alibaba.createKeyPair', { method: 'cloud', region: REGION, name: 'id_ed25519' });
+    const outcome = await asUser([CHOICES.createInCloud, REGION, { refused: 'id_ed25519', because: /already exists/ }], 'cloudSshKeys.alibaba.createKeyPair');
     assert.equal(outcome, undefined);
     assert.equal((await requests()).length, before);
   });
@@ -275,7 +270,8 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
   it('attach to a running instance: AttachKeyPair, the restart note names it; delete refused while attached (no DeleteKeyPairs); detach', async () => {
     const running = (await state()).instances.find((i) => i.Status === 'Running' && i.OSType === 'linux' && i.RegionId === REGION)!;
     let node = await keyPairNode(REGION, 'alice:laptop-1');
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.bindCloudKeyPair', node, { instanceIds: [running.InstanceId] }), true);
+    // ECS changes a running instance's key pair (at its next restart): no shutdown is asked for.
+    assert.equal(await asUser([[running.InstanceName]], 'cloudSshKeys.bindCloudKeyPair', node), true);
     // The restart note (a warning beside "Bound …") is logged with the instance it names.
     const userData = path.join(path.dirname(fixture().home), 'user-data');
     await eventually(
@@ -289,15 +285,15 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
     const item = (await api()).cloudKeys.getTreeItem(node);
     assert.match(String(item.contextValue), /\bbound\b/);
     const before = (await requests()).length;
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node, { confirm: true }), false);
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node), false);
     assert.ok(!(await requests()).slice(before).some((r) => r.action === 'DeleteKeyPairs'));
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.unbindCloudKeyPair', node, { instanceIds: [running.InstanceId] }), true);
+    assert.equal(await asUser([[running.InstanceName]], 'cloudSshKeys.unbindCloudKeyPair', node), true);
     assert.equal((await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.KeyPairName, '');
   });
 
   it('delete removes the key pair from ECS and the view', async () => {
     const node = await keyPairNode(REGION, 'alice:laptop-1');
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node, { confirm: true }), true);
+    assert.equal(await asUser([CHOICES.delete], 'cloudSshKeys.deleteCloudKeyPair', node), true);
     assert.ok(!(await state()).keyPairs.some((k) => k.KeyPairName === 'alice:laptop-1'));
     (await api()).cloudKeys.refresh();
     assert.ok(!(await alibabaTree()).keyPairs.some((n) => n.keyPair.name === 'alice:laptop-1'));

@@ -10,9 +10,10 @@ import * as vscode from 'vscode';
 import type { CreateOutcome } from '../../../../src/commands/create-cloud-key-pair';
 import type { ImportOutcome } from '../../../../src/commands/import-key-pair';
 import { FAKE_TEST_CREDENTIAL } from '../fake/server';
-import { eventually, filesContaining, fixture, labelOf, rootItems, userDataDir } from '../../../integration/helpers';
+import { CHOICES, asUser, eventually, filesContaining, fixture, labelOf, rootItems, setCredentialsAsUser, userDataDir, withSshDirectories } from '../../../integration/helpers';
+import { CANCEL, user } from '../../../integration/test-user-input';
 import {
-  CVM_URL, LIGHTHOUSE_URL, StandIn, addFault, api, blobOf, clearFaults, cvmRequests, keyPairNode, keygen, lighthouseAdmin, lighthouseChildren,
+  CVM_URL, LIGHTHOUSE_URL, addFault, api, blobOf, clearFaults, cvmRequests, keyPairNode, keygen, lighthouseAdmin, lighthouseChildren,
   providerNode, publicOfPrivate, requests, state,
 } from './helpers';
 
@@ -24,7 +25,6 @@ const RSA_ONLY = 'Lighthouse takes only RSA public keys';
 describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', function () {
   this.timeout(120_000);
   const config = () => vscode.workspace.getConfiguration('cloudSshKeys');
-  const user = new StandIn();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'csk-lighthouse-'));
   /** Files this suite puts in the fixture's ~/.ssh, removed at the end. */
   const sshFiles: string[] = [];
@@ -47,7 +47,6 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     rsaKey = inSshDir('lh_rsa');
     keygen(rsaKey, 'rsa', 'lh-rsa@fixture');
     await (await api()).localKeys.refresh();
-    user.install();
   });
 
   afterEach(async () => {
@@ -55,7 +54,6 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
   });
 
   after(async function () {
-    user.uninstall();
     if (!LIGHTHOUSE_URL || !CVM_URL) return;
     await vscode.commands.executeCommand('cloudSshKeys.lighthouse.signOut');
     for (const key of ['lighthouse.endpoint', 'lighthouse.regions', 'tencent.endpoint', 'tencent.regions']) {
@@ -77,7 +75,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     const mark = user.mark();
     const before = (await requests()).length;
     const cvmBefore = (await cvmRequests()).length;
-    const ok = await vscode.commands.executeCommand('cloudSshKeys.lighthouse.setCredentials', { secretId: FAKE_TEST_CREDENTIAL.secretId, secretKey: 'wrongSecretKey0000000000000000000' });
+    const ok = await setCredentialsAsUser('lighthouse', { secretId: FAKE_TEST_CREDENTIAL.secretId, secretKey: 'wrongSecretKey0000000000000000000' });
     assert.equal(ok, false);
     assert.deepEqual((await requests()).slice(before).map((r) => r.action), ['DescribeRegions']);
     assert.equal((await cvmRequests()).length, cvmBefore, 'checking Lighthouse credentials sent a request to CVM');
@@ -89,7 +87,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
 
   it('credentials set through cloudSshKeys.lighthouse.setCredentials: one signed DescribeRegions, stored in SecretStorage (Tencent Cloud\'s too), in no settings, log or workspace file @secrets', async () => {
     const before = (await requests()).length;
-    const ok = await vscode.commands.executeCommand('cloudSshKeys.lighthouse.setCredentials', { ...FAKE_TEST_CREDENTIAL });
+    const ok = await setCredentialsAsUser('lighthouse', { ...FAKE_TEST_CREDENTIAL });
     assert.equal(ok, true);
     const { lighthouse, tencent } = await api();
     const credentials = await lighthouse.credentials();
@@ -135,8 +133,8 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     const mark = user.mark();
     const before = (await requests()).length;
     const cvmBefore = (await cvmRequests()).length;
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${rsaKey}.pub`), { name: 'lh_key' });
-    assert.deepEqual(mark.asked(), [], 'the import asked something');
+    const outcomes = await asUser<ImportOutcome[]>(['lh_key'], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${rsaKey}.pub`));
+    assert.deepEqual(mark.asked().map((q) => q.kind), ['inputBox'], 'the import asked more than the name');
     assert.equal(outcomes?.length, 1, JSON.stringify(outcomes));
     imported = outcomes[0];
     assert.match(imported.keyId ?? '', KEY_ID, JSON.stringify(imported));
@@ -171,7 +169,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
 
   it('importing the same key again (under another name) shows the existing KeyId', async () => {
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${rsaKey}.pub`), { name: 'lh_key_again' });
+    const outcomes = await asUser<ImportOutcome[]>(['lh_key_again'], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${rsaKey}.pub`));
     assert.equal(outcomes?.[0].keyId, imported.keyId, JSON.stringify(outcomes));
     assert.equal(outcomes?.[0].alreadyExisted, true);
     assert.equal((await state()).keyPairs.filter((k) => blobOf(k.PublicKey) === blobOf(fs.readFileSync(`${rsaKey}.pub`, 'utf8'))).length, 1);
@@ -183,7 +181,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     keygen(ed, 'ed25519', 'lh-ed@fixture');
     const mark = user.mark();
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${ed}.pub`), { name: 'lh_ed' });
+    const outcomes = await asUser<ImportOutcome[]>(['lh_ed'], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${ed}.pub`));
     assert.equal(outcomes?.[0].errorCode, 'UnsupportedKeyType', JSON.stringify(outcomes));
     assert.ok(outcomes?.[0].error?.includes(RSA_ONLY), outcomes?.[0].error);
     assert.equal((await requests()).length, before, 'a request was sent for an ed25519 key');
@@ -193,7 +191,8 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
   it('names Lighthouse would refuse (a space, a hyphen, 26 characters) are refused before any request', async () => {
     const before = (await requests()).length;
     for (const name of ['bad name', 'bad-name', 'a'.repeat(26)]) {
-      const outcomes = await vscode.commands.executeCommand('cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${rsaKey}.pub`), { name });
+      // The name box refuses each as it is typed: the user can only give up.
+      const outcomes = await asUser([{ refused: name, because: /./ }], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${rsaKey}.pub`));
       assert.equal(outcomes, undefined, name);
     }
     assert.equal((await requests()).length, before, 'a request was sent for a bad name');
@@ -201,7 +200,8 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
 
   it('a private key file is refused before any request', async () => {
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand('cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(rsaKey), { name: 'private_key' });
+    // The user declines to import the public half instead.
+    const outcomes = await asUser([CANCEL], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(rsaKey));
     assert.equal(outcomes, undefined);
     assert.equal((await requests()).length, before, 'a request was sent for a private key');
   });
@@ -211,13 +211,8 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
       const name = `lh_made_${method}`;
       const file = inSshDir(name);
       const mark = user.mark();
-      const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.lighthouse.createKeyPair', {
-        method,
-        name,
-        directory: fixture().sshDir,
-        ...(method === 'local' ? { type: 'rsa' } : {}),
-      });
-      assert.deepEqual(mark.asked(), [], 'Create asked something');
+      const outcome = await asUser<CreateOutcome>([method === 'local' ? CHOICES.createHere : CHOICES.createInCloud, name], 'cloudSshKeys.lighthouse.createKeyPair');
+      assert.deepEqual(mark.asked().map((q) => q.kind), ['quickPick', 'inputBox'], 'Create asked more than how and the name');
       assert.ok(outcome, `Create Key Pair returned nothing: ${JSON.stringify(mark.shown())}`);
       assert.match(outcome.keyPair.id, KEY_ID);
       assert.equal(outcome.privateKeyPath, file);
@@ -237,10 +232,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     const name = 'lh_asked';
     inSshDir(name);
     const mark = user.mark();
-    user.answer(
-      (q) => q.labels.find((l) => l.startsWith('Let ')),
-      (q) => (q.kind === 'inputBox' ? name : undefined),
-    );
+    user.answer(CHOICES.createInCloud, (q) => (q.kind === 'inputBox' ? name : CANCEL));
     const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.lighthouse.createKeyPair');
     const asked = mark.asked();
     assert.deepEqual(asked.map((q) => q.kind), ['quickPick', 'inputBox'], JSON.stringify(asked));
@@ -254,27 +246,13 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     const name = 'lh_local_asked';
     const file = inSshDir(name);
     const mark = user.mark();
-    user.answer(
-      (q) => q.labels.find((l) => l.startsWith('Generate')),
-      (q) => (q.kind === 'inputBox' ? name : undefined),
-    );
+    user.answer(CHOICES.createHere, (q) => (q.kind === 'inputBox' ? name : CANCEL));
     const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.lighthouse.createKeyPair');
     const asked = mark.asked();
     assert.ok(!asked.some((q) => /key type/.test(q.title)), `a key type was asked although Lighthouse takes only RSA: ${JSON.stringify(asked)}`);
     assert.ok(outcome, JSON.stringify(mark.shown()));
     assert.equal(outcome.privateKeyPath, file);
     assert.match(fs.readFileSync(`${file}.pub`, 'utf8'), /^ssh-rsa /);
-  });
-
-  it('Create Key Pair with an ED25519 preset is refused before anything is generated or sent', async () => {
-    const name = 'lh_ed25519_preset';
-    const before = (await requests()).length;
-    const mark = user.mark();
-    const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.lighthouse.createKeyPair', { method: 'local', type: 'ed25519', name, directory: path.dirname(inSshDir(name)) });
-    assert.equal(outcome, undefined);
-    assert.equal(fs.existsSync(inSshDir(name)), false, 'an ED25519 key was generated for Lighthouse');
-    assert.equal((await requests()).length, before, 'a request was sent');
-    assert.ok(mark.shown().some((m) => m.includes('does not take ED25519 keys')), JSON.stringify(mark.shown()));
   });
 
   it('Copy ID puts the KeyId on the clipboard', async () => {
@@ -285,7 +263,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
 
   it('a Lighthouse key pair offers Bind but no Rename or Edit Description (contextValue, menus, descriptor); a rename by command sends nothing', async () => {
     const { lighthouse, cloudKeys } = await api();
-    assert.deepEqual(lighthouse.descriptor.capabilities, { rename: false, editDescription: false, bind: true, keyPairScope: 'account' });
+    assert.deepEqual(lighthouse.descriptor.capabilities, { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: true, keyPairScope: 'account' });
     const node = await keyPairNode(imported.keyId!);
     const contextValue = String(cloudKeys.getTreeItem(node).contextValue);
     assert.match(contextValue, /^cloudKeyPair lighthouse\b/);
@@ -308,19 +286,21 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
 
     const mark = user.mark();
     const before = (await requests()).length;
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.renameCloudKeyPair', node, { name: 'lh_renamed' }), false);
+    // Run from the palette (the menu hides it): refused with the reason, before any question.
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.renameCloudKeyPair', node), false);
+    assert.deepEqual(mark.asked(), [], 'Rename asked for a name Lighthouse cannot take');
     assert.equal((await requests()).length, before, 'a rename sent a request');
     await eventually(() => mark.shown().some((m) => m.includes('cannot rename a key pair')), () => `no notification said why: ${JSON.stringify(mark.shown())}`);
     assert.equal((await state()).keyPairs.find((k) => k.KeyId === imported.keyId)?.KeyName, 'lh_key');
   });
 
-  it('bind to a stopped instance of the region given: AssociateInstancesKeyPairs there; delete refused while bound (no DeleteKeyPairs); unbind', async () => {
+  it('bind to a stopped instance of the region picked: AssociateInstancesKeyPairs there; delete refused while bound (no DeleteKeyPairs); unbind', async () => {
     const stopped = (await state()).instances.find((i) => i.region === DEFAULT_REGION && i.InstanceState === 'STOPPED' && i.PlatformType === 'LINUX_UNIX')!;
     let node = await keyPairNode(imported.keyId!);
     const mark = user.mark();
     let before = (await requests()).length;
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.bindCloudKeyPair', node, { instanceIds: [stopped.InstanceId], region: DEFAULT_REGION }), true);
-    assert.deepEqual(mark.asked(), []);
+    assert.equal(await asUser([DEFAULT_REGION, [stopped.InstanceName]], 'cloudSshKeys.bindCloudKeyPair', node), true);
+    assert.deepEqual(mark.asked().map((q) => q.kind), ['quickPick', 'quickPick'], 'more than the region and the instances was asked (a stopped instance needs no shutdown)');
     const bind = (await requests()).slice(before).filter((r) => r.action === 'AssociateInstancesKeyPairs');
     assert.equal(bind.length, 1);
     assert.equal(bind[0].signatureVerified, true);
@@ -333,44 +313,46 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     assert.match(String((await api()).cloudKeys.getTreeItem(node).contextValue), /\bbound\b/);
 
     before = (await requests()).length;
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node, { confirm: true }), false);
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node), false);
     assert.ok(!(await requests()).slice(before).some((r) => r.action === 'DeleteKeyPairs'), 'DeleteKeyPairs was sent for a bound key pair');
 
     before = (await requests()).length;
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.unbindCloudKeyPair', node, { instanceIds: [stopped.InstanceId], region: DEFAULT_REGION }), true);
+    assert.equal(await asUser([DEFAULT_REGION, [stopped.InstanceName]], 'cloudSshKeys.unbindCloudKeyPair', node), true);
     const unbind = (await requests()).slice(before).filter((r) => r.action === 'DisassociateInstancesKeyPairs');
     assert.equal(unbind.length, 1);
     assert.equal(unbind[0].region, DEFAULT_REGION);
     await eventually(async () => !(await state()).instances.find((i) => i.InstanceId === stopped.InstanceId)?.KeyIds.includes(imported.keyId!), () => 'the key was never unbound');
   });
 
-  it('bind without a region: the instances\' region is asked; a running instance of ap-shanghai with the forced shutdown allowed', async () => {
+  it('bind: the instances\' region is asked (default first); a running instance of ap-shanghai, the forced shutdown agreed to', async () => {
     const running = (await state()).instances.find((i) => i.region === OTHER_REGION && i.InstanceState === 'RUNNING')!;
     const node = await keyPairNode(imported.keyId!);
     const mark = user.mark();
-    user.answer((q) => (/region of the instances/.test(q.title) ? OTHER_REGION : undefined));
     const before = (await requests()).length;
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.bindCloudKeyPair', node, { instanceIds: [running.InstanceId], forceStop: true }), true, JSON.stringify(mark.shown()));
+    const answers = [(q: { title: string }) => (/region of the instances/.test(q.title) ? OTHER_REGION : CANCEL), [running.InstanceName], CHOICES.shutDown];
+    assert.equal(await asUser(answers, 'cloudSshKeys.bindCloudKeyPair', node), true, JSON.stringify(mark.shown()));
     const [regionQuestion] = mark.asked();
     assert.deepEqual(regionQuestion?.labels.slice().sort(), [DEFAULT_REGION, OTHER_REGION].sort(), JSON.stringify(mark.asked()));
     assert.equal(regionQuestion.labels[0], DEFAULT_REGION, 'the default region is not offered first');
     const bind = (await requests()).slice(before).filter((r) => r.action === 'AssociateInstancesKeyPairs');
     assert.deepEqual(bind.map((r) => r.region), [OTHER_REGION]);
     await eventually(async () => (await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.KeyIds.includes(imported.keyId!), () => 'the instance never got the key');
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.unbindCloudKeyPair', await keyPairNode(imported.keyId!), { instanceIds: [running.InstanceId], region: OTHER_REGION, forceStop: true }), true);
+    // The forced shutdown left it stopped: unbinding asks no shutdown.
+    assert.notEqual((await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.InstanceState, 'RUNNING');
+    assert.equal(await asUser([OTHER_REGION, [running.InstanceName]], 'cloudSshKeys.unbindCloudKeyPair', await keyPairNode(imported.keyId!)), true);
     await eventually(async () => !(await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.KeyIds.includes(imported.keyId!), () => 'the key was never unbound');
   });
 
-  it('binding to a running instance without the forced shutdown is refused before AssociateInstancesKeyPairs is sent, saying why', async () => {
+  it('binding to a running instance: the forced shutdown is asked first; declined, AssociateInstancesKeyPairs is never sent', async () => {
     const running = (await state()).instances.find((i) => i.region === DEFAULT_REGION && i.InstanceState === 'RUNNING')!;
     const node = await keyPairNode(imported.keyId!);
     const mark = user.mark();
     const before = (await requests()).length;
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.bindCloudKeyPair', node, { instanceIds: [running.InstanceId], region: DEFAULT_REGION, forceStop: false }), false);
+    assert.equal(await asUser([DEFAULT_REGION, [running.InstanceName], CANCEL], 'cloudSshKeys.bindCloudKeyPair', node), false);
     assert.ok(!(await requests()).slice(before).some((r) => r.action === 'AssociateInstancesKeyPairs'), 'AssociateInstancesKeyPairs was sent');
     assert.ok(!(await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.KeyIds.includes(imported.keyId!));
     assert.equal((await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.InstanceState, 'RUNNING');
-    await eventually(() => mark.shown().some((m) => m.includes(`${running.InstanceId} is running`)), () => `no notification said why: ${JSON.stringify(mark.shown())}`);
+    assert.match(mark.asked().at(-1)?.title ?? '', new RegExp(`running: ${running.InstanceName}`), JSON.stringify(mark.asked()));
   });
 
   it('an import whose answer is lost after Lighthouse imported: looked up, never sent again, one key pair @reset', async () => {
@@ -378,7 +360,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     keygen(key, 'rsa', 'lh-lost@fixture');
     await addFault({ fault: { kind: 'reset', afterProcessing: true }, action: 'ImportKeyPair', times: 1 });
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${key}.pub`), { name: 'lh_lost_import' });
+    const outcomes = await asUser<ImportOutcome[]>(['lh_lost_import'], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${key}.pub`));
     assert.match(outcomes?.[0].keyId ?? '', KEY_ID, JSON.stringify(outcomes));
     assert.equal((await requests()).slice(before).filter((r) => r.action === 'ImportKeyPair').length, 1, 'the import was sent again');
     const held = (await state()).keyPairs.filter((k) => blobOf(k.PublicKey) === blobOf(fs.readFileSync(`${key}.pub`, 'utf8')));
@@ -391,7 +373,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     await addFault({ fault: { kind: 'reset', afterProcessing: true }, action: 'CreateKeyPair', times: 1 });
     const mark = user.mark();
     const before = (await requests()).length;
-    const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.lighthouse.createKeyPair', { method: 'cloud', name, directory });
+    const outcome = await withSshDirectories([directory], () => asUser<CreateOutcome>([CHOICES.createInCloud, name], 'cloudSshKeys.lighthouse.createKeyPair'));
     assert.equal(outcome, undefined, JSON.stringify(outcome));
     assert.equal((await requests()).slice(before).filter((r) => r.action === 'CreateKeyPair').length, 1, 'CreateKeyPair was sent again');
     const held = (await state()).keyPairs.find((k) => k.KeyName === name);
@@ -409,7 +391,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     const directory = fs.mkdtempSync(path.join(scratch, 'malformed-'));
     await addFault({ fault: { kind: 'rewrite', set: { 'Response.KeyPair.KeyId': '../../x' } }, action: 'CreateKeyPair', times: 1 });
     const mark = user.mark();
-    const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.lighthouse.createKeyPair', { method: 'cloud', name, directory });
+    const outcome = await withSshDirectories([directory], () => asUser<CreateOutcome>([CHOICES.createInCloud, name], 'cloudSshKeys.lighthouse.createKeyPair'));
     assert.ok(outcome, `the key is lost: ${JSON.stringify(mark.shown())}`);
     const saved = path.join(directory, name);
     assert.equal(outcome.privateKeyPath, saved);
@@ -452,7 +434,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
   it('delete removes the key pair from Lighthouse and the view', async () => {
     const node = await keyPairNode(imported.keyId!);
     const before = (await requests()).length;
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node, { confirm: true }), true);
+    assert.equal(await asUser([CHOICES.delete], 'cloudSshKeys.deleteCloudKeyPair', node), true);
     const sent = (await requests()).slice(before).filter((r) => r.action === 'DeleteKeyPairs');
     assert.deepEqual(sent.map((r) => r.params?.KeyIds), [[imported.keyId]]);
     assert.ok(!(await state()).keyPairs.some((k) => k.KeyId === imported.keyId));

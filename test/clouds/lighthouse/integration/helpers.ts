@@ -1,6 +1,5 @@
 // Helpers for the Lighthouse in-host tests: the fake Lighthouse's admin API, the extension's
-// Lighthouse and Tencent accounts (one API key), the account-wide Cloud Key Pairs branch, and a
-// stand-in for the user that records every notification and question the extension shows.
+// Lighthouse and Tencent accounts (one API key), and the account-wide Cloud Key Pairs branch.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
@@ -83,94 +82,4 @@ export async function keyPairNode(keyId: string): Promise<KeyPairNode> {
   const node = children.find((n): n is KeyPairNode => n.kind === 'keyPair' && n.keyPair.id === keyId);
   assert.ok(node, `${keyId} is not under the Lighthouse node: ${JSON.stringify(children.map((n) => n.kind === 'keyPair' ? n.keyPair.id : n.kind))}`);
   return node;
-}
-
-/** One question the extension asked (a quick pick or an input box). */
-export interface Question {
-  kind: 'quickPick' | 'inputBox';
-  title: string;
-  /** Quick pick: the labels offered; input box: []. */
-  labels: string[];
-  /** Quick pick: the descriptions beside them. */
-  descriptions: string[];
-  /** Input box: the prefilled value. */
-  value?: string;
-}
-
-/** Answers a question: label(s) of the items to pick, or the text to type; undefined cancels (Escape). */
-export type Answer = (question: Question) => string | string[] | undefined;
-
-/**
- * Stands in for the user. The extension and the tests share one `vscode` API object, so replacing
- * window functions here is what the extension calls: every notification's text is recorded, and
- * every quick pick or input box is answered from `answers` (in order) or cancelled when none is
- * left (a question nobody expected never hangs the suite, and shows in `asked`).
- */
-export class StandIn {
-  readonly shown: string[] = [];
-  readonly asked: Question[] = [];
-  private answers: Answer[] = [];
-  private readonly restore: Array<() => void> = [];
-
-  install(): void {
-    const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
-    for (const name of ['showInformationMessage', 'showWarningMessage', 'showErrorMessage']) {
-      const original = window[name];
-      window[name] = (...args: unknown[]) => {
-        if (typeof args[0] === 'string') this.shown.push(args[0]);
-        return original.apply(vscode.window, args);
-      };
-      this.restore.push(() => (window[name] = original));
-    }
-    const originalPick = window.showQuickPick;
-    window.showQuickPick = async (itemsOrPromise: unknown, options?: unknown) => {
-      const items = (await itemsOrPromise) as Array<vscode.QuickPickItem | string>;
-      const opts = (options ?? {}) as vscode.QuickPickOptions;
-      const label = (i: vscode.QuickPickItem | string) => (typeof i === 'string' ? i : i.label);
-      const question: Question = {
-        kind: 'quickPick',
-        title: opts.title ?? opts.placeHolder ?? '',
-        labels: items.map(label),
-        descriptions: items.map((i) => (typeof i === 'string' ? '' : (i.description ?? ''))),
-      };
-      this.asked.push(question);
-      const answer = this.answers.shift()?.(question);
-      if (answer === undefined) return undefined;
-      const wanted = Array.isArray(answer) ? answer : [answer];
-      const picked = items.filter((i) => wanted.includes(label(i)));
-      assert.equal(picked.length, wanted.length, `"${question.title}" offers no ${JSON.stringify(wanted)}: ${JSON.stringify(question.labels)}`);
-      return opts.canPickMany ? picked : picked[0];
-    };
-    this.restore.push(() => (window.showQuickPick = originalPick));
-    const originalInput = window.showInputBox;
-    window.showInputBox = async (options?: unknown) => {
-      const opts = (options ?? {}) as vscode.InputBoxOptions;
-      const question: Question = { kind: 'inputBox', title: opts.title ?? opts.prompt ?? '', labels: [], descriptions: [], value: opts.value };
-      this.asked.push(question);
-      const answer = this.answers.shift()?.(question);
-      if (typeof answer !== 'string') return undefined;
-      // As the real box does: an answer its validation refuses cannot be accepted.
-      const problem = await opts.validateInput?.(answer);
-      const message = typeof problem === 'string' ? problem : problem?.message;
-      assert.ok(!message, `"${question.title}" refused ${JSON.stringify(answer)}: ${message}`);
-      return answer;
-    };
-    this.restore.push(() => (window.showInputBox = originalInput));
-  }
-
-  uninstall(): void {
-    for (const undo of this.restore.splice(0)) undo();
-  }
-
-  /** The answers for the next questions, in order (replacing any left over). */
-  answer(...answers: Answer[]): void {
-    this.answers = [...answers];
-  }
-
-  /** Marks where a test starts: what it shows and asks from here on. */
-  mark(): { shown: () => string[]; asked: () => Question[] } {
-    const [shown, asked] = [this.shown.length, this.asked.length];
-    this.answers = [];
-    return { shown: () => this.shown.slice(shown), asked: () => this.asked.slice(asked) };
-  }
 }

@@ -68,7 +68,7 @@ describe('LighthouseProvider with the real SDK against the fake Lighthouse', fun
   });
 
   it('describes Lighthouse as an account-wide cloud with CVM\'s credentials and name rules', () => {
-    assert.deepEqual(LIGHTHOUSE_CAPABILITIES, { rename: false, editDescription: false, bind: true, keyPairScope: 'account' });
+    assert.deepEqual(LIGHTHOUSE_CAPABILITIES, { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: true, keyPairScope: 'account' });
     assert.equal(LIGHTHOUSE_DESCRIPTOR.secretKey, 'cloudSshKeys.tencent.credentials');
     assert.deepEqual(LIGHTHOUSE_DESCRIPTOR.credentialFields.map((f) => f.envVar), ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN']);
     assert.equal(LIGHTHOUSE_DESCRIPTOR.keyNameProblem('a'.repeat(25)), undefined);

@@ -10,7 +10,8 @@ import type { CreateOutcome } from '../../../../src/commands/create-cloud-key-pa
 import type { ImportOutcome } from '../../../../src/commands/import-key-pair';
 import type { CloudKeysNode } from '../../../../src/views/cloud-keys-view';
 import { FAKE_TEST_CREDENTIAL } from '../fake/server';
-import { api as extensionApi, eventually, filesContaining, fixture, labelOf, rootItems } from '../../../integration/helpers';
+import { CANCEL } from '../../../integration/test-user-input';
+import { CHOICES, api as extensionApi, asUser, eventually, filesContaining, fixture, labelOf, rootItems, setCredentialsAsUser, withSshDirectories } from '../../../integration/helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
 
@@ -33,7 +34,7 @@ interface LoggedRequest {
 }
 interface FakeState {
   keyPairs: Array<{ KeyId: string; KeyName: string; PublicKey: string; Description: string; region: string }>;
-  instances: Array<{ InstanceId: string; InstanceState: string; KeyIds: string[]; os: string }>;
+  instances: Array<{ InstanceId: string; InstanceName?: string; InstanceState: string; KeyIds: string[]; os: string }>;
 }
 
 async function admin<T>(route: string, method = 'GET', body?: unknown): Promise<T> {
@@ -42,6 +43,8 @@ async function admin<T>(route: string, method = 'GET', body?: unknown): Promise<
   return (await res.json()) as T;
 }
 const requests = () => admin<LoggedRequest[]>('requests');
+/** How Bind to Instances labels an instance in its picker. */
+const instanceLabel = (i: { InstanceId: string; InstanceName?: string }) => i.InstanceName || i.InstanceId;
 const state = () => admin<FakeState>('state');
 
 /** The key blob (second field) of an OpenSSH public key line. */
@@ -92,7 +95,7 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
 
   it('wrong credentials are refused plainly, checked with one request, and not stored', async () => {
     const before = (await requests()).length;
-    const ok = await vscode.commands.executeCommand('cloudSshKeys.tencent.setCredentials', { secretId: FAKE_TEST_CREDENTIAL.secretId, secretKey: 'wrongSecretKey0000000000000000000' });
+    const ok = await setCredentialsAsUser('tencent', { secretId: FAKE_TEST_CREDENTIAL.secretId, secretKey: 'wrongSecretKey0000000000000000000' });
     assert.equal(ok, false);
     const sent = (await requests()).slice(before);
     assert.deepEqual(sent.map((r) => r.action), ['DescribeRegions']);
@@ -101,7 +104,7 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
 
   it('credentials set through the command are in SecretStorage and nowhere in settings, logs or the workspace @secrets', async () => {
     const { tencent } = await api();
-    const ok = await vscode.commands.executeCommand('cloudSshKeys.tencent.setCredentials', { ...FAKE_TEST_CREDENTIAL });
+    const ok = await setCredentialsAsUser('tencent', { ...FAKE_TEST_CREDENTIAL });
     assert.equal(ok, true);
     const credentials = await tencent.credentials();
     assert.equal(credentials?.source, 'secrets');
@@ -134,10 +137,7 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
   it('import from an explorer Uri: a signed ImportKeyPair with the name and the normalized key; the view matches it to the local file', async () => {
     const pub = fixture().sshItems.id_ed25519.public!;
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(pub), {
-      regions: [REGION],
-      name: 'alice_key',
-    });
+    const outcomes = await asUser<ImportOutcome[]>([[REGION], 'alice_key'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(pub));
     assert.equal(outcomes?.length, 1);
     imported = outcomes[0];
     assert.match(imported.keyId ?? '', /^skey-\w{8}$/, JSON.stringify(imported));
@@ -162,17 +162,14 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
   });
 
   it('importing the same key again shows the existing KeyId (Duplicate → existing key pair)', async () => {
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!), {
-      regions: [REGION],
-      name: 'alice_again',
-    });
+    const outcomes = await asUser<ImportOutcome[]>([[REGION], 'alice_again'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!));
     assert.equal(outcomes?.[0].keyId, imported!.keyId);
     assert.equal(outcomes?.[0].alreadyExisted, true);
   });
 
   it('import from a Local Keys node into two regions in parallel (RFC/PEM-free OpenSSH line)', async () => {
     const node = (await rootItems()).find((r) => r.label === 'id_rsa_pem')!.node;
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.tencent.importKeyPair', node, { regions: [REGION, OTHER_REGION], name: 'rsa_pem' });
+    const outcomes = await asUser<ImportOutcome[]>([[REGION, OTHER_REGION], 'rsa_pem'], 'cloudSshKeys.tencent.importKeyPair', node);
     assert.deepEqual(outcomes?.map((o) => o.region), [REGION, OTHER_REGION]);
     for (const o of outcomes ?? []) assert.match(o.keyId ?? '', /^skey-/, JSON.stringify(o));
     const held = (await state()).keyPairs.filter((k) => k.KeyName === 'rsa_pem');
@@ -186,7 +183,7 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     fs.writeFileSync(file, execFileSync('ssh-keygen', ['-e', '-f', pub], { encoding: 'utf8' }));
     assert.match(fs.readFileSync(file, 'utf8'), /BEGIN SSH2 PUBLIC KEY/);
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand<ImportOutcome[]>('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(file), { regions: [OTHER_REGION], name: 'alice_rfc' });
+    const outcomes = await asUser<ImportOutcome[]>([[OTHER_REGION], 'alice_rfc'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(file));
     assert.match(outcomes?.[0].keyId ?? '', /^skey-/, JSON.stringify(outcomes));
     const sent = (await requests()).slice(before).find((r) => r.action === 'ImportKeyPair');
     const line = String(sent?.params?.PublicKey);
@@ -196,35 +193,28 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
 
   it('a name the API would refuse is refused before any request', async () => {
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub), {
-      regions: [REGION],
-      name: 'bad-name with spaces',
-    });
+    // The name box refuses them as they are typed: the user can only give up.
+    const outcomes = await asUser([[REGION], { refused: 'bad-name with spaces', because: /letters, digits and underscores|illegal|only/i }], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub));
     assert.equal(outcomes, undefined);
-    const tooLong = await vscode.commands.executeCommand('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub), {
-      regions: [REGION],
-      name: 'a'.repeat(26),
-    });
+    const tooLong = await asUser([[REGION], { refused: 'a'.repeat(26), because: /25/ }], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub));
     assert.equal(tooLong, undefined);
     assert.equal((await requests()).length, before, 'a request was sent for a bad name');
   });
 
   it('a private key file is refused before any request', async () => {
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.private!), {
-      regions: [REGION],
-      name: 'private_key',
-    });
+    // The user declines to import the public half instead.
+    const outcomes = await asUser([CANCEL], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.private!));
     assert.equal(outcomes, undefined);
     assert.equal((await requests()).length, before, 'a request was sent for a private key');
   });
 
-  it('a file holding several public keys (authorized_keys) is refused with a preset, before any request', async () => {
+  it('a file holding several public keys (authorized_keys): the user picks one; Escape sends nothing', async () => {
     const file = path.join(path.dirname(fixture().home), 'two_keys.pub');
     const lines = [fixture().sshItems.id_ed25519.public!, fixture().sshItems.id_rsa_pem.public!].map((f) => fs.readFileSync(f, 'utf8').trim());
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
     const before = (await requests()).length;
-    const outcomes = await vscode.commands.executeCommand('cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(file), { regions: [REGION], name: 'two_keys' });
+    const outcomes = await asUser([(q) => (assert.equal(q.labels.length, 2, JSON.stringify(q)), CANCEL)], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(file));
     assert.equal(outcomes, undefined);
     assert.equal((await requests()).length, before);
   });
@@ -232,7 +222,8 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
   for (const method of ['local', 'cloud'] as const) {
     it(`Create Key Pair (${method === 'local' ? 'generated here, public half imported' : 'CreateKeyPair'}): a 0600 private key matching the key the cloud holds`, async () => {
       const name = `made_${method}`;
-      const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', { method, region: REGION, name });
+      const answers = method === 'local' ? [CHOICES.createHere, 'ED25519', REGION, name] : [CHOICES.createInCloud, REGION, name];
+      const outcome = await asUser<CreateOutcome>(answers, 'cloudSshKeys.tencent.createKeyPair');
       assert.ok(outcome, 'Create Key Pair returned nothing');
       assert.equal(outcome.privateKeyPath, path.join(fixture().sshDir, name));
       assert.equal(fs.statSync(outcome.privateKeyPath).mode & 0o777, 0o600);
@@ -272,13 +263,9 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     try {
       if (writable()) this.skip();
       const saveAsPath = path.join(path.dirname(fixture().home), 'saved_elsewhere');
-      const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', {
-        method: 'cloud',
-        region: REGION,
-        name: 'saved_elsewhere',
-        directory: locked,
-        saveAsPath,
-      });
+      const outcome = await withSshDirectories([locked], () =>
+        asUser<CreateOutcome>([CHOICES.createInCloud, REGION, 'saved_elsewhere', CHOICES.saveAs, saveAsPath], 'cloudSshKeys.tencent.createKeyPair'),
+      );
       assert.equal(outcome?.privateKeyPath, saveAsPath);
       assert.equal(fs.statSync(saveAsPath).mode & 0o777, 0o600);
       const held = (await state()).keyPairs.find((k) => k.KeyId === outcome?.keyPair.id);
@@ -291,7 +278,7 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
 
   it('CreateKeyPair into a folder that does not exist yet: the folder is made 0700, the key saved 0600 @folder-missing', async () => {
     const directory = path.join(path.dirname(fixture().home), 'not-yet', 'ssh');
-    const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name: 'in_new_folder', directory });
+    const outcome = await withSshDirectories([directory], () => asUser<CreateOutcome>([CHOICES.createInCloud, REGION, 'in_new_folder'], 'cloudSshKeys.tencent.createKeyPair'));
     assert.equal(outcome?.privateKeyPath, path.join(directory, 'in_new_folder'));
     assert.equal(fs.statSync(directory).mode & 0o777, 0o700);
     assert.equal(fs.statSync(outcome!.privateKeyPath).mode & 0o777, 0o600);
@@ -304,10 +291,12 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     const target = path.join(directory, 'raced');
     await admin('faults', 'POST', { fault: { kind: 'latency', ms: 1000, afterProcessing: true }, action: 'CreateKeyPair', times: 1 });
     const saveAsPath = path.join(directory, 'raced_saved');
-    const creating = vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name: 'raced', directory, saveAsPath });
-    await new Promise((r) => setTimeout(r, 300));
-    fs.writeFileSync(target, 'someone else\'s file\n');
-    const outcome = await creating;
+    const outcome = await withSshDirectories([directory], async () => {
+      const creating = asUser<CreateOutcome>([CHOICES.createInCloud, REGION, 'raced', CHOICES.saveAs, saveAsPath], 'cloudSshKeys.tencent.createKeyPair');
+      await new Promise((r) => setTimeout(r, 300));
+      fs.writeFileSync(target, 'someone else\'s file\n');
+      return creating;
+    });
     assert.equal(fs.readFileSync(target, 'utf8'), "someone else's file\n", 'the file that appeared was overwritten');
     assert.equal(outcome?.privateKeyPath, saveAsPath);
     assert.equal(fs.statSync(saveAsPath).mode & 0o777, 0o600);
@@ -315,9 +304,9 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     assert.equal(blobOf(publicOfPrivate(saveAsPath)), blobOf(held!.PublicKey));
   });
 
-  it('Create Key Pair never overwrites an existing file: refused before any request @key-exists', async () => {
+  it('Create Key Pair never overwrites an existing file: the name box refuses it, nothing is sent @key-exists', async () => {
     const before = (await requests()).length;
-    const outcome = await vscode.commands.executeCommand('cloudSshKeys.tencent.createKeyPair', { method: 'cloud', region: REGION, name: 'id_ed25519' });
+    const outcome = await asUser([CHOICES.createInCloud, REGION, { refused: 'id_ed25519', because: /already exists/ }], 'cloudSshKeys.tencent.createKeyPair');
     assert.equal(outcome, undefined);
     assert.equal((await requests()).length, before);
   });
@@ -330,8 +319,8 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
 
   it('rename and edit the description (ModifyKeyPairAttribute)', async () => {
     const node = await keyPairNode(imported!.keyId!);
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.renameCloudKeyPair', node, { name: 'alice_renamed' }), true);
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.editCloudKeyPairDescription', node, { description: 'laptop key' }), true);
+    assert.equal(await asUser(['alice_renamed'], 'cloudSshKeys.renameCloudKeyPair', node), true);
+    assert.equal(await asUser(['laptop key'], 'cloudSshKeys.editCloudKeyPairDescription', node), true);
     const held = (await state()).keyPairs.find((k) => k.KeyId === imported!.keyId);
     assert.equal(held?.KeyName, 'alice_renamed');
     assert.equal(held?.Description, 'laptop key');
@@ -340,27 +329,29 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
   it('bind to a stopped instance, delete refused while bound (no DeleteKeyPairs sent), unbind', async () => {
     const stopped = (await state()).instances.find((i) => i.InstanceState === 'STOPPED' && i.os === 'linux')!;
     let node = await keyPairNode(imported!.keyId!);
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.bindCloudKeyPair', node, { instanceIds: [stopped.InstanceId] }), true);
+    assert.equal(await asUser([[instanceLabel(stopped)]], 'cloudSshKeys.bindCloudKeyPair', node), true);
     assert.ok((await state()).instances.find((i) => i.InstanceId === stopped.InstanceId)?.KeyIds.includes(imported!.keyId!));
     node = await keyPairNode(imported!.keyId!);
     assert.deepEqual(node.keyPair.associatedInstanceIds, [stopped.InstanceId]);
     const before = (await requests()).length;
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node, { confirm: true }), false);
+    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node), false);
     assert.ok(!(await requests()).slice(before).some((r) => r.action === 'DeleteKeyPairs'));
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.unbindCloudKeyPair', node, { instanceIds: [stopped.InstanceId] }), true);
+    assert.equal(await asUser([[instanceLabel(stopped)]], 'cloudSshKeys.unbindCloudKeyPair', node), true);
     assert.ok(!(await state()).instances.find((i) => i.InstanceId === stopped.InstanceId)?.KeyIds.includes(imported!.keyId!));
   });
 
-  it('binding to a running instance without ForceStop reports the cloud\'s refusal', async () => {
+  it('binding to a running instance asks before the forced shutdown; declined, nothing is sent', async () => {
     const running = (await state()).instances.find((i) => i.InstanceState === 'RUNNING')!;
     const node = await keyPairNode(imported!.keyId!);
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.bindCloudKeyPair', node, { instanceIds: [running.InstanceId], forceStop: false }), false);
+    const before = (await requests()).length;
+    assert.equal(await asUser([[instanceLabel(running)], (q) => (assert.match(q.title, /running/), CANCEL)], 'cloudSshKeys.bindCloudKeyPair', node), false);
+    assert.ok(!(await requests()).slice(before).some((r) => r.action === 'AssociateInstancesKeyPairs'));
     assert.ok(!(await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.KeyIds.includes(imported!.keyId!));
   });
 
   it('delete removes the key pair from the cloud and the view', async () => {
     const node = await keyPairNode(imported!.keyId!);
-    assert.equal(await vscode.commands.executeCommand('cloudSshKeys.deleteCloudKeyPair', node, { confirm: true }), true);
+    assert.equal(await asUser([CHOICES.delete], 'cloudSshKeys.deleteCloudKeyPair', node), true);
     assert.ok(!(await state()).keyPairs.some((k) => k.KeyId === imported!.keyId));
     (await api()).cloudKeys.refresh();
     assert.ok(!(await cloudTree()).keyPairs.some((n) => n.keyPair.id === imported!.keyId));
