@@ -4,6 +4,7 @@
 // Names and descriptions are checked for type and length only (shown escaped, never used as
 // paths); IDs must match their documented pattern, because they end up in commands and files.
 
+import { isIP } from 'node:net';
 import { CloudError, type CloudIdentity } from './errors';
 
 /** A field of an answer that is missing, of the wrong type, too long or off its pattern. */
@@ -146,4 +147,67 @@ export const TOTAL_COUNT = { min: 0, max: 1_000_000 };
 /** A RequestId to quote in messages, or '' when the answer's is not one (it is only ever shown). */
 export function requestIdOf(value: unknown): string {
   return typeof value === 'string' && /^[A-Za-z0-9-]{1,128}$/.test(value) ? value : '';
+}
+
+// ---- What connecting to an instance needs --------------------------------------------------
+// Addresses and the login user end up on an ssh command line: they must be exactly an address
+// and exactly a user name, never text that a shell or ssh could read as an option or a command.
+
+/** The longest textual IP address: IPv6 with an embedded IPv4, 45 characters. */
+const IP_TEXT_MAX = 45;
+/** More addresses than one instance's primary interface carries; a bound on what a hostile list can make us hold. */
+export const MAX_INSTANCE_ADDRESSES = 64;
+
+/**
+ * One IP address: it must pass node:net isIP and hold only hex digits, `.` and `:`, so no zone
+ * (`%eth0`), space, newline or option can ride along (`1.2.3.4 -oProxyCommand=…` fails).
+ */
+export function readIpAddress(value: unknown, field: string): string {
+  const text = readText(value, field, { max: IP_TEXT_MAX });
+  if (!/^[0-9A-Fa-f:.]+$/.test(text) || isIP(text) === 0) throw new MalformedField(field, `is ${quoted(text)}, not an IP address`);
+  return text;
+}
+
+/**
+ * A list of IP addresses (missing reads as empty), each read by readIpAddress; empty strings are
+ * skipped (no address, nothing to use) and repeats kept once, in the cloud's order.
+ */
+export function readIpAddressList(value: unknown, field: string, max = MAX_INSTANCE_ADDRESSES): string[] {
+  const read = readList(value, field, max, (v, f) => (v === '' ? undefined : readIpAddress(v, f)));
+  return [...new Set(read.filter((ip): ip is string => ip !== undefined))];
+}
+
+/**
+ * A login user name, conservatively POSIX: a letter or `_` first, then letters, digits, `_`, `.`
+ * and `-`, at most 32 (useradd's limit). Upper case is allowed for Windows' `Administrator`.
+ */
+export const LOGIN_USER: TextRule = {
+  max: 32,
+  pattern: /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/,
+  patternName: 'a user name (a letter or _ first, then letters, digits, _ . or -, at most 32)',
+};
+
+/** The login user a cloud reports, or undefined when it reports none (missing, null or ''). */
+export function readLoginUser(value: unknown, field: string): string | undefined {
+  return readText(value === '' ? undefined : value, field, { ...LOGIN_USER, optional: true });
+}
+
+/** A TCP port a cloud reports for logins, 1–65535, or undefined when it reports none. */
+export function readLoginPort(value: unknown, field: string): number | undefined {
+  return readInteger(value, field, { min: 1, max: 65535, optional: true });
+}
+
+/** An image id (CVM `img-…`, ECS `ubuntu_22_04_x64_20G_alibase_….vhd` or `m-…`, Lighthouse `lhbp-…`): shown and compared, never a path. */
+export const IMAGE_ID: TextRule = {
+  max: 128,
+  pattern: /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+  patternName: 'an image id (letters, digits and . _ : -)',
+};
+
+/** A true/false field; APIs of the RPC style send booleans as `"true"`/`"false"` too. Missing reads as undefined. */
+export function readFlag(value: unknown, field: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new MalformedField(field, `is ${typeOf(value)} ${quoted(value)}, neither true nor false`);
 }

@@ -133,8 +133,36 @@ export interface CloudInstance {
   state: string;
   osName: string;
   platform: 'linux' | 'windows';
+  /** The key pairs bound (CVM/Lighthouse LoginSettings.KeyIds; ECS KeyPairName, at most one). */
   keyIds: string[];
+  // What connecting needs. Every provider sets the fields it can read; they are optional only so
+  // that a placeholder naming an instance by id alone need not invent them.
+  /**
+   * Public addresses as the cloud reports them (CVM PublicIpAddresses, Lighthouse PublicAddresses,
+   * ECS PublicIpAddress / EipAddress), primary first. Each passed node:net isIP and holds only
+   * hex digits, `.` and `:` (no zone, no space): safe to hand to ssh as a host.
+   */
+  publicIps?: string[];
+  /** Private addresses (CVM PrivateIpAddresses, Lighthouse PrivateAddresses, ECS VpcAttributes / InnerIpAddress), checked the same way. */
+  privateIps?: string[];
+  /**
+   * The login user the cloud reports for the instance (CVM DefaultLoginUser), checked against a
+   * conservative POSIX user name pattern; undefined when it reports none: then the cloud's
+   * `defaultLoginUser` rule (src/clouds/<cloud>/login-user.ts) picks the documented default.
+   */
+  loginUser?: string;
+  /** The SSH port the cloud reports (CVM DefaultLoginPort), 1–65535; undefined when it reports none (22). */
+  loginPort?: number;
+  /** The image the instance was made from (CVM/ECS ImageId, Lighthouse BlueprintId), checked as text of safe characters. */
+  imageId?: string;
+  /** The OS family as the cloud names it, where it does (Lighthouse Platform: `UBUNTU`, `CENTOS`, …). */
+  osFamily?: string;
+  /** The instance was set up to log in as the cloud's non-root user (ECS ImageOptions.LoginAsNonRoot: `ecs-user`). */
+  loginAsNonRoot?: boolean;
 }
+
+/** A cloud's rule for the user an SSH login to `instance` uses: the one it reports, else the documented default; undefined for Windows. */
+export type DefaultLoginUserRule = (instance: CloudInstance) => string | undefined;
 
 export interface ListInstancesRequest {
   region: string;

@@ -5,6 +5,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Fault, FaultPlan } from './fault-injection';
+import { type AuthorizedKeysListener, AuthorizedKeysWatch, type FakeInstanceHost, type InstanceHostsView } from './instance-hosts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -136,13 +137,32 @@ export async function commitFaults(
 }
 
 /**
- * What every fake cloud server shares: a loopback HTTP server, the request log and the fault plan.
- * A fake supplies `handle` (verify the request, run the action, log it) and its cloud's state.
+ * What every fake cloud server shares: a loopback HTTP server, the request log, the fault plan and
+ * the authorized keys listener. A fake supplies `handle` (verify the request, run the action, log
+ * it, `await this.syncAuthorizedKeys()` before answering), its cloud's state, and `instanceHosts`.
  */
-export abstract class FakeCloudServer<Entry> {
+export abstract class FakeCloudServer<Entry> implements InstanceHostsView {
   readonly faults = new FaultPlan();
   protected readonly log: Entry[] = [];
   private readonly server: LoopbackHttpServer;
+  private readonly authorizedKeys = new AuthorizedKeysWatch();
+
+  /** Every instance as a harness running an sshd for it sees it: listen address, login user, port, the keys it accepts now. */
+  abstract instanceHosts(): FakeInstanceHost[];
+
+  /** Sets (or removes) the listener told the keys an instance accepts whenever they change; a new one hears every instance at once. */
+  setAuthorizedKeysListener(listener: AuthorizedKeysListener | undefined): Promise<void> {
+    return this.authorizedKeys.setListener(listener, this.authorizedKeysNow());
+  }
+
+  /** Tells the listener every instance whose accepted keys changed since it last heard; resolves once it has. */
+  syncAuthorizedKeys(): Promise<void> {
+    return this.authorizedKeys.sync(this.authorizedKeysNow());
+  }
+
+  private authorizedKeysNow(): Map<string, string[]> {
+    return new Map(this.instanceHosts().map((host) => [host.instanceId, host.authorizedKeys]));
+  }
 
   constructor(
     name: string,

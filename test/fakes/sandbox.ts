@@ -2,10 +2,17 @@
 // real-host test harness, the host benchmark): test/clouds/<cloud>/fake/sandbox.ts exports one
 // `SANDBOX`, and those scripts loop over the folders, so none of them names a cloud.
 
+import type { InstanceHostsView } from './instance-hosts';
+
 export interface StartedSandbox {
   url: string;
   /** The fake server itself (its request log, state, faults), for the harness's steps. */
   fake: unknown;
+  /**
+   * Its instances as an sshd harness needs them (instance-hosts.ts): each one's loopback listen
+   * address, login user and port, the public keys it accepts, and the listener told when they change.
+   */
+  hosts: InstanceHostsView;
   /** The fake's test credential, by CredentialField id (`secretId`, `accessKeyId`, …); not secrets. */
   credential: Record<string, string>;
   /** The environment variables that make the CLI and the extension use that credential. */

@@ -4,8 +4,8 @@
 // never used as a file name unchecked (src/keys/save-key-files.ts safeFileTag).
 
 import {
-  MalformedField, NAME, PRIVATE_KEY_TEXT, PUBLIC_KEY_TEXT, REGION_ID, TIME_TEXT, TOTAL_COUNT, type TextRule,
-  readInteger, readList, readObject, readOrMalformed, readText,
+  IMAGE_ID, MalformedField, NAME, PRIVATE_KEY_TEXT, PUBLIC_KEY_TEXT, REGION_ID, TIME_TEXT, TOTAL_COUNT, type TextRule,
+  readFlag, readInteger, readIpAddress, readIpAddressList, readList, readObject, readOrMalformed, readText,
 } from '../../cloud/answer-fields';
 
 export const ECS_KEY_PAIR_NAME: TextRule = { max: 128 };
@@ -93,24 +93,51 @@ export interface EcsInstanceFields {
   OSName: string;
   OSType?: string;
   KeyPairName?: string;
+  ImageId?: string;
+  /** ImageOptions.LoginAsNonRoot: the instance logs in as ecs-user. */
+  LoginAsNonRoot?: boolean;
+  /** PublicIpAddress.IpAddress, then EipAddress.IpAddress. */
+  publicIps: string[];
+  /** VpcAttributes.PrivateIpAddress.IpAddress, then InnerIpAddress.IpAddress (classic network). */
+  privateIps: string[];
 }
 
-/** One page of DescribeInstances. */
-export function readEcsInstancePage(response: unknown): { items: EcsInstanceFields[]; total: number } {
+/** DescribeInstances' NextToken: opaque, only ever sent back (in a signed form body). */
+export const ECS_NEXT_TOKEN: TextRule = { max: 256, pattern: /^[A-Za-z0-9+/=_.:-]{1,256}$/, patternName: 'a paging token' };
+
+/** `{ IpAddress: [...] }`, ECS's wrapper of an address list. */
+function ipAddressSet(value: unknown, field: string): string[] {
+  return readIpAddressList(readObject(value, field, true).IpAddress, `${field}.IpAddress`);
+}
+
+export function readEcsInstance(value: unknown, f: string): EcsInstanceFields {
+  const i = readObject(value, f);
+  const eip = readObject(i.EipAddress, `${f}.EipAddress`, true);
+  const eipAddress = eip.IpAddress === '' || eip.IpAddress === undefined || eip.IpAddress === null ? [] : [readIpAddress(eip.IpAddress, `${f}.EipAddress.IpAddress`)];
+  const vpc = readObject(i.VpcAttributes, `${f}.VpcAttributes`, true);
+  const imageOptions = readObject(i.ImageOptions, `${f}.ImageOptions`, true);
+  return {
+    InstanceId: readText(i.InstanceId, `${f}.InstanceId`, ECS_INSTANCE_ID),
+    InstanceName: readText(i.InstanceName, `${f}.InstanceName`, { ...NAME, optional: true }) ?? '',
+    Status: readText(i.Status, `${f}.Status`, { max: 32, pattern: /^[A-Za-z]+$/, patternName: 'a status such as Running', optional: true }) ?? '',
+    OSName: readText(i.OSName, `${f}.OSName`, { ...NAME, optional: true }) ?? '',
+    OSType: readText(i.OSType, `${f}.OSType`, { max: 32, optional: true }),
+    KeyPairName: readText(i.KeyPairName, `${f}.KeyPairName`, { ...ECS_KEY_PAIR_NAME, optional: true }) || undefined,
+    ImageId: readText(i.ImageId, `${f}.ImageId`, { ...IMAGE_ID, optional: true }) || undefined,
+    LoginAsNonRoot: readFlag(imageOptions.LoginAsNonRoot, `${f}.ImageOptions.LoginAsNonRoot`),
+    publicIps: [...new Set([...ipAddressSet(i.PublicIpAddress, `${f}.PublicIpAddress`), ...eipAddress])],
+    privateIps: [...new Set([...ipAddressSet(vpc.PrivateIpAddress, `${f}.VpcAttributes.PrivateIpAddress`), ...ipAddressSet(i.InnerIpAddress, `${f}.InnerIpAddress`)])],
+  };
+}
+
+/** One page of DescribeInstances, paged by NextToken (absent or empty on the last page). */
+export function readEcsInstancePage(response: unknown): { items: EcsInstanceFields[]; nextToken?: string } {
   const r = readObject(response, 'answer');
   const instances = readObject(r.Instances, 'Instances', true);
-  const items = readList(instances.Instance, 'Instances.Instance', MAX_PAGE_ITEMS, (v, f) => {
-    const i = readObject(v, f);
-    return {
-      InstanceId: readText(i.InstanceId, `${f}.InstanceId`, ECS_INSTANCE_ID),
-      InstanceName: readText(i.InstanceName, `${f}.InstanceName`, { ...NAME, optional: true }) ?? '',
-      Status: readText(i.Status, `${f}.Status`, { max: 32, pattern: /^[A-Za-z]+$/, patternName: 'a status such as Running', optional: true }) ?? '',
-      OSName: readText(i.OSName, `${f}.OSName`, { ...NAME, optional: true }) ?? '',
-      OSType: readText(i.OSType, `${f}.OSType`, { max: 32, optional: true }),
-      KeyPairName: readText(i.KeyPairName, `${f}.KeyPairName`, { ...ECS_KEY_PAIR_NAME, optional: true }) || undefined,
-    };
-  });
-  return { items, total: readInteger(r.TotalCount, 'TotalCount', TOTAL_COUNT) ?? 0 };
+  return {
+    items: readList(instances.Instance, 'Instances.Instance', MAX_PAGE_ITEMS, readEcsInstance),
+    nextToken: readText(r.NextToken === '' ? undefined : r.NextToken, 'NextToken', { ...ECS_NEXT_TOKEN, optional: true }),
+  };
 }
 
 /** AttachKeyPair / DetachKeyPair's per-instance results. */

@@ -2,11 +2,15 @@
 // layer can validate names as the user types (the activation bundle may import this file).
 
 import type { CloudProviderDescriptor } from '../../cloud/descriptors';
+import type { DefaultLoginUserRule } from '../../cloud/provider';
+import { defaultLoginUser } from './login-user';
 
 /** ECS API version the provider and the fake speak. */
 export const ECS_API_VERSION = '2014-05-26';
-/** Largest page DescribeKeyPairs / DescribeInstances serve. */
+/** Largest page DescribeKeyPairs serves (PageSize ≤ 50). */
 export const ECS_PAGE_SIZE = 50;
+/** DescribeInstances: MaxResults ≤ 100 (more is read as 100), and at most 100 InstanceIds. */
+export const ECS_INSTANCE_PAGE_SIZE = 100;
 /** DeleteKeyPairs takes at most 100 names. */
 export const ECS_DELETE_BATCH = 100;
 /** AttachKeyPair / DetachKeyPair take at most 50 instances. */
@@ -65,8 +69,10 @@ export function sanitizeAlibabaKeyPairName(text: string): string {
 }
 
 /** Alibaba Cloud ECS (2014-05-26) for the provider-neutral flows of the VS Code layer. */
-export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor = {
+export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: DefaultLoginUserRule } = {
   id: 'alibaba',
+  // The user an SSH login uses (src/clouds/alibaba/login-user.ts); for the coming Connect command.
+  defaultLoginUser,
   // ECS has no call that renames a key pair, and key pairs have no description.
   capabilities: { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: false, keyPairScope: 'region' },
   displayName: 'Alibaba Cloud',

@@ -34,7 +34,7 @@ import { wireMpint, wireString } from '../../keys/sshwire';
 import { type EcsInstanceFields, type EcsKeyPairFields, readEcsBindResults, readEcsCreated, readEcsImported, readEcsInstancePage, readEcsKeyPairPage, readEcsRegions } from './answers';
 import { malformedResponse, readAnswer, requestIdOf } from '../../cloud/answer-fields';
 import { ALIBABA_MESSAGES, type AlibabaErrorContext, alibabaApiError, alibabaError } from './errors';
-import { ECS_BIND_BATCH, ECS_DELETE_BATCH, ECS_MAX_TAGS, ECS_PAGE_SIZE, alibabaKeyPairNameProblem } from './descriptor';
+import { ECS_BIND_BATCH, ECS_DELETE_BATCH, ECS_INSTANCE_PAGE_SIZE, ECS_MAX_TAGS, ECS_PAGE_SIZE, alibabaKeyPairNameProblem } from './descriptor';
 import type * as Transport from './transport';
 import { CloudError } from '../../cloud/errors';
 import { JoinedCalls, allPages, chunks, createWithoutLosingPrivateKey, importJoiningSameKey, importWithRecovery, isoNow } from '../../cloud/flows';
@@ -163,6 +163,23 @@ export function keyPairFromEcs(region: string, raw: EcsKeyPairFields): KeyPair {
     projectId: raw.ResourceGroupId ?? '',
     cloudFingerprint: raw.KeyPairFingerPrint,
     cloudKeyPairId: raw.KeyPairId || undefined,
+  };
+}
+
+/** An ECS instance in the provider-neutral shape: its one key pair (KeyPairName) as `keyIds`. */
+export function instanceFromEcs(region: string, i: EcsInstanceFields): CloudInstance {
+  return {
+    id: i.InstanceId,
+    name: i.InstanceName,
+    region,
+    state: i.Status,
+    osName: i.OSName,
+    platform: /windows/i.test(i.OSType ?? i.OSName ?? '') ? 'windows' : 'linux',
+    keyIds: i.KeyPairName ? [i.KeyPairName] : [],
+    publicIps: i.publicIps,
+    privateIps: i.privateIps,
+    imageId: i.ImageId,
+    loginAsNonRoot: i.LoginAsNonRoot,
   };
 }
 
@@ -451,34 +468,36 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     return readAnswer(ALIBABA_DESCRIPTOR, 'DescribeRegions', requestIdOf(response.RequestId), () => readEcsRegions(response));
   }
 
+  /**
+   * Every instance of the region (or those of `ids`, 100 per call), paged by NextToken with
+   * MaxResults 100: the DescribeInstances page calls PageNumber/PageSize "about to be deprecated"
+   * and says TotalCount means nothing with NextToken, so the last page is the one without a token.
+   */
   async listInstances(request: ListInstancesRequest, options: CallOptions = {}): Promise<CloudInstance[]> {
     const queries: Params[] = request.ids?.length
-      ? chunks([...new Set(request.ids)], ECS_PAGE_SIZE).map((ids) => [['InstanceIds', JSON.stringify(ids)] as const])
+      ? chunks([...new Set(request.ids)], ECS_INSTANCE_PAGE_SIZE).map((ids) => [['InstanceIds', JSON.stringify(ids)] as const])
       : [[]];
-    const instances: CloudInstance[] = [];
+    const instances = new Map<string, CloudInstance>();
     for (const query of queries) {
-      const raw = await allPages<EcsInstanceFields>(async (page) => {
+      let nextToken: string | undefined;
+      const tokensSeen = new Set<string>();
+      // allPages bounds the number of pages; the "total" only says whether a token came back. A token
+      // given twice would page in a circle: the listing ends there.
+      const raw = await allPages<EcsInstanceFields>(async () => {
         const response = await this.call<unknown>(
           'DescribeInstances',
           request.region,
-          [['RegionId', request.region], ...query, ['PageNumber', String(page + 1)], ['PageSize', String(ECS_PAGE_SIZE)]],
+          [['RegionId', request.region], ...query, ['MaxResults', String(ECS_INSTANCE_PAGE_SIZE)], ...optional('NextToken', nextToken)],
           { ...options, idempotent: true },
         );
-        return readAnswer(ALIBABA_DESCRIPTOR, 'DescribeInstances', requestIdOf(response.RequestId), () => readEcsInstancePage(response));
+        const page = readAnswer(ALIBABA_DESCRIPTOR, 'DescribeInstances', requestIdOf(response.RequestId), () => readEcsInstancePage(response));
+        nextToken = page.nextToken !== undefined && !tokensSeen.has(page.nextToken) ? page.nextToken : undefined;
+        if (nextToken) tokensSeen.add(nextToken);
+        return { items: page.items, total: nextToken ? Number.POSITIVE_INFINITY : 0 };
       });
-      for (const i of raw) {
-        instances.push({
-          id: i.InstanceId,
-          name: i.InstanceName,
-          region: request.region,
-          state: i.Status,
-          osName: i.OSName,
-          platform: /windows/i.test(i.OSType ?? i.OSName ?? '') ? 'windows' : 'linux',
-          keyIds: i.KeyPairName ? [i.KeyPairName] : [],
-        });
-      }
+      for (const i of raw) if (!instances.has(i.InstanceId)) instances.set(i.InstanceId, instanceFromEcs(request.region, i));
     }
-    return instances;
+    return [...instances.values()];
   }
 
   /** KeyPairName → the instances of the region using it. Best effort: without DescribeInstances permission, none. */

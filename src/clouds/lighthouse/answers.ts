@@ -6,6 +6,7 @@ import {
   type MalformedField, NAME, PRIVATE_KEY_TEXT, PUBLIC_KEY_TEXT, TIME_TEXT, TOTAL_COUNT, type TextRule,
   readInteger, readList, readObject, readOrMalformed, readText,
 } from '../../cloud/answer-fields';
+import { type TencentInstanceShape, readTencentInstance, readTencentInstancePage } from '../tencent/answers';
 import type { CloudInstance, KeyPair } from '../../cloud/provider';
 import { identifyPublicKey } from '../../cloud/publicKey';
 import { LIGHTHOUSE_PAGE_SIZE } from './descriptor';
@@ -80,23 +81,26 @@ export function readCreatedKeyPair(response: unknown, region: string, requestedN
   return { privateKey: key.value, keyPair, malformed: key.malformed ?? pair.malformed };
 }
 
-/** One page of DescribeInstances: the platform from PlatformType (LINUX_UNIX or WINDOWS). */
+/** Where Lighthouse's Instance data type keeps what connecting needs; it documents no login user or port. */
+export const LIGHTHOUSE_INSTANCE_SHAPE: TencentInstanceShape = {
+  instanceId: LIGHTHOUSE_INSTANCE_ID,
+  keyId: LIGHTHOUSE_KEY_ID,
+  publicIpsField: 'PublicAddresses',
+  privateIpsField: 'PrivateAddresses',
+  imageIdField: 'BlueprintId',
+  reportsLogin: false,
+};
+
+const OS_WORD: TextRule = { max: 32, pattern: /^[A-Z0-9_]+$/, patternName: 'an upper-case word such as LINUX_UNIX' };
+
+/** One page of DescribeInstances: the platform from PlatformType (LINUX_UNIX or WINDOWS), the OS family from Platform (UBUNTU, CENTOS, …). */
 export function readInstancePage(response: unknown, region: string): { items: CloudInstance[]; total: number } {
-  const r = readObject(response, 'Response');
-  const items = readList(r.InstanceSet, 'InstanceSet', LIGHTHOUSE_PAGE_SIZE, (v, f) => {
+  return readTencentInstancePage(response, region, LIGHTHOUSE_INSTANCE_SHAPE, (v, f) => {
+    const instance = readTencentInstance(v, f, region, LIGHTHOUSE_INSTANCE_SHAPE);
     const i = readObject(v, f);
-    const osName = readText(i.OsName, `${f}.OsName`, { ...NAME, optional: true }) ?? '';
-    const platformType = readText(i.PlatformType, `${f}.PlatformType`, { max: 32, pattern: /^[A-Z_]+$/, patternName: 'a platform type such as LINUX_UNIX', optional: true });
-    const login = readObject(i.LoginSettings, `${f}.LoginSettings`, true);
-    return {
-      id: readText(i.InstanceId, `${f}.InstanceId`, LIGHTHOUSE_INSTANCE_ID),
-      name: readText(i.InstanceName, `${f}.InstanceName`, { ...NAME, optional: true }) ?? '',
-      region,
-      state: readText(i.InstanceState, `${f}.InstanceState`, { max: 32, pattern: /^[A-Z_]+$/, patternName: 'a state such as RUNNING', optional: true }) ?? '',
-      osName,
-      platform: platformType === 'WINDOWS' || (!platformType && /windows/i.test(osName)) ? ('windows' as const) : ('linux' as const),
-      keyIds: readList(login.KeyIds, `${f}.LoginSettings.KeyIds`, MAX_IDS, (k, kf) => readText(k, kf, LIGHTHOUSE_KEY_ID)),
-    };
+    const platformType = readText(i.PlatformType, `${f}.PlatformType`, { ...OS_WORD, optional: true });
+    const osFamily = readText(i.Platform, `${f}.Platform`, { ...OS_WORD, optional: true }) || undefined;
+    const windows = platformType === 'WINDOWS' || (!platformType && instance.platform === 'windows');
+    return { ...instance, platform: windows ? 'windows' : 'linux', osFamily };
   });
-  return { items, total: readInteger(r.TotalCount, 'TotalCount', TOTAL_COUNT) ?? 0 };
 }

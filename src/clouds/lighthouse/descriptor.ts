@@ -7,6 +7,8 @@
 
 import { type CloudCapabilities, type CloudProviderDescriptor } from '../../cloud/descriptors';
 import { TENCENT_DESCRIPTOR } from '../tencent/descriptor';
+import type { DefaultLoginUserRule } from '../../cloud/provider';
+import { defaultLoginUser } from './login-user';
 
 /** Lighthouse API version the provider and the fake speak. */
 export const LIGHTHOUSE_API_VERSION = '2020-03-24';
@@ -27,8 +29,10 @@ export const LIGHTHOUSE_KEY_TYPES: readonly string[] = ['ssh-rsa'];
 export const LIGHTHOUSE_CAPABILITIES: CloudCapabilities = { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: true, keyPairScope: 'account' };
 
 /** Tencent Cloud Lighthouse (API 3.0, 2020-03-24) for the provider-neutral flows of the VS Code layer. */
-export const LIGHTHOUSE_DESCRIPTOR: CloudProviderDescriptor = {
+export const LIGHTHOUSE_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: DefaultLoginUserRule } = {
   id: 'lighthouse',
+  // The user an SSH login uses (src/clouds/lighthouse/login-user.ts); for the coming Connect command.
+  defaultLoginUser,
   capabilities: LIGHTHOUSE_CAPABILITIES,
   displayName: 'Tencent Cloud Lighthouse',
   serviceName: 'Tencent Lighthouse',

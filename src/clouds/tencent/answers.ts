@@ -2,8 +2,8 @@
 // the provider turns what the server said into values. Patterns from the CVM API reference.
 
 import {
-  DESCRIPTION, MalformedField, NAME, PRIVATE_KEY_TEXT, PUBLIC_KEY_TEXT, REGION_ID, TIME_TEXT, TOTAL_COUNT, type TextRule,
-  readInteger, readList, readObject, readOrMalformed, readText,
+  DESCRIPTION, IMAGE_ID, MalformedField, NAME, PRIVATE_KEY_TEXT, PUBLIC_KEY_TEXT, REGION_ID, TIME_TEXT, TOTAL_COUNT, type TextRule,
+  readInteger, readIpAddressList, readList, readLoginPort, readLoginUser, readObject, readOrMalformed, readText,
 } from '../../cloud/answer-fields';
 import type { CloudInstance, CloudRegion, KeyPair } from '../../cloud/provider';
 import { identifyPublicKey } from '../../cloud/publicKey';
@@ -86,22 +86,69 @@ export function readRegions(response: unknown): CloudRegion[] {
   });
 }
 
-/** One page of DescribeInstances. */
-export function readInstancePage(response: unknown, region: string): { items: CloudInstance[]; total: number } {
+/** Where an API 3.0 Instance of the Tencent Cloud family (CVM, Lighthouse) keeps what connecting needs. */
+export interface TencentInstanceShape {
+  instanceId: TextRule;
+  keyId: TextRule;
+  /** The primary interface's public and private addresses: `PublicIpAddresses` on CVM, `PublicAddresses` on Lighthouse. */
+  publicIpsField: string;
+  privateIpsField: string;
+  /** `ImageId` on CVM, `BlueprintId` on Lighthouse. */
+  imageIdField: string;
+  /** Whether the Instance documents DefaultLoginUser and DefaultLoginPort (CVM does, Lighthouse does not). */
+  reportsLogin: boolean;
+}
+
+const INSTANCE_STATE: TextRule = { max: 32, pattern: /^[A-Z_]+$/, patternName: 'a state such as RUNNING', optional: true };
+
+export const CVM_INSTANCE_SHAPE: TencentInstanceShape = {
+  instanceId: TENCENT_INSTANCE_ID,
+  keyId: TENCENT_KEY_ID,
+  publicIpsField: 'PublicIpAddresses',
+  privateIpsField: 'PrivateIpAddresses',
+  imageIdField: 'ImageId',
+  reportsLogin: true,
+};
+
+/**
+ * One Instance of DescribeInstances (CVM's or Lighthouse's, by `shape`), every field used read
+ * through the trust boundary; the platform from the OS name (the caller may know better). Throws MalformedField.
+ */
+export function readTencentInstance(value: unknown, f: string, region: string, shape: TencentInstanceShape): CloudInstance {
+  const i = readObject(value, f);
+  const osName = readText(i.OsName, `${f}.OsName`, { ...NAME, optional: true }) ?? '';
+  const login = readObject(i.LoginSettings, `${f}.LoginSettings`, true);
+  return {
+    id: readText(i.InstanceId, `${f}.InstanceId`, shape.instanceId),
+    name: readText(i.InstanceName, `${f}.InstanceName`, { ...NAME, optional: true }) ?? '',
+    region,
+    state: readText(i.InstanceState, `${f}.InstanceState`, INSTANCE_STATE) ?? '',
+    osName,
+    platform: /windows/i.test(osName) ? 'windows' : 'linux',
+    keyIds: readList(login.KeyIds, `${f}.LoginSettings.KeyIds`, MAX_IDS, (k, kf) => readText(k, kf, shape.keyId)),
+    publicIps: readIpAddressList(i[shape.publicIpsField], `${f}.${shape.publicIpsField}`),
+    privateIps: readIpAddressList(i[shape.privateIpsField], `${f}.${shape.privateIpsField}`),
+    loginUser: shape.reportsLogin ? readLoginUser(i.DefaultLoginUser, `${f}.DefaultLoginUser`) : undefined,
+    loginPort: shape.reportsLogin ? readLoginPort(i.DefaultLoginPort, `${f}.DefaultLoginPort`) : undefined,
+    imageId: readText(i[shape.imageIdField], `${f}.${shape.imageIdField}`, { ...IMAGE_ID, optional: true }) || undefined,
+  };
+}
+
+/** One page of DescribeInstances (CVM's or Lighthouse's, by `shape`); `readItem` may add what one of them documents alone. */
+export function readTencentInstancePage(
+  response: unknown,
+  region: string,
+  shape: TencentInstanceShape,
+  readItem: (value: unknown, field: string) => CloudInstance = (v, f) => readTencentInstance(v, f, region, shape),
+): { items: CloudInstance[]; total: number } {
   const r = readObject(response, 'Response');
-  const items = readList(r.InstanceSet, 'InstanceSet', MAX_PAGE_ITEMS, (v, f) => {
-    const i = readObject(v, f);
-    const osName = readText(i.OsName, `${f}.OsName`, { ...NAME, optional: true }) ?? '';
-    const login = readObject(i.LoginSettings, `${f}.LoginSettings`, true);
-    return {
-      id: readText(i.InstanceId, `${f}.InstanceId`, TENCENT_INSTANCE_ID),
-      name: readText(i.InstanceName, `${f}.InstanceName`, { ...NAME, optional: true }) ?? '',
-      region,
-      state: readText(i.InstanceState, `${f}.InstanceState`, { max: 32, pattern: /^[A-Z_]+$/, patternName: 'a state such as RUNNING', optional: true }) ?? '',
-      osName,
-      platform: /windows/i.test(osName) ? ('windows' as const) : ('linux' as const),
-      keyIds: readList(login.KeyIds, `${f}.LoginSettings.KeyIds`, MAX_IDS, (k, kf) => readText(k, kf, TENCENT_KEY_ID)),
-    };
-  });
-  return { items, total: readInteger(r.TotalCount, 'TotalCount', TOTAL_COUNT) ?? 0 };
+  return {
+    items: readList(r.InstanceSet, 'InstanceSet', MAX_PAGE_ITEMS, readItem),
+    total: readInteger(r.TotalCount, 'TotalCount', TOTAL_COUNT) ?? 0,
+  };
+}
+
+/** One page of CVM's DescribeInstances. */
+export function readInstancePage(response: unknown, region: string): { items: CloudInstance[]; total: number } {
+  return readTencentInstancePage(response, region, CVM_INSTANCE_SHAPE);
 }

@@ -1,12 +1,16 @@
 // Tencent Cloud CVM as the shared code sees it: names, the key name rules CVM enforces
 // (ImportKeyPair / CreateKeyPair: at most 25 letters, digits and underscores), credentials, regions.
 import { type CloudProviderDescriptor, KEY_NAME_MESSAGES } from '../../cloud/descriptors';
+import type { DefaultLoginUserRule } from '../../cloud/provider';
+import { defaultLoginUser } from './login-user';
 
 const TENCENT_NAME_LIMIT = 25;
 
 /** Tencent Cloud CVM (API 3.0, 2017-03-12). */
-export const TENCENT_DESCRIPTOR: CloudProviderDescriptor = {
+export const TENCENT_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: DefaultLoginUserRule } = {
   id: 'tencent',
+  // The user an SSH login uses (src/clouds/tencent/login-user.ts); for the coming Connect command.
+  defaultLoginUser,
   capabilities: { rename: true, editDescription: true, bind: true, bindStopsRunningInstances: true, keyPairScope: 'region' },
   displayName: 'Tencent Cloud',
   serviceName: 'Tencent CVM',

@@ -2,7 +2,7 @@
 // Parameters arrive as strings (RPC style: query or form body); lists as JSON array strings.
 
 import { checkEcsPublicKey, ecsFingerprint } from './keys';
-import { DEFAULT_RESOURCE_GROUP, type FakeEcsAccount, type FakeEcsKeyPair, type FakeEcsTag, ecsMinutes } from './state';
+import { DEFAULT_RESOURCE_GROUP, type FakeEcsAccount, type FakeEcsInstance, type FakeEcsKeyPair, type FakeEcsTag, ecsMinutes } from './state';
 import { newRsaKeyPair } from '../../../fakes/ssh-public-key';
 
 /** An error the fake answers as `{RequestId, HostId, Code, Message, Recommend}` with an HTTP status. */
@@ -161,8 +161,17 @@ function bind(attach: boolean): Handler {
       if (instance.Status !== 'Running' && instance.Status !== 'Stopped') {
         return { InstanceId: id, Success: 'false', Code: 'IncorrectInstanceStatus', Message: `The current status of the instance (${instance.Status}) does not support this operation.` };
       }
-      if (attach) instance.KeyPairName = name;
-      else if (instance.KeyPairName === name) instance.KeyPairName = '';
+      // [AttachKeyPair] (doc-detail/51775): "If an instance is already bound to an SSH key pair, the new
+      // SSH key pair will replace the original one", and the change reaches the OS at its next start
+      // or restart; DescribeInstances names the new key pair at once.
+      const keyPair = context.account.keyPair(regionId, name);
+      if (attach) {
+        instance.KeyPairName = name;
+        instance.pendingAuthorizedKeys = keyPair ? [keyPair.PublicKey] : [];
+      } else if (instance.KeyPairName === name) {
+        instance.KeyPairName = '';
+        instance.pendingAuthorizedKeys = [];
+      }
       // Attached to a running instance, the key takes effect only after a restart.
       const message = instance.Status === 'Running' ? 'successful; restart the instance for the change to take effect' : 'successful';
       return { InstanceId: id, Success: 'true', Code: '200', Message: message };
@@ -175,6 +184,56 @@ function bind(attach: boolean): Handler {
     };
   };
 }
+
+/** An instance as DescribeInstances' Instance describes it: the documented wrappers ({IpAddress: [...]}) around each address list. */
+function describeInstance(i: FakeEcsInstance): Record<string, unknown> {
+  return {
+    InstanceId: i.InstanceId,
+    InstanceName: i.InstanceName,
+    RegionId: i.RegionId,
+    ZoneId: `${i.RegionId}-h`,
+    Status: i.Status,
+    InstanceType: 'ecs.g7.large',
+    InstanceNetworkType: 'vpc',
+    OSType: i.OSType,
+    OSName: i.OSName,
+    OSNameEn: i.OSNameEn,
+    ImageId: i.ImageId,
+    ImageOptions: { LoginAsNonRoot: i.LoginAsNonRoot },
+    KeyPairName: i.KeyPairName,
+    PublicIpAddress: { IpAddress: [...i.PublicIpAddress] },
+    EipAddress: { IpAddress: i.EipAddress, AllocationId: i.EipAddress ? `eip-${i.InstanceId.slice(2, 22)}` : '', InternetChargeType: '' },
+    InnerIpAddress: { IpAddress: [] },
+    VpcAttributes: { VpcId: 'vpc-bp1fakevpc000000001', VSwitchId: 'vsw-bp1fakevsw000000001', PrivateIpAddress: { IpAddress: [...i.PrivateIpAddress] }, NatIpAddress: '' },
+  };
+}
+
+/**
+ * [DescribeInstances]: two ways to page, "only one of" which a call uses. NextToken with MaxResults
+ * (the recommended one: "Maximum value: 100", less than 10 reads as 10, more than 100 as 100; TotalCount
+ * "is invalid" then), or PageNumber with PageSize ("about to be deprecated"; PageSize at most 100).
+ * Assumed: TotalCount is 0 in the NextToken way, so a client relying on it fails here; a NextToken
+ * the fake never issued is InvalidParameter.NextToken.
+ */
+const describeInstances: Handler = (params, context) => {
+  const regionId = region(params);
+  const ids = params.has('InstanceIds') ? jsonList(params, 'InstanceIds', 100, 'InvalidInstanceIds.Malformed', 'InvalidInstanceIds.ValueNotSupported') : undefined;
+  const matching = [...context.account.instances.values()].filter((i) => i.RegionId === regionId && (!ids || ids.includes(i.InstanceId)));
+  if (params.has('NextToken') || params.has('MaxResults')) {
+    const maxResults = Number(params.get('MaxResults') ?? '10');
+    if (!Number.isInteger(maxResults)) throw new EcsApiError(400, 'InvalidParameter', 'The specified MaxResults is not an integer.');
+    const size = Math.min(100, Math.max(10, maxResults));
+    const token = params.get('NextToken');
+    const offset = token ? context.account.pageTokens.get(token) : 0;
+    if (offset === undefined) throw new EcsApiError(400, 'InvalidParameter.NextToken', 'The specified NextToken is invalid.');
+    const slice = matching.slice(offset, offset + size);
+    const nextToken = offset + size < matching.length ? context.account.newPageToken(offset + size) : '';
+    return { TotalCount: 0, NextToken: nextToken, MaxResults: size, Instances: { Instance: slice.map(describeInstance) } };
+  }
+  const { pageNumber, pageSize } = page(params, 100);
+  const slice = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
+  return { TotalCount: matching.length, PageNumber: pageNumber, PageSize: pageSize, NextToken: '', Instances: { Instance: slice.map(describeInstance) } };
+};
 
 /** Every action the fake serves. */
 export const ECS_ACTIONS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
@@ -277,17 +336,7 @@ export const ECS_ACTIONS: ReadonlyMap<string, Handler> = new Map<string, Handler
       };
     },
   ],
-  [
-    'DescribeInstances',
-    (params, context) => {
-      const regionId = region(params);
-      const { pageNumber, pageSize } = page(params, 100);
-      const ids = params.has('InstanceIds') ? jsonList(params, 'InstanceIds', 100, 'InvalidInstanceIds.Malformed', 'InvalidInstanceIds.ValueNotSupported') : undefined;
-      const matching = [...context.account.instances.values()].filter((i) => i.RegionId === regionId && (!ids || ids.includes(i.InstanceId)));
-      const slice = matching.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
-      return { TotalCount: matching.length, PageNumber: pageNumber, PageSize: pageSize, Instances: { Instance: slice.map((i) => ({ ...i })) } };
-    },
-  ],
+  ['DescribeInstances', describeInstances],
 ]);
 
 /** Actions that take no RegionId. */

@@ -19,6 +19,7 @@ export const SANDBOX: CloudSandbox = {
     return {
       url,
       fake,
+      hosts: fake,
       credential: { accessKeyId, accessKeySecret },
       env: { ALIBABA_CLOUD_ACCESS_KEY_ID: accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKeySecret },
       banner: [
@@ -34,6 +35,7 @@ export const SANDBOX: CloudSandbox = {
         `  node {cli} alibaba list --region cn-hangzhou --endpoint ${url}`,
         ``,
         `  What it received: ${url}/__admin/requests   state: ${url}/__admin/state`,
+        `  Instances (loopback addresses, login users, accepted keys): ${url}/__admin/hosts`,
       ],
       stop: () => fake.stop(),
     };

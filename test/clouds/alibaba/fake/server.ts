@@ -23,9 +23,12 @@ import {
   type FakeEcsInstance,
   type FakeEcsInstanceStatus,
   type FakeEcsKeyPair,
+  type EcsInstanceSeed,
   defaultEcsInstances,
+  ecsInstance,
   ecsMinutes,
 } from './state';
+import { type AddressRequest, type FakeInstanceHost, type InstanceRequest, definedFields, instanceRuleProblem, listenAddressOf } from '../../../fakes/instance-hosts';
 import { type AdminTarget, handleAdmin } from '../../../fakes/fake-admin';
 import { FakeCloudServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
 import { commitHostileAnswer } from '../../../fakes/hostile-answers';
@@ -47,7 +50,7 @@ export interface FakeAlibabaEcsOptions {
   resourceGroups?: string[];
   /** Key pairs per region. Default 500 (the documented quota). */
   keyPairsPerRegion?: number;
-  /** Default: a running and two stopped Linux instances and a stopped Windows one in cn-hangzhou. */
+  /** Default: a running and two stopped Linux instances and a stopped Windows one in cn-hangzhou, at 127.0.3.2–5. */
   instances?: FakeEcsInstance[];
   /** Whether ImportKeyPair takes ssh-ed25519 keys (not in the docs). Default true. */
   acceptEd25519?: boolean;
@@ -104,6 +107,7 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
     this.limiter.clear();
     this.usedNonces.clear();
     this.clearRequests();
+    void this.syncAuthorizedKeys();
   }
 
   /** Sets the rate limit (requests per second per action per AccessKey ID). */
@@ -133,10 +137,92 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
     return this.account.instances.has(instanceId);
   }
 
+  /** Puts an instance in a state at once; coming to Running from another state is a start, which applies a pending key binding. */
   setInstanceState(instanceId: string, state: string): void {
+    const instance = this.existingInstance(instanceId);
+    if (state === 'Running' && instance.Status !== 'Running') this.account.applyPendingKeys(instance);
+    instance.Status = state as FakeEcsInstanceStatus;
+    void this.syncAuthorizedKeys();
+  }
+
+  /** RebootInstance, done at once: the instance runs again with a pending key binding applied. */
+  rebootInstance(instanceId: string): void {
+    const instance = this.existingInstance(instanceId);
+    this.account.applyPendingKeys(instance);
+    instance.Status = 'Running';
+    void this.syncAuthorizedKeys();
+  }
+
+  /** Adds an instance (a running Alibaba Cloud Linux one in cn-hangzhou, the next free loopback addresses, unless told otherwise); returns it. */
+  seedInstance(seed: Omit<EcsInstanceSeed, 'InstanceId'> & { InstanceId?: string }): FakeEcsInstance {
+    const instance = ecsInstance({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() }, this.account.freeAddresses());
+    if (this.account.instances.has(instance.InstanceId)) throw new Error(`seedInstance: ${instance.InstanceId} exists`);
+    if (!FAKE_ECS_REGIONS.has(instance.RegionId)) throw new Error(`seedInstance: no ECS region ${instance.RegionId}`);
+    const added = this.account.addInstance(instance);
+    void this.syncAuthorizedKeys();
+    return added;
+  }
+
+  /** POST /__admin/instances. */
+  createInstance(request: InstanceRequest): { instanceId: string } | { problem: string } {
+    const problem = instanceRuleProblem(request, {
+      idPattern: /^i-[0-9a-z]{1,62}$/,
+      idForm: 'i- and lowercase letters or digits',
+      regions: FAKE_ECS_REGIONS,
+      states: this.instanceStates,
+      exists: (id) => this.account.instances.has(id),
+    });
+    if (problem) return { problem };
+    const instance = this.seedInstance(
+      definedFields({
+        InstanceId: request.instanceId,
+        InstanceName: request.name,
+        RegionId: request.region,
+        Status: request.state as FakeEcsInstanceStatus | undefined,
+        OSType: request.windows ? ('windows' as const) : undefined,
+        OSName: request.osName,
+        PublicIpAddress: request.publicIps,
+        PrivateIpAddress: request.privateIps,
+      }),
+    );
+    return { instanceId: instance.InstanceId };
+  }
+
+  /** Releases an instance at once (DeleteInstance with Force): it accepts no key any more. */
+  deleteInstance(instanceId: string): void {
+    this.existingInstance(instanceId);
+    this.account.instances.delete(instanceId);
+    void this.syncAuthorizedKeys();
+  }
+
+  /** Replaces the addresses given: `publicIps` become PublicIpAddress (the EIP is cleared), `privateIps` the VPC addresses. */
+  setInstanceAddresses(instanceId: string, addresses: AddressRequest): void {
+    const instance = this.existingInstance(instanceId);
+    if (addresses.publicIps) {
+      instance.PublicIpAddress = [...addresses.publicIps];
+      instance.EipAddress = '';
+    }
+    if (addresses.privateIps) instance.PrivateIpAddress = [...addresses.privateIps];
+  }
+
+  instanceHosts(): FakeInstanceHost[] {
+    return [...this.account.instances.values()].map((i) => ({
+      instanceId: i.InstanceId,
+      region: i.RegionId,
+      state: i.Status,
+      platform: i.OSType,
+      listenAddress: listenAddressOf([...i.PublicIpAddress, ...(i.EipAddress ? [i.EipAddress] : [])], i.PrivateIpAddress),
+      // The "instance logon credentials" page: root, or ecs-user on an instance created to log in as it.
+      loginUser: i.OSType === 'windows' ? undefined : i.LoginAsNonRoot ? 'ecs-user' : 'root',
+      port: 22,
+      authorizedKeys: [...i.authorizedKeys],
+    }));
+  }
+
+  private existingInstance(instanceId: string): FakeEcsInstance {
     const instance = this.account.instances.get(instanceId);
     if (!instance) throw new Error(`no instance ${instanceId}`);
-    instance.Status = state as FakeEcsInstanceStatus;
+    return instance;
   }
 
   instance(instanceId: string): FakeEcsInstance | undefined {
@@ -183,7 +269,7 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
     }
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname.startsWith('/__admin/')) {
-      handleAdmin(this, req.method ?? 'GET', url.pathname, body, res);
+      await handleAdmin(this, req.method ?? 'GET', url.pathname, body, res);
       return;
     }
 
@@ -209,6 +295,8 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
       response = { HostId: headerValue(req, 'host') ?? 'ecs.aliyuncs.com', Code: error.code, Message: error.message, Recommend: `https://api.aliyun.com/troubleshoot?q=${error.code}&product=Ecs` };
     }
     entry.httpStatus = status;
+    // The listener hears what an action changed before its answer leaves.
+    await this.syncAuthorizedKeys();
     const json = rewriteAnswer(JSON.stringify({ RequestId: requestId, ...response }), faults);
     // The Date header is the server's clock (skewed when a test says so), as clients read it.
     const date = new Date(Date.now() + skewSeconds * 1000).toUTCString();

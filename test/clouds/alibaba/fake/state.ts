@@ -2,6 +2,10 @@
 // seeded instances.
 
 import * as crypto from 'node:crypto';
+import { loopbackAddresses, nextLoopbackAddresses } from '../../../fakes/instance-hosts';
+
+/** The fake ECS's loopback block (test/fakes/instance-hosts.ts): public 127.0.3.n, private 127.1.3.n. */
+export const ECS_ADDRESS_BLOCK = 3;
 
 export interface FakeEcsTag {
   TagKey: string;
@@ -32,22 +36,78 @@ export interface FakeEcsInstance {
   Status: FakeEcsInstanceStatus;
   OSType: 'linux' | 'windows';
   OSName: string;
-  /** The one key pair bound, or ''. */
+  OSNameEn: string;
+  ImageId: string;
+  /** ImageOptions.LoginAsNonRoot: created to log in as ecs-user instead of root. */
+  LoginAsNonRoot: boolean;
+  /** The one key pair bound, or '' (what DescribeInstances reports at once). */
   KeyPairName: string;
+  /** PublicIpAddress.IpAddress: the public address assigned with the instance. */
+  PublicIpAddress: string[];
+  /** EipAddress.IpAddress: an elastic IP bound, or ''. */
+  EipAddress: string;
+  /** VpcAttributes.PrivateIpAddress.IpAddress. */
+  PrivateIpAddress: string[];
+  /** The public key lines the instance's OS accepts now. */
+  authorizedKeys: string[];
+  /**
+   * What it accepts after its next start or restart: AttachKeyPair and DetachKeyPair take effect
+   * only then ("you must call the RebootInstance operation … StartInstance operation … for the key pair to take effect").
+   */
+  pendingAuthorizedKeys?: string[];
 }
 
 /** The resource group every account has. */
 export const DEFAULT_RESOURCE_GROUP = 'rg-acfmdefault0001';
 
-/** Instances every fresh fake starts with (cn-hangzhou). */
+/** What ecsInstance needs; the rest gets defaults. */
+export type EcsInstanceSeed = Pick<FakeEcsInstance, 'InstanceId'> & Partial<FakeEcsInstance>;
+
+/** Public images of the fake, by OS. */
+const IMAGES = {
+  alinux: { ImageId: 'aliyun_3_x64_20G_alibase_20240819.vhd', OSName: 'Alibaba Cloud Linux 3.2104 LTS 64位', OSNameEn: 'Alibaba Cloud Linux 3.2104 LTS 64 bit' },
+  ubuntu: { ImageId: 'ubuntu_22_04_x64_20G_alibase_20240710.vhd', OSName: 'Ubuntu 22.04 64位', OSNameEn: 'Ubuntu 22.04 64 bit' },
+  centos: { ImageId: 'centos_7_9_x64_20G_alibase_20240628.vhd', OSName: 'CentOS 7.9 64位', OSNameEn: 'CentOS 7.9 64 bit' },
+  windows: { ImageId: 'win2022_21H2_x64_dtc_zh-cn_40G_alibase_20240716.vhd', OSName: 'Windows Server 2022 数据中心版 64位中文版', OSNameEn: 'Windows Server 2022 Datacenter 64-bit (Simplified Chinese)' },
+} as const;
+
+function imageFor(os: 'linux' | 'windows', osName: string | undefined): (typeof IMAGES)[keyof typeof IMAGES] {
+  if (os === 'windows') return IMAGES.windows;
+  if (/ubuntu/i.test(osName ?? '')) return IMAGES.ubuntu;
+  if (/centos/i.test(osName ?? '')) return IMAGES.centos;
+  return IMAGES.alinux;
+}
+
+/** A full instance from a seed: a running Alibaba Cloud Linux instance in cn-hangzhou at `addresses` unless told otherwise. */
+export function ecsInstance(seed: EcsInstanceSeed, addresses: { publicIp: string; privateIp: string }): FakeEcsInstance {
+  const os = seed.OSType ?? 'linux';
+  const image = imageFor(os, seed.OSName);
+  return {
+    InstanceName: seed.InstanceId,
+    RegionId: 'cn-hangzhou',
+    Status: 'Running',
+    OSType: os,
+    ...image,
+    LoginAsNonRoot: false,
+    KeyPairName: '',
+    PublicIpAddress: [addresses.publicIp],
+    EipAddress: '',
+    PrivateIpAddress: [addresses.privateIp],
+    ...seed,
+    OSNameEn: seed.OSNameEn ?? (seed.OSName ? seed.OSName.replace(/64位/, '64 bit') : image.OSNameEn),
+    authorizedKeys: [...(seed.authorizedKeys ?? [])],
+  };
+}
+
+/** Instances every fresh fake starts with (cn-hangzhou), at 127.0.3.2–5; the running one logs in as ecs-user. */
 export function defaultEcsInstances(): FakeEcsInstance[] {
-  const base = { RegionId: 'cn-hangzhou', KeyPairName: '', OSType: 'linux' as const };
-  return [
-    { ...base, InstanceId: 'i-bp1runlinux000001', InstanceName: 'web-running', Status: 'Running', OSName: 'Alibaba Cloud Linux 3.2104 LTS 64位' },
-    { ...base, InstanceId: 'i-bp1stoplinux00001', InstanceName: 'db-stopped', Status: 'Stopped', OSName: 'Ubuntu 22.04 64位' },
-    { ...base, InstanceId: 'i-bp1stoplinux00002', InstanceName: 'cache-stopped', Status: 'Stopped', OSName: 'CentOS 7.9 64位' },
-    { ...base, InstanceId: 'i-bp1stopwindows001', InstanceName: 'win-stopped', Status: 'Stopped', OSType: 'windows', OSName: 'Windows Server 2022 数据中心版 64位中文版' },
+  const seeds: EcsInstanceSeed[] = [
+    { InstanceId: 'i-bp1runlinux000001', InstanceName: 'web-running', Status: 'Running', OSName: 'Alibaba Cloud Linux 3.2104 LTS 64位', LoginAsNonRoot: true },
+    { InstanceId: 'i-bp1stoplinux00001', InstanceName: 'db-stopped', Status: 'Stopped', OSName: 'Ubuntu 22.04 64位' },
+    { InstanceId: 'i-bp1stoplinux00002', InstanceName: 'cache-stopped', Status: 'Stopped', OSName: 'CentOS 7.9 64位' },
+    { InstanceId: 'i-bp1stopwindows001', InstanceName: 'win-stopped', Status: 'Stopped', OSType: 'windows', OSName: 'Windows Server 2022 数据中心版 64位中文版' },
   ];
+  return seeds.map((seed, i) => ecsInstance(seed, loopbackAddresses(ECS_ADDRESS_BLOCK, i + 2)));
 }
 
 /** `2023-09-04T08:33Z`. */
@@ -65,7 +125,7 @@ export class FakeEcsAccount {
     readonly resourceGroups: ReadonlySet<string>,
     readonly keyPairsPerRegion: number,
   ) {
-    for (const instance of instances) this.instances.set(instance.InstanceId, { ...instance });
+    for (const instance of instances) this.addInstance(instance);
   }
 
   /**
@@ -97,6 +157,50 @@ export class FakeEcsAccount {
 
   deleteKeyPair(region: string, name: string): boolean {
     return this.keyPairs.get(region)?.delete(name) ?? false;
+  }
+
+  addInstance(instance: FakeEcsInstance): FakeEcsInstance {
+    const copy: FakeEcsInstance = {
+      ...instance,
+      PublicIpAddress: [...instance.PublicIpAddress],
+      PrivateIpAddress: [...instance.PrivateIpAddress],
+      authorizedKeys: [...instance.authorizedKeys],
+      ...(instance.pendingAuthorizedKeys ? { pendingAuthorizedKeys: [...instance.pendingAuthorizedKeys] } : {}),
+    };
+    this.instances.set(copy.InstanceId, copy);
+    return copy;
+  }
+
+  /** A fresh id in the style of cn-hangzhou's: `i-bp1` and 17 lowercase letters or digits. */
+  newInstanceId(): string {
+    for (;;) {
+      const id = `i-bp1${Array.from(crypto.randomBytes(17), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('')}`;
+      if (!this.instances.has(id)) return id;
+    }
+  }
+
+  /** The next free loopback addresses of the fake's block. */
+  freeAddresses(): { publicIp: string; privateIp: string } {
+    return nextLoopbackAddresses(
+      ECS_ADDRESS_BLOCK,
+      [...this.instances.values()].flatMap((i) => [...i.PublicIpAddress, i.EipAddress, ...i.PrivateIpAddress]),
+    );
+  }
+
+  /** DescribeInstances' NextToken values issued, with the offset each continues at. */
+  readonly pageTokens = new Map<string, number>();
+
+  newPageToken(offset: number): string {
+    const token = crypto.randomBytes(16).toString('hex');
+    this.pageTokens.set(token, offset);
+    return token;
+  }
+
+  /** The instance (re)starts: a pending key binding takes effect now. */
+  applyPendingKeys(instance: FakeEcsInstance): void {
+    if (instance.pendingAuthorizedKeys === undefined) return;
+    instance.authorizedKeys = instance.pendingAuthorizedKeys;
+    instance.pendingAuthorizedKeys = undefined;
   }
 
   newKeyPairId(): string {

@@ -238,6 +238,61 @@ describe('the fake ECS server', function () {
     });
   });
 
+  describe('instances', () => {
+    beforeEach(() => fake.setRateLimit(100)); // an earlier test lowers it, and reset keeps the limit
+    const describeInstances = (params: Array<[string, string]>) => call({ action: 'DescribeInstances', params: [['RegionId', 'cn-hangzhou'], ...params] });
+    const instancesOf = (answer: { json: Record<string, unknown> }) => (answer.json.Instances as { Instance: Array<Record<string, unknown>> }).Instance;
+
+    it('describes addresses, image and login facts in the documented wrappers', async () => {
+      const [first] = instancesOf(await describeInstances([['InstanceIds', '["i-bp1runlinux000001"]']]));
+      assert.deepEqual(first.PublicIpAddress, { IpAddress: ['127.0.3.2'] });
+      assert.deepEqual((first.VpcAttributes as Record<string, unknown>).PrivateIpAddress, { IpAddress: ['127.1.3.2'] });
+      assert.equal((first.EipAddress as Record<string, unknown>).IpAddress, '');
+      assert.deepEqual([first.ImageOptions, first.ImageId, first.OSType], [{ LoginAsNonRoot: true }, 'aliyun_3_x64_20G_alibase_20240819.vhd', 'linux']);
+    });
+
+    it('pages by NextToken with MaxResults read as 10 to 100, or by PageNumber with PageSize at most 100', async () => {
+      for (let i = 0; i < 26; i++) fake.seedInstance({});
+      const first = await describeInstances([['MaxResults', '500']]);
+      assert.deepEqual([instancesOf(first).length, first.json.MaxResults, first.json.TotalCount], [30, 100, 0]);
+      assert.equal(first.json.NextToken, '');
+      const small = await describeInstances([['MaxResults', '3']]);
+      assert.equal(instancesOf(small).length, 10, 'less than 10 reads as 10');
+      const second = await describeInstances([['MaxResults', '10'], ['NextToken', String(small.json.NextToken)]]);
+      assert.deepEqual(instancesOf(second).map((i) => i.InstanceId), instancesOf(first).slice(10, 20).map((i) => i.InstanceId));
+      await expectError({ action: 'DescribeInstances', params: [['RegionId', 'cn-hangzhou'], ['NextToken', 'not-issued']] }, 400, 'InvalidParameter.NextToken');
+      await expectError({ action: 'DescribeInstances', params: [['RegionId', 'cn-hangzhou'], ['PageSize', '101']] }, 400, 'InvalidParameter.PageSize');
+      const paged = await describeInstances([['PageNumber', '2'], ['PageSize', '20']]);
+      assert.deepEqual([instancesOf(paged).length, paged.json.TotalCount], [10, 30]);
+    });
+
+    it('an attached key reaches a running instance only at its restart, replacing the one before; detaching too', async () => {
+      const [a, b] = [randomEd25519PublicKeyLine('a@host'), randomEd25519PublicKeyLine('b@host')];
+      fake.seedKeyPair({ region: 'cn-hangzhou', name: 'key-a', publicKey: a });
+      fake.seedKeyPair({ region: 'cn-hangzhou', name: 'key-b', publicKey: b });
+      const heard: Array<[string, string[]]> = [];
+      await fake.setAuthorizedKeysListener((id, keys) => void (id === 'i-bp1runlinux000001' && heard.push([id, keys.map((k) => k.split(' ')[1])])));
+      heard.length = 0;
+      const bind = (action: string, name: string) => call({ action, params: [['RegionId', 'cn-hangzhou'], ['KeyPairName', name], ['InstanceIds', '["i-bp1runlinux000001"]']] });
+      const attached = await bind('AttachKeyPair', 'key-a');
+      assert.match(JSON.stringify(attached.json.Results), /restart the instance/);
+      assert.equal(fake.instance('i-bp1runlinux000001')!.KeyPairName, 'key-a', 'DescribeInstances names it at once');
+      assert.deepEqual(heard, [], 'the running OS still has its old keys');
+      assert.equal((await admin(fake.url, 'POST', '/__admin/instances/i-bp1runlinux000001/reboot')).status, 200);
+      assert.deepEqual(heard, [['i-bp1runlinux000001', [a.split(' ')[1]]]]);
+      await bind('AttachKeyPair', 'key-b');
+      await admin(fake.url, 'POST', '/__admin/instances/i-bp1runlinux000001/state', { state: 'Stopped' });
+      assert.equal(heard.length, 1, 'stopping applies nothing');
+      await admin(fake.url, 'POST', '/__admin/instances/i-bp1runlinux000001/state', { state: 'Running' });
+      assert.deepEqual(heard[1], ['i-bp1runlinux000001', [b.split(' ')[1]]], 'a start applies it, replacing key-a');
+      await bind('DetachKeyPair', 'key-b');
+      fake.rebootInstance('i-bp1runlinux000001');
+      await fake.syncAuthorizedKeys();
+      assert.deepEqual(heard[2], ['i-bp1runlinux000001', []]);
+      await fake.setAuthorizedKeysListener(undefined);
+    });
+  });
+
   describe('faults and admin endpoints', () => {
     it('takes fault rules, shows state and log, resets, and sets instance states and the rate limit over HTTP', async () => {
       assert.equal((await admin(fake.url, 'POST', '/__admin/faults', { fault: { kind: 'http-error', status: 503 }, times: 1 })).status, 200);

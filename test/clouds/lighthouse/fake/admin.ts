@@ -10,8 +10,8 @@ import type { FakeLighthouse, FakeLighthouseSwitches } from './server';
 import { type FakeLighthouseInstanceState, LIGHTHOUSE_INSTANCE_STATES } from './state';
 
 /** Answers one `/__admin/...` request. */
-export function handleAdminRequest(fake: FakeLighthouse, method: string, path: string, body: Buffer, res: http.ServerResponse): void {
-  handleAdmin(
+export function handleAdminRequest(fake: FakeLighthouse, method: string, path: string, body: Buffer, res: http.ServerResponse): Promise<void> {
+  return handleAdmin(
     {
       get requests() {
         return fake.requests;
@@ -31,6 +31,12 @@ export function handleAdminRequest(fake: FakeLighthouse, method: string, path: s
       hasInstance: (id) => fake.instance(id) !== undefined,
       setInstanceState: (id, state) => fake.setInstanceState(id, state as FakeLighthouseInstanceState),
       setOptions: (options) => fake.setSwitches(options as FakeLighthouseSwitches),
+      createInstance: (request) => fake.createInstance(request),
+      deleteInstance: (id) => fake.deleteInstance(id),
+      setInstanceAddresses: (id, addresses) => fake.setInstanceAddresses(id, addresses),
+      rebootInstance: (id) => fake.rebootInstance(id),
+      instanceHosts: () => fake.instanceHosts(),
+      syncAuthorizedKeys: () => fake.syncAuthorizedKeys(),
     },
     method,
     path,

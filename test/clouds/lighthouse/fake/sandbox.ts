@@ -20,6 +20,7 @@ export const SANDBOX: CloudSandbox = {
     return {
       url,
       fake,
+      hosts: fake,
       credential: { secretId, secretKey },
       env: { TENCENTCLOUD_SECRET_ID: secretId, TENCENTCLOUD_SECRET_KEY: secretKey },
       banner: [
@@ -32,6 +33,7 @@ export const SANDBOX: CloudSandbox = {
         `  node {cli} lighthouse list --endpoint ${url}`,
         ``,
         `  What it received: ${url}/__admin/requests   state: ${url}/__admin/state`,
+        `  Instances (loopback addresses, login users, accepted keys): ${url}/__admin/hosts`,
       ],
       stop: () => fake.stop(),
     };

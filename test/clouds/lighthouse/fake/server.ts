@@ -25,10 +25,13 @@ import {
   type FakeTag,
   FakeLighthouseAccount,
   type InstanceSeed,
+  LIGHTHOUSE_INSTANCE_STATES,
   defaultInstances,
+  imageLoginUser,
   instanceFromSeed,
   isoSeconds,
 } from './state';
+import { type AddressRequest, type FakeInstanceHost, type InstanceRequest, definedFields, instanceRuleProblem, listenAddressOf } from '../../../fakes/instance-hosts';
 import { FAKE_LIGHTHOUSE_REGIONS } from './regions';
 import { SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
 import { checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
@@ -55,7 +58,7 @@ export interface FakeLighthouseOptions {
   acceptedServices?: string[];
   /** Key pairs per account. Default LIGHTHOUSE_DEFAULT_KEY_PAIR_LIMIT. */
   keyPairLimit?: number;
-  /** Default: four instances in ap-guangzhou (Linux running, two Linux stopped, Windows stopped), one running in ap-shanghai. */
+  /** Default: four instances in ap-guangzhou (Linux running, two Linux stopped, Windows stopped), one running in ap-shanghai, at 127.0.2.2–6. */
   instances?: FakeLighthouseInstance[];
   /** Public key types ImportKeyPair accepts. Default ssh-rsa only, as documented. */
   acceptedKeyTypes?: string[];
@@ -100,6 +103,8 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
   private acceptedKeyTypes: readonly string[];
   private keyPairRegion: 'optional' | 'required';
   private injectedErrors: Array<InjectedError & { remaining: number }> = [];
+  /** Ends the next operation under way on time, so that the authorized keys listener hears it then. */
+  private settleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FakeLighthouseOptions = {}) {
     super('fake Lighthouse server', options.port);
@@ -120,6 +125,14 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
     this.acceptedKeyTypes = this.options.acceptedKeyTypes ?? LIGHTHOUSE_DEFAULT_KEY_TYPES;
     this.keyPairRegion = this.options.keyPairRegion ?? 'required';
     this.clearRequests();
+    this.scheduleSettle();
+    void this.syncAuthorizedKeys();
+  }
+
+  override async stop(): Promise<void> {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    await super.stop();
   }
 
   /** Sets the rate limit of every action (requests per second per action per SecretId). */
@@ -172,12 +185,89 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
     return [...this.account.keyPairs.values()];
   }
 
-  /** Adds an instance (region ap-guangzhou, RUNNING, Linux unless told otherwise); returns it. */
+  /** Adds an instance (region ap-guangzhou, RUNNING, Linux, the next free loopback addresses unless told otherwise); returns it. */
   seedInstance(seed: Omit<InstanceSeed, 'InstanceId'> & { InstanceId?: string }): FakeLighthouseInstance {
-    const instance = instanceFromSeed({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() });
+    const instance = instanceFromSeed({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() }, this.account.freeAddresses());
+    if (this.account.instances.has(instance.InstanceId)) throw new Error(`seedInstance: ${instance.InstanceId} exists`);
     if (!FAKE_LIGHTHOUSE_REGIONS.has(instance.region)) throw new Error(`seedInstance: no Lighthouse region ${instance.region}`);
     this.account.addInstance(instance);
+    void this.syncAuthorizedKeys();
     return this.account.instances.get(instance.InstanceId) as FakeLighthouseInstance;
+  }
+
+  /** POST /__admin/instances. */
+  createInstance(request: InstanceRequest): { instanceId: string } | { problem: string } {
+    const problem = instanceRuleProblem(request, {
+      idPattern: /^lhins-[0-9a-z]{8}$/,
+      idForm: 'lhins- and 8 lowercase letters or digits',
+      regions: FAKE_LIGHTHOUSE_REGIONS,
+      states: LIGHTHOUSE_INSTANCE_STATES,
+      exists: (id) => this.account.instances.has(id),
+    });
+    if (problem) return { problem };
+    const instance = this.seedInstance(
+      definedFields({
+        InstanceId: request.instanceId,
+        InstanceName: request.name,
+        region: request.region,
+        Zone: request.region && `${request.region}-3`,
+        InstanceState: request.state as FakeLighthouseInstanceState | undefined,
+        PlatformType: request.windows ? ('WINDOWS' as const) : undefined,
+        // Platform is the OS family in capitals (UBUNTU, CENTOS, DEBIAN, …): here the OS name's first word.
+        Platform: request.windows ? undefined : /^[A-Za-z]+/.exec(request.osName ?? '')?.[0].toUpperCase(),
+        OsName: request.osName,
+        PublicAddresses: request.publicIps,
+        PrivateAddresses: request.privateIps,
+      }),
+    );
+    return { instanceId: instance.InstanceId };
+  }
+
+  /** Terminates an instance at once (the fake skips SHUTDOWN, TERMINATING and DELETING): it accepts no key any more. */
+  deleteInstance(instanceId: string): void {
+    if (!this.instance(instanceId)) throw new Error(`no instance ${instanceId}`);
+    this.account.instances.delete(instanceId);
+    void this.syncAuthorizedKeys();
+  }
+
+  /** Replaces the addresses given; the other list stays. */
+  setInstanceAddresses(instanceId: string, addresses: AddressRequest): void {
+    const instance = this.instance(instanceId);
+    if (!instance) throw new Error(`no instance ${instanceId}`);
+    if (addresses.publicIps) instance.PublicAddresses = [...addresses.publicIps];
+    if (addresses.privateIps) instance.PrivateAddresses = [...addresses.privateIps];
+  }
+
+  /** A restart (RebootInstances): a bind is written into the instance when it finishes, so the keys it accepts do not change. */
+  rebootInstance(instanceId: string): void {
+    this.setInstanceState(instanceId, 'RUNNING');
+  }
+
+  instanceHosts(): FakeInstanceHost[] {
+    this.account.settle();
+    return [...this.account.instances.values()].map((i) => ({
+      instanceId: i.InstanceId,
+      region: i.region,
+      state: i.InstanceState,
+      platform: i.PlatformType === 'WINDOWS' ? 'windows' : 'linux',
+      listenAddress: listenAddressOf(i.PublicAddresses, i.PrivateAddresses),
+      loginUser: imageLoginUser(i),
+      port: 22,
+      authorizedKeys: this.account.authorizedKeys(i),
+    }));
+  }
+
+  /** Arms a timer for the next operation under way to end (binds are asynchronous), so the listener hears it on time. */
+  private scheduleSettle(): void {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    const endsAtMs = this.account.nextOperationEndMs();
+    if (endsAtMs === undefined) return;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      void this.syncAuthorizedKeys().then(() => this.scheduleSettle());
+    }, Math.max(0, endsAtMs - Date.now()) + 1);
+    this.settleTimer.unref();
   }
 
   instance(instanceId: string): FakeLighthouseInstance | undefined {
@@ -237,7 +327,8 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
     }
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname.startsWith('/__admin/')) {
-      handleAdminRequest(this, req.method ?? 'GET', url.pathname, body, res);
+      await handleAdminRequest(this, req.method ?? 'GET', url.pathname, body, res);
+      this.scheduleSettle();
       return;
     }
 
@@ -270,6 +361,10 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
       entry.errorCode = error.code;
       response = { Error: { Code: error.code, Message: error.message } };
     }
+    // The listener hears what a finished bind changed before the answer leaves; one still under
+    // way is heard when it ends.
+    await this.syncAuthorizedKeys();
+    this.scheduleSettle();
     const json = rewriteAnswer(JSON.stringify({ Response: { ...response, RequestId: requestId } }), after);
     const answer = { status: 200, headers: { 'content-type': 'application/json', 'x-tc-requestid': requestId }, json };
     if (await commitFaults(after, req, res, answer, json)) return;

@@ -3,6 +3,10 @@
 
 import * as crypto from 'node:crypto';
 import { type FakeTag, isoSeconds } from '../../tencent/fake/state';
+import { loopbackAddresses, nextLoopbackAddresses } from '../../../fakes/instance-hosts';
+
+/** The fake Lighthouse's loopback block (test/fakes/instance-hosts.ts): public 127.0.2.n, private 127.1.2.n. */
+export const LIGHTHOUSE_ADDRESS_BLOCK = 2;
 
 export { isoSeconds, type FakeTag };
 
@@ -76,8 +80,17 @@ export interface FakeLighthouseInstance {
 /** What seedInstance needs; the rest gets defaults. */
 export type InstanceSeed = Pick<FakeLighthouseInstance, 'InstanceId'> & Partial<Omit<FakeLighthouseInstance, 'InstanceId' | 'pending'>>;
 
-/** A full instance from a seed: a running Ubuntu instance in ap-guangzhou unless told otherwise. */
-export function instanceFromSeed(seed: InstanceSeed): FakeLighthouseInstance {
+/**
+ * The user a login goes in as: Tencent Cloud's Ubuntu images log in as `ubuntu`, its other Linux
+ * images as `root` (Lighthouse documents no login user of its own in DescribeInstances).
+ */
+export function imageLoginUser(instance: Pick<FakeLighthouseInstance, 'PlatformType' | 'Platform'>): string | undefined {
+  if (instance.PlatformType === 'WINDOWS') return undefined;
+  return instance.Platform === 'UBUNTU' ? 'ubuntu' : 'root';
+}
+
+/** A full instance from a seed: a running Ubuntu instance in ap-guangzhou at `addresses` unless told otherwise. */
+export function instanceFromSeed(seed: InstanceSeed, addresses: { publicIp: string; privateIp: string }): FakeLighthouseInstance {
   const region = seed.region ?? 'ap-guangzhou';
   const windows = seed.PlatformType === 'WINDOWS';
   return {
@@ -90,8 +103,8 @@ export function instanceFromSeed(seed: InstanceSeed): FakeLighthouseInstance {
     BlueprintId: windows ? 'lhbp-win2022' : 'lhbp-ubuntu22',
     BundleId: 'bundle_starter_mc_promo_med2_02',
     InstanceState: 'RUNNING',
-    PrivateAddresses: ['10.0.0.2'],
-    PublicAddresses: ['203.0.113.2'],
+    PrivateAddresses: [addresses.privateIp],
+    PublicAddresses: [addresses.publicIp],
     CreatedTime: '2024-01-02T03:04:05Z',
     ExpiredTime: '2030-01-02T03:04:05Z',
     LatestOperation: null,
@@ -104,16 +117,16 @@ export function instanceFromSeed(seed: InstanceSeed): FakeLighthouseInstance {
   };
 }
 
-/** Instances every fresh fake starts with: four in ap-guangzhou, one in ap-shanghai. */
+/** Instances every fresh fake starts with: four in ap-guangzhou, one in ap-shanghai, at 127.0.2.2–6. */
 export function defaultInstances(): FakeLighthouseInstance[] {
-  const address = (n: number) => ({ PrivateAddresses: [`10.0.0.${n}`], PublicAddresses: [`203.0.113.${n}`] });
-  return [
-    { InstanceId: 'lhins-lnxrun01', InstanceName: 'web-running', InstanceState: 'RUNNING', CreatedTime: '2024-01-05T03:04:05Z', ...address(11) },
-    { InstanceId: 'lhins-lnxstp01', InstanceName: 'db-stopped', InstanceState: 'STOPPED', CreatedTime: '2024-01-04T03:04:05Z', OsName: 'Debian 12', Platform: 'DEBIAN', ...address(12) },
-    { InstanceId: 'lhins-lnxstp02', InstanceName: 'cache-stopped', InstanceState: 'STOPPED', CreatedTime: '2024-01-03T03:04:05Z', OsName: 'CentOS 7.9 64bit', Platform: 'CENTOS', ...address(13) },
-    { InstanceId: 'lhins-winstp01', InstanceName: 'win-stopped', InstanceState: 'STOPPED', PlatformType: 'WINDOWS', CreatedTime: '2024-01-02T03:04:05Z', ...address(14) },
-    { InstanceId: 'lhins-shrun001', InstanceName: 'shanghai-running', InstanceState: 'RUNNING', region: 'ap-shanghai', CreatedTime: '2024-01-01T03:04:05Z', ...address(15) },
-  ].map((seed) => instanceFromSeed(seed as InstanceSeed));
+  const seeds: InstanceSeed[] = [
+    { InstanceId: 'lhins-lnxrun01', InstanceName: 'web-running', InstanceState: 'RUNNING', CreatedTime: '2024-01-05T03:04:05Z' },
+    { InstanceId: 'lhins-lnxstp01', InstanceName: 'db-stopped', InstanceState: 'STOPPED', CreatedTime: '2024-01-04T03:04:05Z', OsName: 'Debian 12', Platform: 'DEBIAN', BlueprintId: 'lhbp-debian12' },
+    { InstanceId: 'lhins-lnxstp02', InstanceName: 'cache-stopped', InstanceState: 'STOPPED', CreatedTime: '2024-01-03T03:04:05Z', OsName: 'CentOS 7.9 64bit', Platform: 'CENTOS', BlueprintId: 'lhbp-centos79' },
+    { InstanceId: 'lhins-winstp01', InstanceName: 'win-stopped', InstanceState: 'STOPPED', PlatformType: 'WINDOWS', CreatedTime: '2024-01-02T03:04:05Z' },
+    { InstanceId: 'lhins-shrun001', InstanceName: 'shanghai-running', InstanceState: 'RUNNING', region: 'ap-shanghai', CreatedTime: '2024-01-01T03:04:05Z' },
+  ];
+  return seeds.map((seed, i) => instanceFromSeed(seed, loopbackAddresses(LIGHTHOUSE_ADDRESS_BLOCK, i + 2)));
 }
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -146,7 +159,13 @@ export class FakeLighthouseAccount {
   }
 
   addInstance(instance: FakeLighthouseInstance): void {
-    this.instances.set(instance.InstanceId, { ...instance, KeyIds: [...instance.KeyIds], usernames: { ...instance.usernames } });
+    this.instances.set(instance.InstanceId, {
+      ...instance,
+      KeyIds: [...instance.KeyIds],
+      usernames: { ...instance.usernames },
+      PublicAddresses: [...instance.PublicAddresses],
+      PrivateAddresses: [...instance.PrivateAddresses],
+    });
   }
 
   /** Whether DescribeKeyPairs lists it yet (see listingLagMs). */
@@ -182,6 +201,25 @@ export class FakeLighthouseAccount {
       const id = randomId('lhins-');
       if (!this.instances.has(id)) return id;
     }
+  }
+
+  /** The next free loopback addresses of the fake's block. */
+  freeAddresses(): { publicIp: string; privateIp: string } {
+    return nextLoopbackAddresses(LIGHTHOUSE_ADDRESS_BLOCK, [...this.instances.values()].flatMap((i) => [...i.PublicAddresses, ...i.PrivateAddresses]));
+  }
+
+  /** The public key lines `instance` accepts: its bound key pairs' once a bind has finished ("将密钥的公钥写入到实例的 SSH 配置当中"). */
+  authorizedKeys(instance: FakeLighthouseInstance): string[] {
+    return instance.KeyIds.flatMap((id) => {
+      const keyPair = this.keyPairs.get(id);
+      return keyPair ? [keyPair.PublicKey] : [];
+    });
+  }
+
+  /** The earliest time an operation under way ends, if any. */
+  nextOperationEndMs(): number | undefined {
+    const ends = [...this.instances.values()].flatMap((i) => (i.pending ? [i.pending.endsAtMs] : []));
+    return ends.length > 0 ? Math.min(...ends) : undefined;
   }
 
   /** Instances (any region) the key is bound to, counting binds still under way. */

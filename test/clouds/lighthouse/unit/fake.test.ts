@@ -325,7 +325,7 @@ describe('fake Tencent Cloud Lighthouse', function () {
     it('filters instances, checks ids, and orders by expiry on request', async () => {
       const ids = async (params: Record<string, unknown>) => ((await call('DescribeInstances', params, REGION)).InstanceSet as Array<{ InstanceId: string }>).map((i) => i.InstanceId);
       assert.deepEqual(await ids({ Filters: [{ Name: 'instance-state', Values: ['RUNNING'] }] }), ['lhins-lnxrun01']);
-      assert.deepEqual(await ids({ Filters: [{ Name: 'public-ip-address', Values: ['203.0.113.12'] }] }), ['lhins-lnxstp01']);
+      assert.deepEqual(await ids({ Filters: [{ Name: 'public-ip-address', Values: ['127.0.2.3'] }] }), ['lhins-lnxstp01']);
       assert.deepEqual(await ids({ InstanceIds: ['lhins-winstp01', 'lhins-shrun001'] }), ['lhins-winstp01']);
       assert.deepEqual(await ids({ Limit: 1, Offset: 1 }), ['lhins-lnxstp01']);
       const seeded = fake.seedInstance({ InstanceName: 'soon-expiring', ExpiredTime: '2025-01-01T00:00:00Z' });
@@ -427,6 +427,23 @@ describe('fake Tencent Cloud Lighthouse', function () {
       await new Promise((resolve) => setTimeout(resolve, 350));
       const done = await describeInstance('lhins-lnxrun01');
       assert.deepEqual([done.InstanceState, done.LatestOperationState, done.LoginSettings], ['STOPPED', 'SUCCESS', { KeyIds: [keyId] }]);
+    });
+
+    it('tells the authorized keys listener of an asynchronous bind when it ends, not when it is accepted', async () => {
+      fake.account.operationMs = 300;
+      const keyId = await importKey('later');
+      const heard: Array<[string, number]> = [];
+      const started = Date.now();
+      await fake.setAuthorizedKeysListener((id, keys) => void (id === 'lhins-lnxstp01' && heard.push([keys[0] ?? '', Date.now() - started])));
+      heard.length = 0;
+      await bind([keyId], ['lhins-lnxstp01']);
+      assert.deepEqual(heard, [], 'still OPERATING');
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      assert.equal(heard.length, 1, 'heard once, on time, without another request');
+      assert.equal(heard[0][0], fake.keyPairs().find((k) => k.KeyId === keyId)!.PublicKey);
+      assert.ok(heard[0][1] >= 300, `heard after ${heard[0][1]} ms`);
+      assert.deepEqual(fake.instanceHosts().find((h) => h.instanceId === 'lhins-lnxstp01')?.authorizedKeys, [heard[0][0]]);
+      await fake.setAuthorizedKeysListener(undefined);
     });
   });
 

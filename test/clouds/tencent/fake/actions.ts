@@ -254,30 +254,54 @@ const describeRegions: ActionHandler = async () => {
   return { TotalCount: regions.length, RegionSet: regions };
 };
 
+// [DescribeInstances] (cloud.tencent.com/document/api/213/15728): the filters the fake serves of
+// the documented ones; Offset (default 0) and Limit (default 20, "最大值为100"); at most 100 InstanceIds.
+const INSTANCE_FILTERS: Record<string, (i: FakeInstance) => string[]> = {
+  'instance-id': (i) => [i.InstanceId],
+  'instance-name': (i) => [i.InstanceName],
+  'instance-state': (i) => [i.InstanceState],
+  zone: (i) => [i.Zone],
+  'private-ip-address': (i) => i.PrivateIpAddresses,
+  'public-ip-address': (i) => i.PublicIpAddresses,
+};
+
+/** An instance as the Instance data type (213/15753#Instance) describes it: the fields a client reads, and some around them. */
+function describeInstance(i: FakeInstance): Record<string, unknown> {
+  return {
+    InstanceId: i.InstanceId,
+    InstanceName: i.InstanceName,
+    InstanceState: i.InstanceState,
+    InstanceType: 'S5.MEDIUM2',
+    CPU: 2,
+    Memory: 2,
+    OsName: i.OsName,
+    ImageId: i.ImageId,
+    Placement: { Zone: i.Zone, ProjectId: 0 },
+    PrivateIpAddresses: [...i.PrivateIpAddresses],
+    // "注意：此字段可能返回 null，表示取不到有效值": an instance without a public address answers null.
+    PublicIpAddresses: i.PublicIpAddresses.length > 0 ? [...i.PublicIpAddresses] : null,
+    LoginSettings: { KeyIds: [...i.KeyIds] },
+    DefaultLoginUser: i.DefaultLoginUser,
+    DefaultLoginPort: i.DefaultLoginPort,
+    CreatedTime: i.CreatedTime,
+    LatestOperation: null,
+    LatestOperationState: null,
+  };
+}
+
 const describeInstances: ActionHandler = async (params, context) => {
   const instanceIds = optionalStringArray(params, 'InstanceIds');
-  const filters = optionalFilters(params, (name) => ['instance-id', 'instance-name', 'instance-state'].includes(name));
+  const filters = optionalFilters(params, (name) => Object.hasOwn(INSTANCE_FILTERS, name));
   if (instanceIds && filters) throw new ApiError('InvalidParameter', 'InstanceIds and Filters cannot be specified at the same time.');
   if (instanceIds && instanceIds.length > 100) throw new ApiError('InvalidParameterValue.LimitExceeded', 'At most 100 InstanceIds are allowed.');
   instanceIds?.forEach(checkInstanceIdShape);
   const { offset, limit } = pagination(params);
   let matches = context.account.instancesIn(context.region);
   if (instanceIds) matches = matches.filter((i) => instanceIds.includes(i.InstanceId));
-  for (const filter of filters ?? []) {
-    const field = { 'instance-id': 'InstanceId', 'instance-name': 'InstanceName', 'instance-state': 'InstanceState' }[filter.Name] as keyof FakeInstance;
-    matches = matches.filter((i) => filter.Values.includes(String(i[field])));
-  }
+  for (const filter of filters ?? []) matches = matches.filter((i) => INSTANCE_FILTERS[filter.Name](i).some((v) => filter.Values.includes(v)));
   return {
     TotalCount: matches.length,
-    InstanceSet: matches.slice(offset, offset + limit).map((i) => ({
-      InstanceId: i.InstanceId,
-      InstanceName: i.InstanceName,
-      InstanceState: i.InstanceState,
-      OsName: i.OsName,
-      Placement: { Zone: i.Zone, ProjectId: 0 },
-      LoginSettings: { KeyIds: [...i.KeyIds] },
-      CreatedTime: i.CreatedTime,
-    })),
+    InstanceSet: matches.slice(offset, offset + limit).map(describeInstance),
   };
 };
 

@@ -4,11 +4,11 @@
 import type * as http from 'node:http';
 import { handleAdmin } from '../../../fakes/fake-admin';
 import type { FakeTencentCvm } from './server';
-import type { FakeInstanceState } from './state';
+import { CVM_INSTANCE_STATES, type FakeInstanceState } from './state';
 
 /** Answers one `/__admin/...` request. */
-export function handleAdminRequest(fake: FakeTencentCvm, method: string, path: string, body: Buffer, res: http.ServerResponse): void {
-  handleAdmin(
+export function handleAdminRequest(fake: FakeTencentCvm, method: string, path: string, body: Buffer, res: http.ServerResponse): Promise<void> {
+  return handleAdmin(
     {
       get requests() {
         return fake.requests;
@@ -21,9 +21,15 @@ export function handleAdminRequest(fake: FakeTencentCvm, method: string, path: s
       }),
       reset: () => fake.reset(),
       setRateLimit: (perSecond) => fake.setRateLimit(perSecond),
-      instanceStates: ['RUNNING', 'STOPPED'],
+      instanceStates: CVM_INSTANCE_STATES,
       hasInstance: (id) => fake.instance(id) !== undefined,
       setInstanceState: (id, state) => fake.setInstanceState(id, state as FakeInstanceState),
+      createInstance: (request) => fake.createInstance(request),
+      deleteInstance: (id) => fake.deleteInstance(id),
+      setInstanceAddresses: (id, addresses) => fake.setInstanceAddresses(id, addresses),
+      rebootInstance: (id) => fake.rebootInstance(id),
+      instanceHosts: () => fake.instanceHosts(),
+      syncAuthorizedKeys: () => fake.syncAuthorizedKeys(),
     },
     method,
     path,

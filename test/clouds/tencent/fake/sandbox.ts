@@ -20,6 +20,7 @@ export const SANDBOX: CloudSandbox = {
     return {
       url,
       fake,
+      hosts: fake,
       credential: { secretId, secretKey },
       env: { TENCENTCLOUD_SECRET_ID: secretId, TENCENTCLOUD_SECRET_KEY: secretKey },
       banner: [
@@ -35,6 +36,7 @@ export const SANDBOX: CloudSandbox = {
         `  node {cli} tencent list --region ap-guangzhou --endpoint ${url}`,
         ``,
         `  What it received: ${url}/__admin/requests   state: ${url}/__admin/state`,
+        `  Instances (loopback addresses, login users, accepted keys): ${url}/__admin/hosts`,
       ],
       stop: () => fake.stop(),
     };

@@ -16,7 +16,8 @@ import { FakeCloudServer, commitFaults, headerValue, readBody, redactSecrets } f
 import { commitHostileAnswer } from '../../../fakes/hostile-answers';
 import { type FakeCredential, verifyTc3Request } from './auth';
 import { ApiError, type Params } from './params';
-import { FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, defaultInstances, isoSeconds } from './state';
+import { CVM_INSTANCE_STATES, type CvmInstanceSeed, FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, cvmInstance, defaultInstances, isoSeconds } from './state';
+import { type AddressRequest, type FakeInstanceHost, type InstanceRequest, definedFields, instanceRuleProblem, listenAddressOf } from '../../../fakes/instance-hosts';
 import { FAKE_TENCENT_REGIONS } from './regions';
 import { type Fault, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
 import { DEFAULT_ACCEPTED_KEY_TYPES, checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
@@ -45,7 +46,7 @@ export interface FakeTencentCvmOptions {
   projectIds?: number[];
   /** Key pairs per account. Default 100 (the documented limit). */
   keyPairLimit?: number;
-  /** Default: a running and two stopped Linux instances and a stopped Windows one in ap-guangzhou. */
+  /** Default: a running and two stopped Linux instances and a stopped Windows one in ap-guangzhou, at 127.0.1.2–5. */
   instances?: FakeInstance[];
   /** Public key types ImportKeyPair accepts. */
   acceptedKeyTypes?: string[];
@@ -88,6 +89,7 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
     this.faults.clear();
     this.limiter.clear();
     this.clearRequests();
+    void this.syncAuthorizedKeys();
   }
 
   /** Sets the rate limit (requests per second per action per SecretId). */
@@ -125,9 +127,80 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
   }
 
   setInstanceState(instanceId: string, state: FakeInstanceState): void {
+    this.existingInstance(instanceId).InstanceState = state;
+  }
+
+  /** Adds an instance (RUNNING Ubuntu in ap-guangzhou, the next free loopback addresses, unless told otherwise); returns it. */
+  seedInstance(seed: Omit<CvmInstanceSeed, 'InstanceId'> & { InstanceId?: string }): FakeInstance {
+    const instance = cvmInstance({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() }, this.account.freeAddresses());
+    if (this.account.instances.has(instance.InstanceId)) throw new Error(`seedInstance: ${instance.InstanceId} exists`);
+    if (!FAKE_TENCENT_REGIONS.has(instance.region)) throw new Error(`seedInstance: no CVM region ${instance.region}`);
+    const added = this.account.addInstance(instance);
+    void this.syncAuthorizedKeys();
+    return added;
+  }
+
+  /** POST /__admin/instances. */
+  createInstance(request: InstanceRequest): { instanceId: string } | { problem: string } {
+    const problem = instanceRuleProblem(request, {
+      idPattern: /^ins-[0-9a-z]{8}$/,
+      idForm: 'ins- and 8 lowercase letters or digits',
+      regions: FAKE_TENCENT_REGIONS,
+      states: CVM_INSTANCE_STATES,
+      exists: (id) => this.account.instances.has(id),
+    });
+    if (problem) return { problem };
+    const instance = this.seedInstance(
+      definedFields({
+        InstanceId: request.instanceId,
+        InstanceName: request.name,
+        region: request.region,
+        InstanceState: request.state as FakeInstanceState | undefined,
+        os: request.windows ? ('windows' as const) : undefined,
+        OsName: request.osName,
+        PublicIpAddresses: request.publicIps,
+        PrivateIpAddresses: request.privateIps,
+      }),
+    );
+    return { instanceId: instance.InstanceId };
+  }
+
+  /** Terminates an instance at once (the fake skips SHUTDOWN and TERMINATING): it accepts no key any more. */
+  deleteInstance(instanceId: string): void {
+    this.existingInstance(instanceId);
+    this.account.instances.delete(instanceId);
+    void this.syncAuthorizedKeys();
+  }
+
+  /** Replaces the addresses given (an EIP bound, say); the other list stays. */
+  setInstanceAddresses(instanceId: string, addresses: AddressRequest): void {
+    const instance = this.existingInstance(instanceId);
+    if (addresses.publicIps) instance.PublicIpAddresses = [...addresses.publicIps];
+    if (addresses.privateIps) instance.PrivateIpAddresses = [...addresses.privateIps];
+  }
+
+  /** A restart: CVM binds keys into the instance at once, so the keys it accepts do not change. */
+  rebootInstance(instanceId: string): void {
+    this.existingInstance(instanceId).InstanceState = 'RUNNING';
+  }
+
+  instanceHosts(): FakeInstanceHost[] {
+    return [...this.account.instances.values()].map((i) => ({
+      instanceId: i.InstanceId,
+      region: i.region,
+      state: i.InstanceState,
+      platform: i.os,
+      listenAddress: listenAddressOf(i.PublicIpAddresses, i.PrivateIpAddresses),
+      loginUser: i.os === 'windows' ? undefined : i.DefaultLoginUser,
+      port: i.DefaultLoginPort,
+      authorizedKeys: this.account.authorizedKeys(i),
+    }));
+  }
+
+  private existingInstance(instanceId: string): FakeInstance {
     const instance = this.account.instances.get(instanceId);
     if (!instance) throw new Error(`no instance ${instanceId}`);
-    instance.InstanceState = state;
+    return instance;
   }
 
   private freshAccount(): FakeCvmAccount {
@@ -146,7 +219,7 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
     }
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname.startsWith('/__admin/')) {
-      handleAdminRequest(this, req.method ?? 'GET', url.pathname, body, res);
+      await handleAdminRequest(this, req.method ?? 'GET', url.pathname, body, res);
       return;
     }
 
@@ -179,6 +252,8 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
       entry.errorCode = error.code;
       response = { Error: { Code: error.code, Message: error.message } };
     }
+    // The listener hears what a bind changed before its answer leaves (a client may connect right after).
+    await this.syncAuthorizedKeys();
     const json = rewriteAnswer(JSON.stringify({ Response: { ...response, RequestId: requestId } }), after);
     const answer = { status: 200, headers: { 'content-type': 'application/json', 'x-tc-requestid': requestId }, json };
     if (await commitFaults(after, req, res, answer, json)) return;

@@ -1,6 +1,10 @@
 // The in-memory account behind the fake CVM server: key pairs and instances per region.
 
 import * as crypto from 'node:crypto';
+import { loopbackAddresses, nextLoopbackAddresses } from '../../../fakes/instance-hosts';
+
+/** The fake CVM's loopback block (test/fakes/instance-hosts.ts): public 127.0.1.n, private 127.1.1.n. */
+export const CVM_ADDRESS_BLOCK = 1;
 
 export interface FakeTag {
   Key: string;
@@ -23,6 +27,8 @@ export interface FakeKeyPair {
 }
 
 export type FakeInstanceState = 'RUNNING' | 'STOPPED';
+/** The instance states the fake has (InstanceStatus: RUNNING, STOPPED; it skips the ones in between). */
+export const CVM_INSTANCE_STATES: readonly FakeInstanceState[] = ['RUNNING', 'STOPPED'];
 
 export interface FakeInstance {
   InstanceId: string;
@@ -30,21 +36,69 @@ export interface FakeInstance {
   region: string;
   os: 'linux' | 'windows';
   OsName: string;
+  ImageId: string;
   InstanceState: FakeInstanceState;
   KeyIds: string[];
   Zone: string;
   CreatedTime: string;
+  /** The primary interface's addresses (Instance.PrivateIpAddresses / PublicIpAddresses). */
+  PrivateIpAddresses: string[];
+  PublicIpAddresses: string[];
+  /** Instance.DefaultLoginUser / DefaultLoginPort ("默认登录用户", "默认登录端口"), as the image sets them up. */
+  DefaultLoginUser: string;
+  DefaultLoginPort: number;
 }
 
-/** Instances every fresh fake starts with (ap-guangzhou). */
+/** What cvmInstance needs; the rest gets defaults. */
+export type CvmInstanceSeed = Pick<FakeInstance, 'InstanceId'> & Partial<FakeInstance>;
+
+/** Public images of the fake, by OS: their ImageId and how they log in. */
+const IMAGES = {
+  ubuntu: { ImageId: 'img-487zeit5', OsName: 'Ubuntu Server 22.04 LTS 64bit', DefaultLoginUser: 'ubuntu', DefaultLoginPort: 22 },
+  tencentos: { ImageId: 'img-eb30mz89', OsName: 'TencentOS Server 3.1 (TK4)', DefaultLoginUser: 'root', DefaultLoginPort: 22 },
+  centos: { ImageId: 'img-l8og963d', OsName: 'CentOS 7.9 64bit', DefaultLoginUser: 'root', DefaultLoginPort: 22 },
+  // Assumed: a Windows image reports its RDP login (DescribeInstances documents the fields, not their Windows values).
+  windows: { ImageId: 'img-9id7emv7', OsName: 'Windows Server 2022 DataCenter 64bit', DefaultLoginUser: 'Administrator', DefaultLoginPort: 3389 },
+} as const;
+
+/** The image a seed's OS name points to: Windows, Ubuntu, CentOS, else TencentOS. */
+function imageFor(os: 'linux' | 'windows', osName: string | undefined): (typeof IMAGES)[keyof typeof IMAGES] {
+  if (os === 'windows') return IMAGES.windows;
+  if (/ubuntu/i.test(osName ?? '')) return IMAGES.ubuntu;
+  if (/centos/i.test(osName ?? '')) return IMAGES.centos;
+  return osName === undefined ? IMAGES.ubuntu : IMAGES.tencentos;
+}
+
+/** A full instance from a seed: a running Ubuntu instance in ap-guangzhou at `addresses` unless told otherwise. */
+export function cvmInstance(seed: CvmInstanceSeed, addresses: { publicIp: string; privateIp: string }): FakeInstance {
+  const os = seed.os ?? 'linux';
+  const image = imageFor(os, seed.OsName);
+  const region = seed.region ?? 'ap-guangzhou';
+  return {
+    InstanceName: seed.InstanceId,
+    region,
+    os,
+    ...image,
+    OsName: seed.OsName ?? image.OsName,
+    InstanceState: 'RUNNING',
+    Zone: `${region}-3`,
+    CreatedTime: '2024-01-02T03:04:05Z',
+    PublicIpAddresses: [addresses.publicIp],
+    PrivateIpAddresses: [addresses.privateIp],
+    ...seed,
+    KeyIds: [...(seed.KeyIds ?? [])],
+  };
+}
+
+/** Instances every fresh fake starts with (ap-guangzhou), at 127.0.1.2–5. */
 export function defaultInstances(): FakeInstance[] {
-  const base = { region: 'ap-guangzhou', Zone: 'ap-guangzhou-3', KeyIds: [] as string[], CreatedTime: '2024-01-02T03:04:05Z' };
-  return [
-    { ...base, InstanceId: 'ins-lnxrun01', InstanceName: 'web-running', os: 'linux', OsName: 'Ubuntu Server 22.04 LTS 64bit', InstanceState: 'RUNNING' },
-    { ...base, InstanceId: 'ins-lnxstp01', InstanceName: 'db-stopped', os: 'linux', OsName: 'TencentOS Server 3.1 (TK4)', InstanceState: 'STOPPED' },
-    { ...base, InstanceId: 'ins-lnxstp02', InstanceName: 'cache-stopped', os: 'linux', OsName: 'CentOS 7.9 64bit', InstanceState: 'STOPPED' },
-    { ...base, InstanceId: 'ins-winstp01', InstanceName: 'win-stopped', os: 'windows', OsName: 'Windows Server 2022 DataCenter 64bit', InstanceState: 'STOPPED' },
-  ].map((i) => ({ ...i, KeyIds: [] }) as FakeInstance);
+  const seeds: CvmInstanceSeed[] = [
+    { InstanceId: 'ins-lnxrun01', InstanceName: 'web-running', OsName: 'Ubuntu Server 22.04 LTS 64bit', InstanceState: 'RUNNING' },
+    { InstanceId: 'ins-lnxstp01', InstanceName: 'db-stopped', OsName: 'TencentOS Server 3.1 (TK4)', InstanceState: 'STOPPED' },
+    { InstanceId: 'ins-lnxstp02', InstanceName: 'cache-stopped', OsName: 'CentOS 7.9 64bit', InstanceState: 'STOPPED' },
+    { InstanceId: 'ins-winstp01', InstanceName: 'win-stopped', os: 'windows', OsName: 'Windows Server 2022 DataCenter 64bit', InstanceState: 'STOPPED' },
+  ];
+  return seeds.map((seed, i) => cvmInstance(seed, loopbackAddresses(CVM_ADDRESS_BLOCK, i + 2)));
 }
 
 /** `YYYY-MM-DDThh:mm:ssZ`. */
@@ -72,7 +126,13 @@ export class FakeCvmAccount {
     /** Key pairs allowed per account (all regions together). */
     public keyPairLimit: number,
   ) {
-    for (const instance of instances) this.instances.set(instance.InstanceId, { ...instance, KeyIds: [...instance.KeyIds] });
+    for (const instance of instances) this.addInstance(instance);
+  }
+
+  addInstance(instance: FakeInstance): FakeInstance {
+    const copy = { ...instance, KeyIds: [...instance.KeyIds], PublicIpAddresses: [...instance.PublicIpAddresses], PrivateIpAddresses: [...instance.PrivateIpAddresses] };
+    this.instances.set(copy.InstanceId, copy);
+    return copy;
   }
 
   /**
@@ -97,6 +157,27 @@ export class FakeCvmAccount {
 
   projectExists(projectId: number): boolean {
     return projectId === 0 || this.projectIds.has(projectId);
+  }
+
+  /** A fresh `ins-xxxxxxxx`. */
+  newInstanceId(): string {
+    for (;;) {
+      const id = `ins-${randomSuffix()}`;
+      if (!this.instances.has(id)) return id;
+    }
+  }
+
+  /** The next free loopback addresses of the fake's block. */
+  freeAddresses(): { publicIp: string; privateIp: string } {
+    return nextLoopbackAddresses(CVM_ADDRESS_BLOCK, [...this.instances.values()].flatMap((i) => [...i.PublicIpAddresses, ...i.PrivateIpAddresses]));
+  }
+
+  /** The public key lines `instance` accepts: its bound key pairs' (CVM writes them into the instance's SSH configuration when binding). */
+  authorizedKeys(instance: FakeInstance): string[] {
+    return instance.KeyIds.flatMap((id) => {
+      const keyPair = this.keyPairs.get(id);
+      return keyPair ? [keyPair.PublicKey] : [];
+    });
   }
 
   /** A fresh `skey-xxxxxxxx`. */
