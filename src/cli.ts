@@ -1,7 +1,7 @@
 // Headless entry over the same src/keys code the extension uses, for scripts and tests.
 //   node dist/cli.js inspect PATH... [--json]
 //   node dist/cli.js scan [DIR...] [--json]
-//   node dist/cli.js <cloud> import|create|list|delete …   (src/clouds/<cloud>/cli.ts, listed in src/clouds/cli-registry.ts)
+//   node dist/cli.js <cloud> import|create|list|delete|instances|ssh-config …   (src/clouds/<cloud>/cli.ts, listed in src/clouds/cli-registry.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseKeyText } from './keys/parse';

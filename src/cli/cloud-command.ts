@@ -1,11 +1,13 @@
-// The part every cloud's CLI shares: dispatching `<cloud> SUBCOMMAND …` and turning refusals and
-// cloud errors into one stderr line and exit code 1.
+// The part every cloud's CLI shares: dispatching `<cloud> SUBCOMMAND …` (`instances` and
+// `ssh-config` are shared outright: src/cli/instances.ts) and turning refusals and cloud errors into
+// one stderr line and exit code 1.
 import type { CreatedKeyPair } from '../cloud/provider';
 import { checkCreatedPrivateKey } from '../cloud/created-key';
 import { renderTemplate } from '../cloud/errors';
 import { savePrivateKey, savePublicKeyBeside } from '../keys/save-key-files';
 import { visibleJson, visibleText } from '../keys/visibleText';
 import { type CliIo, UsageError } from './common';
+import { type InstanceCommands, instancesCommand, sshConfigCommand } from './instances';
 import { LocalRefusal, isCloudError } from './shared';
 
 type Subcommand = (args: string[], io: CliIo) => Promise<number>;
@@ -17,6 +19,8 @@ export interface CloudCli {
   displayName: string;
   usage: string;
   commands: { import: Subcommand; create: Subcommand; list: Subcommand; delete: Subcommand };
+  /** What `instances` and `ssh-config` need of the cloud. */
+  instances: InstanceCommands;
 }
 
 /** Runs one cloud's subcommand; returns the exit code. Throws UsageError for exit 2. */
@@ -30,13 +34,17 @@ export async function runCloudCommand(cloud: CloudCli, args: string[], io: CliIo
       case 'list':
       case 'delete':
         return await cloud.commands[sub](rest, io);
+      case 'instances':
+        return await instancesCommand(cloud.instances, rest, io);
+      case 'ssh-config':
+        return await sshConfigCommand(cloud.instances, rest, io);
       case 'help':
       case '--help':
       case '-h':
         io.out(cloud.usage);
         return 0;
       default:
-        throw new UsageError(sub ? `unknown ${cloud.word} command ${sub}` : `${cloud.word} needs a command: import, create, list or delete`);
+        throw new UsageError(sub ? `unknown ${cloud.word} command ${sub}` : `${cloud.word} needs a command: import, create, list, delete, instances or ssh-config`);
     }
   } catch (error) {
     // One line whatever the cloud's code, sentence or RequestId hold (our own words have no

@@ -1,4 +1,4 @@
-// Each cloud's CLI subcommand (`node dist/cli.js <cloud> import|create|list|delete …`), in the
+// Each cloud's CLI subcommand (`node dist/cli.js <cloud> import|create|list|delete|instances|ssh-config …`), in the
 // order `help` lists them. Apart from registry.ts so that dist/extension.js holds no CLI code.
 import type { CliIo } from '../cli/common';
 import { ALIBABA_USAGE, alibabaCommand } from './alibaba/cli';

@@ -16,14 +16,16 @@ import { visibleJson, visibleText } from '../../keys/visibleText';
 import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from '../../cli/cloud-command';
 import { loadCloudChunk } from '../../cloud/chunk-loader';
 import { type CliIo, UsageError } from '../../cli/common';
+import { instanceCommandsUsage } from '../../cli/instances';
 import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 
 type AlibabaChunk = typeof import('./chunk');
 
 const CLOUD = 'Alibaba Cloud';
 
-export const ALIBABA_USAGE = `Alibaba Cloud ECS key pairs (credentials from the environment: ALIBABA_CLOUD_ACCESS_KEY_ID,
-ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS credentials, ALIBABA_CLOUD_SECURITY_TOKEN):
+export const ALIBABA_USAGE = `Alibaba Cloud ECS key pairs and instances (credentials from the environment:
+ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS credentials,
+ALIBABA_CLOUD_SECURITY_TOKEN):
   alibaba import FILE --name NAME --region REGION [--resource-group ID] [--endpoint URL] [--json]
                             Imports the public key in FILE (sent as one OpenSSH line). Prints the
                             key pair name; warns when the fingerprint ECS reports is not FILE's.
@@ -36,6 +38,7 @@ ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS credentials, ALIBABA_CLOUD_SECURITY
                             Key pairs of the region: name, SHA256 fingerprint, the matching local
                             file (by key, in ~/.ssh or the --ssh-dir folders), resource group.
   alibaba delete NAME... --region REGION [--endpoint URL] [--json]
+${instanceCommandsUsage('alibaba')}
   ${CONNECTION_OPTIONS_USAGE}
   Exit 0 on success, 1 when Alibaba Cloud or a local check refused (stderr names the error code;
   nothing is sent when a local check refuses), 2 on usage errors.`;
@@ -163,4 +166,6 @@ const ALIBABA_CLI: CloudCli = {
   displayName: 'Alibaba Cloud',
   usage: ALIBABA_USAGE,
   commands: { import: importCommand, create: createCommand, list: listCommand, delete: deleteCommand },
+  // An ECS instance has at most one key pair, named (DescribeInstances' KeyPairName).
+  instances: { descriptor: ALIBABA_DESCRIPTOR, provider: providerFor, keyPairsJson: (keyIds) => ({ KeyPairName: keyIds[0] ?? null }) },
 };

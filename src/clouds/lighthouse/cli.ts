@@ -1,7 +1,8 @@
 // `cloud-ssh-keys lighthouse …`: Tencent Cloud Lighthouse key pairs from a shell, through the same
 // provider the extension uses. Credentials come from the environment only, the same variables as
 // for CVM (one Tencent Cloud account). Everything that can be checked locally is checked before any
-// request is sent. Key pairs are account-wide, so --region is optional everywhere.
+// request is sent. Key pairs are account-wide, so --region is optional for the key pair commands;
+// instances are regional, so `instances` and `ssh-config` need it.
 //
 // The provider and its SDK live in dist/lighthouse.js and are required only when a lighthouse
 // command runs, so `inspect` and `scan` never load them.
@@ -14,6 +15,7 @@ import { expandHome } from '../../keys/scan-fs';
 import { visibleJson, visibleText } from '../../keys/visibleText';
 import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from '../../cli/cloud-command';
 import { type CliIo, UsageError } from '../../cli/common';
+import { instanceCommandsUsage } from '../../cli/instances';
 import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 import { keyNameRefusal as cvmKeyNameRefusal } from '../tencent/cli';
 import { isLighthouseKeyId } from './answers';
@@ -22,10 +24,12 @@ import { LIGHTHOUSE_MESSAGES } from './errors';
 
 type LighthouseChunk = typeof import('./chunk');
 
-export const LIGHTHOUSE_USAGE = `Tencent Cloud Lighthouse key pairs (the same credentials as tencent: TENCENTCLOUD_SECRET_ID,
-TENCENTCLOUD_SECRET_KEY and, for temporary credentials, TENCENTCLOUD_SESSION_TOKEN). Lighthouse key
-pairs belong to the whole account, not to a region: --region is optional (default ap-guangzhou) and
-only names the region reported with a created key pair.
+export const LIGHTHOUSE_USAGE = `Tencent Cloud Lighthouse key pairs and instances (the same credentials as tencent:
+TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and, for temporary credentials,
+TENCENTCLOUD_SESSION_TOKEN).
+Lighthouse key pairs belong to the whole account, not to a region: --region is optional (default
+ap-guangzhou) for the key pair commands and only names the region reported with a created key
+pair. Instances are regional: instances and ssh-config need --region.
   lighthouse import FILE --name NAME [--region REGION] [--endpoint URL] [--json]
                             Imports the RSA public key in FILE (OpenSSH, RFC 4716, PEM, or an
                             authorized_keys line; sent as one OpenSSH line; Lighthouse documents RSA
@@ -39,6 +43,7 @@ only names the region reported with a created key pair.
                             The account's key pairs: KeyId, KeyName, SHA256 fingerprint, the matching
                             local file (by key, in ~/.ssh or the --ssh-dir folders), key.
   lighthouse delete KEYID... [--endpoint URL] [--json]
+${instanceCommandsUsage('lighthouse')}
   ${CONNECTION_OPTIONS_USAGE}
   Exit 0 on success, 1 when Tencent Cloud or a local check refused (stderr names the error code;
   nothing is sent when a local check refuses), 2 on usage errors.`;
@@ -159,4 +164,6 @@ const LIGHTHOUSE_CLI: CloudCli = {
   displayName: 'Tencent Cloud Lighthouse',
   usage: LIGHTHOUSE_USAGE,
   commands: { import: importCommand, create: createCommand, list: listCommand, delete: deleteCommand },
+  // The account's key pairs are listed as `list` lists them (the default region); the instances in --region.
+  instances: { descriptor: LIGHTHOUSE_DESCRIPTOR, provider: providerFor, keyPairRegion: LIGHTHOUSE_DESCRIPTOR.defaultRegion, keyPairsJson: (keyIds) => ({ KeyIds: keyIds }) },
 };

@@ -17,12 +17,14 @@ import { visibleJson, visibleText } from '../../keys/visibleText';
 import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from '../../cli/cloud-command';
 import { loadCloudChunk } from '../../cloud/chunk-loader';
 import { type CliIo, UsageError } from '../../cli/common';
+import { instanceCommandsUsage } from '../../cli/instances';
 import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 
 type TencentChunk = typeof import('./chunk');
 
-export const TENCENT_USAGE = `Tencent Cloud CVM key pairs (credentials from the environment: TENCENTCLOUD_SECRET_ID,
-TENCENTCLOUD_SECRET_KEY and, for temporary credentials, TENCENTCLOUD_SESSION_TOKEN):
+export const TENCENT_USAGE = `Tencent Cloud CVM key pairs and instances (credentials from the environment:
+TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and, for temporary credentials,
+TENCENTCLOUD_SESSION_TOKEN):
   tencent import FILE --name NAME --region REGION [--project ID] [--endpoint URL] [--json]
                             Imports the public key in FILE (OpenSSH, RFC 4716, PEM, or an
                             authorized_keys line; sent as one OpenSSH line). Prints the KeyId.
@@ -35,6 +37,7 @@ TENCENTCLOUD_SECRET_KEY and, for temporary credentials, TENCENTCLOUD_SESSION_TOK
                             Key pairs of the region: KeyId, KeyName, SHA256 fingerprint, the
                             matching local file (by key, in ~/.ssh or the --ssh-dir folders), key.
   tencent delete KEYID... --region REGION [--endpoint URL] [--json]
+${instanceCommandsUsage('tencent')}
   ${CONNECTION_OPTIONS_USAGE}
   Exit 0 on success, 1 when Tencent Cloud or a local check refused (stderr names the error code;
   nothing is sent when a local check refuses), 2 on usage errors.`;
@@ -165,4 +168,5 @@ const TENCENT_CLI: CloudCli = {
   displayName: 'Tencent Cloud',
   usage: TENCENT_USAGE,
   commands: { import: importCommand, create: createCommand, list: listCommand, delete: deleteCommand },
+  instances: { descriptor: TENCENT_DESCRIPTOR, provider: providerFor, keyPairsJson: (keyIds) => ({ KeyIds: keyIds }) },
 };
