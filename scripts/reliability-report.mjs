@@ -54,6 +54,7 @@ export const CATALOG = [
     title: 'Hostile files',
     note: 'in the SSH folders, the workspace and the CLI',
     rows: [
+      ['connect', "the user's SSH config (comments, Include, Match, CRLF, no final newline) while Connect writes its Host entry", 'every byte outside the managed block is kept, and the SSH terminal really logs in to the instance (a real sshd)'],
       ['huge-file', 'a 100 MB `.pub`, a 17 MB document', 'never read whole; one warning'],
       ['binary-file', 'binary and empty files, a file at exactly the size cap', 'skipped or flagged, the scan goes on'],
       ['fifo-socket', 'FIFOs and sockets, even swapped in after `stat`', 'never opened'],

@@ -7,7 +7,9 @@ import { SSH_PUBLIC_KEY_LANGUAGE } from './keys/key-text-role';
 import { CLOUDS } from './clouds/registry';
 import { nodeScanFileSystem } from './keys/scan-fs';
 import { CloudAccount } from './platform/cloud-account';
+import { localPrivateKeys } from './cloud/connect-plan';
 import { Config, SETTINGS } from './platform/config';
+import { ManagedSshConfig } from './platform/managed-ssh-config';
 import { createLog } from './platform/log';
 import { CommandUserInput, type UserInput } from './platform/user-input';
 import { CLOUD_KEYS_VIEW_ID, CloudKeysProvider } from './views/cloud-keys-view';
@@ -61,21 +63,33 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     const accounts = CLOUDS.map((descriptor) => new CloudAccount(descriptor, context.secrets, context.globalState, log));
     const cloudKeys = new CloudKeysProvider(accounts, lastScan, log);
     const cloudKeysView = vscode.window.createTreeView(CLOUD_KEYS_VIEW_ID, { treeDataProvider: cloudKeys, showCollapseAll: true });
+    const sshConfig = new ManagedSshConfig(config, context.globalState, log);
     const markSandbox = () => (cloudKeysView.description = accounts.some((a) => a.isSandbox) ? vscode.l10n.t('Sandbox') : undefined);
     markSandbox();
     localKeys.setCloudLocations((blob) => cloudKeys.locationsOf(blob));
+    localKeys.setOpenedInstances((blob) =>
+      cloudKeys.instancesOpenedBy(blob).map(({ account, instance }) => `${instance.name || instance.id} (${account.descriptor.displayName} ${instance.region})`),
+    );
     context.subscriptions.push(
       ...accounts,
       ...accounts.map((account) => account.onDidChange(markSandbox)),
       cloudKeys,
       cloudKeysView,
       cloudKeys.onDidLoad(() => localKeys.redraw()),
+      // The managed SSH config block follows the listing: new addresses, instances gone.
+      cloudKeys.onDidListInstances(({ account, region, instances, keyPairs }) => {
+        const keys = localPrivateKeys(localKeys.lastScan?.pairs ?? []);
+        sshConfig.update({ cloud: account.descriptor.id, region }, instances, (i) => {
+          const plan = sshConfig.plan(account, i, keyPairs, keys);
+          return plan.ok ? plan.host : undefined;
+        });
+      }),
       localKeys.onDidScan(() => cloudKeys.redraw()),
       log,
       localKeys,
       watcher,
       vscode.window.createTreeView(LOCAL_KEYS_VIEW_ID, { treeDataProvider: localKeys, showCollapseAll: true }),
-      ...registerCommands({ ui, config, localKeys, log, cloudKeys, accounts }),
+      ...registerCommands({ ui, config, localKeys, log, cloudKeys, accounts, sshConfig }),
       diagnostics,
       localKeys.onDidScan((result) => diagnostics.onScan(result)),
       vscode.languages.registerHoverProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyHoverProvider(lastScan)),

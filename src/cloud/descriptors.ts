@@ -3,6 +3,7 @@
 // Each cloud's descriptor is in its folder (src/clouds/<cloud>/descriptor.ts); src/clouds/registry.ts lists them.
 
 import type { CloudProviderId } from './errors';
+import type { DefaultLoginUserRule } from './provider';
 
 /** English templates of the key-name problems (translated by the VS Code layer). */
 export const KEY_NAME_MESSAGES = {
@@ -64,6 +65,8 @@ export function keyPairContextValue(capabilities: CloudCapabilities, cloudId: st
 export interface CloudProviderDescriptor {
   id: CloudProviderId;
   capabilities: CloudCapabilities;
+  /** The user an SSH login to an instance uses: the one the cloud reports, else the image's documented default. */
+  defaultLoginUser: DefaultLoginUserRule;
   /** The cloud's brand name (`Tencent Cloud`); not translated. */
   displayName: string;
   /** The compute service (`Tencent CVM`), as in "Import to Tencent CVM". */

@@ -1,6 +1,10 @@
 // Entry point of dist/cloud-commands.js: the provider-neutral cloud flows, bundled apart from
 // dist/extension.js (which stays small) and loaded when a cloud command first runs.
 export { bindCloudKeyPair } from './bind-cloud-key-pair';
+export { connectToInstance } from './connect-to-instance';
+export { copySshCommand } from './copy-ssh-command';
+export { openRemoteSshWindow } from './open-remote-ssh-window';
+export { openSshTerminal } from './open-ssh-terminal';
 export { copyCloudKeyId, copyCloudPublicKey, saveCloudPublicKey } from './copy-cloud-key-pair';
 export { createCloudKeyPair } from './create-cloud-key-pair';
 export { deleteCloudKeyPair } from './delete-cloud-key-pair';

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CloudAccount } from '../platform/cloud-account';
 import { cloudErrorReason, isCancelled, logCloudError } from '../platform/cloud-errors';
 import type { Config } from '../platform/config';
+import type { ManagedSshConfig } from '../platform/managed-ssh-config';
 import type { UserInput } from '../platform/user-input';
 import { CLOUDS } from '../clouds/registry';
 import type { CloudKeysProvider } from '../views/cloud-keys-view';
@@ -22,6 +23,8 @@ export interface CommandServices {
   localKeys: LocalKeysProvider;
   log: vscode.LogOutputChannel;
   cloudKeys: CloudKeysProvider;
+  /** Connect's login users and the managed block of the SSH config. */
+  sshConfig: ManagedSshConfig;
   /** One per registered cloud (src/clouds/registry.ts), in its order. */
   accounts: readonly CloudAccount[];
 }
@@ -49,6 +52,10 @@ const SHARED_COMMAND_IDS = [
   'cloudSshKeys.bindCloudKeyPair',
   'cloudSshKeys.unbindCloudKeyPair',
   'cloudSshKeys.deleteCloudKeyPair',
+  'cloudSshKeys.connectInstance',
+  'cloudSshKeys.openSshTerminal',
+  'cloudSshKeys.openRemoteSshWindow',
+  'cloudSshKeys.copySshCommand',
 ] as const;
 
 type Handler = (...args: any[]) => unknown;
@@ -75,6 +82,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'cloudSshKeys.bindCloudKeyPair': (node) => cloud().bindCloudKeyPair(s, node, true),
     'cloudSshKeys.unbindCloudKeyPair': (node) => cloud().bindCloudKeyPair(s, node, false),
     'cloudSshKeys.deleteCloudKeyPair': (node) => cloud().deleteCloudKeyPair(s, node),
+    'cloudSshKeys.connectInstance': (node) => cloud().connectToInstance(s, node),
+    'cloudSshKeys.openSshTerminal': (node) => cloud().openSshTerminal(s, node),
+    'cloudSshKeys.openRemoteSshWindow': (node) => cloud().openRemoteSshWindow(s, node),
+    'cloudSshKeys.copySshCommand': (node) => cloud().copySshCommand(s, node),
   };
   // Cloud flows are provider-neutral: the account is their argument.
   const perCloud = (account: CloudAccount): Record<PerCloudAction, Handler> => ({

@@ -6,6 +6,8 @@ export const SETTINGS = {
   section: 'cloudSshKeys',
   sshDirectories: 'sshDirectories',
   generateDefaultType: 'generate.defaultType',
+  sshConfigFile: 'connect.sshConfigFile',
+  preferPrivateIp: 'connect.preferPrivateIp',
 } as const;
 
 export type GenerateKeyType = 'ed25519' | 'rsa-3072' | 'rsa-4096' | 'ecdsa-256' | 'ecdsa-384' | 'ecdsa-521';
@@ -25,6 +27,22 @@ export class Config {
     const value = inspected?.globalValue ?? inspected?.defaultValue ?? ['~/.ssh'];
     const dirs = Array.isArray(value) ? value.filter((d): d is string => typeof d === 'string' && d.trim() !== '') : [];
     return [...new Set(dirs.map((d) => expandHome(d.trim())))];
+  }
+
+  /**
+   * The SSH config file Connect keeps its managed block in (`~/.ssh/config` by default). Machine
+   * scoped and read like sshDirectories: a workspace cannot make us write elsewhere.
+   */
+  get sshConfigFile(): string {
+    const inspected = this.section.inspect<string>(SETTINGS.sshConfigFile);
+    const value = inspected?.globalValue ?? inspected?.defaultValue;
+    return typeof value === 'string' && value.trim() ? expandHome(value.trim()) : expandHome('~/.ssh/config');
+  }
+
+  /** Connect to an instance's private address even when it has a public one (machine scoped). */
+  get preferPrivateIp(): boolean {
+    const inspected = this.section.inspect<boolean>(SETTINGS.preferPrivateIp);
+    return (inspected?.globalValue ?? inspected?.defaultValue) === true;
   }
 
   get generateDefaultType(): GenerateKeyType {

@@ -39,6 +39,13 @@ export class LocalKeysProvider implements vscode.TreeDataProvider<LocalKeysNode>
     this.cloudLocations = locate;
   }
 
+  /** Which listed instances a key (by blob) opens: shown on its item (src/views/cloud-keys-view.ts knows). */
+  private openedInstances: (blobBase64: string | undefined) => string[] = () => [];
+
+  setOpenedInstances(opened: (blobBase64: string | undefined) => string[]): void {
+    this.openedInstances = opened;
+  }
+
   /** Redraws without scanning again (e.g. the cloud listing changed). */
   redraw(): void {
     this.changed.fire(undefined);
@@ -106,7 +113,7 @@ export class LocalKeysProvider implements vscode.TreeDataProvider<LocalKeysNode>
       return item;
     }
     if (node.kind === 'file') return fileItem(node.file, node.role);
-    return pairItem(node.pair, this.cloudLocations(node.pair.facts.blobBase64));
+    return pairItem(node.pair, this.cloudLocations(node.pair.facts.blobBase64), node.pair.privateKey ? this.openedInstances(node.pair.facts.blobBase64) : []);
   }
 
   dispose(): void {
@@ -132,7 +139,7 @@ export function pairMarkers(pair: LocalKeyPair): string[] {
   return markers;
 }
 
-function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region: string; keyId: string }> = []): vscode.TreeItem {
+function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region: string; keyId: string }> = [], opens: string[] = []): vscode.TreeItem {
   const { facts } = pair;
   const item = new vscode.TreeItem(visibleText(pair.name), vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `pair:${pair.id}`;
@@ -145,6 +152,7 @@ function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region
     facts.comment ? visibleText(facts.comment) : undefined,
     ...markers.map((m) => `[${m}]`),
     ...cloud.map((c) => `[${c}]`),
+    opens.length ? vscode.l10n.t('opens {0} instances', opens.length) : undefined,
   ]
     .filter(Boolean)
     .join(' · ');
@@ -153,6 +161,7 @@ function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region
   );
   item.tooltip = pairTooltip(pair, typeAndBits, markers);
   if (cloud.length) item.tooltip.appendMarkdown(`${vscode.l10n.t('Imported to')}: ${cloud.map((c) => escapeMarkdown(shownText(c))).join(', ')}\n\n`);
+  if (opens.length) item.tooltip.appendMarkdown(`${vscode.l10n.t('Opens')}: ${opens.map((o) => escapeMarkdown(shownText(o))).join(', ')}\n\n`);
   item.contextValue = [
     'keyPair',
     pair.publicKey || facts.openssh ? 'hasPublicKey' : undefined,

@@ -125,7 +125,11 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     assert.ok(cvm, 'Tencent Cloud is not signed in with the shared key');
     assert.match(String(cloudKeys.getTreeItem(cvm).description), /Sandbox/);
     const children = await lighthouseChildren();
-    assert.deepEqual(children.filter((n) => n.kind !== 'keyPair').map((n) => n.kind), [], 'something other than key pairs under the Lighthouse node');
+    // The account's key pairs first, then one Instances group per region (instances are regional).
+    const others = children.filter((n) => n.kind !== 'keyPair');
+    assert.deepEqual(others.map((n) => n.kind), ['instances', 'instances'], 'something other than key pairs and Instances groups under the Lighthouse node');
+    assert.deepEqual(others.map((n) => (n.kind === 'instances' ? n.region.id : '')), [DEFAULT_REGION, OTHER_REGION]);
+    assert.ok(children.findIndex((n) => n.kind === 'instances') > children.map((n) => n.kind).lastIndexOf('keyPair'), 'an Instances group comes before a key pair');
     assert.ok(!(await requests()).some((r) => r.action === 'DescribeKeyPairs' && r.region !== DEFAULT_REGION), 'the listing named a region other than the default one');
   });
 
@@ -426,7 +430,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     await addFault({ fault: { kind: 'http-error', status: 500 }, action: 'DescribeKeyPairs' });
     (await api()).cloudKeys.refresh();
     const children = await lighthouseChildren();
-    assert.deepEqual(children.map((n) => n.kind), ['problem'], JSON.stringify(children.map((n) => n.kind)));
+    assert.deepEqual(children.filter((n) => n.kind !== 'instances').map((n) => n.kind), ['problem'], JSON.stringify(children.map((n) => n.kind)));
     await clearFaults();
     await keyPairNode(imported.keyId!);
   });
