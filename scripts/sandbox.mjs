@@ -8,13 +8,24 @@
 //   npm start                         starts each too when that cloud's credentials are not in the
 //                                     environment, and points the extension at it
 //
-// Importable: compileSandbox(), compiledSandboxes(), cloudSandboxes(), hasCredentials(). Node built-ins only (plus the compiled fakes).
+// Both also make every fake Linux instance a real OpenSSH server on its loopback address
+// (127.0.31–33.n: SANDBOX_ADDRESS_OFFSET; test/harness/instance-servers.mjs), letting in the keys
+// bound to it, as root (the user running this: root only; otherwise one line says so and the fakes
+// run without them). Their host keys go into a known_hosts file of the sandbox's own (never
+// ~/.ssh: `sandboxSshFiles`), with an SSH config beside it that trusts it, for Connect in npm start
+// and for `ssh -F` by hand. --no-instance-servers: none.
+//
+// Importable: compileSandbox(), compiledSandboxes(), cloudSandboxes(), hasCredentials(),
+// SANDBOX_ADDRESS_OFFSET, sandboxStartOptions(), startSandboxInstanceServers(), instanceServersBanner().
+// Node built-ins only (plus the compiled fakes and the test harness's sshd).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies, repoRoot } from './ensure-deps.mjs';
+import { instanceServersLoginUser, instanceServersUnavailable, startFakeInstanceServersOrNote } from '../test/harness/instance-servers.mjs';
 
 const require = createRequire(import.meta.url);
 const COMPILED_REGISTRY = path.join(repoRoot, 'out', 'src', 'clouds', 'registry.js');
@@ -60,6 +71,66 @@ export function compileSandbox({ say = (...m) => console.log('[sandbox]', ...m) 
   }
 }
 
+/**
+ * Added to each fake's loopback block (CVM 1, Lighthouse 2, ECS 3) for the sandbox's instances:
+ * 127.0.31–33.n, apart from the test suites' (test/harness/README.md, "Instance servers").
+ */
+export const SANDBOX_ADDRESS_OFFSET = 30;
+
+/**
+ * The options of a SANDBOX's start() for npm start and npm run sandbox: the sandbox's address block
+ * and, when instance servers will run (`instanceServers` and root), their login user for every Linux instance.
+ */
+export function sandboxStartOptions({ port = 0, instanceServers = true } = {}) {
+  const loginUser = instanceServers && !instanceServersUnavailable() ? instanceServersLoginUser() : undefined;
+  return { port, addressOffset: SANDBOX_ADDRESS_OFFSET, loginUser };
+}
+
+/**
+ * The sandbox's own SSH files in `dir` (the user's ~/.ssh is never touched): `known_hosts` (the
+ * instance servers' host keys, rewritten at each start) and `ssh_config`, created once, whose global
+ * `UserKnownHostsFile` trusts them. Connect in npm start keeps its Host entries there
+ * (cloudSshKeys.connect.sshConfigFile), so `ssh -F <ssh_config> <alias>` works by hand too.
+ */
+export function sandboxSshFiles(dir) {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const knownHosts = path.join(dir, 'known_hosts');
+  const config = path.join(dir, 'ssh_config');
+  if (!fs.existsSync(config)) {
+    fs.writeFileSync(
+      config,
+      `# The sandbox's SSH config (npm start): Connect writes its Host entries here, not in ~/.ssh/config.\n` +
+        `# The sandbox instances' host keys change at every start; they are in this known_hosts:\n` +
+        `UserKnownHostsFile ${knownHosts}\nStrictHostKeyChecking yes\n`,
+      { mode: 0o600 },
+    );
+  }
+  return { knownHosts, config };
+}
+
+/**
+ * An sshd per Linux instance of the started sandboxes (`[{ cloud, hosts }]`), their host keys in the
+ * sandbox's known_hosts (`sandboxSshFiles`); resolves to the handle, or undefined after one line saying why not.
+ */
+export function startSandboxInstanceServers(started, { dir, say = (...m) => console.log('[sandbox]', ...m), note = 'npm run sandbox' } = {}) {
+  const files = sandboxSshFiles(dir ?? path.join(os.tmpdir(), 'cloud-ssh-keys-sandbox-ssh'));
+  return startFakeInstanceServersOrNote(started, { knownHostsFiles: [files.knownHosts], note, say }).then((servers) => servers && Object.assign(servers, { sshFiles: files }));
+}
+
+/** Lines for a person: which instance listens where, and how to log in. `names`: cloud id → service name. */
+export function instanceServersBanner(servers, names = {}) {
+  const byCloud = new Map();
+  for (const s of servers.servers()) byCloud.set(s.cloud, [...(byCloud.get(s.cloud) ?? []), `${s.instanceId} ${s.address}`]);
+  const first = servers.servers()[0]?.address ?? '127.0.31.2';
+  return [
+    `INSTANCES: each Linux instance of the sandboxes is a real OpenSSH server on this machine (${servers.servers().length} sshd),`,
+    `letting in the keys bound to it once its cloud applies the binding (at once, or at the instance's next restart where the cloud says so):`,
+    ...[...byCloud].map(([cloud, list]) => `  ${names[cloud] ?? cloud}: ${list.join(', ')}`),
+    `Log in as ${servers.loginUser}: ssh -o UserKnownHostsFile=${servers.sshFiles?.knownHosts ?? servers.knownHostsFile} -i ~/.ssh/YOUR_KEY ${servers.loginUser}@${first}`,
+    `(after Connect in VS Code: ssh -F ${servers.sshFiles?.config ?? '<ssh_config>'} <alias>; your ~/.ssh is not touched)`,
+  ];
+}
+
 function portArgument(argv) {
   const i = argv.indexOf('--port');
   const text = i >= 0 ? argv[i + 1] : process.env.SANDBOX_PORT;
@@ -77,15 +148,22 @@ async function main() {
   const port = portArgument(process.argv.slice(2));
   compileSandbox();
   const cli = path.relative(process.env.INIT_CWD || process.cwd(), path.join(repoRoot, 'dist', 'cli.js')) || 'dist/cli.js';
+  const withServers = !process.argv.includes('--no-instance-servers');
   const started = [];
-  for (const [i, sandbox] of cloudSandboxes().entries()) started.push(await sandbox.start({ port: port ? port + i : 0 }));
+  const sandboxes = cloudSandboxes();
+  for (const [i, sandbox] of sandboxes.entries()) started.push(await sandbox.start(sandboxStartOptions({ port: port ? port + i : 0, instanceServers: withServers })));
+  const servers = withServers
+    ? await startSandboxInstanceServers(started.map((s, i) => ({ cloud: sandboxes[i].cloud, hosts: s.hosts })))
+    : undefined;
   const banners = started.map((s) => s.banner.map((line) => (line ? `  ${line.replaceAll('{cli}', cli)}` : '')).join('\n'));
+  if (servers) banners.push(instanceServersBanner(servers, Object.fromEntries(sandboxes.map((s) => [s.cloud, s.service]))).map((l) => `  ${l}`).join('\n'));
   console.log(`\n${banners.join('\n\n')}\n\n  No real cloud is contacted; key pairs live in memory until Ctrl-C (npm run build first if dist/ is missing).\n  Ctrl-C to stop.\n`);
   let stopping = false;
   const stop = async (signal) => {
     if (stopping) return;
     stopping = true;
     console.log(`[sandbox] ${signal}: stopping`);
+    await servers?.stop();
     for (const s of started) await s.stop();
     process.exit(0);
   };

@@ -9,9 +9,14 @@
 // starts that cloud's SANDBOX (scripts/sandbox.mjs): its fake server on a free loopback port, in
 // this process, stopped with everything else; the machine-scoped endpoint setting points at it and
 // code-server's environment carries the fake's test credential. No real cloud is contacted.
+// Each sandbox's Linux instances are real OpenSSH servers (scripts/sandbox.mjs,
+// test/harness/instance-servers.mjs: root only, 127.0.31–33.n), letting in the keys bound to them;
+// their host keys are in <cache>/start/ssh/known_hosts, which the sandbox's SSH config there
+// (cloudSshKeys.connect.sshConfigFile while it runs) trusts: the user's ~/.ssh is never touched.
 //
 // Options: --no-build (use the existing .vsix), --quiet (no server output on the terminal),
-// --no-sandbox (never start the sandbox, even without credentials).
+// --no-sandbox (never start the sandbox, even without credentials), --no-instance-servers (the
+// sandboxes without sshd).
 // The server's state (settings, installed extension) lives in <cache>/start/ and persists
 // ($CLOUD_SSH_KEYS_START_DIR overrides the folder).
 import { spawnSync } from 'node:child_process';
@@ -22,7 +27,7 @@ import {
 } from '../test/harness/common.mjs';
 import { packageVsix } from './package.mjs';
 import { ensureDependencies } from './ensure-deps.mjs';
-import { cloudSandboxes, compileSandbox, hasCredentials } from './sandbox.mjs';
+import { cloudSandboxes, compileSandbox, hasCredentials, instanceServersBanner, sandboxStartOptions, startSandboxInstanceServers } from './sandbox.mjs';
 
 // A fresh clone has no node_modules: `npm start` alone must be enough.
 ensureDependencies();
@@ -154,7 +159,7 @@ for (const cloud of CLOUDS) {
       : `${cloud.name}: --no-sandbox, the real endpoint (no credentials in the environment)`);
     continue;
   }
-  const sandbox = await cloud.start();
+  const sandbox = await cloud.start(sandboxStartOptions({ instanceServers: !flags.has('--no-instance-servers') }));
   sandboxes.push({ cloud, sandbox });
   const settings = readSettings(machineSettingsFile);
   if (settings) {
@@ -170,6 +175,34 @@ for (const cloud of CLOUDS) {
   say(`sandbox: fake ${cloud.service} on ${sandbox.url}`);
 }
 
+// The sandboxes' instances as sshd, while the .vsix installs (a failed start only says so: the sandboxes work without them).
+const SANDBOX_SSH_DIR = path.join(base, 'ssh');
+const SSH_CONFIG_SETTING = 'cloudSshKeys.connect.sshConfigFile';
+{
+  // Without instance servers, a sandbox SSH config an earlier run set is taken back.
+  const settings = readSettings(machineSettingsFile);
+  if (settings?.[SSH_CONFIG_SETTING] === path.join(SANDBOX_SSH_DIR, 'ssh_config')) {
+    delete settings[SSH_CONFIG_SETTING];
+    writeSettings(machineSettingsFile, settings);
+  }
+}
+let instanceServers;
+const instanceServersReady =
+  sandboxes.length > 0 && !flags.has('--no-instance-servers')
+    ? (async () => {
+        const t0 = Date.now();
+        instanceServers = await startSandboxInstanceServers(sandboxes.map(({ cloud, sandbox }) => ({ cloud: cloud.cloud, hosts: sandbox.hosts })), {
+          dir: SANDBOX_SSH_DIR,
+          say,
+          note: 'npm start',
+        });
+        if (instanceServers) say(`instance servers: ${instanceServers.servers().length} sshd in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        // Connect in this VS Code writes the sandbox's SSH config (trusting the servers' host keys), never ~/.ssh/config.
+        const settings = readSettings(machineSettingsFile);
+        if (instanceServers && settings) writeSettings(machineSettingsFile, { ...settings, [SSH_CONFIG_SETTING]: instanceServers.sshFiles.config });
+      })()
+    : Promise.resolve();
+
 await (async () => {
   const t0 = Date.now();
   say(`installing ${path.basename(vsix)} into ${dirs.extensions}…`);
@@ -181,6 +214,7 @@ await (async () => {
   }
   say(`installed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 })();
+await instanceServersReady;
 
 const port = Number(process.env.PORT) || (await freePort());
 let server;
@@ -190,6 +224,8 @@ async function stop(signal) {
   stopping = true;
   say(`${signal}: stopping code-server…`);
   if (server) await killGroup(server.pid);
+  await instanceServersReady;
+  await instanceServers?.stop();
   for (const { sandbox } of sandboxes) await sandbox.stop();
   say('stopped');
   process.exit(0);
@@ -218,7 +254,7 @@ console.log(`
 ${CLOUDS.map((cloud) => {
   const sb = sandboxes.find((x) => x.cloud === cloud)?.sandbox;
   return sb ? sandboxBanner(cloud, sb) : `  ${cloud.name}: the real one, with the credentials in your environment.\n`;
-}).join('')}  Ctrl-C to stop.
+}).join('')}${instanceServers ? `\n${instanceServersBanner(instanceServers, Object.fromEntries(CLOUDS.map((c) => [c.cloud, c.service]))).map((l) => `  ${l}`).join('\n')}\n\n` : ''}  Ctrl-C to stop.
 `);
 
 function sandboxBanner(cloud, sb) {

@@ -41,5 +41,22 @@ export interface CloudSandbox {
   testCredentialInEnvironment: boolean;
   /** Where the in-host suite finds the fake's URL. */
   testUrlVariable: string;
-  start(options?: { port?: number }): Promise<StartedSandbox>;
+  start(options?: SandboxStartOptions): Promise<StartedSandbox>;
+}
+
+export interface SandboxStartOptions {
+  /** The fake's HTTP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /**
+   * Added to the fake's own loopback block (CVM 1, Lighthouse 2, ECS 3: test/fakes/instance-hosts.ts),
+   * so that runs at the same time never share an instance address: 30 puts the CVM's instances on
+   * 127.0.31.n. Default 0. The plan: test/harness/README.md ("Instance servers").
+   */
+  addressOffset?: number;
+  /**
+   * The user every Linux instance logs in as (the instance servers' user, test/harness/instance-servers.mjs),
+   * as the cloud can say it: CVM reports it (DefaultLoginUser); Lighthouse and ECS report none, so
+   * their instances get images or settings that log in as it (`root` works everywhere). Default: each image's own.
+   */
+  loginUser?: string;
 }

@@ -3,8 +3,11 @@
 // lacks (everything, on CI's cold cache), serves VS Code and starts both sandboxes. Then:
 //   - the URL it prints is on 127.0.0.1 and the page loads the workbench with our Local Keys view
 //     listing that key;
+//   - as root, every sandbox Linux instance is an sshd answering on its 127.0.31–33.n:22, with its
+//     host key in the sandbox's own known_hosts (the one npm start prints; test/harness/instance-servers.mjs),
+//     and that HOME's ~/.ssh holds nothing new; as another user, npm start says in one line that there are none;
 //   - Ctrl-C (SIGINT to its whole process group, as a terminal sends it) stops every process it
-//     started, and the server's and sandboxes' ports stop answering.
+//     started (the sshds too), and the server's, sandboxes' and instances' ports stop answering.
 //
 // usage: node test/harness/run-start-smoke.mjs [--results FILE]
 // env:   CLOUD_SSH_KEYS_START_SMOKE_TIMEOUT_MS: how long `npm start` may take to serve (default 40 min,
@@ -107,9 +110,9 @@ function alive(pid) {
     return false;
   }
 }
-function portAnswers(port) {
+function portAnswers(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     socket.setTimeout(2000);
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('timeout', () => (socket.destroy(), resolve(true)));
@@ -134,6 +137,11 @@ async function check(name, fn) {
 let url;
 let browser;
 const sandboxPorts = [];
+/** The sandbox instances' sshd addresses npm start printed. */
+const instanceAddresses = [];
+/** The user's own files: npm start must never write them. */
+const usersKnownHosts = path.join(home, '.ssh', 'known_hosts');
+const usersSshConfig = path.join(home, '.ssh', 'config');
 try {
   await check('npm start bootstraps what is missing and serves VS Code on 127.0.0.1', async () => {
     const deadline = Date.now() + SERVE_TIMEOUT;
@@ -149,6 +157,27 @@ try {
     for (const s of text.matchAll(/local fake at http:\/\/127\.0\.0\.1:(\d+)/g)) sandboxPorts.push(Number(s[1]));
     if (sandboxPorts.length !== SANDBOXES.length) throw new Error(`expected a sandbox for each of ${SANDBOXES.map((s) => s.service).join(', ')}, found ${sandboxPorts.length} in:\n${text}`);
     log(`serving ${url}; sandboxes on ports ${sandboxPorts.join(', ')}`);
+  });
+
+  await check(process.getuid() === 0 ? "each sandbox Linux instance answers SSH on its loopback address, its host key in the sandbox's known_hosts (never ~/.ssh)" : 'npm start says there are no instance servers (not root)', async () => {
+    if (process.getuid() !== 0) {
+      if (!/no instance servers: the instance servers need root/.test(text)) throw new Error(`npm start did not say why there are no instance servers:\n${text}`);
+      return;
+    }
+    const listed = /INSTANCES:[^\n]*\n[^\n]*\n((?:\s+[^\n]*: [^\n]*\n)+)/.exec(text);
+    if (!listed) throw new Error(`npm start printed no INSTANCES section:\n${text.split('\n').slice(-30).join('\n')}`);
+    for (const m of listed[1].matchAll(/(\S+) (127\.0\.3[1-3]\.\d+)/g)) instanceAddresses.push(m[2]);
+    if (instanceAddresses.length === 0) throw new Error(`no instance address in:\n${listed[0]}`);
+    const knownHosts = /UserKnownHostsFile=(\S+)/.exec(text)?.[1];
+    if (!knownHosts) throw new Error(`npm start did not say where the instances' host keys are:\n${listed[0]}`);
+    if (knownHosts.startsWith(path.join(home, '.ssh'))) throw new Error(`the host keys are in the user's ~/.ssh: ${knownHosts}`);
+    for (const file of [usersKnownHosts, usersSshConfig]) if (fs.existsSync(file)) throw new Error(`npm start wrote ${file}`);
+    const lines = fs.readFileSync(knownHosts, 'utf8');
+    for (const address of instanceAddresses) {
+      if (!(await portAnswers(22, address))) throw new Error(`nothing answers on ${address}:22`);
+      if (!new RegExp(`^${address.replaceAll('.', '\\.')} ssh-ed25519 `, 'm').test(lines)) throw new Error(`${knownHosts} has no host key for ${address}:\n${lines}`);
+    }
+    log(`${instanceAddresses.length} instance sshd answering (${instanceAddresses.join(', ')})`);
   });
 
   await check('the page loads the workbench, and Local Keys lists the key in that HOME', async () => {
@@ -181,6 +210,10 @@ try {
     if (left.length) throw new Error(`still running after Ctrl-C:\n${left.map((p) => `  ${p} ${commandOf(p)}`).join('\n')}`);
     const port = Number(new URL(url).port);
     for (const p of [port, ...sandboxPorts]) if (await portAnswers(p)) throw new Error(`port ${p} still answers after Ctrl-C`);
+    for (const address of instanceAddresses) if (await portAnswers(22, address)) throw new Error(`${address}:22 still answers after Ctrl-C`);
+    if (fs.existsSync(usersKnownHosts) || fs.existsSync(usersSshConfig)) {
+      throw new Error(`npm start left ${fs.existsSync(usersKnownHosts) ? usersKnownHosts : usersSshConfig} in the user's ~/.ssh`);
+    }
     if (!/\[start\][^\n]*stopped/.test(text)) throw new Error(`npm start did not say it stopped:\n${text.split('\n').slice(-10).join('\n')}`);
   });
 } catch {
@@ -205,4 +238,4 @@ try {
 console.log(`\n  ${counts.passed} passing`);
 if (counts.failed) console.log(`  ${counts.failed} failing`);
 writeResults(resultsOut, counts);
-process.exit(counts.failed || counts.passed !== 3 ? 1 : 0);
+process.exit(counts.failed || counts.passed !== 4 ? 1 : 0);

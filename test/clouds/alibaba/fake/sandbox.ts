@@ -1,5 +1,6 @@
 // The fake ECS as a sandbox (test/fakes/sandbox.ts): for npm start, npm run sandbox and the harness.
 import type { CloudSandbox } from '../../../fakes/sandbox';
+import { ECS_ADDRESS_BLOCK } from './state';
 import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from './server';
 
 export const SANDBOX: CloudSandbox = {
@@ -12,8 +13,8 @@ export const SANDBOX: CloudSandbox = {
   clearVariables: ['ALIBABA_CLOUD_SECURITY_TOKEN'],
   testCredentialInEnvironment: false,
   testUrlVariable: 'CLOUD_SSH_KEYS_TEST_ECS_URL',
-  async start({ port = 0 } = {}) {
-    const fake = new FakeAlibabaEcs({ port });
+  async start({ port = 0, addressOffset = 0, loginUser } = {}) {
+    const fake = new FakeAlibabaEcs({ port, addressBlock: ECS_ADDRESS_BLOCK + addressOffset, loginUser: loginUser as 'root' | 'ecs-user' | undefined });
     const url = await fake.start();
     const { accessKeyId, accessKeySecret } = FAKE_ECS_ACCESS_KEY;
     return {

@@ -18,6 +18,7 @@ import { type FakeAccessKey, verifyEcsRequest } from './auth';
 import { checkEcsPublicKey, ecsFingerprint } from './keys';
 import {
   DEFAULT_RESOURCE_GROUP,
+  ECS_ADDRESS_BLOCK,
   FAKE_ECS_INSTANCE_STATES,
   FakeEcsAccount,
   type FakeEcsInstance,
@@ -60,6 +61,13 @@ export interface FakeAlibabaEcsOptions {
   throttleStatus?: number;
   /** How a taken name is refused: KeyPair.AlreadyExist (default) or, as older docs say, InvalidKeyPairName.Malformed. */
   duplicateNameCode?: 'KeyPair.AlreadyExist' | 'InvalidKeyPairName.Malformed';
+  /** The loopback block of the default and new instances' addresses (public 127.0.<block>.n, private 127.1.<block>.n). Default ECS_ADDRESS_BLOCK (3). */
+  addressBlock?: number;
+  /**
+   * The user every Linux instance logs in as (for a harness whose sshd lets in one user:
+   * test/harness/instance-servers.mjs): `root`, or `ecs-user` (LoginAsNonRoot), set on each. Default: each instance's own.
+   */
+  loginUser?: 'root' | 'ecs-user';
 }
 
 /** What the fake recorded about one API request. Never holds an AccessKey secret, token or private key. */
@@ -91,6 +99,9 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
 
   constructor(private readonly options: FakeAlibabaEcsOptions = {}) {
     super('fake ECS server', options.port);
+    if (options.loginUser !== undefined && options.loginUser !== 'root' && options.loginUser !== 'ecs-user') {
+      throw new Error(`FakeAlibabaEcs: loginUser must be root or ecs-user (the users ECS instances log in as), not ${JSON.stringify(options.loginUser)}`);
+    }
     this.accessKeys = options.accessKeys ?? [{ ...FAKE_ECS_ACCESS_KEY }];
     this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? 10);
     this.acceptEd25519 = options.acceptEd25519 ?? true;
@@ -155,7 +166,7 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
 
   /** Adds an instance (a running Alibaba Cloud Linux one in cn-hangzhou, the next free loopback addresses, unless told otherwise); returns it. */
   seedInstance(seed: Omit<EcsInstanceSeed, 'InstanceId'> & { InstanceId?: string }): FakeEcsInstance {
-    const instance = ecsInstance({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() }, this.account.freeAddresses());
+    const instance = this.withLoginUser(ecsInstance({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() }, this.account.freeAddresses()));
     if (this.account.instances.has(instance.InstanceId)) throw new Error(`seedInstance: ${instance.InstanceId} exists`);
     if (!FAKE_ECS_REGIONS.has(instance.RegionId)) throw new Error(`seedInstance: no ECS region ${instance.RegionId}`);
     const added = this.account.addInstance(instance);
@@ -254,11 +265,19 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
   }
 
   private freshAccount(): FakeEcsAccount {
+    const block = this.options.addressBlock ?? ECS_ADDRESS_BLOCK;
     return new FakeEcsAccount(
-      this.options.instances ?? defaultEcsInstances(),
+      (this.options.instances ?? defaultEcsInstances(block)).map((i) => this.withLoginUser(i)),
       new Set([DEFAULT_RESOURCE_GROUP, ...(this.options.resourceGroups ?? [TEST_RESOURCE_GROUP])]),
       this.options.keyPairsPerRegion ?? 500,
+      block,
     );
+  }
+
+  /** The instance with the `loginUser` option applied (Linux only: LoginAsNonRoot for ecs-user). */
+  private withLoginUser(instance: FakeEcsInstance): FakeEcsInstance {
+    const user = this.options.loginUser;
+    return user !== undefined && instance.OSType === 'linux' ? { ...instance, LoginAsNonRoot: user === 'ecs-user' } : instance;
   }
 
   protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -99,15 +99,15 @@ export function ecsInstance(seed: EcsInstanceSeed, addresses: { publicIp: string
   };
 }
 
-/** Instances every fresh fake starts with (cn-hangzhou), at 127.0.3.2–5; the running one logs in as ecs-user. */
-export function defaultEcsInstances(): FakeEcsInstance[] {
+/** Instances every fresh fake starts with (cn-hangzhou), at 127.0.3.2–5 (127.0.<block>.2–5 for another address block); the running one logs in as ecs-user. */
+export function defaultEcsInstances(block: number = ECS_ADDRESS_BLOCK): FakeEcsInstance[] {
   const seeds: EcsInstanceSeed[] = [
     { InstanceId: 'i-bp1runlinux000001', InstanceName: 'web-running', Status: 'Running', OSName: 'Alibaba Cloud Linux 3.2104 LTS 64位', LoginAsNonRoot: true },
     { InstanceId: 'i-bp1stoplinux00001', InstanceName: 'db-stopped', Status: 'Stopped', OSName: 'Ubuntu 22.04 64位' },
     { InstanceId: 'i-bp1stoplinux00002', InstanceName: 'cache-stopped', Status: 'Stopped', OSName: 'CentOS 7.9 64位' },
     { InstanceId: 'i-bp1stopwindows001', InstanceName: 'win-stopped', Status: 'Stopped', OSType: 'windows', OSName: 'Windows Server 2022 数据中心版 64位中文版' },
   ];
-  return seeds.map((seed, i) => ecsInstance(seed, loopbackAddresses(ECS_ADDRESS_BLOCK, i + 2)));
+  return seeds.map((seed, i) => ecsInstance(seed, loopbackAddresses(block, i + 2)));
 }
 
 /** `2023-09-04T08:33Z`. */
@@ -124,6 +124,8 @@ export class FakeEcsAccount {
     instances: readonly FakeEcsInstance[],
     readonly resourceGroups: ReadonlySet<string>,
     readonly keyPairsPerRegion: number,
+    /** The loopback block new instances get addresses from (test/fakes/instance-hosts.ts). */
+    readonly addressBlock: number = ECS_ADDRESS_BLOCK,
   ) {
     for (const instance of instances) this.addInstance(instance);
   }
@@ -182,7 +184,7 @@ export class FakeEcsAccount {
   /** The next free loopback addresses of the fake's block. */
   freeAddresses(): { publicIp: string; privateIp: string } {
     return nextLoopbackAddresses(
-      ECS_ADDRESS_BLOCK,
+      this.addressBlock,
       [...this.instances.values()].flatMap((i) => [...i.PublicIpAddress, i.EipAddress, ...i.PrivateIpAddress]),
     );
   }

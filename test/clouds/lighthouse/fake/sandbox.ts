@@ -1,6 +1,7 @@
 // The fake Lighthouse as a sandbox (test/fakes/sandbox.ts): for npm start, npm run sandbox and the harness.
 // The same Tencent Cloud account as CVM: the same test API key and environment variables.
 import type { CloudSandbox } from '../../../fakes/sandbox';
+import { LIGHTHOUSE_ADDRESS_BLOCK } from './state';
 import { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL, FakeLighthouse } from './server';
 
 export const SANDBOX: CloudSandbox = {
@@ -13,8 +14,8 @@ export const SANDBOX: CloudSandbox = {
   clearVariables: ['TENCENTCLOUD_SESSION_TOKEN'],
   testCredentialInEnvironment: true,
   testUrlVariable: 'CLOUD_SSH_KEYS_TEST_LIGHTHOUSE_URL',
-  async start({ port = 0 } = {}) {
-    const fake = new FakeLighthouse({ port, credentials: [{ ...FAKE_TEST_CREDENTIAL }, { ...FAKE_SECOND_CREDENTIAL }] });
+  async start({ port = 0, addressOffset = 0, loginUser } = {}) {
+    const fake = new FakeLighthouse({ port, addressBlock: LIGHTHOUSE_ADDRESS_BLOCK + addressOffset, loginUser: loginUser as 'root' | 'ubuntu' | undefined, credentials: [{ ...FAKE_TEST_CREDENTIAL }, { ...FAKE_SECOND_CREDENTIAL }] });
     const url = await fake.start();
     const { secretId, secretKey } = FAKE_TEST_CREDENTIAL;
     return {

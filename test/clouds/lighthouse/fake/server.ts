@@ -25,11 +25,13 @@ import {
   type FakeTag,
   FakeLighthouseAccount,
   type InstanceSeed,
+  LIGHTHOUSE_ADDRESS_BLOCK,
   LIGHTHOUSE_INSTANCE_STATES,
   defaultInstances,
   imageLoginUser,
   instanceFromSeed,
   isoSeconds,
+  withImageLoginUser,
 } from './state';
 import { type AddressRequest, type FakeInstanceHost, type InstanceRequest, definedFields, instanceRuleProblem, listenAddressOf } from '../../../fakes/instance-hosts';
 import { FAKE_LIGHTHOUSE_REGIONS } from './regions';
@@ -72,6 +74,15 @@ export interface FakeLighthouseOptions {
    * REGION_REQUIRED_ACTIONS in actions.ts.
    */
   keyPairRegion?: 'optional' | 'required';
+  /** The loopback block of the default and new instances' addresses (public 127.0.<block>.n, private 127.1.<block>.n). Default LIGHTHOUSE_ADDRESS_BLOCK (2). */
+  addressBlock?: number;
+  /**
+   * The user every Linux instance logs in as (for a harness whose sshd lets in one user:
+   * test/harness/instance-servers.mjs). Lighthouse reports no login user, the image decides, so an
+   * instance whose image logs in as another gets one that does (withImageLoginUser: TencentOS
+   * Server for `root`, Ubuntu for `ubuntu`). Default: each instance keeps its image.
+   */
+  loginUser?: 'root' | 'ubuntu';
 }
 
 /** An API error to answer instead of running the action (e.g. UnauthorizedOperation.MFAExpired). */
@@ -108,6 +119,9 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
 
   constructor(private readonly options: FakeLighthouseOptions = {}) {
     super('fake Lighthouse server', options.port);
+    if (options.loginUser !== undefined && options.loginUser !== 'root' && options.loginUser !== 'ubuntu') {
+      throw new Error(`FakeLighthouse: loginUser must be root or ubuntu (the users of Tencent Cloud's Linux images), not ${JSON.stringify(options.loginUser)}`);
+    }
     this.credentials = options.credentials ?? [{ ...FAKE_TEST_CREDENTIAL }];
     this.rateLimitOverride = options.rateLimitPerSecond;
     this.acceptedKeyTypes = options.acceptedKeyTypes ?? LIGHTHOUSE_DEFAULT_KEY_TYPES;
@@ -187,7 +201,7 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
 
   /** Adds an instance (region ap-guangzhou, RUNNING, Linux, the next free loopback addresses unless told otherwise); returns it. */
   seedInstance(seed: Omit<InstanceSeed, 'InstanceId'> & { InstanceId?: string }): FakeLighthouseInstance {
-    const instance = instanceFromSeed({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() }, this.account.freeAddresses());
+    const instance = this.withLoginUser(instanceFromSeed({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() }, this.account.freeAddresses()));
     if (this.account.instances.has(instance.InstanceId)) throw new Error(`seedInstance: ${instance.InstanceId} exists`);
     if (!FAKE_LIGHTHOUSE_REGIONS.has(instance.region)) throw new Error(`seedInstance: no Lighthouse region ${instance.region}`);
     this.account.addInstance(instance);
@@ -294,11 +308,18 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
   }
 
   private freshAccount(): FakeLighthouseAccount {
+    const block = this.options.addressBlock ?? LIGHTHOUSE_ADDRESS_BLOCK;
     return new FakeLighthouseAccount(
-      this.options.instances ?? defaultInstances(),
+      (this.options.instances ?? defaultInstances(block)).map((i) => this.withLoginUser(i)),
       this.options.keyPairLimit ?? LIGHTHOUSE_DEFAULT_KEY_PAIR_LIMIT,
       this.options.operationMs ?? 0,
+      block,
     );
+  }
+
+  /** The instance with the `loginUser` option applied. */
+  private withLoginUser(instance: FakeLighthouseInstance): FakeLighthouseInstance {
+    return this.options.loginUser === undefined ? instance : withImageLoginUser(instance, this.options.loginUser);
   }
 
   private limiterFor(action: string): SlidingWindowLimiter {

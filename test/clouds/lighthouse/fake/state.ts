@@ -89,6 +89,19 @@ export function imageLoginUser(instance: Pick<FakeLighthouseInstance, 'PlatformT
   return instance.Platform === 'UBUNTU' ? 'ubuntu' : 'root';
 }
 
+/**
+ * The instance set up on an image that logs in as `user` (Lighthouse reports no login user: the
+ * image decides, see imageLoginUser): unchanged when its image already does or it runs Windows,
+ * else moved to Ubuntu (`ubuntu`) or TencentOS Server (`root`).
+ */
+export function withImageLoginUser(instance: FakeLighthouseInstance, user: 'root' | 'ubuntu'): FakeLighthouseInstance {
+  const current = imageLoginUser(instance);
+  if (current === undefined || current === user) return instance;
+  return user === 'ubuntu'
+    ? { ...instance, Platform: 'UBUNTU', OsName: 'Ubuntu Server 22.04 LTS 64bit', BlueprintId: 'lhbp-ubuntu22' }
+    : { ...instance, Platform: 'TENCENTOS', OsName: 'TencentOS Server 3.1 (TK4)', BlueprintId: 'lhbp-tencentos31' };
+}
+
 /** A full instance from a seed: a running Ubuntu instance in ap-guangzhou at `addresses` unless told otherwise. */
 export function instanceFromSeed(seed: InstanceSeed, addresses: { publicIp: string; privateIp: string }): FakeLighthouseInstance {
   const region = seed.region ?? 'ap-guangzhou';
@@ -117,8 +130,8 @@ export function instanceFromSeed(seed: InstanceSeed, addresses: { publicIp: stri
   };
 }
 
-/** Instances every fresh fake starts with: four in ap-guangzhou, one in ap-shanghai, at 127.0.2.2–6. */
-export function defaultInstances(): FakeLighthouseInstance[] {
+/** Instances every fresh fake starts with: four in ap-guangzhou, one in ap-shanghai, at 127.0.2.2–6 (127.0.<block>.2–6 for another address block). */
+export function defaultInstances(block: number = LIGHTHOUSE_ADDRESS_BLOCK): FakeLighthouseInstance[] {
   const seeds: InstanceSeed[] = [
     { InstanceId: 'lhins-lnxrun01', InstanceName: 'web-running', InstanceState: 'RUNNING', CreatedTime: '2024-01-05T03:04:05Z' },
     { InstanceId: 'lhins-lnxstp01', InstanceName: 'db-stopped', InstanceState: 'STOPPED', CreatedTime: '2024-01-04T03:04:05Z', OsName: 'Debian 12', Platform: 'DEBIAN', BlueprintId: 'lhbp-debian12' },
@@ -126,7 +139,7 @@ export function defaultInstances(): FakeLighthouseInstance[] {
     { InstanceId: 'lhins-winstp01', InstanceName: 'win-stopped', InstanceState: 'STOPPED', PlatformType: 'WINDOWS', CreatedTime: '2024-01-02T03:04:05Z' },
     { InstanceId: 'lhins-shrun001', InstanceName: 'shanghai-running', InstanceState: 'RUNNING', region: 'ap-shanghai', CreatedTime: '2024-01-01T03:04:05Z' },
   ];
-  return seeds.map((seed, i) => instanceFromSeed(seed, loopbackAddresses(LIGHTHOUSE_ADDRESS_BLOCK, i + 2)));
+  return seeds.map((seed, i) => instanceFromSeed(seed, loopbackAddresses(block, i + 2)));
 }
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -154,6 +167,8 @@ export class FakeLighthouseAccount {
     public keyPairLimit: number,
     /** How long a bind or unbind stays OPERATING; 0 finishes at once. */
     public operationMs: number,
+    /** The loopback block new instances get addresses from (test/fakes/instance-hosts.ts). */
+    readonly addressBlock: number = LIGHTHOUSE_ADDRESS_BLOCK,
   ) {
     for (const instance of instances) this.addInstance(instance);
   }
@@ -205,7 +220,7 @@ export class FakeLighthouseAccount {
 
   /** The next free loopback addresses of the fake's block. */
   freeAddresses(): { publicIp: string; privateIp: string } {
-    return nextLoopbackAddresses(LIGHTHOUSE_ADDRESS_BLOCK, [...this.instances.values()].flatMap((i) => [...i.PublicAddresses, ...i.PrivateAddresses]));
+    return nextLoopbackAddresses(this.addressBlock, [...this.instances.values()].flatMap((i) => [...i.PublicAddresses, ...i.PrivateAddresses]));
   }
 
   /** The public key lines `instance` accepts: its bound key pairs' once a bind has finished ("将密钥的公钥写入到实例的 SSH 配置当中"). */

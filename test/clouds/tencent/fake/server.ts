@@ -16,7 +16,7 @@ import { FakeCloudServer, commitFaults, headerValue, readBody, redactSecrets } f
 import { commitHostileAnswer } from '../../../fakes/hostile-answers';
 import { type FakeCredential, verifyTc3Request } from './auth';
 import { ApiError, type Params } from './params';
-import { CVM_INSTANCE_STATES, type CvmInstanceSeed, FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, cvmInstance, defaultInstances, isoSeconds } from './state';
+import { CVM_ADDRESS_BLOCK, CVM_INSTANCE_STATES, type CvmInstanceSeed, FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, cvmInstance, defaultInstances, isoSeconds } from './state';
 import { type AddressRequest, type FakeInstanceHost, type InstanceRequest, definedFields, instanceRuleProblem, listenAddressOf } from '../../../fakes/instance-hosts';
 import { FAKE_TENCENT_REGIONS } from './regions';
 import { type Fault, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
@@ -52,6 +52,13 @@ export interface FakeTencentCvmOptions {
   acceptedKeyTypes?: string[];
   /** Requests per second per action per SecretId. Default 10. */
   rateLimitPerSecond?: number;
+  /** The loopback block of the default and new instances' addresses (public 127.0.<block>.n, private 127.1.<block>.n). Default CVM_ADDRESS_BLOCK (1). */
+  addressBlock?: number;
+  /**
+   * The user every Linux instance logs in as, reported as its DefaultLoginUser instead of its
+   * image's (for a harness whose sshd lets in one user: test/harness/instance-servers.mjs). Default: the image's.
+   */
+  loginUser?: string;
 }
 
 /** What the fake recorded about one API request. Never holds a SecretKey, token or private key. */
@@ -132,7 +139,7 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
 
   /** Adds an instance (RUNNING Ubuntu in ap-guangzhou, the next free loopback addresses, unless told otherwise); returns it. */
   seedInstance(seed: Omit<CvmInstanceSeed, 'InstanceId'> & { InstanceId?: string }): FakeInstance {
-    const instance = cvmInstance({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() }, this.account.freeAddresses());
+    const instance = this.withLoginUser(cvmInstance({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() }, this.account.freeAddresses()));
     if (this.account.instances.has(instance.InstanceId)) throw new Error(`seedInstance: ${instance.InstanceId} exists`);
     if (!FAKE_TENCENT_REGIONS.has(instance.region)) throw new Error(`seedInstance: no CVM region ${instance.region}`);
     const added = this.account.addInstance(instance);
@@ -204,11 +211,19 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
   }
 
   private freshAccount(): FakeCvmAccount {
+    const block = this.options.addressBlock ?? CVM_ADDRESS_BLOCK;
     return new FakeCvmAccount(
-      this.options.instances ?? defaultInstances(),
+      (this.options.instances ?? defaultInstances(block)).map((i) => this.withLoginUser(i)),
       new Set(this.options.projectIds ?? [1001]),
       this.options.keyPairLimit ?? 100,
+      block,
     );
+  }
+
+  /** The instance with the `loginUser` option applied (Linux only: CVM reports it as DefaultLoginUser). */
+  private withLoginUser(instance: FakeInstance): FakeInstance {
+    const user = this.options.loginUser;
+    return user !== undefined && instance.os === 'linux' ? { ...instance, DefaultLoginUser: user } : instance;
   }
 
   protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

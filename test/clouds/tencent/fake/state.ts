@@ -90,15 +90,15 @@ export function cvmInstance(seed: CvmInstanceSeed, addresses: { publicIp: string
   };
 }
 
-/** Instances every fresh fake starts with (ap-guangzhou), at 127.0.1.2–5. */
-export function defaultInstances(): FakeInstance[] {
+/** Instances every fresh fake starts with (ap-guangzhou), at 127.0.1.2–5 (127.0.<block>.2–5 for another address block). */
+export function defaultInstances(block: number = CVM_ADDRESS_BLOCK): FakeInstance[] {
   const seeds: CvmInstanceSeed[] = [
     { InstanceId: 'ins-lnxrun01', InstanceName: 'web-running', OsName: 'Ubuntu Server 22.04 LTS 64bit', InstanceState: 'RUNNING' },
     { InstanceId: 'ins-lnxstp01', InstanceName: 'db-stopped', OsName: 'TencentOS Server 3.1 (TK4)', InstanceState: 'STOPPED' },
     { InstanceId: 'ins-lnxstp02', InstanceName: 'cache-stopped', OsName: 'CentOS 7.9 64bit', InstanceState: 'STOPPED' },
     { InstanceId: 'ins-winstp01', InstanceName: 'win-stopped', os: 'windows', OsName: 'Windows Server 2022 DataCenter 64bit', InstanceState: 'STOPPED' },
   ];
-  return seeds.map((seed, i) => cvmInstance(seed, loopbackAddresses(CVM_ADDRESS_BLOCK, i + 2)));
+  return seeds.map((seed, i) => cvmInstance(seed, loopbackAddresses(block, i + 2)));
 }
 
 /** `YYYY-MM-DDThh:mm:ssZ`. */
@@ -125,6 +125,8 @@ export class FakeCvmAccount {
     readonly projectIds: Set<number>,
     /** Key pairs allowed per account (all regions together). */
     public keyPairLimit: number,
+    /** The loopback block new instances get addresses from (test/fakes/instance-hosts.ts). */
+    readonly addressBlock: number = CVM_ADDRESS_BLOCK,
   ) {
     for (const instance of instances) this.addInstance(instance);
   }
@@ -169,7 +171,7 @@ export class FakeCvmAccount {
 
   /** The next free loopback addresses of the fake's block. */
   freeAddresses(): { publicIp: string; privateIp: string } {
-    return nextLoopbackAddresses(CVM_ADDRESS_BLOCK, [...this.instances.values()].flatMap((i) => [...i.PublicIpAddresses, ...i.PrivateIpAddresses]));
+    return nextLoopbackAddresses(this.addressBlock, [...this.instances.values()].flatMap((i) => [...i.PublicIpAddresses, ...i.PrivateIpAddresses]));
   }
 
   /** The public key lines `instance` accepts: its bound key pairs' (CVM writes them into the instance's SSH configuration when binding). */
