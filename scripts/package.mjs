@@ -64,6 +64,10 @@ export function packageVsix({ quiet = false } = {}) {
     }
   }
   const extra = process.env.CLOUD_SSH_KEYS_SKIP_LICENSE ? ['--skip-license'] : [];
+  // README's images (docs/images, taken by the e2e suite) are relative: the marketplace page needs
+  // them under the repository's URL, which vsce only guesses for GitHub and GitLab.
+  const repository = String(pkg.repository?.url ?? pkg.repository ?? '').replace(/\.git$/, '');
+  if (repository) extra.push('--baseImagesUrl', `${repository}/raw/HEAD/`, '--baseContentUrl', `${repository}/blob/HEAD/`);
   fs.rmSync(vsix, { force: true });
   vsce(['package', '--no-dependencies', '--out', vsix, ...extra], { quiet });
   if (!fs.existsSync(vsix)) throw new Error(`vsce reported success but ${vsix} does not exist`);

@@ -115,8 +115,9 @@ export function sshArguments(ready: ReadyConnection): string[] {
   return [...(ready.usesDefaultConfig ? [] : ['-F', ready.configFile]), ready.host.alias];
 }
 
+/** ssh's own default: it finds ~ from the passwd entry, not $HOME, so a HOME of another folder still needs -F. */
 function isDefaultSshConfig(file: string): boolean {
-  return path.resolve(file) === path.join(os.homedir(), '.ssh', 'config');
+  return path.resolve(file) === path.join(os.userInfo().homedir, '.ssh', 'config');
 }
 
 function explainNoConnection(s: ConnectServices, account: CloudAccount, instance: CloudInstance, reason: 'windows' | 'no-key-pair' | 'no-address' | 'no-login-user' | 'no-local-key'): void {

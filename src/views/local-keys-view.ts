@@ -152,7 +152,7 @@ function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region
     facts.comment ? visibleText(facts.comment) : undefined,
     ...markers.map((m) => `[${m}]`),
     ...cloud.map((c) => `[${c}]`),
-    opens.length ? vscode.l10n.t('opens {0} instances', opens.length) : undefined,
+    opens.length === 1 ? vscode.l10n.t('opens {0}', visibleText(opens[0])) : opens.length > 1 ? vscode.l10n.t('opens {0} instances', opens.length) : undefined,
   ]
     .filter(Boolean)
     .join(' · ');

@@ -11,12 +11,13 @@ import * as vscode from 'vscode';
 import type { ImportOutcome } from '../../../../src/commands/import-key-pair';
 import type { CloudKeysNode } from '../../../../src/views/cloud-keys-view';
 import { FAKE_TEST_CREDENTIAL } from '../fake/server';
-import { CHOICES, api, asUser, cvmAdmin, eventually, fixture, signInToFakeCvm, signOutOfFakeCvm } from '../../../integration/helpers';
+import { api, asUser, cvmAdmin, eventually, fixture, rootItems, signInToFakeCvm, signOutOfFakeCvm } from '../../../integration/helpers';
 import { CANCEL, user } from '../../../integration/test-user-input';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
-/** Set by the harness when the fake's instances are real sshd servers (root only). */
-const REAL_SERVERS = process.env.CLOUD_SSH_KEYS_TEST_INSTANCE_SERVERS === '1';
+/** Set by the harness when the fake's instances are real sshd servers (root only): their host keys. */
+const KNOWN_HOSTS = process.env.CLOUD_SSH_KEYS_TEST_KNOWN_HOSTS;
+const REAL_SERVERS = !!KNOWN_HOSTS;
 const REGION = 'ap-guangzhou';
 
 interface FakeInstance {
@@ -53,8 +54,12 @@ describe('Connect to a Tencent CVM instance (fake CVM, real sshd)', function () 
   const config = () => vscode.workspace.getConfiguration('cloudSshKeys');
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'csk-connect-'));
   const sshConfig = path.join(scratch, 'ssh_config');
-  /** The user's own lines, with CRLF and no final newline: every byte must stay. */
-  const USER_LINES = '# my hosts\r\nInclude ~/.ssh/conf.d/*\r\nHost bastion\r\n  HostName 192.0.2.10\r\n  User me\r\nMatch host *.internal\r\n  ProxyJump bastion';
+  /**
+   * The user's own lines, with CRLF and no final newline: every byte must stay. Their global
+   * UserKnownHostsFile (the instance servers' host keys, as if connected before) applies to our
+   * hosts too, after the block's `Match all`.
+   */
+  const USER_LINES = `# my hosts\r\nUserKnownHostsFile ${KNOWN_HOSTS ?? '~/.ssh/known_hosts'}\r\nInclude ~/.ssh/conf.d/*\r\nHost bastion\r\n  HostName 192.0.2.10\r\n  User me\r\nMatch host *.internal\r\n  ProxyJump bastion`;
   const keyFile = path.join(fixture().sshDir, 'connect_key');
   let keyId: string;
   let target: FakeInstance;
@@ -100,6 +105,11 @@ describe('Connect to a Tencent CVM instance (fake CVM, real sshd)', function () 
     assert.equal(await asUser([[target.InstanceName]], 'cloudSshKeys.bindCloudKeyPair', await keyPairNodeOf()), true);
     const node = await instanceNode(target.InstanceId);
     assert.deepEqual(node.instance.keyIds, [keyId]);
+    // The Local Keys item of the key says which instance it opens.
+    await eventually(
+      async () => (await rootItems()).find((r) => r.label === 'connect_key' && String(r.item.description).includes(`opens ${target.InstanceName} (Tencent Cloud ${REGION})`)),
+      () => 'the Local Keys item of connect_key never said it opens the instance',
+    );
     const terminal = (await vscode.commands.executeCommand<vscode.Terminal>('cloudSshKeys.openSshTerminal', node))!;
     assert.ok(terminal, `no terminal: ${JSON.stringify(user.mark().shown())}`);
     const alias = `tencent-${REGION}-${target.InstanceName}`;
@@ -195,7 +205,8 @@ describe('Connect to a Tencent CVM instance (fake CVM, real sshd)', function () 
     await eventually(() => !fs.readFileSync(sshConfig, 'utf8').includes(`Host tencent-${REGION}-${target.InstanceName}`), () => 'the entry stayed in the block');
     assert.equal(fs.readFileSync(sshConfig, 'utf8'), USER_LINES, 'the file is not back to the user\'s bytes');
     if (!REAL_SERVERS) return;
-    const login = spawnSync('ssh', ['-F', '/dev/null', '-i', keyFile, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', `${target.DefaultLoginUser}@${target.PublicIpAddresses[0]}`, 'true'], { encoding: 'utf8' });
+    const login = spawnSync('ssh', ['-F', '/dev/null', '-i', keyFile, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', '-o', `UserKnownHostsFile=${KNOWN_HOSTS}`, `${target.DefaultLoginUser}@${target.PublicIpAddresses[0]}`, 'true'], { encoding: 'utf8' });
+    assert.match(login.stderr, /Permission denied/, login.stderr);
     assert.notEqual(login.status, 0, 'the unbound key still logs in');
   });
 });
