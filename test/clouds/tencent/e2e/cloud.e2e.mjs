@@ -14,7 +14,7 @@ const blobOf = (line) => line.trim().split(/\s+/)[1];
 const publicOfPrivate = (file) => execFileSync('ssh-keygen', ['-y', '-f', file], { encoding: 'utf8' }).trim();
 
 /** Polls `probe` until it returns something truthy. */
-async function until(probe, describe, timeoutMs = 20_000) {
+export async function until(probe, describe, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -37,7 +37,7 @@ async function answerInput(page, value) {
 }
 
 /** The Cloud Key Pairs pane, refreshed, with a row labelled `label`. */
-async function cloudRow(page, label) {
+export async function cloudRow(page, label) {
   await openContainer(page, 'Cloud SSH Keys');
   const pane = viewPane(page, 'Cloud Key Pairs');
   await pane.waitFor({ state: 'visible' });

@@ -4,53 +4,13 @@
 // output the test reads. Then unbind, and Connect explains why it cannot log in.
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  assert, chooseMenuItem, clearNotifications, contextMenuLabels, notification, openContainer, quickPickRow, treeRow, viewPane,
-} from '../../../e2e/ui.mjs';
+import { assert, chooseMenuItem, clearNotifications, contextMenuLabels, notification, quickPickRow, treeRow, viewPane } from '../../../e2e/ui.mjs';
+import { cloudRow, until } from './cloud.e2e.mjs';
 
 const REGION = 'ap-guangzhou';
 const KEY_PAIR = 'e2e_team_key';
 /** Where README.md's screenshot of this flow is kept (written when CLOUD_SSH_KEYS_README_SCREENSHOTS is set). */
 const README_SHOT = path.join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'images', 'connect-terminal.png');
-
-async function until(probe, describe, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out: ${describe()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** The Cloud Key Pairs pane, with its Tencent region expanded and refreshed until `label` shows. */
-async function cloudRow(page, label, { refresh = true } = {}) {
-  await openContainer(page, 'Cloud SSH Keys');
-  const pane = viewPane(page, 'Cloud Key Pairs');
-  await pane.waitFor({ state: 'visible' });
-  const header = pane.locator('.pane-header');
-  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-  const row = treeRow(pane, label);
-  const region = treeRow(pane, REGION);
-  await until(
-    async () => {
-      if (await row.isVisible().catch(() => false)) return true;
-      if ((await region.getAttribute('aria-expanded').catch(() => null)) === 'false') {
-        await region.click();
-        await page.waitForTimeout(500);
-        if (await row.isVisible().catch(() => false)) return true;
-      }
-      if (refresh) {
-        await header.hover();
-        await pane.locator('.actions .action-label[aria-label^="Refresh Cloud Key Pairs"]').first().click().catch(() => {});
-      }
-      await page.waitForTimeout(1000);
-      return row.isVisible().catch(() => false);
-    },
-    () => `no "${label}" row in the Cloud Key Pairs view`,
-  );
-  return row;
-}
 
 /** Opens a collapsed tree row (a bound key pair) and returns the child row labelled `child`. */
 async function expandTo(page, row, child) {
