@@ -67,6 +67,10 @@ export interface CloudProviderDescriptor {
   capabilities: CloudCapabilities;
   /** The user an SSH login to an instance uses: the one the cloud reports, else the image's documented default. */
   defaultLoginUser: DefaultLoginUserRule;
+  /** The instance states its bind and unbind calls accept, as its API documents them (others are not offered). */
+  bindableInstanceStates: readonly string[];
+  /** What binding does beyond the key, said before it happens (Tencent CVM: password login stops working). */
+  bindNote?: string;
   /** The cloud's brand name (`Tencent Cloud`); not translated. */
   displayName: string;
   /** The compute service (`Tencent CVM`), as in "Import to Tencent CVM". */

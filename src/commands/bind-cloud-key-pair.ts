@@ -34,14 +34,31 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
     );
     return false;
   }
+  // Only what the API would accept can be picked: no Windows instance, no state it refuses.
+  const states = account.descriptor.bindableInstanceStates;
+  const windows = candidates.filter((i) => i.platform === 'windows');
+  const otherState = candidates.filter((i) => i.platform !== 'windows' && !states.includes(i.state));
+  const offered = candidates.filter((i) => i.platform !== 'windows' && states.includes(i.state));
+  const notShown = [
+    windows.length ? vscode.l10n.t('Windows instances (SSH key pairs are for Linux): {0}', shownList(windows.map((i) => i.name || i.id))) : undefined,
+    otherState.length ? vscode.l10n.t('instances in a state {0} refuses ({1}): {2}', account.descriptor.serviceName, states.join(', '), shownList(otherState.map((i) => `${i.name || i.id} ${i.state}`))) : undefined,
+  ].filter(Boolean);
+  if (offered.length === 0) {
+    void s.ui.showInformationMessage(vscode.l10n.t('No instance in {0} can take {1} now: {2}.', region, name, notShown.join('; ')));
+    return false;
+  }
   const picked = await s.ui.showQuickPick(
-    candidates.map((i) => ({
+    offered.map((i) => ({
       label: shownInQuickPick(i.name || i.id),
-      description: shownInQuickPick([i.id, i.state, i.osName].filter(Boolean).join(' · ')),
-      detail: i.platform === 'windows' ? vscode.l10n.t('Windows instances cannot use SSH key pairs.') : undefined,
+      description: shownInQuickPick([i.id, i.state, i.publicIps?.[0] ?? i.privateIps?.[0], i.osName].filter(Boolean).join(' · ')),
       instance: i,
     })),
-    { title, canPickMany: true, ignoreFocusOut: true, placeHolder: vscode.l10n.t('Select the instances') },
+    {
+      title,
+      canPickMany: true,
+      ignoreFocusOut: true,
+      placeHolder: notShown.length ? vscode.l10n.t('Select the instances (not offered: {0})', notShown.join('; ')) : vscode.l10n.t('Select the instances'),
+    },
   );
   if (!picked?.length) return false;
   const chosen: CloudInstance[] = picked.map((p) => p.instance);
@@ -52,10 +69,11 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
     const stop = vscode.l10n.t('Shut Down and Continue');
     const choice = await s.ui.showWarningMessage(
       vscode.l10n.t(
-        'These instances are running: {0}. The cloud changes key pairs only on stopped instances; it can shut them down (ForceStop, which may lose unsaved data) and you then start them again. Continue?',
+        'These instances are running: {0}. {1} changes key pairs only on stopped instances: it shuts them down first (a forced shutdown, which may lose unsaved data), changes the key pair and starts them again. Continue?',
         shownList(running.map((i) => i.name || i.id)),
+        account.descriptor.serviceName,
       ),
-      { modal: true },
+      { modal: true, detail: bind && account.descriptor.bindNote ? vscode.l10n.t(account.descriptor.bindNote) : undefined },
       stop,
     );
     if (choice !== stop) return false;
@@ -69,7 +87,8 @@ export async function bindCloudKeyPair(s: CloudCommandServices, node: unknown, b
   if (!step.ok) return false;
   const result: KeyPairBindingResult | void = step.value;
   s.log.info(shownText(`${bind ? 'Bound' : 'Unbound'} ${keyPair.id} ${bind ? 'to' : 'from'} ${ids.join(', ')} (ForceStop ${forceStop})`));
-  const done = bind ? vscode.l10n.t('Bound {0} to {1}.', name, shownList(ids)) : vscode.l10n.t('Unbound {0} from {1}.', name, shownList(ids));
+  const note = bind && account.descriptor.bindNote ? ` ${vscode.l10n.t(account.descriptor.bindNote)}` : '';
+  const done = bind ? vscode.l10n.t('Bound {0} to {1}.', name, shownList(ids)) + note : vscode.l10n.t('Unbound {0} from {1}.', name, shownList(ids));
   // Clouds that change the key on running instances (Alibaba ECS) apply it at their next restart: say which.
   const restart = result?.restartRequired ?? [];
   if (restart.length > 0) {

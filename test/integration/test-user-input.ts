@@ -32,6 +32,8 @@ export interface Question {
   descriptions: string[];
   /** Input box: the prefilled value. */
   value?: string;
+  /** Quick pick: the placeholder (what the box says before anything is typed). */
+  placeholder?: string;
 }
 
 export interface Shown {
@@ -93,6 +95,7 @@ export class TestUserInput implements UserInput {
       title: opts.title ?? opts.placeHolder ?? '',
       labels: items.map(labelOf),
       descriptions: items.map((i) => (typeof i === 'string' ? '' : (i.description ?? ''))),
+      placeholder: opts.placeHolder,
     };
     const answer = this.next(question);
     if (answer === undefined || answer === CANCEL) return undefined;

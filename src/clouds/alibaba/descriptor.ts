@@ -74,6 +74,8 @@ export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: D
   // The user an SSH login uses (src/clouds/alibaba/login-user.ts); for the coming Connect command.
   defaultLoginUser,
   // ECS has no call that renames a key pair, and key pairs have no description.
+  // AttachKeyPair / DetachKeyPair: Running or Stopped instances (the change applies at the next start).
+  bindableInstanceStates: ['Running', 'Stopped'],
   capabilities: { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: false, keyPairScope: 'region' },
   displayName: 'Alibaba Cloud',
   serviceName: 'Alibaba Cloud ECS',

@@ -34,6 +34,8 @@ export const LIGHTHOUSE_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser
   // The user an SSH login uses (src/clouds/lighthouse/login-user.ts); for the coming Connect command.
   defaultLoginUser,
   capabilities: LIGHTHOUSE_CAPABILITIES,
+  // AssociateInstancesKeyPairs: RUNNING or STOPPED Linux instances (a running one is shut down first).
+  bindableInstanceStates: ['RUNNING', 'STOPPED'],
   displayName: 'Tencent Cloud Lighthouse',
   serviceName: 'Tencent Lighthouse',
   keyIdLabel: 'KeyId',

@@ -11,6 +11,10 @@ export const TENCENT_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: D
   id: 'tencent',
   // The user an SSH login uses (src/clouds/tencent/login-user.ts); for the coming Connect command.
   defaultLoginUser,
+  // AssociateInstancesKeyPairs / DisassociateInstancesKeyPairs: Linux instances, RUNNING (with
+  // ForceStop: shut down, changed, started again) or STOPPED.
+  bindableInstanceStates: ['RUNNING', 'STOPPED'],
+  bindNote: 'Binding a key pair turns off password login on these instances (Tencent CVM documents it): keep the private key.',
   capabilities: { rename: true, editDescription: true, bind: true, bindStopsRunningInstances: true, keyPairScope: 'region' },
   displayName: 'Tencent Cloud',
   serviceName: 'Tencent CVM',

@@ -10,7 +10,7 @@ import type { CreateOutcome } from '../../../../src/commands/create-cloud-key-pa
 import type { ImportOutcome } from '../../../../src/commands/import-key-pair';
 import type { CloudKeysNode } from '../../../../src/views/cloud-keys-view';
 import { FAKE_TEST_CREDENTIAL } from '../fake/server';
-import { CANCEL } from '../../../integration/test-user-input';
+import { type Answer, CANCEL, type Question, user } from '../../../integration/test-user-input';
 import { CHOICES, api as extensionApi, asUser, eventually, filesContaining, fixture, labelOf, rootItems, setCredentialsAsUser, withSshDirectories } from '../../../integration/helpers';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
@@ -329,7 +329,15 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
   it('bind to a stopped instance, delete refused while bound (no DeleteKeyPairs sent), unbind', async () => {
     const stopped = (await state()).instances.find((i) => i.InstanceState === 'STOPPED' && i.os === 'linux')!;
     let node = await keyPairNode(imported!.keyId!);
-    assert.equal(await asUser([[instanceLabel(stopped)]], 'cloudSshKeys.bindCloudKeyPair', node), true);
+    // The picker offers only what the API accepts (no Windows instance), with state and address.
+    const offer = (q: Question): Answer => {
+      assert.ok(!q.labels.includes('win-stopped'), `a Windows instance is offered: ${JSON.stringify(q.labels)}`);
+      assert.match(q.placeholder ?? '', /not offered: Windows instances \(SSH key pairs are for Linux\): win-stopped/);
+      const i = q.labels.indexOf(instanceLabel(stopped));
+      assert.match(q.descriptions[i], new RegExp(`${stopped.InstanceId} · STOPPED · 127\\.`), q.descriptions[i]);
+      return [instanceLabel(stopped)];
+    };
+    assert.equal(await asUser([offer], 'cloudSshKeys.bindCloudKeyPair', node), true);
     assert.ok((await state()).instances.find((i) => i.InstanceId === stopped.InstanceId)?.KeyIds.includes(imported!.keyId!));
     node = await keyPairNode(imported!.keyId!);
     assert.deepEqual(node.keyPair.associatedInstanceIds, [stopped.InstanceId]);
@@ -349,9 +357,14 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     assert.ok(!(await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.KeyIds.includes(imported!.keyId!));
   });
 
-  it('delete removes the key pair from the cloud and the view', async () => {
+  it('delete of a bound key pair says why it cannot, offers Unbind there; unbound and confirmed, it is deleted from the cloud and the view', async () => {
+    const stopped = (await state()).instances.find((i) => i.InstanceState === 'STOPPED' && i.os === 'linux')!;
+    assert.equal(await asUser([[instanceLabel(stopped)]], 'cloudSshKeys.bindCloudKeyPair', await keyPairNode(imported!.keyId!)), true);
     const node = await keyPairNode(imported!.keyId!);
-    assert.equal(await asUser([CHOICES.delete], 'cloudSshKeys.deleteCloudKeyPair', node), true);
+    assert.deepEqual(node.keyPair.associatedInstanceIds, [stopped.InstanceId]);
+    const mark = user.mark();
+    assert.equal(await asUser(['Unbind from Instances…', [instanceLabel(stopped)], CHOICES.delete], 'cloudSshKeys.deleteCloudKeyPair', node), true);
+    assert.ok(mark.shown().some((m) => m.includes('cannot be deleted: it is bound to')), JSON.stringify(mark.shown()));
     assert.ok(!(await state()).keyPairs.some((k) => k.KeyId === imported!.keyId));
     (await api()).cloudKeys.refresh();
     assert.ok(!(await cloudTree()).keyPairs.some((n) => n.keyPair.id === imported!.keyId));
