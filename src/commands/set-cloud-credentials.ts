@@ -78,6 +78,7 @@ export async function setCloudCredentials(s: Reporter, account: CloudAccount): P
 /** Removes the stored credentials (environment variables, if set, still apply: say so). */
 export async function signOutOfCloud({ ui, log }: Reporter, account: CloudAccount): Promise<void> {
   const { descriptor } = account;
+  const wasStored = (await account.credentials())?.source === 'secrets';
   try {
     await account.deleteCredentials();
   } catch (error) {
@@ -88,9 +89,14 @@ export async function signOutOfCloud({ ui, log }: Reporter, account: CloudAccoun
   }
   log.info(`Signed out of ${descriptor.displayName}`);
   const fromEnv = (await account.credentials())?.source === 'environment';
-  void ui.showInformationMessage(
-    fromEnv
-      ? vscode.l10n.t('Removed the stored {0} credentials. The environment variables {1} still provide credentials.', descriptor.displayName, descriptor.credentialFields.map((f) => f.envVar).join(', '))
-      : vscode.l10n.t('Signed out of {0}: the stored credentials are removed.', descriptor.displayName),
-  );
+  const variables = descriptor.credentialFields.map((f) => f.envVar).join(', ');
+  // Say what happened: removed, or there was nothing stored to remove.
+  const removed = wasStored
+    ? fromEnv
+      ? vscode.l10n.t('Removed the stored {0} credentials. The environment variables {1} still provide credentials.', descriptor.displayName, variables)
+      : vscode.l10n.t('Signed out of {0}: the stored credentials are removed.', descriptor.displayName)
+    : fromEnv
+      ? vscode.l10n.t('No {0} credentials were stored in the system keychain; the environment variables {1} provide them (unset them to sign out).', descriptor.displayName, variables)
+      : vscode.l10n.t('No {0} credentials were stored: nothing to remove.', descriptor.displayName);
+  void ui.showInformationMessage(removed);
 }

@@ -359,7 +359,7 @@ function regionItem(account: CloudAccount, region: CloudRegion, count: number): 
   const item = new vscode.TreeItem(shownText(region.id), count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   // The id changes when a region gains its first key pair, so that it opens to show it.
   item.id = `region:${account.descriptor.id}:${region.id}:${count > 0 ? 'keys' : 'empty'}`;
-  item.description = [region.name !== region.id ? shownText(region.name) : undefined, vscode.l10n.t('{0} key pairs', count)].filter(Boolean).join(' · ');
+  item.description = [region.name !== region.id ? shownText(region.name) : undefined, count === 1 ? vscode.l10n.t('1 key pair') : vscode.l10n.t('{0} key pairs', count)].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon('globe');
   item.contextValue = `cloudRegion ${account.descriptor.id}`;
   return item;
@@ -375,7 +375,7 @@ function keyPairItem(account: CloudAccount, keyPair: KeyPair, local: LocalKeyPai
   item.description = [
     // Alibaba names a key pair by its name: no second id to show.
     keyPair.id !== keyPair.name ? id : keyPair.sha256,
-    bound ? vscode.l10n.t('{0} instances', bound) : undefined,
+    bound === 1 ? vscode.l10n.t('1 instance') : bound ? vscode.l10n.t('{0} instances', bound) : undefined,
     local ? vscode.l10n.t('local: {0}', shownText(local.name)) : undefined,
   ]
     .filter(Boolean)

@@ -370,11 +370,14 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     assert.ok(!(await cloudTree()).keyPairs.some((n) => n.keyPair.id === imported!.keyId));
   });
 
-  it('sign out: the credentials leave SecretStorage and the view is empty again', async () => {
+  it('sign out: the credentials leave SecretStorage and the view is empty again; signing out again says nothing was stored', async () => {
+    const mark = user.mark();
     await vscode.commands.executeCommand('cloudSshKeys.tencent.signOut');
     const { tencent, cloudKeys } = await api();
     assert.equal(await tencent.credentials(), undefined);
     assert.deepEqual(await cloudKeys.getChildren(), []);
+    await vscode.commands.executeCommand('cloudSshKeys.tencent.signOut');
+    assert.deepEqual(mark.shown(), ['Signed out of Tencent Cloud: the stored credentials are removed.', 'No Tencent Cloud credentials were stored: nothing to remove.']);
   });
 
   it('with nothing stored, the TENCENTCLOUD_* environment variables are used (and the view says so)', async () => {
