@@ -75,6 +75,28 @@ export async function askKeyName(
   return name?.trim();
 }
 
+/**
+ * A check for the name box: refuses a name that a key pair holding another key already has in one of
+ * `regions`, as the view last listed them (no request; a region not listed yet is left to the cloud,
+ * whose refusal offers another name).
+ * `blobBase64`: the key being imported (the same key under that name is fine); `except`: the key pair being renamed.
+ */
+export async function takenNameCheck(
+  s: CloudCommandServices,
+  account: CloudAccount,
+  regions: readonly string[],
+  { blobBase64, except }: { blobBase64?: string; except?: string } = {},
+): Promise<(name: string) => string | undefined> {
+  const listed = regions.map((region) => ({ region, keyPairs: s.cloudKeys.listedKeyPairs(account, region) ?? [] }));
+  return (name) => {
+    const taken = listed.filter(({ keyPairs }) => keyPairs.some((k) => k.name === name && k.id !== except && (!blobBase64 || k.blobBase64 !== blobBase64))).map((l) => l.region);
+    if (taken.length === 0) return undefined;
+    return account.accountWide
+      ? vscode.l10n.t('A key pair named "{0}" already exists in {1}; choose another name.', name, account.descriptor.displayName)
+      : vscode.l10n.t('A key pair named "{0}" already exists in {1}; choose another name.', name, taken.join(', '));
+  };
+}
+
 /** "… KeyId skey-…" with a "Copy KeyId" action. */
 export function notifyKeyId(ui: UserInput, account: CloudAccount, message: string, keyId: string): void {
   const copy = vscode.l10n.t('Copy {0}', account.descriptor.keyIdLabel);

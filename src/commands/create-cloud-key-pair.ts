@@ -13,7 +13,7 @@ import { writeNewFileAtomic } from '../keys/save-key-files';
 import type { CloudAccount } from '../platform/cloud-account';
 import { cloudErrorReason, type Reporter, showCloudError } from '../platform/cloud-errors';
 import { shownText } from '../platform/shown-text';
-import { type CloudCommandServices, askKeyName, notifyKeyId, pickRegions } from './cloud-common';
+import { type CloudCommandServices, askKeyName, notifyKeyId, pickRegions, takenNameCheck } from './cloud-common';
 import { runCloudStep } from './run-cloud-step';
 
 export interface CreateOutcome {
@@ -117,7 +117,9 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
   const region = account.accountWide ? account.defaultRegion : (await pickRegions(s.ui, account, vscode.l10n.t('{0}: region', title), false))?.[0];
   if (!region) return undefined;
   const suggested = descriptor.sanitizeKeyName(`${method === 'local' ? type : 'rsa'}_${os.userInfo().username}`);
-  const name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: key pair name (also the file name in {1})', title, directory), suggested, (v) => fileTaken(directory, v));
+  // Checked as typed against the region's key pairs too: a taken name would fail only after the key was generated.
+  const taken = await takenNameCheck(s, account, [region]);
+  const name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: key pair name (also the file name in {1})', title, directory), suggested, (v) => fileTaken(directory, v) ?? taken(v));
   if (name === undefined) return undefined;
   const privateKeyPath = path.join(directory, name);
   const publicKeyPath = `${privateKeyPath}.pub`;

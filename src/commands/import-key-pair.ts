@@ -12,7 +12,7 @@ import { problemMessage } from '../platform/messages';
 import { shownText } from '../platform/shown-text';
 import type { UserInput } from '../platform/user-input';
 import type { LocalKeysNode } from '../views/local-keys-view';
-import { type CloudCommandServices, askKeyName, notifyKeyId, pickRegions } from './cloud-common';
+import { type CloudCommandServices, askKeyName, notifyKeyId, pickRegions, takenNameCheck } from './cloud-common';
 import { pairFromArgument } from './pick-key-pair';
 import { runCloudStep } from './run-cloud-step';
 
@@ -118,7 +118,8 @@ export async function importKeyPair(s: CloudCommandServices, account: CloudAccou
   // An account-wide cloud holds one set of key pairs: there is no region to choose.
   const regions = account.accountWide ? [account.defaultRegion] : await pickRegions(s.ui, account, vscode.l10n.t('{0}: {1} — regions', title, key.label), true);
   if (!regions?.length) return undefined;
-  let name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: {1} — key pair name', title, key.label), descriptor.sanitizeKeyName(key.suggestion));
+  const taken = await takenNameCheck(s, account, regions, { blobBase64: blobOfLine(key.line) });
+  let name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: {1} — key pair name', title, key.label), descriptor.sanitizeKeyName(key.suggestion), taken);
   if (name === undefined) return undefined;
   const outcomes: ImportOutcome[] = [];
   let pending = regions;
@@ -190,6 +191,10 @@ async function importInto(
   );
   if (!step.ok) return undefined;
   const outcomes = step.value;
+  if (outcomes.length > 1) {
+    notifySummary(s, account, title, key, outcomes);
+    return outcomes;
+  }
   for (const o of outcomes) {
     if (o.keyId && o.alreadyExisted) {
       notifyKeyId(s.ui, account, vscode.l10n.t('{0} is already in {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, shownText(o.keyName ?? ''), shownText(o.keyId)), o.keyId);
@@ -203,4 +208,38 @@ async function importInto(
     }
   }
   return outcomes;
+}
+
+/**
+ * Several regions: one notification for all of them (not one toast per region), with each
+ * region's result a click away (Copy All) and the failures' details in the log.
+ */
+function notifySummary(s: CloudCommandServices, account: CloudAccount, title: string, key: PublicKeyToImport, outcomes: readonly ImportOutcome[]): void {
+  const { descriptor } = account;
+  const settled = outcomes.filter((o) => o.errorCode !== descriptor.nameTakenCode); // the name-taken ones are asked about apart
+  if (settled.length === 0) return;
+  const imported = settled.filter((o) => o.keyId && !o.alreadyExisted).map((o) => o.region);
+  const existing = settled.filter((o) => o.keyId && o.alreadyExisted).map((o) => o.region);
+  const failed = settled.filter((o) => !o.keyId);
+  const parts = [
+    imported.length ? vscode.l10n.t('imported in {0}', imported.join(', ')) : undefined,
+    existing.length ? vscode.l10n.t('already there in {0}', existing.join(', ')) : undefined,
+    failed.length ? vscode.l10n.t('failed in {0}', failed.map((o) => `${o.region} (${o.error ?? o.errorCode})`).join('; ')) : undefined,
+  ].filter(Boolean);
+  const message = vscode.l10n.t('{0} to {1}: {2}.', shownText(key.label), descriptor.serviceName, parts.join('; '));
+  const copyAll = vscode.l10n.t('Copy All');
+  const showLog = vscode.l10n.t('Show Log');
+  // One line per region: what a script or a colleague needs (region, then the id or the reason).
+  const lines = settled.map((o) => `${o.region}\t${o.keyId ? `${shownText(o.keyId)}${o.alreadyExisted ? ' (already there)' : ''}` : `failed: ${o.error ?? o.errorCode}`}`).join('\n');
+  const show = failed.length ? s.ui.showErrorMessage : s.ui.showInformationMessage;
+  void show(`${title}: ${message}`, copyAll, ...(failed.length ? [showLog] : [])).then((choice) => {
+    if (choice === copyAll) return vscode.env.clipboard.writeText(`${lines}\n`);
+    if (choice === showLog) s.log.show(true);
+    return undefined;
+  });
+}
+
+/** The base64 blob (second field) of a one-line OpenSSH public key. */
+function blobOfLine(line: string): string | undefined {
+  return line.trim().split(/\s+/)[1];
 }

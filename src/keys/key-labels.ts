@@ -22,3 +22,10 @@ function shortType(type: string): string {
 export function shortFingerprint(sha256: string | undefined): string | undefined {
   return sha256 ? `${sha256.slice(0, 'SHA256:'.length + 8)}…` : undefined;
 }
+
+/** "Tencent Cloud ×18, Alibaba Cloud ×2": how many places (regions) of each cloud hold a key. */
+export function importedSummary(imported: ReadonlyArray<{ provider: string }>): string {
+  const counts = new Map<string, number>();
+  for (const l of imported) counts.set(l.provider, (counts.get(l.provider) ?? 0) + 1);
+  return [...counts].map(([provider, n]) => (n === 1 ? provider : `${provider} ×${n}`)).join(', ');
+}

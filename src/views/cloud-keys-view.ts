@@ -179,6 +179,11 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     return data.keyPairs.get(account.accountWide ? ACCOUNT_WIDE : region) ?? [];
   }
 
+  /** The key pairs of `region` as last listed (no request; undefined when it was not listed). */
+  listedKeyPairs(account: CloudAccount, region: string): KeyPair[] | undefined {
+    return this.settled.get(account)?.keyPairs.get(account.accountWide ? ACCOUNT_WIDE : region);
+  }
+
   /** The regions whose instances an account's key pairs may be bound to. */
   private async instanceRegions(account: CloudAccount, data: AccountData): Promise<CloudRegion[]> {
     if (!account.accountWide) return data.regions;

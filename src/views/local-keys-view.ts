@@ -5,7 +5,7 @@ import { scanKeyDirectories, type KeyFile, type LocalKeyPair, type ScanResult } 
 import type { ScanFileSystem } from '../keys/scan-fs';
 import { visibleText } from '../keys/visibleText';
 import type { Config } from '../platform/config';
-import { displayKeyType, shortFingerprint } from '../keys/key-labels';
+import { displayKeyType, importedSummary, shortFingerprint } from '../keys/key-labels';
 
 export const LOCAL_KEYS_VIEW_ID = 'cloudSshKeys.localKeys';
 /** Drives the welcome views: `missing` (no folder), `empty` (no keys), `ready`. */
@@ -151,7 +151,8 @@ function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region
     shortFingerprint(facts.sha256),
     facts.comment ? visibleText(facts.comment) : undefined,
     ...markers.map((m) => `[${m}]`),
-    ...cloud.map((c) => `[${c}]`),
+    // One or two places in full; more as a count per cloud (the tooltip lists each), so the row stays short.
+    ...(cloud.length <= 2 ? cloud.map((c) => `[${c}]`) : [`[${importedSummary(imported)}]`]),
     opens.length === 1 ? vscode.l10n.t('opens {0}', visibleText(opens[0])) : opens.length > 1 ? vscode.l10n.t('opens {0} instances', opens.length) : undefined,
   ]
     .filter(Boolean)

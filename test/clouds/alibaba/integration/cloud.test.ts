@@ -182,9 +182,10 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
     assert.equal((await state()).keyPairs.filter((k) => k.KeyPairName === 'alice:laptop-1').length, 1);
   });
 
-  it('a name taken by another key is reported with KeyPair.AlreadyExist, nothing replaced', async () => {
-    const outcomes = await asUser<ImportOutcome[]>([[REGION], 'alice:laptop-1'], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_rsa_pem.public!));
-    assert.equal(outcomes?.[0].errorCode, 'KeyPair.AlreadyExist');
+  it('a name another key pair of the region has is refused as it is typed (from the listing), nothing replaced', async () => {
+    const taken = { refused: 'alice:laptop-1', because: new RegExp(`"alice:laptop-1" already exists in ${REGION}`) };
+    const outcomes = await asUser<ImportOutcome[]>([[REGION], taken], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_rsa_pem.public!));
+    assert.equal(outcomes, undefined);
     const held = (await state()).keyPairs.find((k) => k.KeyPairName === 'alice:laptop-1')!;
     assert.equal(blobOf(held.PublicKey), blobOf(fs.readFileSync(fixture().sshItems.id_ed25519.public!, 'utf8')));
   });

@@ -167,10 +167,28 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     assert.equal(outcomes?.[0].alreadyExisted, true);
   });
 
+  it('a name another key pair of the region already has is refused as it is typed (Import of another key, Create), before any request', async () => {
+    const other = path.join(path.dirname(fixture().home), 'other_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'other', '-f', other]);
+    const before = (await requests()).length;
+    const taken = { refused: 'alice_key', because: new RegExp(`already exists in ${REGION}`) };
+    assert.equal(await asUser([[REGION], taken], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(`${other}.pub`)), undefined);
+    assert.equal(await asUser([CHOICES.createInCloud, REGION, taken], 'cloudSshKeys.tencent.createKeyPair'), undefined);
+    const sent = (await requests()).slice(before).map((r) => r.action);
+    assert.ok(!sent.includes('ImportKeyPair') && !sent.includes('CreateKeyPair'), JSON.stringify(sent));
+  });
+
   it('import from a Local Keys node into two regions in parallel (RFC/PEM-free OpenSSH line)', async () => {
     const node = (await rootItems()).find((r) => r.label === 'id_rsa_pem')!.node;
-    const outcomes = await asUser<ImportOutcome[]>([[REGION, OTHER_REGION], 'rsa_pem'], 'cloudSshKeys.tencent.importKeyPair', node);
+    const mark = user.mark();
+    // Copy All on the one summary notification (pressed as it shows).
+    const outcomes = await asUser<ImportOutcome[]>([[REGION, OTHER_REGION], 'rsa_pem', 'Copy All'], 'cloudSshKeys.tencent.importKeyPair', node);
     assert.deepEqual(outcomes?.map((o) => o.region), [REGION, OTHER_REGION]);
+    // One notification for both regions, not one per region.
+    const about = mark.shown().filter((m) => m.includes('id_rsa_pem'));
+    assert.equal(about.length, 1, JSON.stringify(mark.shown()));
+    assert.match(about[0], new RegExp(`imported in ${REGION}, ${OTHER_REGION}`));
+    await eventually(async () => (await vscode.env.clipboard.readText()).includes(`${OTHER_REGION}\t${outcomes![1].keyId}`), () => 'Copy All copied nothing');
     for (const o of outcomes ?? []) assert.match(o.keyId ?? '', /^skey-/, JSON.stringify(o));
     const held = (await state()).keyPairs.filter((k) => k.KeyName === 'rsa_pem');
     assert.deepEqual(held.map((k) => k.region).sort(), [REGION, OTHER_REGION].sort());
