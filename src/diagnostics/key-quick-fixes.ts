@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { FIX_TITLES, fixesFor } from '../keys/fixes';
+import { FIX_TITLES, fixAll, fixesFor } from '../keys/fixes';
+import { roleForFileName } from '../keys/key-text-role';
 import type { ScanResult } from '../keys/scan';
 import { DIAGNOSTIC_SOURCE } from './key-diagnostics';
 import { parsedDocument } from './parsed-documents';
@@ -32,11 +33,15 @@ export async function useLfLineEndings(uri: vscode.Uri): Promise<boolean> {
 
 /** Quick fixes where the fix is certain, computed by the pure `fixesFor` in src/keys. */
 export class KeyQuickFixProvider implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.SourceFixAll],
+  };
 
   constructor(private readonly lastScan: () => ScanResult | undefined) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    // Fix All (source.fixAll, also "Fix all" on save when the user enables it): every certain fix at once.
+    if (context.only && vscode.CodeActionKind.SourceFixAll.contains(context.only)) return this.fixAllAction(doc);
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
     if (ours.length === 0) return [];
     const text = doc.getText();
@@ -74,7 +79,20 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
         actions.push(action);
       }
     }
+    // Several problems: Fix All after the single fixes, so a pasted key is not one round of Ctrl+. per problem.
+    if (ours.length > 1) actions.push(...this.fixAllAction(doc));
     return actions;
+  }
+
+  /** One action applying every certain fix (as one edit of the whole text), when there are any. */
+  private fixAllAction(doc: vscode.TextDocument): vscode.CodeAction[] {
+    const text = doc.getText();
+    const { text: fixed, applied } = fixAll(text, roleForFileName(doc.fileName));
+    if (applied.length === 0 || fixed === text) return [];
+    const action = new vscode.CodeAction(vscode.l10n.t('Fix all certain key problems ({0})', applied.length), vscode.CodeActionKind.SourceFixAll);
+    action.edit = new vscode.WorkspaceEdit();
+    action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(text.length)), fixed);
+    return [action];
   }
 
   /** Replaces the `.pub` text with the public half of the private key beside it (known without its passphrase). */

@@ -5,7 +5,7 @@ import { decodeBase64Strict } from './base64';
 import { layoutKeyLine, Span } from './openssh-line';
 import { parseKeyText, splitLines } from './parse';
 import { describeCharacter, renderMessage } from './problems';
-import type { Problem } from './types';
+import type { KeyTextRole, Problem } from './types';
 
 /** Replace the text between two 0-based positions (end exclusive) with `newText`. */
 export interface TextEdit {
@@ -237,4 +237,32 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let result = text;
   for (const e of sorted) result = result.slice(0, e.start) + e.newText + result.slice(e.end);
   return result;
+}
+
+/**
+ * Every certain fix of a key file at once (Fix All): parse, apply the one fix of the first problem
+ * that has exactly one (a choice between fixes is the user's), parse again, until none is left.
+ * Line endings are the editor's to change, not the text's, so that fix is left out here.
+ */
+export function fixAll(text: string, role: KeyTextRole): { text: string; applied: string[] } {
+  const applied: string[] = [];
+  let current = text;
+  // Each round removes a problem; the bound stops a fix that would bring its problem back.
+  for (let round = 0; round < 50; round++) {
+    const { problems } = parseKeyText(current, role);
+    let next: KeyFix | undefined;
+    for (const problem of problems) {
+      const fixes = fixesFor(current, problem).filter((f) => f.template !== FIX_TITLES.convertLineEndings && f.template !== FIX_TITLES.removeBom);
+      if (fixes.length === 1) {
+        next = fixes[0];
+        break;
+      }
+    }
+    if (!next) break;
+    const fixed = applyEdits(current, next.edits);
+    if (fixed === current) break;
+    current = fixed;
+    applied.push(next.title);
+  }
+  return { text: current, applied };
 }

@@ -178,6 +178,27 @@ describe('.pub diagnostics, hover and quick fixes in the real editor', function 
     }
   });
 
+  it('Fix All (source.fixAll) repairs a pasted key with several problems in one go, to the key ssh-keygen gives', async () => {
+    const { pub, type, blob, comment } = keys.ed;
+    const file = path.join(dir, 'pasted_all.pub');
+    fs.writeFileSync(file, `  ${type}\u00a0${blob.slice(0, 30)}\u200b${blob.slice(30)} ${comment}\n`);
+    const uri = vscode.Uri.file(file);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await diagnosticsOf(uri, 'stray-whitespace');
+    const whole = new vscode.Range(0, 0, doc.lineCount, 0);
+    // Offered beside the single fixes…
+    const quick = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, whole)) ?? [];
+    assert.ok(quick.some((a) => a.kind?.value === 'source.fixAll'), JSON.stringify(quick.map((a) => [a.kind?.value, a.title])));
+    // …and as the source.fixAll action (what "Fix All" and fix-on-save run).
+    const [fixAllAction] = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, whole, 'source.fixAll')) ?? [];
+    assert.ok(fixAllAction?.edit, 'no source.fixAll action');
+    assert.match(fixAllAction.title, /Fix all certain key problems \(3\)/);
+    assert.ok(await vscode.workspace.applyEdit(fixAllAction.edit));
+    await doc.save();
+    await eventually(() => !ours(uri).some((x) => x.severity === E), () => `still ${JSON.stringify(ours(uri).map((x) => x.code))}`);
+    assert.equal(keygenFingerprint(file), keygenFingerprint(pub));
+  });
+
   it('a file far too large to be keys gets one warning and no parse (no hang) @huge-file', async () => {
     const file = path.join(dir, 'huge.pub');
     fs.writeFileSync(file, `${keys.ed.line}\n`.repeat(Math.ceil((17 * 1024 * 1024) / (keys.ed.line.length + 1))));

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applyEdits, fixesFor } from '../../src/keys/fixes';
+import { applyEdits, fixAll, fixesFor } from '../../src/keys/fixes';
 import { parseKeyText } from '../../src/keys/parse';
 import type { KeyTextRole } from '../../src/keys/types';
 import { KeyFixtures, keyFixtures, keygenFacts } from './keys-fixtures';
@@ -103,5 +103,41 @@ describe('fixesFor', function () {
       assert.ok(problem, code);
       assert.deepEqual(fixesFor(text, problem), [], code);
     }
+  });
+});
+
+describe('fixAll: every certain fix of a pasted key at once (source.fixAll)', function () {
+  this.timeout(60_000);
+  let fx: KeyFixtures;
+  before(() => {
+    fx = keyFixtures();
+  });
+
+  it('a key pasted with leading spaces, a look-alike space and a zero-width character comes back as ssh-keygen wrote it, in one go', () => {
+    const line = fx.read('ed25519.pub').trim();
+    const [type, blob, ...comment] = line.split(' ');
+    const pasted = `  ${type}\u00a0${blob.slice(0, 30)}\u200b${blob.slice(30)} ${comment.join(' ')}`;
+    assert.ok(parseKeyText(pasted, 'public').problems.filter((p) => p.severity === 'error').length > 0, 'the pasted key has no error to fix');
+    const { text, applied } = fixAll(pasted, 'public');
+    assert.equal(text, line);
+    assert.equal(applied.length, 3, JSON.stringify(applied));
+    const parsed = parseKeyText(text, 'public');
+    assert.deepEqual(parsed.problems.filter((p) => p.severity === 'error'), []);
+    assert.equal(parsed.keys[0]?.sha256, keygenFacts(fx.file('ed25519.pub')).sha256);
+  });
+
+  it('guesses nothing when the type and the data are both damaged (no single fix gives a valid key)', () => {
+    const line = fx.read('ed25519.pub').trim();
+    const [type, blob, ...comment] = line.split(' ');
+    const both = `${type.replace('ed25519', 'ed2519')} ${blob.slice(0, 30)}\u200b${blob.slice(30)} ${comment.join(' ')}`;
+    assert.deepEqual(fixAll(both, 'public'), { text: both, applied: [] });
+  });
+
+  it('leaves alone what has no certain fix (a truncated key), and a clean key unchanged', () => {
+    const line = fx.read('ed25519.pub').trim();
+    const [type, blob] = line.split(' ');
+    const truncated = `${type} ${blob.slice(0, 40)}`;
+    assert.deepEqual(fixAll(truncated, 'public'), { text: truncated, applied: [] });
+    assert.deepEqual(fixAll(`${line}\n`, 'public'), { text: `${line}\n`, applied: [] });
   });
 });
