@@ -14,12 +14,16 @@ import type { CloudAccount } from '../platform/cloud-account';
 import { cloudErrorReason, type Reporter, showCloudError } from '../platform/cloud-errors';
 import { shownText } from '../platform/shown-text';
 import { type CloudCommandServices, askKeyName, notifyKeyId, pickRegions, takenNameCheck } from './cloud-common';
+import { askCommentAndPassphrase } from './generate-key-pair';
 import { runCloudStep } from './run-cloud-step';
 
 export interface CreateOutcome {
+  /** The key pair created (generated here: the first region's). */
   keyPair: KeyPair;
   privateKeyPath: string;
   publicKeyPath: string;
+  /** Generated here for several regions: each region's key pair, or why its import failed. */
+  regions?: Array<{ region: string; keyId?: string; error?: string }>;
 }
 
 function fileTaken(directory: string, name: string): string | undefined {
@@ -113,14 +117,30 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
     if (!picked) return undefined;
     type = picked.type;
   }
-  // An account-wide cloud holds one set of key pairs: there is no region to choose.
-  const region = account.accountWide ? account.defaultRegion : (await pickRegions(s.ui, account, vscode.l10n.t('{0}: region', title), false))?.[0];
-  if (!region) return undefined;
+  // An account-wide cloud holds one set of key pairs: there is no region to choose. A key made here
+  // can go to several regions (as Import does); the cloud's CreateKeyPair makes one key in one region.
+  const regions = account.accountWide
+    ? [account.defaultRegion]
+    : await pickRegions(s.ui, account, method === 'local' ? vscode.l10n.t('{0}: regions', title) : vscode.l10n.t('{0}: region', title), method === 'local');
+  if (!regions?.length) return undefined;
+  const region = regions[0];
   const suggested = descriptor.sanitizeKeyName(`${method === 'local' ? type : 'rsa'}_${os.userInfo().username}`);
-  // Checked as typed against the region's key pairs too: a taken name would fail only after the key was generated.
-  const taken = await takenNameCheck(s, account, [region]);
+  // Checked as typed against the regions' key pairs too: a taken name would fail only after the key was generated.
+  const taken = await takenNameCheck(s, account, regions);
   const name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: key pair name (also the file name in {1})', title, directory), suggested, (v) => fileTaken(directory, v) ?? taken(v));
   if (name === undefined) return undefined;
+  // Generated here: the comment and an optional passphrase, as Generate New Key Pair asks them.
+  let comment = name;
+  let passphrase = '';
+  if (method === 'local') {
+    const asked = await askCommentAndPassphrase(s.ui, {
+      comment: vscode.l10n.t('{0}: comment', title),
+      passphrase: vscode.l10n.t('{0}: passphrase', title),
+      repeat: vscode.l10n.t('{0}: repeat the passphrase', title),
+    });
+    if (!asked) return undefined;
+    ({ comment, passphrase } = asked);
+  }
   const privateKeyPath = path.join(directory, name);
   const publicKeyPath = `${privateKeyPath}.pub`;
 
@@ -131,21 +151,25 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
       await fs.promises.mkdir(directory, { recursive: true, mode: 0o700 });
       let outcome: CreateOutcome;
       if (method === 'local') {
-        const keys = await generateKeys({ type: type === 'rsa' ? 'rsa' : 'ed25519', bits: type === 'rsa' ? 3072 : undefined, comment: name });
+        const keys = await generateKeys({ type: type === 'rsa' ? 'rsa' : 'ed25519', bits: type === 'rsa' ? 3072 : undefined, comment, passphrase: passphrase || undefined });
         await writeNewFileAtomically(privateKeyPath, keys.privateKey, 0o600);
         await writeNewFileAtomically(publicKeyPath, keys.publicKey, 0o644);
-        s.log.info(`Generated ${type} key pair ${privateKeyPath} (${keys.facts.sha256}); importing its public key`);
-        try {
-          const imported = await provider.importKeyPair(
-            { region, name, publicKey: keys.facts.openssh ?? keys.publicKey.trim(), projectId: account.projectId },
-            { signal },
-          );
-          outcome = { keyPair: imported.keyPair, privateKeyPath, publicKeyPath };
-        } catch (error) {
+        s.log.info(`Generated ${type} key pair ${privateKeyPath} (${keys.facts.sha256}); importing its public key into ${regions.join(', ')}`);
+        const publicKey = keys.facts.openssh ?? keys.publicKey.trim();
+        // One key, imported into every region at once; a region that fails does not undo the others.
+        const results = await Promise.allSettled(regions.map((r) => provider.importKeyPair({ region: r, name, publicKey, projectId: account.projectId }, { signal })));
+        const first = results.find((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof provider.importKeyPair>>> => r.status === 'fulfilled');
+        if (!first) {
           // The key files stay: the key can be imported again later.
           void s.ui.showWarningMessage(vscode.l10n.t('The key pair was generated and saved as {0}, but the import failed.', privateKeyPath));
-          throw error;
+          throw (results[0] as PromiseRejectedResult).reason;
         }
+        outcome = {
+          keyPair: first.value.keyPair,
+          privateKeyPath,
+          publicKeyPath,
+          regions: results.map((r, i) => (r.status === 'fulfilled' ? { region: regions[i], keyId: r.value.keyPair.id } : { region: regions[i], error: cloudErrorReason(r.reason) })),
+        };
       } else {
         // Once CreateKeyPair is sent, its answer holds the only copy of the private key: Cancel
         // no longer stops it (that would leave a key pair nobody can use); it is awaited and
@@ -202,6 +226,14 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
   const outcome = step.value;
   await s.localKeys.refresh();
   s.cloudKeys.refresh();
+  if (outcome.regions && outcome.regions.length > 1) {
+    // Several regions: one notification saying where it landed and where it did not.
+    const landed = outcome.regions.filter((r) => r.keyId).map((r) => `${r.region} ${shownText(r.keyId!)}`);
+    const failed = outcome.regions.filter((r) => !r.keyId).map((r) => `${r.region} (${r.error})`);
+    const message = vscode.l10n.t('Created the key pair {0} here and imported it to {1}: {2}. Private key: {3}', name, descriptor.serviceName, landed.join(', '), shownText(outcome.privateKeyPath));
+    void (failed.length ? s.ui.showWarningMessage(`${message} ${vscode.l10n.t('Failed in {0}.', failed.join('; '))}`) : s.ui.showInformationMessage(message));
+    return outcome;
+  }
   notifyKeyId(
     s.ui,
     account,

@@ -56,27 +56,44 @@ async function askForRequest(ui: UserInput, config: Config, directory: string): 
     validateInput: (value) => keyFileNameProblem(directory, value.trim()),
   });
   if (name === undefined) return undefined;
+  const secured = await askCommentAndPassphrase(ui, {
+    comment: vscode.l10n.t('Generate New Key Pair (3/4): comment'),
+    passphrase: vscode.l10n.t('Generate New Key Pair (4/4): passphrase'),
+    repeat: vscode.l10n.t('Generate New Key Pair: repeat the passphrase'),
+  });
+  if (!secured) return undefined;
+  return { type: picked.type, name: name.trim(), ...secured, directory };
+}
+
+/** The comment (default user@host) and an optional passphrase, typed twice: for every key generated here. */
+export async function askCommentAndPassphrase(
+  ui: UserInput,
+  titles: { comment: string; passphrase: string; repeat: string },
+): Promise<{ comment: string; passphrase: string } | undefined> {
   const comment = await ui.showInputBox({
-    title: vscode.l10n.t('Generate New Key Pair (3/4): comment'),
+    title: titles.comment,
     value: `${os.userInfo().username}@${os.hostname()}`,
     prompt: vscode.l10n.t('Stored in the public key; usually user@host. It helps you recognize the key later.'),
+    ignoreFocusOut: true,
   });
   if (comment === undefined) return undefined;
   const passphrase = await ui.showInputBox({
-    title: vscode.l10n.t('Generate New Key Pair (4/4): passphrase'),
+    title: titles.passphrase,
     prompt: vscode.l10n.t('Protects the private key on disk. Leave empty for none.'),
     password: true,
+    ignoreFocusOut: true,
   });
   if (passphrase === undefined) return undefined;
   if (passphrase) {
     const again = await ui.showInputBox({
-      title: vscode.l10n.t('Generate New Key Pair: repeat the passphrase'),
+      title: titles.repeat,
       password: true,
+      ignoreFocusOut: true,
       validateInput: (value) => (value === passphrase ? undefined : vscode.l10n.t('The passphrases do not match.')),
     });
     if (again === undefined) return undefined;
   }
-  return { type: picked.type, name: name.trim(), comment: comment.trim(), passphrase, directory };
+  return { comment: comment.trim(), passphrase };
 }
 
 /** Writes a new file, failing (never overwriting) if it exists. */

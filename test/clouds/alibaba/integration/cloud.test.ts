@@ -229,7 +229,7 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
   for (const method of ['local', 'cloud'] as const) {
     it(`Create Key Pair (${method === 'local' ? 'generated here, public half imported' : 'CreateKeyPair'}): a 0600 private key matching the key ECS holds`, async () => {
       const name = `ecs_made_${method}`;
-      const answers = method === 'local' ? [CHOICES.createHere, 'ED25519', REGION, name] : [CHOICES.createInCloud, REGION, name];
+      const answers = method === 'local' ? [CHOICES.createHere, 'ED25519', [REGION], name, 'made@test', ''] : [CHOICES.createInCloud, REGION, name];
       const outcome = await asUser<CreateOutcome>(answers, 'cloudSshKeys.alibaba.createKeyPair');
       assert.ok(outcome, 'Create Key Pair returned nothing');
       assert.equal(outcome.privateKeyPath, path.join(fixture().sshDir, name));

@@ -215,8 +215,10 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
       const name = `lh_made_${method}`;
       const file = inSshDir(name);
       const mark = user.mark();
-      const outcome = await asUser<CreateOutcome>([method === 'local' ? CHOICES.createHere : CHOICES.createInCloud, name], 'cloudSshKeys.lighthouse.createKeyPair');
-      assert.deepEqual(mark.asked().map((q) => q.kind), ['quickPick', 'inputBox'], 'Create asked more than how and the name');
+      const answers = method === 'local' ? [CHOICES.createHere, name, 'lh@test', ''] : [CHOICES.createInCloud, name];
+      const outcome = await asUser<CreateOutcome>(answers, 'cloudSshKeys.lighthouse.createKeyPair');
+      // How and the name (generated here: also its comment and passphrase); never a region or a key type.
+      assert.deepEqual(mark.asked().map((q) => q.kind), method === 'local' ? ['quickPick', 'inputBox', 'inputBox', 'inputBox'] : ['quickPick', 'inputBox'], JSON.stringify(mark.asked()));
       assert.ok(outcome, `Create Key Pair returned nothing: ${JSON.stringify(mark.shown())}`);
       assert.match(outcome.keyPair.id, KEY_ID);
       assert.equal(outcome.privateKeyPath, file);
@@ -250,7 +252,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     const name = 'lh_local_asked';
     const file = inSshDir(name);
     const mark = user.mark();
-    user.answer(CHOICES.createHere, (q) => (q.kind === 'inputBox' ? name : CANCEL));
+    user.answer(CHOICES.createHere, (q) => (q.kind === 'inputBox' ? name : CANCEL), 'lh@test', '');
     const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.lighthouse.createKeyPair');
     const asked = mark.asked();
     assert.ok(!asked.some((q) => /key type/.test(q.title)), `a key type was asked although Lighthouse takes only RSA: ${JSON.stringify(asked)}`);

@@ -185,9 +185,19 @@ export default [
       const name = `e2e_${method}`;
       await runCommand(page, 'Cloud SSH Keys: Create Tencent CVM Key Pair');
       await pick(page, method === 'local' ? 'Generate on this computer and import the public key' : 'Let Tencent Cloud generate it', method === 'local' ? 'Generate' : 'Let');
-      if (method === 'local') await pick(page, 'ED25519');
-      await pick(page, REGION);
+      if (method === 'local') {
+        await pick(page, 'ED25519');
+        // Regions (multi-select; the default region is preselected): accept.
+        await quickPickRow(page, REGION).waitFor({ state: 'visible' });
+        await page.keyboard.press('Enter');
+      } else {
+        await pick(page, REGION);
+      }
       await answerInput(page, name);
+      if (method === 'local') {
+        await answerInput(page, `${name}@e2e`); // the comment
+        await answerInput(page, ''); // no passphrase
+      }
       const file = path.join(fixture.sshDir, name);
       const held = await until(
         () => fs.existsSync(file) && keyPairs(cvm).find((k) => k.KeyName === name),

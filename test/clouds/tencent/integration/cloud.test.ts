@@ -240,7 +240,7 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
   for (const method of ['local', 'cloud'] as const) {
     it(`Create Key Pair (${method === 'local' ? 'generated here, public half imported' : 'CreateKeyPair'}): a 0600 private key matching the key the cloud holds`, async () => {
       const name = `made_${method}`;
-      const answers = method === 'local' ? [CHOICES.createHere, 'ED25519', REGION, name] : [CHOICES.createInCloud, REGION, name];
+      const answers = method === 'local' ? [CHOICES.createHere, 'ED25519', [REGION], name, 'made@test', ''] : [CHOICES.createInCloud, REGION, name];
       const outcome = await asUser<CreateOutcome>(answers, 'cloudSshKeys.tencent.createKeyPair');
       assert.ok(outcome, 'Create Key Pair returned nothing');
       assert.equal(outcome.privateKeyPath, path.join(fixture().sshDir, name));
@@ -255,6 +255,21 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
       assert.equal(node.local?.name, name);
     });
   }
+
+  it('Create Key Pair generated here, with a comment and a passphrase, into two regions: one key, imported in both; the private key needs the passphrase', async () => {
+    const name = 'made_two_regions';
+    const outcome = await asUser<CreateOutcome>([CHOICES.createHere, 'ED25519', [REGION, OTHER_REGION], name, 'two@regions', 'pass-phrase-1', 'pass-phrase-1'], 'cloudSshKeys.tencent.createKeyPair');
+    assert.ok(outcome, 'Create Key Pair returned nothing');
+    assert.deepEqual(outcome.regions?.map((r) => [r.region, /^skey-/.test(r.keyId ?? '')]), [[REGION, true], [OTHER_REGION, true]]);
+    const held = (await state()).keyPairs.filter((k) => k.KeyName === name);
+    assert.deepEqual(held.map((k) => k.region).sort(), [REGION, OTHER_REGION].sort());
+    const pub = fs.readFileSync(`${outcome.privateKeyPath}.pub`, 'utf8').trim();
+    assert.match(pub, / two@regions$/);
+    for (const k of held) assert.equal(blobOf(k.PublicKey), blobOf(pub));
+    // Encrypted: ssh-keygen derives the public key only with the passphrase.
+    assert.equal(blobOf(execFileSync('ssh-keygen', ['-y', '-P', 'pass-phrase-1', '-f', outcome.privateKeyPath], { encoding: 'utf8' })), blobOf(pub));
+    assert.throws(() => execFileSync('ssh-keygen', ['-y', '-P', '', '-f', outcome.privateKeyPath], { stdio: 'pipe' }));
+  });
 
   it('CreateKeyPair whose private key cannot be written to the SSH folder keeps it and saves it elsewhere (Save As) @folder-unwritable', async function () {
     // A folder this process cannot write to: mode 0555, or for root an immutable folder (chattr +i).
