@@ -81,12 +81,12 @@ export async function askKeyName(
  * whose refusal offers another name).
  * `blobBase64`: the key being imported (the same key under that name is fine); `except`: the key pair being renamed.
  */
-export async function takenNameCheck(
+export function takenNameCheck(
   s: CloudCommandServices,
   account: CloudAccount,
   regions: readonly string[],
   { blobBase64, except }: { blobBase64?: string; except?: string } = {},
-): Promise<(name: string) => string | undefined> {
+): (name: string) => string | undefined {
   const listed = regions.map((region) => ({ region, keyPairs: s.cloudKeys.listedKeyPairs(account, region) ?? [] }));
   return (name) => {
     const taken = listed.filter(({ keyPairs }) => keyPairs.some((k) => k.name === name && k.id !== except && (!blobBase64 || k.blobBase64 !== blobBase64))).map((l) => l.region);

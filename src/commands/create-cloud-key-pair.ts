@@ -126,7 +126,7 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
   const region = regions[0];
   const suggested = descriptor.sanitizeKeyName(`${method === 'local' ? type : 'rsa'}_${os.userInfo().username}`);
   // Checked as typed against the regions' key pairs too: a taken name would fail only after the key was generated.
-  const taken = await takenNameCheck(s, account, regions);
+  const taken = takenNameCheck(s, account, regions);
   const name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: key pair name (also the file name in {1})', title, directory), suggested, (v) => fileTaken(directory, v) ?? taken(v));
   if (name === undefined) return undefined;
   // Generated here: the comment and an optional passphrase, as Generate New Key Pair asks them.

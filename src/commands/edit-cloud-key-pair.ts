@@ -11,7 +11,7 @@ export async function renameCloudKeyPair(s: CloudCommandServices, node: unknown)
   // A cloud that cannot rename (the menus hide it; the palette does not): its provider says why, before any question.
   if (!n.account.descriptor.capabilities.rename) return modify(s, n, title, { name: n.keyPair.name });
   // The box refuses what the cloud's rules refuse, as the user types.
-  const taken = await takenNameCheck(s, n.account, [n.keyPair.region], { except: n.keyPair.id });
+  const taken = takenNameCheck(s, n.account, [n.keyPair.region], { except: n.keyPair.id });
   const name = await askKeyName(s.ui, n.account, title, n.keyPair.name, (v) => (v === n.keyPair.name ? vscode.l10n.t('Enter a new name.') : taken(v)));
   if (name === undefined || name === n.keyPair.name) return false;
   return modify(s, n, title, { name });

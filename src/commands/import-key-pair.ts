@@ -118,7 +118,7 @@ export async function importKeyPair(s: CloudCommandServices, account: CloudAccou
   // An account-wide cloud holds one set of key pairs: there is no region to choose.
   const regions = account.accountWide ? [account.defaultRegion] : await pickRegions(s.ui, account, vscode.l10n.t('{0}: {1} — regions', title, key.label), true);
   if (!regions?.length) return undefined;
-  const taken = await takenNameCheck(s, account, regions, { blobBase64: blobOfLine(key.line) });
+  const taken = takenNameCheck(s, account, regions, { blobBase64: blobOfLine(key.line) });
   let name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: {1} — key pair name', title, key.label), descriptor.sanitizeKeyName(key.suggestion), taken);
   if (name === undefined) return undefined;
   const outcomes: ImportOutcome[] = [];

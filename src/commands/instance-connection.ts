@@ -67,7 +67,7 @@ export async function prepareConnection(s: ConnectServices, node: unknown): Prom
   const { account, instance } = target;
   const name = shownText(instance.name || instance.id);
   // Listed afresh: the entry must carry the address the cloud gives now (it changes on stop/start).
-  const listed = await runCloudStep(s, vscode.l10n.t('Connect to {0}', name), () => s.cloudKeys.instances(account, instance.region), {
+  const listed = await runCloudStep(s, vscode.l10n.t('Connect to {0}', name), () => s.cloudKeys.instances(account, instance.region, { fresh: true }), {
     progress: vscode.l10n.t('Looking up {0}…', name),
   });
   if (!listed.ok) return undefined;

@@ -150,9 +150,13 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     return result;
   }
 
-  /** The instances of one region (all pages), listed once until the next refresh; rejects with the cloud's error. */
-  instances(account: CloudAccount, region: string): Promise<CloudInstance[]> {
+  /**
+   * The instances of one region (all pages), listed once until the next refresh (`fresh`: listed
+   * again now, as Connect needs the addresses the cloud gives at this moment); rejects with the cloud's error.
+   */
+  instances(account: CloudAccount, region: string, { fresh = false } = {}): Promise<CloudInstance[]> {
     const key = `${account.descriptor.id}:${region}`;
+    if (fresh) this.instanceLists.delete(key);
     let pending = this.instanceLists.get(key);
     if (!pending) {
       const started = Date.now();
