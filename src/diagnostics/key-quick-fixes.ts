@@ -75,7 +75,7 @@ export class KeyQuickFixProvider implements vscode.CodeActionProvider {
           action.edit = new vscode.WorkspaceEdit();
           for (const e of fix.edits) action.edit.replace(doc.uri, new vscode.Range(e.line, e.column, e.endLine, e.endColumn), e.newText);
         }
-        action.isPreferred = actions.length === 0;
+        action.isPreferred = fix.certain && actions.length === 0;
         actions.push(action);
       }
     }

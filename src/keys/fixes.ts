@@ -4,6 +4,7 @@
 import { decodeBase64Strict } from './base64';
 import { layoutKeyLine, Span } from './openssh-line';
 import { parseKeyText, splitLines } from './parse';
+import { nearestKeyType } from './keytypes';
 import { describeCharacter, renderMessage } from './problems';
 import type { KeyTextRole, Problem } from './types';
 
@@ -23,6 +24,8 @@ export interface KeyFix {
   template: string;
   args: string[];
   edits: TextEdit[];
+  /** False for a guess the text cannot confirm (a type word's nearest spelling when the key data is damaged too). */
+  certain: boolean;
 }
 
 /** Every fix title template (English), in one place for translation. */
@@ -36,6 +39,7 @@ export const FIX_TITLES = {
   joinLines: 'Join the key onto one line',
   convertToOpenSsh: 'Convert to the one-line OpenSSH format',
   changeType: 'Change the key type to {0}',
+  changeTypeGuess: 'Change the key type to {0} (a guess: the key data is damaged too, so it cannot confirm the type)',
   addType: 'Add the key type {0}',
   removeInvisible: 'Remove the invisible character {0}',
   addPadding: 'Add the missing {0} padding',
@@ -85,7 +89,7 @@ function edit(line: number, column: number, endLine: number, endColumn: number, 
 }
 
 function fixWith(template: string, args: string[], ...edits: TextEdit[]): KeyFix {
-  return { title: renderMessage(template, args), template, args, edits };
+  return { title: renderMessage(template, args), template, args, edits, certain: true };
 }
 
 /** True when `line` alone is one key with no errors. */
@@ -179,7 +183,14 @@ function declaredType(lines: string[], line: number): string | undefined {
 function fixTypeWord(_text: string, lines: string[], problem: ProblemLocation): KeyFix | undefined {
   const type = declaredType(lines, problem.line);
   const word = lines[problem.line].slice(problem.column, problem.endColumn);
-  if (!type || word === type || word.startsWith('AAAA')) return undefined;
+  if (word.startsWith('AAAA')) return undefined;
+  if (!type) {
+    // The data cannot say its type, so the diagnostic's "Did you mean" is offered as the guess it is.
+    const guess = problem.code === 'unknown-type' ? nearestKeyType(word) : undefined;
+    if (!guess || guess === word) return undefined;
+    return { ...fixWith(FIX_TITLES.changeTypeGuess, [guess], edit(problem.line, problem.column, problem.line, problem.endColumn, guess)), certain: false };
+  }
+  if (word === type) return undefined;
   return fixWith(FIX_TITLES.changeType, [type], edit(problem.line, problem.column, problem.line, problem.endColumn, type));
 }
 
@@ -242,20 +253,36 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 /**
  * Every certain fix of a key file at once (Fix All): parse, apply the one fix of the first problem
  * that has exactly one (a choice between fixes is the user's), parse again, until none is left.
+ * A guess (a type word's nearest spelling) is taken only when the fixes after it leave a key with no
+ * error at all: the repaired key data then declares the type itself, which confirms the guess.
  * Line endings are the editor's to change, not the text's, so that fix is left out here.
  */
 export function fixAll(text: string, role: KeyTextRole): { text: string; applied: string[] } {
+  return fixAllFrom(text, role, true);
+}
+
+function fixAllFrom(text: string, role: KeyTextRole, mayGuess: boolean): { text: string; applied: string[] } {
   const applied: string[] = [];
   let current = text;
   // Each round removes a problem; the bound stops a fix that would bring its problem back.
   for (let round = 0; round < 50; round++) {
     const { problems } = parseKeyText(current, role);
     let next: KeyFix | undefined;
+    const guesses: KeyFix[] = [];
     for (const problem of problems) {
       const fixes = fixesFor(current, problem).filter((f) => f.template !== FIX_TITLES.convertLineEndings && f.template !== FIX_TITLES.removeBom);
-      if (fixes.length === 1) {
+      if (fixes.length === 1 && fixes[0].certain) {
         next = fixes[0];
         break;
+      }
+      if (fixes.length === 1) guesses.push(fixes[0]);
+    }
+    if (!next && mayGuess) {
+      for (const guess of guesses) {
+        const rest = fixAllFrom(applyEdits(current, guess.edits), role, false);
+        if (!parseKeyText(rest.text, role).problems.some((p) => p.severity === 'error')) {
+          return { text: rest.text, applied: [...applied, guess.title, ...rest.applied] };
+        }
       }
     }
     if (!next) break;

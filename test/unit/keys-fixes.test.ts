@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applyEdits, fixAll, fixesFor } from '../../src/keys/fixes';
+import { applyEdits, FIX_TITLES, fixAll, fixesFor } from '../../src/keys/fixes';
 import { parseKeyText } from '../../src/keys/parse';
 import type { KeyTextRole } from '../../src/keys/types';
 import { KeyFixtures, keyFixtures, keygenFacts } from './keys-fixtures';
@@ -88,6 +88,24 @@ describe('fixesFor', function () {
     assert.equal(fixedTwice, ` ${line.replace('@test host', '@test\u00a0host')}`);
   });
 
+  it('offers the "Did you mean" spelling as a guess, not a certain fix, when the key data is damaged too', () => {
+    const line = fx.read('ed25519.pub').trim();
+    const [, blob, ...comment] = line.split(' ');
+    for (const text of ['ssh-ed2519 not-base64 x', `ssh-ed2519 ${blob.slice(0, 30)}\u200b${blob.slice(30)} ${comment.join(' ')}`]) {
+      const problem = parseKeyText(text, 'public').problems.find((p) => p.code === 'unknown-type');
+      assert.ok(problem && /Did you mean 'ssh-ed25519'/.test(problem.message), text);
+      const fixes = fixesFor(text, problem);
+      assert.equal(fixes.length, 1, text);
+      assert.equal(fixes[0].certain, false);
+      assert.equal(fixes[0].template, FIX_TITLES.changeTypeGuess);
+      assert.equal(applyEdits(text, fixes[0].edits).split(' ')[0], 'ssh-ed25519');
+    }
+    // A type word with the key data intact is certain: the data declares it.
+    const certain = line.replace('ssh-ed25519', 'ssh-ed2519');
+    const problem = parseKeyText(certain, 'public').problems.find((p) => p.code === 'unknown-type')!;
+    assert.equal(fixesFor(certain, problem)[0].certain, true);
+  });
+
   it('offers nothing where the fix is not certain', () => {
     const line = fx.read('ed25519.pub').trim();
     const [type, blob] = line.split(' ');
@@ -96,7 +114,6 @@ describe('fixesFor', function () {
       [`${type} ${blob.slice(0, 40)}*${blob.slice(41)}`, 'bad-base64'],
       [`${line}\n${fx.read('rsa2048.pub')}`, 'multiple-keys'],
       [fx.read('ed25519'), 'private-key-in-public-file'],
-      ['ssh-ed2519 not-base64 x', 'unknown-type'],
     ];
     for (const [text, code] of cases) {
       const problem = parseKeyText(text, 'public').problems.find((p) => p.code === code);
@@ -126,11 +143,23 @@ describe('fixAll: every certain fix of a pasted key at once (source.fixAll)', fu
     assert.equal(parsed.keys[0]?.sha256, keygenFacts(fx.file('ed25519.pub')).sha256);
   });
 
-  it('guesses nothing when the type and the data are both damaged (no single fix gives a valid key)', () => {
+  it('repairs a misspelt type and damaged data together when the repaired data confirms the type', () => {
     const line = fx.read('ed25519.pub').trim();
     const [type, blob, ...comment] = line.split(' ');
     const both = `${type.replace('ed25519', 'ed2519')} ${blob.slice(0, 30)}\u200b${blob.slice(30)} ${comment.join(' ')}`;
-    assert.deepEqual(fixAll(both, 'public'), { text: both, applied: [] });
+    const { text, applied } = fixAll(both, 'public');
+    assert.equal(text, line);
+    assert.equal(applied.length, 2, JSON.stringify(applied));
+  });
+
+  it('takes no guess the data does not confirm (a misspelt type over data of another type, or data beyond repair)', () => {
+    const line = fx.read('ed25519.pub').trim();
+    const [, blob] = line.split(' ');
+    const beyondRepair = `ssh-ed2519 ${blob.slice(0, 30)}*${blob.slice(31)}`;
+    assert.deepEqual(fixAll(beyondRepair, 'public'), { text: beyondRepair, applied: [] });
+    const rsaBlob = fx.read('rsa2048.pub').split(' ')[1];
+    const otherType = `ssh-ed2519 ${rsaBlob.slice(0, 30)}\u200b${rsaBlob.slice(30)}`;
+    assert.deepEqual(fixAll(otherType, 'public'), { text: otherType, applied: [] });
   });
 
   it('leaves alone what has no certain fix (a truncated key), and a clean key unchanged', () => {
