@@ -61,8 +61,9 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     const lastScan = () => localKeys.lastScan;
     // Cloud accounts: nothing cloud-related loads until a cloud view or command needs it.
     const accounts = CLOUDS.map((descriptor) => new CloudAccount(descriptor, context.secrets, context.globalState, log));
-    const cloudKeys = new CloudKeysProvider(accounts, lastScan, log);
-    const cloudKeysView = vscode.window.createTreeView(CLOUD_KEYS_VIEW_ID, { treeDataProvider: cloudKeys, showCollapseAll: true });
+    // The last listing of each account is kept under globalStorage: the view paints from it at once.
+    const cloudKeys = new CloudKeysProvider(accounts, lastScan, log, { globalState: context.globalState, directory: vscode.Uri.joinPath(context.globalStorageUri, 'cloud-listings').fsPath });
+    const cloudKeysView = vscode.window.createTreeView(CLOUD_KEYS_VIEW_ID, { treeDataProvider: cloudKeys, showCollapseAll: true, canSelectMany: true });
     const sshConfig = new ManagedSshConfig(config, context.globalState, log);
     const markSandbox = () => (cloudKeysView.description = accounts.some((a) => a.isSandbox) ? vscode.l10n.t('Sandbox') : undefined);
     markSandbox();

@@ -1,8 +1,9 @@
 // The part every cloud's CLI shares: dispatching `<cloud> SUBCOMMAND …` (`instances` and
 // `ssh-config` are shared outright: src/cli/instances.ts) and turning refusals and cloud errors into
 // one stderr line and exit code 1.
-import type { CreatedKeyPair } from '../cloud/provider';
+import type { CreatedKeyPair, DeleteKeyPairsResult } from '../cloud/provider';
 import { checkCreatedPrivateKey } from '../cloud/created-key';
+import { type CloudProviderDescriptor, documentedKeyTypesText, isDocumentedKeyType } from '../cloud/descriptors';
 import { renderTemplate } from '../cloud/errors';
 import { savePrivateKey, savePublicKeyBeside } from '../keys/save-key-files';
 import { visibleJson, visibleText } from '../keys/visibleText';
@@ -60,6 +61,37 @@ export async function runCloudCommand(cloud: CloudCli, args: string[], io: CliIo
     }
     throw error;
   }
+}
+
+/**
+ * `import` of a key type the cloud does not document: a warning on stderr, and the key is sent all the
+ * same (exit 0 if the cloud takes it, 1 with its error code if it refuses). A script keeps working where
+ * the cloud accepts more than it documents, and is never stopped by our guess of what it refuses.
+ */
+export function warnUndocumentedKeyType(descriptor: Pick<CloudProviderDescriptor, 'displayName' | 'documentedKeyTypes'>, publicKeyLine: string, io: CliIo): void {
+  const keyType = publicKeyLine.trim().split(/\s+/)[0] ?? '';
+  if (isDocumentedKeyType(descriptor, keyType)) return;
+  io.err(
+    visibleText(
+      `warning: ${keyType} is not in ${descriptor.displayName}'s documented key types for ImportKeyPair (${documentedKeyTypesText(descriptor)}); it may refuse it. Sending it anyway.`,
+    ),
+  );
+}
+
+/**
+ * What `delete` did: the deleted IDs on stdout (or one JSON object with `Deleted`, `InUse`, `NotFound`),
+ * each kept or unknown ID as a `cloud-ssh-keys: CODE: sentence` line on stderr. Exit 1 unless every ID went.
+ */
+export function reportDeleted(
+  result: DeleteKeyPairsResult,
+  io: CliIo,
+  report: { json: boolean; jsonFields?: Record<string, unknown>; inUse: (id: string) => string; missing: (id: string) => string },
+): number {
+  if (report.json) io.out(visibleJson({ ...report.jsonFields, Deleted: result.deleted, InUse: result.inUse, NotFound: result.missing }));
+  else for (const id of result.deleted) io.out(visibleText(`deleted ${id}`));
+  for (const id of result.inUse) io.err(visibleText(`cloud-ssh-keys: ${report.inUse(id)}`));
+  for (const id of result.missing) io.err(visibleText(`cloud-ssh-keys: ${report.missing(id)}`));
+  return result.inUse.length || result.missing.length ? 1 : 0;
 }
 
 /** One line of tab-separated fields, each shown with visibleText (a tab or newline in a cloud's field cannot shift or forge columns). */

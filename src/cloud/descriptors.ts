@@ -99,8 +99,12 @@ export interface CloudProviderDescriptor {
    * Alibaba's `resourceGroupId` (a string; empty = the default resource group).
    */
   projectSetting?: { key: string; numeric: boolean };
-  /** The OpenSSH key types its ImportKeyPair takes, when it documents a list (`['ssh-rsa']`); undefined: every type this tool reads. */
-  acceptedKeyTypes?: readonly string[];
+  /**
+   * The OpenSSH key types its ImportKeyPair documents (`['ssh-rsa']`); undefined: it documents no list.
+   * Another type may still work, or be refused: Import warns before sending one, Create offers the
+   * documented ones first (RSA where documented) and says of the others that the cloud may refuse them.
+   */
+  documentedKeyTypes?: readonly string[];
   /** The error code the cloud answers when a name is taken by another key (import offers another name). */
   nameTakenCode: string;
   /** The name rules in one sentence, shown under the name box (an English template, translated). */
@@ -120,4 +124,19 @@ export function credentialsFromEnvironment(descriptor: Pick<CloudProviderDescrip
     else if (!field.optional) missing.push(field.envVar);
   }
   return { values, missing };
+}
+
+/** Whether `keyType` (an OpenSSH type such as `ssh-ed25519`) is one the cloud documents for import (true when it documents no list). */
+export function isDocumentedKeyType(descriptor: Pick<CloudProviderDescriptor, 'documentedKeyTypes'>, keyType: string): boolean {
+  return !descriptor.documentedKeyTypes || descriptor.documentedKeyTypes.includes(keyType);
+}
+
+/** The documented key types in short (`RSA, DSA, ECDSA, OpenSSH certificates`), for messages. */
+export function documentedKeyTypesText(descriptor: Pick<CloudProviderDescriptor, 'documentedKeyTypes'>): string {
+  const types = descriptor.documentedKeyTypes ?? [];
+  const short = types
+    .filter((t) => !t.includes('-cert-'))
+    .map((t) => (t === 'ssh-rsa' ? 'RSA' : t === 'ssh-dss' ? 'DSA' : t.startsWith('ecdsa-') ? 'ECDSA' : t === 'ssh-ed25519' ? 'ED25519' : t));
+  if (types.some((t) => t.includes('-cert-'))) short.push('OpenSSH certificates');
+  return [...new Set(short)].join(', ');
 }

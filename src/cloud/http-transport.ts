@@ -199,6 +199,9 @@ export function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer> {
       let outgoing: http.ClientRequest;
       try {
         if (socket) outgoing = http.request({ ...options, createConnection: () => socket }, onResponse);
+        // An options object, never a URL string. In VS Code, https requests on the default agent go
+        // through its proxy support (@vscode/proxy-agent), whose resolver calls url.parse() once per
+        // request: the one DEP0169 warning of the extension host comes from there, not from this code.
         else if (secure) outgoing = https.request({ ...options, agent: request.httpsAgent }, onResponse);
         else outgoing = http.request({ ...options, agent: new http.Agent() }, onResponse);
       } catch (error) {

@@ -86,6 +86,8 @@ export interface DeleteKeyPairsResult {
   deleted: string[];
   /** Bound to an instance or image, so the cloud kept them. */
   inUse: string[];
+  /** Not there (any more): the cloud refused them as unknown, so there was nothing to delete. */
+  missing: string[];
 }
 
 export interface ModifyKeyPairRequest {
@@ -196,8 +198,11 @@ export interface ProviderConnection {
   /** The machine-scoped endpoint setting; empty for the cloud's default. */
   endpoint?: string;
   language: 'en-US' | 'zh-CN';
-  /** One line per answered request, for the log: action, region, RequestId or error code, time. Never parameters or secrets. */
-  onResponse?: (line: string) => void;
+  /**
+   * One line per answered request, for the log: action, region, RequestId or error code, time. Never
+   * parameters or secrets. `level` (responseLogLevel): `trace` for read-only calls that succeeded.
+   */
+  onResponse?: (line: string, level?: ResponseLogLevel) => void;
 }
 
 /** The entry point of every cloud's lazily loaded chunk (src/clouds/<cloud>/chunk.ts, bundled as dist/<cloud>.js). */
@@ -213,6 +218,16 @@ export interface ResponseInfo {
   durationMs: number;
   httpStatus?: number;
   errorCode?: string;
+}
+
+export type ResponseLogLevel = 'info' | 'trace';
+
+/**
+ * How loud one answered request is in the log: a read-only call (Describe*, which the views make by
+ * the hundred) that succeeded is `trace`; a change, and any failure, `info`.
+ */
+export function responseLogLevel(r: Pick<ResponseInfo, 'action' | 'errorCode'>): ResponseLogLevel {
+  return /^(Describe|List|Get)/.test(r.action) && !r.errorCode ? 'trace' : 'info';
 }
 
 /** The log line of one answered request (cloud text escaped by the caller). */

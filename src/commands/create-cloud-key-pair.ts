@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkCreatedPrivateKey } from '../cloud/created-key';
+import { isDocumentedKeyType } from '../cloud/descriptors';
 import { renderTemplate } from '../cloud/errors';
 import type { KeyPair } from '../cloud/provider';
 import { generateKeyPair as generateKeys } from '../keys/generate';
@@ -104,19 +105,27 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
   );
   if (!how) return undefined;
   const { method } = how;
-  // Only the key types the cloud's ImportKeyPair takes (Lighthouse: RSA only), so that nothing is
-  // generated that the cloud would refuse.
-  const accepts = (keyType: string) => !descriptor.acceptedKeyTypes || descriptor.acceptedKeyTypes.includes(keyType);
+  // The key types the cloud documents come first (RSA 3072 where RSA is documented: the default); the
+  // others are offered too, saying the cloud may refuse them (its fake does, as documented).
+  const documentedNote = vscode.l10n.t("not in {0}'s documented list; it may refuse it", descriptor.displayName);
   const offered = [
-    { label: 'ED25519', description: vscode.l10n.t('recommended: small, fast, widely supported'), type: 'ed25519' as const, sshType: 'ssh-ed25519' },
-    { label: 'RSA 3072', description: vscode.l10n.t('for servers and clouds that accept only RSA'), type: 'rsa' as const, sshType: 'ssh-rsa' },
-  ].filter((t) => accepts(t.sshType));
-  let type = offered[0]?.type ?? 'ed25519';
-  if (method === 'local' && offered.length > 1) {
+    { label: 'ED25519', description: vscode.l10n.t('recommended: small, fast, widely supported'), algorithm: 'ed25519' as const, bits: undefined, sshType: 'ssh-ed25519' },
+    { label: 'RSA 3072', description: vscode.l10n.t('for servers and clouds that accept only RSA'), algorithm: 'rsa' as const, bits: 3072, sshType: 'ssh-rsa' },
+    { label: 'RSA 4096', description: undefined, algorithm: 'rsa' as const, bits: 4096, sshType: 'ssh-rsa' },
+    { label: 'ECDSA P-256', description: undefined, algorithm: 'ecdsa' as const, bits: 256, sshType: 'ecdsa-sha2-nistp256' },
+  ]
+    .map((t) => {
+      const documented = isDocumentedKeyType(descriptor, t.sshType);
+      return { ...t, documented, description: documented ? t.description : documentedNote };
+    })
+    .sort((a, b) => Number(b.documented) - Number(a.documented));
+  let keyType = offered[0];
+  if (method === 'local') {
     const picked = await s.ui.showQuickPick(offered, { title: vscode.l10n.t('{0}: key type', title), ignoreFocusOut: true });
     if (!picked) return undefined;
-    type = picked.type;
+    keyType = picked;
   }
+  const type = keyType.algorithm;
   // An account-wide cloud holds one set of key pairs: there is no region to choose. A key made here
   // can go to several regions (as Import does); the cloud's CreateKeyPair makes one key in one region.
   const regions = account.accountWide
@@ -151,7 +160,7 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
       await fs.promises.mkdir(directory, { recursive: true, mode: 0o700 });
       let outcome: CreateOutcome;
       if (method === 'local') {
-        const keys = await generateKeys({ type: type === 'rsa' ? 'rsa' : 'ed25519', bits: type === 'rsa' ? 3072 : undefined, comment, passphrase: passphrase || undefined });
+        const keys = await generateKeys({ type, bits: keyType.bits, comment, passphrase: passphrase || undefined });
         await writeNewFileAtomically(privateKeyPath, keys.privateKey, 0o600);
         await writeNewFileAtomically(publicKeyPath, keys.publicKey, 0o644);
         s.log.info(`Generated ${type} key pair ${privateKeyPath} (${keys.facts.sha256}); importing its public key into ${regions.join(', ')}`);
@@ -225,7 +234,7 @@ export async function createCloudKeyPair(s: CloudCommandServices, account: Cloud
   if (!step.ok) return undefined;
   const outcome = step.value;
   await s.localKeys.refresh();
-  s.cloudKeys.refresh();
+  await s.cloudKeys.refreshRegions(account, regions); // the view shows it before the command ends
   if (outcome.regions && outcome.regions.length > 1) {
     // Several regions: one notification saying where it landed and where it did not.
     const landed = outcome.regions.filter((r) => r.keyId).map((r) => `${r.region} ${shownText(r.keyId!)}`);

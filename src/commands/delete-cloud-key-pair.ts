@@ -3,9 +3,13 @@ import * as vscode from 'vscode';
 import { shownText } from '../platform/shown-text';
 import { bindCloudKeyPair } from './bind-cloud-key-pair';
 import { type CloudCommandServices, keyPairNode } from './cloud-common';
+import { deleteCloudKeyPairs, selectedKeyPairs } from './delete-cloud-key-pairs';
 import { runCloudStep } from './run-cloud-step';
 
-export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown): Promise<boolean> {
+/** `selected`: the view's selection (VS Code passes (item, selectedItems)); several key pairs are deleted together. */
+export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown, selected?: unknown): Promise<boolean> {
+  const many = selectedKeyPairs(node, selected);
+  if (many.length > 1) return (await deleteCloudKeyPairs(s, many))?.deleted.length === many.length;
   const n = keyPairNode(s.ui, node);
   if (!n) return false;
   const { keyPair, account } = n;
@@ -44,11 +48,17 @@ export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown)
   );
   if (choice !== del) return false;
   const step = await runCloudStep(s, title, async (signal) => (await account.provider()).deleteKeyPairs({ region: keyPair.region, ids: [keyPair.id] }, { signal }));
-  s.cloudKeys.refresh();
+  await s.cloudKeys.refreshRegions(account, [keyPair.region]); // the view shows it before the command ends
   if (!step.ok) return false;
   if (step.value.inUse.includes(keyPair.id)) {
     void explainBound([]);
     return false;
+  }
+  // Gone before the call (deleted elsewhere): nothing to delete; the refreshed list no longer shows it.
+  if (step.value.missing.includes(keyPair.id)) {
+    s.log.info(`${id} was no longer in ${displayName} ${region}: nothing to delete`);
+    void s.ui.showInformationMessage(vscode.l10n.t('The key pair {0} ({1}) is no longer in {2} {3}: it was already deleted.', name, id, displayName, region));
+    return true;
   }
   s.log.info(`Deleted ${id} from ${displayName} ${region}`);
   void s.ui.showInformationMessage(vscode.l10n.t('Deleted the key pair {0} ({1}) from {2} {3}.', name, id, displayName, region));

@@ -20,6 +20,11 @@ const KEY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]*$/;
 /** Why `name` cannot be used for a new key in `directory`, or undefined when it can. */
 export function keyFileNameProblem(directory: string, name: string): string | undefined {
   if (!name) return vscode.l10n.t('Enter a file name.');
+  // Said apart from the character rule: `.hidden` uses only allowed characters, so that message would puzzle.
+  if (/^\.[A-Za-z0-9._@+-]*$/.test(name)) {
+    return vscode.l10n.t('A name cannot start with a dot: that makes a hidden file, which file managers and ls do not show, so the key would be easy to lose or overlook. Start with a letter or digit.');
+  }
+  if (/^[_@+-][A-Za-z0-9._@+-]*$/.test(name)) return vscode.l10n.t('Start the name with a letter or digit (a leading - would be read as an option).');
   if (!KEY_NAME_PATTERN.test(name) || name.endsWith('.pub')) {
     return vscode.l10n.t('Use letters, digits and . _ @ + - only, without a folder and without .pub.');
   }

@@ -3,6 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { documentedKeyTypesText, isDocumentedKeyType } from '../cloud/descriptors';
+import { displayKeyType } from '../keys/key-labels';
 import { parseKeyText } from '../keys/parse';
 import { MAX_KEY_FILE_BYTES } from '../keys/scan';
 import type { KeyFacts } from '../keys/types';
@@ -91,7 +93,9 @@ async function publicKeyOfFile(ui: UserInput, file: string): Promise<PublicKeyTo
 async function publicKeyToImport(s: CloudCommandServices, arg: unknown): Promise<PublicKeyToImport | undefined> {
   if (arg instanceof vscode.Uri) return publicKeyOfFile(s.ui, arg.fsPath);
   const node = arg as LocalKeysNode | undefined;
-  const pair = await pairFromArgument(s.ui, s.localKeys, node, (p) => !!p.facts.openssh && p.facts.kind !== 'certificate', vscode.l10n.t('Select the key to import'));
+  const pair = await pairFromArgument(s.ui, s.localKeys, node, (p) => !!p.facts.openssh && p.facts.kind !== 'certificate', vscode.l10n.t('Select the key to import'), (blob) =>
+    s.cloudKeys.locationsOf(blob),
+  );
   if (!pair) return undefined;
   if (!pair.facts.openssh) {
     return refuse(s.ui, vscode.l10n.t('The public key of {0} is not known: the private key is encrypted. Use "Derive Public Key" first.', pair.name));
@@ -114,17 +118,29 @@ export async function importKeyPair(s: CloudCommandServices, account: CloudAccou
   }
   const key = await publicKeyToImport(s, arg);
   if (!key) return undefined;
+  if (!(await undocumentedTypeAccepted(s, account, key))) return undefined;
 
   // An account-wide cloud holds one set of key pairs: there is no region to choose.
   const regions = account.accountWide ? [account.defaultRegion] : await pickRegions(s.ui, account, vscode.l10n.t('{0}: {1} — regions', title, key.label), true);
   if (!regions?.length) return undefined;
-  const taken = takenNameCheck(s, account, regions, { blobBase64: blobOfLine(key.line) });
-  let name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: {1} — key pair name', title, key.label), descriptor.sanitizeKeyName(key.suggestion), taken);
+  // Regions whose listing already shows this key (same blob) are not asked about: it is there, under its name.
+  const blobBase64 = blobOfLine(key.line);
+  const alreadyThere = alreadyImported(s, account, regions, blobBase64);
+  const toImport = regions.filter((r) => !alreadyThere.some((o) => o.region === r));
+  if (toImport.length === 0) {
+    s.log.info(shownText(`Import of ${key.label} to ${descriptor.displayName}: already there (${alreadyThere.map((o) => `${o.region} ${o.keyId}`).join(', ')}); nothing sent`));
+    notifyOutcomes(s, account, title, key, alreadyThere);
+    return alreadyThere;
+  }
+  const taken = takenNameCheck(s, account, toImport, { blobBase64 });
+  // The name it has in the other regions, when that one is free here: one key, one name.
+  const usedName = alreadyThere.map((o) => o.keyName ?? '').find((n) => n && !descriptor.keyNameProblem(n) && !taken(n));
+  let name = await askKeyName(s.ui, account, vscode.l10n.t('{0}: {1} — key pair name', title, key.label), usedName ?? descriptor.sanitizeKeyName(key.suggestion), taken);
   if (name === undefined) return undefined;
-  const outcomes: ImportOutcome[] = [];
-  let pending = regions;
+  const outcomes: ImportOutcome[] = [...alreadyThere];
+  let pending = toImport;
   for (;;) {
-    const round = await importInto(s, account, title, key, name, pending);
+    const round = await importInto(s, account, title, key, name, pending, pending === toImport ? alreadyThere : []);
     if (!round) return outcomes.length ? outcomes : undefined; // cancelled
     outcomes.push(...round.filter((o) => o.errorCode !== descriptor.nameTakenCode));
     const nameTaken = round.filter((o) => o.errorCode === descriptor.nameTakenCode);
@@ -148,7 +164,7 @@ export async function importKeyPair(s: CloudCommandServices, account: CloudAccou
     name = next;
     pending = nameTaken.map((o) => o.region);
   }
-  s.cloudKeys.refresh();
+  await s.cloudKeys.refreshRegions(account, regions); // the view shows them before the command ends
   return outcomes;
 }
 
@@ -159,6 +175,7 @@ async function importInto(
   key: PublicKeyToImport,
   name: string,
   regions: string[],
+  alreadyThere: readonly ImportOutcome[] = [],
 ): Promise<ImportOutcome[] | undefined> {
   const { descriptor } = account;
   const step = await runCloudStep(
@@ -191,13 +208,23 @@ async function importInto(
   );
   if (!step.ok) return undefined;
   const outcomes = step.value;
+  notifyOutcomes(s, account, title, key, [...alreadyThere, ...outcomes], name);
+  return outcomes;
+}
+
+/** One region: its own notification; several: one summary for all. */
+function notifyOutcomes(s: CloudCommandServices, account: CloudAccount, title: string, key: PublicKeyToImport, outcomes: readonly ImportOutcome[], name = ''): void {
+  const { descriptor } = account;
   if (outcomes.length > 1) {
     notifySummary(s, account, title, key, outcomes);
-    return outcomes;
+    return;
   }
   for (const o of outcomes) {
     if (o.keyId && o.alreadyExisted) {
-      notifyKeyId(s.ui, account, vscode.l10n.t('{0} is already in {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, shownText(o.keyName ?? ''), shownText(o.keyId)), o.keyId);
+      const message = account.accountWide
+        ? vscode.l10n.t('{0} is already in {1} as {2}: {3}', shownText(key.label), descriptor.displayName, shownText(o.keyName ?? ''), shownText(o.keyId))
+        : vscode.l10n.t('{0} is already in {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, shownText(o.keyName ?? ''), shownText(o.keyId));
+      notifyKeyId(s.ui, account, message, o.keyId);
     } else if (o.keyId) {
       notifyKeyId(s.ui, account, vscode.l10n.t('Imported {0} to {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, name, shownText(o.keyId)), o.keyId);
     } else if (o.errorCode !== descriptor.nameTakenCode) {
@@ -207,7 +234,40 @@ async function importInto(
         .then((c) => (c === showLog ? s.log.show(true) : undefined));
     }
   }
-  return outcomes;
+}
+
+/**
+ * A key type the cloud does not document (ED25519 on Tencent CVM): asks before sending it. The
+ * cloud may take it or refuse it; the user decides. True: go on.
+ */
+async function undocumentedTypeAccepted(s: CloudCommandServices, account: CloudAccount, key: PublicKeyToImport): Promise<boolean> {
+  const { descriptor } = account;
+  const keyType = key.line.trim().split(/\s+/)[0] ?? '';
+  if (isDocumentedKeyType(descriptor, keyType)) return true;
+  const importAnyway = vscode.l10n.t('Import Anyway');
+  const choice = await s.ui.showWarningMessage(
+    vscode.l10n.t(
+      "The key {0} is {1}, a type not in {2}'s documented list for import ({3}): it may refuse it. Import it anyway?",
+      shownText(key.label),
+      displayKeyType({ type: keyType }),
+      descriptor.serviceName,
+      documentedKeyTypesText(descriptor),
+    ),
+    { modal: true },
+    importAnyway,
+  );
+  return choice === importAnyway;
+}
+
+/** The regions whose last listing already holds this key (same blob, whatever its comment), as outcomes. */
+function alreadyImported(s: CloudCommandServices, account: CloudAccount, regions: readonly string[], blobBase64: string | undefined): ImportOutcome[] {
+  if (!blobBase64) return [];
+  const out: ImportOutcome[] = [];
+  for (const region of regions) {
+    const keyPair = s.cloudKeys.listedKeyPairs(account, region)?.find((k) => k.blobBase64 === blobBase64);
+    if (keyPair) out.push({ region, keyId: keyPair.id, keyName: keyPair.name, alreadyExisted: true });
+  }
+  return out;
 }
 
 /**
@@ -219,7 +279,7 @@ function notifySummary(s: CloudCommandServices, account: CloudAccount, title: st
   const settled = outcomes.filter((o) => o.errorCode !== descriptor.nameTakenCode); // the name-taken ones are asked about apart
   if (settled.length === 0) return;
   const imported = settled.filter((o) => o.keyId && !o.alreadyExisted).map((o) => o.region);
-  const existing = settled.filter((o) => o.keyId && o.alreadyExisted).map((o) => o.region);
+  const existing = settled.filter((o) => o.keyId && o.alreadyExisted).map((o) => (o.keyName ? `${o.region} (${shownText(o.keyName)})` : o.region));
   const failed = settled.filter((o) => !o.keyId);
   const parts = [
     imported.length ? vscode.l10n.t('imported in {0}', imported.join(', ')) : undefined,

@@ -7,7 +7,7 @@ import { pairFromArgument } from './pick-key-pair';
 export async function keyFileFromArgument(ui: UserInput, provider: LocalKeysProvider, node?: LocalKeysNode): Promise<vscode.Uri | undefined> {
   if (node?.kind === 'file') return vscode.Uri.file(node.file.path);
   const pair = await pairFromArgument(ui, provider, node);
-  const file = pair?.publicKey ?? pair?.privateKey ?? pair?.certificates[0];
+  const file = pair?.publicKey ?? pair?.privateKey ?? pair?.certificates[0] ?? pair?.privateKeysInPublicFiles[0];
   return file ? vscode.Uri.file(file.path) : undefined;
 }
 

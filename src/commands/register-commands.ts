@@ -12,6 +12,7 @@ import { copyFingerprint } from './copy-fingerprint';
 import { copyPublicKey } from './copy-public-key';
 import { derivePublicKey } from './derive-public-key';
 import { generateKeyPair } from './generate-key-pair';
+import { accountOfNode, pickCloud } from './pick-cloud';
 import { openKeyFile } from './open-key-file';
 import { refreshLocalKeys } from './refresh-local-keys';
 import { revealKeyFile } from './reveal-key-file';
@@ -44,6 +45,12 @@ const SHARED_COMMAND_IDS = [
   'cloudSshKeys.generateKeyPair',
   'cloudSshKeys.derivePublicKey',
   'cloudSshKeys.refreshCloudKeys',
+  'cloudSshKeys.showEmptyRegions',
+  'cloudSshKeys.hideEmptyRegions',
+  'cloudSshKeys.createCloudKeyPair',
+  'cloudSshKeys.setCloudCredentials',
+  'cloudSshKeys.signOutOfCloud',
+  'cloudSshKeys.refreshCloud',
   'cloudSshKeys.copyCloudKeyId',
   'cloudSshKeys.copyCloudPublicKey',
   'cloudSshKeys.saveCloudPublicKey',
@@ -64,6 +71,8 @@ type Handler = (...args: any[]) => unknown;
 export const COMMAND_IDS: readonly string[] = [...SHARED_COMMAND_IDS, ...CLOUDS.flatMap((cloud) => PER_CLOUD_ACTIONS.map((action) => `cloudSshKeys.${cloud.id}.${action}`))];
 
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
+  /** The cloud a cloud-wide command acts on: its node's, else the one the user picks. */
+  const cloudFor = async (node: unknown, title: string) => accountOfNode(s.accounts, node) ?? (await pickCloud(s.ui, s.accounts, title));
   const shared: Record<(typeof SHARED_COMMAND_IDS)[number], Handler> = {
     'cloudSshKeys.refreshLocalKeys': () => refreshLocalKeys(s.localKeys),
     'cloudSshKeys.copyPublicKey': (node) => copyPublicKey(s.ui, s.localKeys, node),
@@ -74,6 +83,22 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'cloudSshKeys.generateKeyPair': () => generateKeyPair(s),
     'cloudSshKeys.derivePublicKey': (arg) => derivePublicKey(s.ui, s.localKeys, s.log, arg),
     'cloudSshKeys.refreshCloudKeys': () => s.cloudKeys.refresh(),
+    'cloudSshKeys.showEmptyRegions': () => s.cloudKeys.setShowEmptyRegions(true),
+    'cloudSshKeys.hideEmptyRegions': () => s.cloudKeys.setShowEmptyRegions(false),
+    // On a cloud's node: that cloud; from the title bar or the palette: asks which.
+    'cloudSshKeys.createCloudKeyPair': async (node) => {
+      const account = await cloudFor(node, vscode.l10n.t('Create Key Pair: which cloud?'));
+      return account ? cloud().createCloudKeyPair(s, account) : undefined;
+    },
+    'cloudSshKeys.setCloudCredentials': async (node) => {
+      const account = await cloudFor(node, vscode.l10n.t('Set Credentials: which cloud?'));
+      return account ? cloud().setCloudCredentials(s, account) : undefined;
+    },
+    'cloudSshKeys.signOutOfCloud': async (node) => {
+      const account = await cloudFor(node, vscode.l10n.t('Sign Out: which cloud?'));
+      return account ? cloud().signOutOfCloud(s, account) : undefined;
+    },
+    'cloudSshKeys.refreshCloud': (node) => s.cloudKeys.refresh(accountOfNode(s.accounts, node)),
     'cloudSshKeys.copyCloudKeyId': (node) => cloud().copyCloudKeyId(s, node),
     'cloudSshKeys.copyCloudPublicKey': (node) => cloud().copyCloudPublicKey(s, node),
     'cloudSshKeys.saveCloudPublicKey': (node) => cloud().saveCloudPublicKey(s, node),
@@ -81,7 +106,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'cloudSshKeys.editCloudKeyPairDescription': (node) => cloud().editCloudKeyPairDescription(s, node),
     'cloudSshKeys.bindCloudKeyPair': (node) => cloud().bindCloudKeyPair(s, node, true),
     'cloudSshKeys.unbindCloudKeyPair': (node) => cloud().bindCloudKeyPair(s, node, false),
-    'cloudSshKeys.deleteCloudKeyPair': (node) => cloud().deleteCloudKeyPair(s, node),
+    // With the view's multi-select: (item, selectedItems).
+    'cloudSshKeys.deleteCloudKeyPair': (node, selected) => cloud().deleteCloudKeyPair(s, node, selected),
     'cloudSshKeys.connectInstance': (node) => cloud().connectToInstance(s, node),
     'cloudSshKeys.openSshTerminal': (node) => cloud().openSshTerminal(s, node),
     'cloudSshKeys.openRemoteSshWindow': (node) => cloud().openRemoteSshWindow(s, node),

@@ -31,6 +31,14 @@ export interface LocalKeyPair {
   directory: string;
   privateKey?: KeyFile;
   publicKey?: KeyFile;
+  /** Other `.pub` files holding the same key (an RFC 4716 export, a pasted copy): one row per key, not per file. */
+  publicCopies: KeyFile[];
+  /**
+   * `.pub` files holding this PRIVATE key: a secret where a shareable file is expected. Never the
+   * pair's `privateKey` (nothing offers them for logging in); when no proper private key file has
+   * this key, the pair stands for them alone.
+   */
+  privateKeysInPublicFiles: KeyFile[];
   certificates: KeyFile[];
   /** The facts to show: the public key's when it matches, else what the private key tells. */
   facts: KeyFacts;
@@ -57,6 +65,8 @@ export interface ScanResult {
   pairs: LocalKeyPair[];
   /** Every `.pub` file read, broken ones included. */
   publicKeyFiles: PublicKeyFile[];
+  /** `.pub` files in which no key could be read (their problems say why): in no pair, but not to be hidden. */
+  brokenPublicKeyFiles: PublicKeyFile[];
   /** Certificates whose key has no pair here. */
   skipped: SkippedEntry[];
   /** Configured folders that do not exist. */
@@ -167,40 +177,92 @@ export async function scanKeyDirectories(directories: string[], fsys: ScanFileSy
   }
 
   publicKeyFiles.sort((a, b) => a.path.localeCompare(b.path));
-  return { pairs: pairKeyFiles(files, fsys.platform), publicKeyFiles, skipped, missingDirectories, directories: existing };
+  const brokenPublicKeyFiles = publicKeyFiles.filter((f) => f.keys.length === 0);
+  return { pairs: pairKeyFiles(files, fsys.platform), publicKeyFiles, brokenPublicKeyFiles, skipped, missingDirectories, directories: existing };
 }
 
 function errorCode(err: unknown): string {
   return (err as NodeJS.ErrnoException)?.code ?? String(err);
 }
 
-/** Groups key files into pairs: same stem first, then same key blob. */
+/** The file named `.pub` holds a private key (saved under the wrong name, or pasted into the wrong file). */
+export function isPrivateKeyInPublicFile(file: KeyFile): boolean {
+  return file.facts.kind === 'private' && file.path.endsWith('.pub');
+}
+
+/**
+ * Groups key files by key: a private key with its `.pub` (same stem first, then same key blob),
+ * every other `.pub` holding the same key as a copy, `.pub` files holding the private key as a danger,
+ * certificates with the key they certify. One pair per key (per private key file, when several hold it).
+ */
 export function pairKeyFiles(files: KeyFile[], platform: NodeJS.Platform): LocalKeyPair[] {
   files.sort((a, b) => a.path.localeCompare(b.path));
-  const privates = files.filter((f) => f.facts.kind === 'private');
-  const publics = files.filter((f) => f.facts.kind === 'public');
+  const privates = files.filter((f) => f.facts.kind === 'private' && !isPrivateKeyInPublicFile(f));
+  const leaked = files.filter(isPrivateKeyInPublicFile);
+  // The OpenSSH line first: when only copies of a public key are here, the row is named after it.
+  const publics = files
+    .filter((f) => f.facts.kind === 'public')
+    .sort((a, b) => Number(b.facts.format === 'openssh') - Number(a.facts.format === 'openssh') || a.path.localeCompare(b.path));
   const certificates = files.filter((f) => f.facts.kind === 'certificate');
   const pairs: LocalKeyPair[] = [];
   const usedPublic = new Set<KeyFile>();
+  const usedLeaked = new Set<KeyFile>();
   const byStem = new Map<string, KeyFile>();
   for (const pub of publics) byStem.set(path.join(path.dirname(pub.path), stemOf(pub.path)), pub);
-  const publicByBlob = new Map<string, KeyFile>();
-  for (const pub of publics) if (pub.facts.blobBase64) publicByBlob.set(pub.facts.blobBase64, pub);
+  const byPath = (a: KeyFile, b: KeyFile) => a.path.localeCompare(b.path);
+  // By blob, so that thousands of keys pair in linear time.
+  const index = (list: KeyFile[]) => {
+    const map = new Map<string, KeyFile[]>();
+    for (const f of list) {
+      const blob = f.facts.blobBase64;
+      if (!blob) continue;
+      const group = map.get(blob);
+      if (group) group.push(f);
+      else map.set(blob, [f]);
+    }
+    return map;
+  };
+  const indexes = new Map<KeyFile[], Map<string, KeyFile[]>>();
+  const sameKey = (blob: string | undefined, candidates: KeyFile[], used: Set<KeyFile>) => {
+    if (!blob) return [];
+    if (!indexes.has(candidates)) indexes.set(candidates, index(candidates));
+    return (indexes.get(candidates)!.get(blob) ?? []).filter((f) => !used.has(f));
+  };
 
   for (const priv of privates) {
     const blob = priv.facts.blobBase64;
     let pub = byStem.get(priv.path);
     if (pub && usedPublic.has(pub)) pub = undefined;
-    if (!pub && blob) {
-      const sameBlob = publicByBlob.get(blob);
-      if (sameBlob && !usedPublic.has(sameBlob)) pub = sameBlob;
-    }
+    if (!pub) pub = sameKey(blob, publics, usedPublic)[0];
     if (pub) usedPublic.add(pub);
     const mismatch = !!(pub && blob && pub.facts.blobBase64 && blob !== pub.facts.blobBase64);
-    pairs.push(makePair(priv, pub, mismatch, platform));
+    const pair = makePair(priv, pub, mismatch, platform);
+    pair.publicCopies = sameKey(blob, publics, usedPublic).sort(byPath);
+    pair.privateKeysInPublicFiles = sameKey(blob, leaked, usedLeaked);
+    for (const f of pair.publicCopies) usedPublic.add(f);
+    for (const f of pair.privateKeysInPublicFiles) usedLeaked.add(f);
+    pairs.push(pair);
   }
   for (const pub of publics) {
-    if (!usedPublic.has(pub)) pairs.push(makePair(undefined, pub, false, platform));
+    if (usedPublic.has(pub)) continue;
+    usedPublic.add(pub);
+    const pair = makePair(undefined, pub, false, platform);
+    pair.publicCopies = sameKey(pub.facts.blobBase64, publics, usedPublic).sort(byPath);
+    for (const f of pair.publicCopies) usedPublic.add(f);
+    pairs.push(pair);
+  }
+  // A private key saved as .pub: with the row of its key when there is one, else a row of its own, as a danger.
+  for (const file of leaked) {
+    if (usedLeaked.has(file)) continue;
+    const owner = pairs.find((p) => p.facts.blobBase64 && p.facts.blobBase64 === file.facts.blobBase64);
+    if (owner) {
+      owner.privateKeysInPublicFiles.push(file);
+      usedLeaked.add(file);
+      continue;
+    }
+    const group = [file, ...sameKey(file.facts.blobBase64, leaked, usedLeaked).filter((f) => f !== file)];
+    for (const f of group) usedLeaked.add(f);
+    pairs.push({ ...makePair(undefined, undefined, false, platform, file), privateKeysInPublicFiles: group });
   }
   // A certificate belongs to the pair whose key it certifies; otherwise it stands alone.
   for (const cert of certificates) {
@@ -231,6 +293,8 @@ function makePair(
     directory: path.dirname(main.path),
     privateKey: priv,
     publicKey: pub,
+    publicCopies: [],
+    privateKeysInPublicFiles: [],
     certificates: [],
     facts,
     // ssh refuses private keys that group or others may read ("UNPROTECTED PRIVATE KEY FILE!").

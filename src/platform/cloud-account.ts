@@ -31,6 +31,7 @@ export class CloudAccount implements vscode.Disposable {
   /** Credentials, settings or the cached regions changed: views redraw. */
   readonly onDidChange = this.changed.event;
   private cachedProvider: Promise<CloudKeyProvider> | undefined;
+  private storedRead: Promise<string | undefined> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Why SecretStorage could not be read, when it could not (no keyring on Linux). */
   secretStorageProblem: string | undefined;
@@ -105,9 +106,13 @@ export class CloudAccount implements vscode.Disposable {
     const required = this.descriptor.credentialFields.filter((f) => !f.optional);
     let stored: string | undefined;
     try {
-      stored = await this.secrets.get(this.descriptor.secretKey);
+      // Read once until the secret changes (SecretStorage.onDidChange, Set Credentials, Sign Out):
+      // each read is a round trip to the window, and the view asks on every redraw.
+      this.storedRead ??= Promise.resolve(this.secrets.get(this.descriptor.secretKey));
+      stored = await this.storedRead;
       this.secretStorageProblem = undefined;
     } catch (error) {
+      this.storedRead = undefined;
       this.secretStorageProblem = error instanceof Error ? error.message : String(error);
       this.log.warn(`Cannot read the ${this.descriptor.displayName} credentials from SecretStorage: ${this.secretStorageProblem}`);
     }
@@ -121,6 +126,22 @@ export class CloudAccount implements vscode.Disposable {
     }
     const fromEnv = credentialsFromEnvironment(this.descriptor, process.env);
     return fromEnv.missing.length === 0 ? { values: fromEnv.values, source: 'environment' } : undefined;
+  }
+
+  /**
+   * Who the account is, without a secret: the endpoint and the credential's non-secret part (the
+   * SecretId, the AccessKey ID). Names the account's cached listing (hashed); undefined when signed out.
+   */
+  async identity(): Promise<string | undefined> {
+    const credentials = await this.credentials();
+    if (!credentials) return undefined;
+    const visible = this.descriptor.credentialFields.filter((f) => !f.secret && !f.optional).map((f) => credentials.values[f.id] ?? '');
+    return [this.endpoint || 'default', ...visible].join('\n');
+  }
+
+  /** The environment variables of this cloud's credentials that are set (never their values). */
+  setEnvironmentVariables(env: NodeJS.ProcessEnv = process.env): string[] {
+    return this.descriptor.credentialFields.filter((f) => env[f.envVar]?.trim()).map((f) => f.envVar);
   }
 
   /** Stores credentials in SecretStorage only. Rejects when SecretStorage is unavailable: never falls back to plain text. */
@@ -137,11 +158,16 @@ export class CloudAccount implements vscode.Disposable {
   /** A provider for these credentials and the current settings (e.g. to check new credentials before storing them). */
   connect(values: CredentialValues): CloudKeyProvider {
     // The cloud's chunk (and its SDK) loads here, at the first cloud call, never at activation.
+    // Read-only answers go to trace, except a connection's first (it shows the credentials work).
+    let first = true;
     return loadCloudChunk(this.descriptor.id).createProvider({
       credentials: values,
       endpoint: this.endpoint,
       language: this.language,
-      onResponse: (line) => this.log.info(shownText(line)),
+      onResponse: (line, level = 'info') => {
+        this.log[first ? 'info' : level](shownText(line));
+        first = false;
+      },
     });
   }
 
@@ -192,6 +218,7 @@ export class CloudAccount implements vscode.Disposable {
   /** Forgets the provider (and with it the credentials it holds) and tells the views. */
   invalidate(): void {
     this.cachedProvider = undefined;
+    this.storedRead = undefined;
     this.changed.fire();
   }
 

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { type CachedListing, listingFileName, readListing, writeListing } from './cloud-listing-cache';
+import { cachedAt, localTime, regionDisplayName } from './cloud-text';
 import type { CloudInstance, CloudRegion, KeyPair } from '../cloud/provider';
 import { keyPairContextValue } from '../cloud/descriptors';
 import type { LocalKeyPair, ScanResult } from '../keys/scan';
@@ -12,6 +14,17 @@ export const CLOUD_KEYS_VIEW_ID = 'cloudSshKeys.cloudKeys';
 const SIGNED_IN_CONTEXT_KEY = 'cloudSshKeys.cloudKeys.signedIn';
 /** `true` when SecretStorage (the system keychain) could not be read. */
 const KEYCHAIN_CONTEXT_KEY = 'cloudSshKeys.cloudKeys.keychainUnavailable';
+/** `true` while empty regions are shown (the title bar offers "Hide Empty Regions" then). */
+export const SHOW_EMPTY_CONTEXT_KEY = 'cloudSshKeys.cloudKeys.showEmptyRegions';
+/** Where the toggle is remembered (globalState). */
+const SHOW_EMPTY_STATE_KEY = 'cloudSshKeys.cloudKeys.showEmptyRegions';
+
+/** Where the provider keeps what outlives a window: the toggle, and the last listing of each account. */
+export interface CloudKeysStorage {
+  globalState: vscode.Memento;
+  /** A folder for the cached listings (under context.globalStorageUri); none: nothing is cached. */
+  directory?: string;
+}
 
 export type CloudKeysNode =
   | { kind: 'provider'; account: CloudAccount; source: 'secrets' | 'environment' }
@@ -20,7 +33,9 @@ export type CloudKeysNode =
   /** The instances of a region (listed when expanded). */
   | { kind: 'instances'; account: CloudAccount; region: CloudRegion }
   | { kind: 'instance'; account: CloudAccount; instance: CloudInstance; keyPairs: KeyPair[] }
-  | { kind: 'problem'; account: CloudAccount; region?: CloudRegion; message: string };
+  | { kind: 'problem'; account: CloudAccount; region?: CloudRegion; message: string }
+  /** Every region is empty and hidden: says so (clicking shows them). */
+  | { kind: 'note'; account: CloudAccount; hidden: number };
 
 /** One region's instances as listed, for Connect and the SSH config. */
 export interface ListedInstances {
@@ -44,7 +59,11 @@ interface AccountData {
   keyPairs: Map<string, KeyPair[]>;
   problems: Map<string, string>;
   regionProblem?: string;
+  /** When each region's listing was asked for: of two listings of a region, the later one wins. */
+  startedAt: Map<string, number>;
 }
+
+const emptyData = (): AccountData => ({ regions: [], keyPairs: new Map(), problems: new Map(), startedAt: new Map() });
 
 /** Where an account-wide cloud's key pairs are kept in AccountData (no region holds them). */
 const ACCOUNT_WIDE = '';
@@ -56,9 +75,26 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
   private readonly loaded = new vscode.EventEmitter<void>();
   /** Fires when key pairs were (re)listed: the Local Keys view shows where keys are imported. */
   readonly onDidLoad = this.loaded.event;
+  /** The listing in progress or done of each account (a refresh replaces it). */
   private readonly data = new Map<CloudAccount, Promise<AccountData>>();
-  /** The last completed listing of each account (kept while a new one runs). */
+  /** What the view shows of each account: every listing merged, region by region the latest asked for. */
   private readonly settled = new Map<CloudAccount, AccountData>();
+  /** Bumped when an account's credentials change: listings begun before are of another account. */
+  private readonly epochs = new Map<CloudAccount, number>();
+  /** Accounts listed at least once in this window: the cached listing only paints the first open. */
+  private readonly listedOnce = new Set<CloudAccount>();
+  /** The cached listing shown while the first listing runs. */
+  private readonly painting = new Map<CloudAccount, CachedListing>();
+  private readonly cacheReads = new Map<CloudAccount, Promise<CachedListing | undefined>>();
+  private readonly cacheWrites = new Map<CloudAccount, ReturnType<typeof setTimeout>>();
+  private pendingWrites: Promise<void> = Promise.resolve();
+  /** One node object per cloud, per region and per key pair, so that the tree keeps finding them. */
+  private readonly providerNodes = new Map<CloudAccount, Extract<CloudKeysNode, { kind: 'provider' }>>();
+  private readonly regionNodes = new Map<string, Extract<CloudKeysNode, { kind: 'region' }>>();
+  private readonly keyPairNodesOf = new Map<string, Map<string, Extract<CloudKeysNode, { kind: 'keyPair' }>>>();
+  /** The clouds the tree last got as its roots: only these are named in change events. */
+  private shownRoots = new Set<CloudAccount>();
+  private showEmpty: boolean;
   private readonly disposables: vscode.Disposable[] = [];
   /** Each region's instance listing (`cloud:region`), made when something needs it. */
   private readonly instanceLists = new Map<string, Promise<CloudInstance[]>>();
@@ -72,12 +108,18 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     private readonly accounts: readonly CloudAccount[],
     private readonly lastScan: () => ScanResult | undefined,
     private readonly log: vscode.LogOutputChannel,
+    private readonly storage?: CloudKeysStorage,
   ) {
+    this.showEmpty = storage?.globalState.get<boolean>(SHOW_EMPTY_STATE_KEY) === true;
+    void vscode.commands.executeCommand('setContext', SHOW_EMPTY_CONTEXT_KEY, this.showEmpty);
     for (const account of accounts) {
       this.disposables.push(
         account.onDidChange(() => {
           // Other credentials may be another account: what was listed no longer says where keys are.
+          this.epochs.set(account, this.epoch(account) + 1);
           this.settled.delete(account);
+          this.painting.delete(account);
+          this.cacheReads.delete(account);
           for (const [key, listed] of this.settledInstances) if (listed.account === account) this.settledInstances.delete(key);
           this.refresh();
         }),
@@ -85,11 +127,16 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     }
   }
 
-  /** Forgets what was listed and redraws (listing again when the view asks). */
-  refresh(): void {
-    this.data.clear();
-    this.instanceLists.clear();
-    this.changed.fire(undefined);
+  private epoch(account: CloudAccount): number {
+    return this.epochs.get(account) ?? 0;
+  }
+
+  /** Forgets what was listed (of one account, or all) and redraws, listing again when the view asks. */
+  refresh(account?: CloudAccount): void {
+    for (const a of account ? [account] : this.accounts) this.data.delete(a);
+    if (!account) this.instanceLists.clear();
+    else for (const key of [...this.instanceLists.keys()]) if (key.startsWith(`${account.descriptor.id}:`)) this.instanceLists.delete(key);
+    this.fireFor(account);
   }
 
   /** Redraws without listing again (e.g. the local keys changed). */
@@ -97,50 +144,118 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     this.changed.fire(undefined);
   }
 
+  /** Redraws one cloud (its node, when the tree shows it), else the whole tree: never a node the tree may not hold. */
+  private fireFor(account: CloudAccount | undefined): void {
+    const node = account && this.shownRoots.has(account) ? this.providerNodes.get(account) : undefined;
+    this.changed.fire(node);
+  }
+
+  get showEmptyRegions(): boolean {
+    return this.showEmpty;
+  }
+
+  /** Shows or hides the regions without key pairs (remembered across windows). */
+  async setShowEmptyRegions(show: boolean): Promise<void> {
+    this.showEmpty = show;
+    await vscode.commands.executeCommand('setContext', SHOW_EMPTY_CONTEXT_KEY, show);
+    await this.storage?.globalState.update(SHOW_EMPTY_STATE_KEY, show);
+    this.changed.fire(undefined);
+  }
+
   /** Lists every region of an account (in parallel; the provider paces the requests). */
   load(account: CloudAccount): Promise<AccountData> {
     let pending = this.data.get(account);
     if (!pending) {
-      pending = this.list(account);
-      this.data.set(account, pending);
-      const listing = pending;
-      void listing.then((data) => {
-        // A listing overtaken by a refresh (an import landed, the credentials changed) is stale.
-        if (this.data.get(account) !== listing && this.settled.has(account)) return;
-        this.settled.set(account, data);
-        this.loaded.fire();
+      const epoch = this.epoch(account);
+      pending = this.list(account).then((data) => {
+        if (epoch === this.epoch(account)) this.absorb(account, data, false);
+        return data;
       });
+      this.data.set(account, pending);
     }
     return pending;
   }
 
+  /**
+   * Lists `regions` of an account again (after an import, create or delete there) and redraws its
+   * cloud; resolves when the view shows the result. The other regions are not asked again.
+   */
+  async refreshRegions(account: CloudAccount, regions: readonly string[]): Promise<void> {
+    const epoch = this.epoch(account);
+    const keys = account.accountWide ? [ACCOUNT_WIDE] : [...new Set(regions)];
+    const partial = emptyData();
+    let provider;
+    try {
+      provider = await account.provider();
+    } catch {
+      return; // signed out meanwhile: nothing to show
+    }
+    await Promise.all(keys.map((key) => this.listRegion(account, provider, key, partial)));
+    if (epoch !== this.epoch(account)) return;
+    if (!this.settled.has(account)) {
+      // The first listing is still running (it may have asked before the change): merge into it once it lands.
+      const first = this.data.get(account);
+      if (!first) return; // never opened: the first open lists it
+      await first;
+      if (epoch !== this.epoch(account) || !this.settled.has(account)) return;
+    }
+    this.absorb(account, partial, true);
+    // Whoever waits for a listing from now on gets the merged one (and an older listing still running first).
+    const previous = this.data.get(account) ?? Promise.resolve(partial);
+    this.data.set(account, previous.then((raw) => this.settled.get(account) ?? raw));
+  }
+
+  /** Merges a listing into what the view shows: per region, the one asked for later wins. */
+  private absorb(account: CloudAccount, incoming: AccountData, partial: boolean): void {
+    const old = this.settled.get(account);
+    let merged = incoming;
+    if (old) {
+      merged = { ...emptyData(), regions: partial ? old.regions : incoming.regions, regionProblem: partial ? old.regionProblem : incoming.regionProblem };
+      const keys = new Set(partial ? [...old.startedAt.keys(), ...incoming.startedAt.keys()] : [...incoming.startedAt.keys()]);
+      for (const key of keys) {
+        const fresh = incoming.startedAt.has(key) && (incoming.startedAt.get(key) ?? 0) >= (old.startedAt.get(key) ?? -Infinity);
+        const from = fresh ? incoming : old;
+        merged.startedAt.set(key, from.startedAt.get(key)!);
+        const list = from.keyPairs.get(key);
+        if (list) merged.keyPairs.set(key, list);
+        const problem = from.problems.get(key);
+        if (problem) merged.problems.set(key, problem);
+      }
+    } else if (partial) {
+      return;
+    }
+    this.settled.set(account, merged);
+    this.listedOnce.add(account);
+    this.painting.delete(account);
+    this.loaded.fire();
+    this.fireFor(account);
+    if (!merged.regionProblem) this.scheduleCacheWrite(account);
+  }
+
+  private async listRegion(account: CloudAccount, provider: Awaited<ReturnType<CloudAccount['provider']>>, key: string, into: AccountData): Promise<void> {
+    const region = key === ACCOUNT_WIDE ? account.defaultRegion : key;
+    into.startedAt.set(key, Date.now());
+    try {
+      into.keyPairs.set(key, await provider.listKeyPairs({ region }));
+    } catch (error) {
+      logCloudError(this.log, `Listing the key pairs of ${account.descriptor.displayName}${key === ACCOUNT_WIDE ? '' : ` ${region}`}`, error);
+      into.problems.set(key, cloudErrorReason(error));
+    }
+  }
+
   private async list(account: CloudAccount): Promise<AccountData> {
-    const result: AccountData = { regions: [], keyPairs: new Map(), problems: new Map() };
+    const result = emptyData();
     const started = Date.now();
     try {
       const provider = await account.provider();
       if (account.accountWide) {
         // One set of key pairs for the whole account: listed once, shown under the cloud itself.
-        try {
-          result.keyPairs.set(ACCOUNT_WIDE, await provider.listKeyPairs({ region: account.defaultRegion }));
-        } catch (error) {
-          logCloudError(this.log, `Listing the key pairs of ${account.descriptor.displayName}`, error);
-          result.problems.set(ACCOUNT_WIDE, cloudErrorReason(error));
-        }
+        await this.listRegion(account, provider, ACCOUNT_WIDE, result);
         this.log.info(`Listed ${result.keyPairs.get(ACCOUNT_WIDE)?.length ?? 0} ${account.descriptor.displayName} key pairs (account-wide) in ${Date.now() - started} ms`);
         return result;
       }
       result.regions = await account.regions();
-      await Promise.all(
-        result.regions.map(async (region) => {
-          try {
-            result.keyPairs.set(region.id, await provider.listKeyPairs({ region: region.id }));
-          } catch (error) {
-            logCloudError(this.log, `Listing the key pairs of ${account.descriptor.displayName} ${region.id}`, error);
-            result.problems.set(region.id, cloudErrorReason(error));
-          }
-        }),
-      );
+      await Promise.all(result.regions.map((region) => this.listRegion(account, provider, region.id, result)));
       const count = [...result.keyPairs.values()].reduce((n, list) => n + list.length, 0);
       this.log.info(`Listed ${count} ${account.descriptor.displayName} key pairs in ${result.regions.length} regions in ${Date.now() - started} ms`);
     } catch (error) {
@@ -148,6 +263,72 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
       result.regionProblem = cloudErrorReason(error);
     }
     return result;
+  }
+
+  // ---- the cached listing (a file per account, named by a hash of its non-secret identity) ----
+
+  private async cacheFile(account: CloudAccount): Promise<string | undefined> {
+    const directory = this.storage?.directory;
+    const identity = directory ? await account.identity() : undefined;
+    return directory && identity ? path.join(directory, listingFileName(account.descriptor.id, identity)) : undefined;
+  }
+
+  private readCache(account: CloudAccount): Promise<CachedListing | undefined> {
+    let read = this.cacheReads.get(account);
+    if (!read) {
+      read = this.cacheFile(account).then((file) => (file ? readListing(file) : undefined));
+      this.cacheReads.set(account, read);
+    }
+    return read;
+  }
+
+  private scheduleCacheWrite(account: CloudAccount): void {
+    if (!this.storage?.directory) return;
+    clearTimeout(this.cacheWrites.get(account));
+    const epoch = this.epoch(account);
+    this.cacheWrites.set(
+      account,
+      setTimeout(() => {
+        this.cacheWrites.delete(account);
+        const data = this.settled.get(account);
+        if (!data || epoch !== this.epoch(account)) return;
+        // Regions whose listing failed are left out (their key pairs are unknown), not written as empty.
+        const listing: CachedListing = { time: Date.now(), regions: data.regions, keyPairs: new Map(data.keyPairs) };
+        this.pendingWrites = this.pendingWrites
+          .then(() => this.cacheFile(account))
+          .then((file) => (file ? writeListing(file, listing) : undefined))
+          .catch((error) => this.log.warn(`Could not keep the ${account.descriptor.displayName} listing: ${error instanceof Error ? error.message : String(error)}`));
+      }, 300),
+    );
+  }
+
+  /** Resolves when every cached listing due has been written (the benchmark and the tests wait for it). */
+  async flushCache(): Promise<void> {
+    while (this.cacheWrites.size) await new Promise((r) => setTimeout(r, 50));
+    await this.pendingWrites;
+  }
+
+  /**
+   * What the cloud's node shows: the merged listing; on the first open of this window, the cached
+   * listing at once while the first listing runs (the view redraws when it lands).
+   */
+  private async shownData(account: CloudAccount): Promise<{ data: AccountData; cachedTime?: number }> {
+    await this.paintFromCache(account);
+    const painted = this.settled.has(account) ? undefined : this.painting.get(account);
+    if (painted) return { data: { ...emptyData(), regions: painted.regions, keyPairs: painted.keyPairs }, cachedTime: painted.time };
+    const raw = await this.load(account);
+    return { data: this.settled.get(account) ?? raw };
+  }
+
+  /** On the first open of this window: reads the cached listing to show, then starts listing behind it. */
+  private async paintFromCache(account: CloudAccount): Promise<void> {
+    if (this.settled.has(account) || this.listedOnce.has(account) || this.painting.has(account)) return;
+    if (this.data.has(account) || !this.storage?.directory) return; // already listing: wait for it
+    const cached = await this.readCache(account);
+    if (!cached || this.settled.has(account) || this.data.has(account)) return;
+    this.painting.set(account, cached);
+    // The listing starts once the cached one is drawn: loading the cloud's SDK blocks for a moment.
+    setTimeout(() => void this.load(account), 50);
   }
 
   /**
@@ -245,30 +426,60 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     return this.lastScan()?.pairs.find((p) => p.facts.blobBase64 === keyPair.blobBase64);
   }
 
+  /** Whether a region has something to show: key pairs, a problem, or instances listed there. */
+  private regionHasContent(account: CloudAccount, data: AccountData, region: CloudRegion): boolean {
+    return (data.keyPairs.get(region.id)?.length ?? 0) > 0 || data.problems.has(region.id) || (this.settledInstances.get(`${account.descriptor.id}:${region.id}`)?.instances.length ?? 0) > 0;
+  }
+
+  /** How many regions of an account the view hides (no key pairs, and "Show Empty Regions" is off). */
+  hiddenRegions(account: CloudAccount): number {
+    const data = this.settled.get(account) ?? (this.painting.get(account) && { ...emptyData(), ...this.painting.get(account)! });
+    if (!data || this.showEmpty || account.accountWide) return 0;
+    return data.regions.filter((r) => !this.regionHasContent(account, data, r)).length;
+  }
+
   async getChildren(node?: CloudKeysNode): Promise<CloudKeysNode[]> {
     if (!node) {
       const roots: CloudKeysNode[] = [];
-      for (const account of this.accounts) {
-        const credentials = await account.credentials();
-        if (credentials) roots.push({ kind: 'provider', account, source: credentials.source });
+      const shown = new Set<CloudAccount>();
+      const found = await Promise.all(this.accounts.map((account) => account.credentials()));
+      for (const [i, account] of this.accounts.entries()) {
+        const credentials = found[i];
+        if (!credentials) continue;
+        let root = this.providerNodes.get(account);
+        if (!root) this.providerNodes.set(account, (root = { kind: 'provider', account, source: credentials.source }));
+        root.source = credentials.source;
+        roots.push(root);
+        shown.add(account);
       }
+      // Read before the cloud's item is drawn, so that it can say "cached".
+      await Promise.all([...shown].map((account) => this.paintFromCache(account)));
+      this.shownRoots = shown;
       void vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT_KEY, roots.length > 0);
       // No keyring (Linux): the welcome view says so and what to do.
       void vscode.commands.executeCommand('setContext', KEYCHAIN_CONTEXT_KEY, this.accounts.some((a) => a.secretStorageProblem !== undefined));
       return roots;
     }
     if (node.kind === 'provider') {
-      const data = await this.load(node.account);
+      const { data } = await this.shownData(node.account);
       if (data.regionProblem) return [{ kind: 'problem', account: node.account, message: data.regionProblem }];
       if (node.account.accountWide) {
         // Key pairs are the account's; instances are regional: one Instances group per region.
         const groups = (await this.instanceRegions(node.account, data)).map((region): CloudKeysNode => ({ kind: 'instances', account: node.account, region }));
         return [...this.keyPairNodes(node.account, data, ACCOUNT_WIDE), ...groups];
       }
-      return data.regions.map((region) => ({ kind: 'region', account: node.account, region, keyPairs: data.keyPairs.get(region.id) ?? [] }));
+      const shown = this.showEmpty ? data.regions : data.regions.filter((r) => this.regionHasContent(node.account, data, r));
+      const nodes: CloudKeysNode[] = shown.map((region) => this.regionNode(node.account, region, data.keyPairs.get(region.id) ?? []));
+      if (!nodes.length && data.regions.length) nodes.push({ kind: 'note', account: node.account, hidden: data.regions.length });
+      return nodes;
     }
     if (node.kind === 'region') {
-      return [...this.keyPairNodes(node.account, await this.load(node.account), node.region.id, node.region), { kind: 'instances', account: node.account, region: node.region }];
+      // Painted from the cache: its key pairs as cached, until the listing lands and redraws.
+      const painted = this.settled.has(node.account) ? undefined : this.painting.get(node.account);
+      const data = painted ? { ...emptyData(), regions: painted.regions, keyPairs: painted.keyPairs } : (this.settled.get(node.account) ?? (await this.load(node.account)));
+      // A listing in progress (a refresh) is waited for: the region then shows what it found.
+      const current = painted ? data : (await this.load(node.account), this.settled.get(node.account) ?? data);
+      return [...this.keyPairNodes(node.account, current, node.region.id, node.region), { kind: 'instances', account: node.account, region: node.region }];
     }
     if (node.kind === 'instances') return this.instanceNodes(node.account, [node.region], () => true);
     if (node.kind === 'keyPair' && node.keyPair.associatedInstanceIds.length > 0) {
@@ -278,6 +489,16 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
       return this.instanceNodes(node.account, regions, (i) => node.keyPair.associatedInstanceIds.includes(i.id) || i.keyIds.includes(node.keyPair.id));
     }
     return [];
+  }
+
+  /** The region's node object (the same one each time, its count updated). */
+  private regionNode(account: CloudAccount, region: CloudRegion, keyPairs: KeyPair[]): Extract<CloudKeysNode, { kind: 'region' }> {
+    const key = `${account.descriptor.id}:${region.id}`;
+    let node = this.regionNodes.get(key);
+    if (!node || node.account !== account) this.regionNodes.set(key, (node = { kind: 'region', account, region, keyPairs }));
+    node.region = region;
+    node.keyPairs = keyPairs;
+    return node;
   }
 
   /** The instances of `regions` that `keep` accepts, by name, or the problem listing them. */
@@ -295,20 +516,34 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     return nodes;
   }
 
-  /** The key pairs listed under `key` (a region id, or ACCOUNT_WIDE), by name, or the problem listing them. */
+  /** The key pairs listed under `key` (a region id, or ACCOUNT_WIDE), by name, or the problem listing them; the same node objects each time. */
   private keyPairNodes(account: CloudAccount, data: AccountData, key: string, region?: CloudRegion): CloudKeysNode[] {
     const problem = data.problems.get(key);
     if (problem) return [{ kind: 'problem', account, region, message: problem }];
-    return (data.keyPairs.get(key) ?? [])
+    const cacheKey = `${account.descriptor.id}:${key}`;
+    const before = this.keyPairNodesOf.get(cacheKey);
+    const now = new Map<string, Extract<CloudKeysNode, { kind: 'keyPair' }>>();
+    const nodes = (data.keyPairs.get(key) ?? [])
       .slice()
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((keyPair) => ({ kind: 'keyPair', account, keyPair, local: this.localMatch(keyPair) }));
+      .map((keyPair) => {
+        let node = before?.get(keyPair.id);
+        if (!node || node.account !== account) node = { kind: 'keyPair', account, keyPair };
+        node.keyPair = keyPair;
+        node.local = this.localMatch(keyPair);
+        now.set(keyPair.id, node);
+        return node;
+      });
+    this.keyPairNodesOf.set(cacheKey, now);
+    return nodes;
   }
 
   getTreeItem(node: CloudKeysNode): vscode.TreeItem {
     switch (node.kind) {
-      case 'provider':
-        return providerItem(node.account, node.source);
+      case 'provider': {
+        const painted = this.painting.get(node.account);
+        return providerItem(node.account, node.source, painted && !this.settled.has(node.account) ? painted.time : undefined, this.hiddenRegions(node.account));
+      }
       case 'region':
         return regionItem(node.account, node.region, node.keyPairs.length);
       case 'keyPair':
@@ -330,10 +565,23 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
         item.contextValue = 'cloudProblem';
         return item;
       }
+      case 'note': {
+        const item = new vscode.TreeItem(
+          node.hidden === 1 ? vscode.l10n.t('No key pairs in the 1 region listed') : vscode.l10n.t('No key pairs in the {0} regions listed', node.hidden),
+          vscode.TreeItemCollapsibleState.None,
+        );
+        item.id = `note:${node.account.descriptor.id}`;
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.tooltip = vscode.l10n.t('Empty regions are hidden. "Show Empty Regions" in the view\'s title bar shows them.');
+        item.command = { command: 'cloudSshKeys.showEmptyRegions', title: vscode.l10n.t('Show Empty Regions') };
+        item.contextValue = 'cloudNote';
+        return item;
+      }
     }
   }
 
   dispose(): void {
+    for (const timer of this.cacheWrites.values()) clearTimeout(timer);
     this.changed.dispose();
     this.loaded.dispose();
     this.instancesListed.dispose();
@@ -341,22 +589,25 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
   }
 }
 
-function providerItem(account: CloudAccount, source: 'secrets' | 'environment'): vscode.TreeItem {
+function providerItem(account: CloudAccount, source: 'secrets' | 'environment', cachedTime: number | undefined, hidden: number): vscode.TreeItem {
   const item = new vscode.TreeItem(account.descriptor.displayName, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `provider:${account.descriptor.id}`;
+  // Only the variables that are set (an unset optional token is not "used").
+  const variables = account.setEnvironmentVariables().join(', ');
   const parts: string[] = [];
+  if (cachedTime !== undefined) parts.push(vscode.l10n.t('cached {0}', cachedAt(cachedTime, Date.now(), vscode.env.language)));
   if (account.isSandbox) parts.push(vscode.l10n.t('Sandbox: {0}', account.endpoint));
-  if (source === 'environment') {
-    parts.push(vscode.l10n.t('credentials from the environment ({0})', account.descriptor.credentialFields.filter((f) => !f.optional).map((f) => f.envVar).join(', ')));
-  }
+  if (source === 'environment') parts.push(vscode.l10n.t('credentials from the environment ({0})', variables));
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(account.isSandbox ? 'beaker' : 'cloud');
   item.tooltip = [
     account.descriptor.displayName,
     account.isSandbox ? vscode.l10n.t('Sandbox: requests go to {0} on this computer, not to the real cloud.', account.endpoint) : account.endpoint || undefined,
     source === 'environment'
-      ? vscode.l10n.t('Using the credentials of the environment variables {0}.', account.descriptor.credentialFields.map((f) => f.envVar).join(', '))
+      ? vscode.l10n.t('Using the credentials of the environment variables {0}.', variables)
       : vscode.l10n.t('Using the credentials stored in the system keychain (SecretStorage).'),
+    cachedTime !== undefined ? vscode.l10n.t('Shown as listed at {0}; listing again…', new Date(cachedTime).toLocaleString(vscode.env.language)) : undefined,
+    hidden === 1 ? vscode.l10n.t('1 empty region is hidden.') : hidden > 1 ? vscode.l10n.t('{0} empty regions are hidden.', hidden) : undefined,
   ]
     .filter(Boolean)
     .join('\n');
@@ -366,9 +617,9 @@ function providerItem(account: CloudAccount, source: 'secrets' | 'environment'):
 
 function regionItem(account: CloudAccount, region: CloudRegion, count: number): vscode.TreeItem {
   const item = new vscode.TreeItem(shownText(region.id), count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-  // The id changes when a region gains its first key pair, so that it opens to show it.
-  item.id = `region:${account.descriptor.id}:${region.id}:${count > 0 ? 'keys' : 'empty'}`;
-  item.description = [region.name !== region.id ? shownText(region.name) : undefined, count === 1 ? vscode.l10n.t('1 key pair') : vscode.l10n.t('{0} key pairs', count)].filter(Boolean).join(' · ');
+  // A stable id: the tree keeps finding the region as its key pairs come and go.
+  item.id = `region:${account.descriptor.id}:${region.id}`;
+  item.description = [region.name !== region.id ? shownText(regionDisplayName(region.name)) : undefined, count === 1 ? vscode.l10n.t('1 key pair') : vscode.l10n.t('{0} key pairs', count)].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon('globe');
   item.contextValue = `cloudRegion ${account.descriptor.id}`;
   return item;
@@ -396,7 +647,7 @@ function keyPairItem(account: CloudAccount, keyPair: KeyPair, local: LocalKeyPai
   md.supportHtml = false;
   md.appendText(keyPair.id !== keyPair.name ? `${name} — ${id}\n\n` : `${name}${keyPair.cloudKeyPairId ? ` — ${shownText(keyPair.cloudKeyPairId)}` : ''}\n\n`);
   md.appendText(`${vscode.l10n.t('Region')}: ${region}\n\n`);
-  if (keyPair.createdTime) md.appendText(`${vscode.l10n.t('Created')}: ${shownText(keyPair.createdTime)}\n\n`);
+  if (keyPair.createdTime) md.appendText(`${vscode.l10n.t('Created')}: ${shownText(localTime(keyPair.createdTime, vscode.env.language))}\n\n`);
   if (account.descriptor.projectSetting?.key === 'resourceGroupId' && keyPair.projectId) md.appendText(`${vscode.l10n.t('Resource group')}: ${shownText(keyPair.projectId)}\n\n`);
   if (keyPair.cloudFingerprint) md.appendText(`${vscode.l10n.t('Fingerprint (as the cloud reports it)')}: ${shownText(keyPair.cloudFingerprint)}\n\n`);
   if (keyPair.description) md.appendText(`${vscode.l10n.t('Description')}: ${shownText(keyPair.description)}\n\n`);

@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shownText } from '../platform/shown-text';
-import { scanKeyDirectories, type KeyFile, type LocalKeyPair, type ScanResult } from '../keys/scan';
+import { scanKeyDirectories, type KeyFile, type LocalKeyPair, type PublicKeyFile, type ScanResult } from '../keys/scan';
 import type { ScanFileSystem } from '../keys/scan-fs';
+import type { Problem } from '../keys/types';
+import { problemMessage } from '../platform/messages';
 import { visibleText } from '../keys/visibleText';
 import type { Config } from '../platform/config';
 import { displayKeyType, importedSummary, shortFingerprint } from '../keys/key-labels';
@@ -14,7 +16,12 @@ const STATE_CONTEXT_KEY = 'cloudSshKeys.localKeys.state';
 export type LocalKeysNode =
   | { kind: 'directory'; directory: string }
   | { kind: 'pair'; pair: LocalKeyPair }
-  | { kind: 'file'; pair: LocalKeyPair; file: KeyFile; role: 'private' | 'public' | 'certificate' };
+  /** `copy`: another `.pub` of the same key; `danger`: a `.pub` holding the private key. */
+  | { kind: 'file'; pair: LocalKeyPair; file: KeyFile; role: FileRole }
+  /** A `.pub` in which no key could be read: listed so that it is not silently missing. */
+  | { kind: 'broken'; file: PublicKeyFile };
+
+type FileRole = 'private' | 'public' | 'copy' | 'danger' | 'certificate';
 
 /** Shows every key pair in the configured SSH folders. */
 export class LocalKeysProvider implements vscode.TreeDataProvider<LocalKeysNode>, vscode.Disposable {
@@ -74,7 +81,8 @@ export class LocalKeysProvider implements vscode.TreeDataProvider<LocalKeysNode>
         this.log.info(`Scanned ${directories.join(', ')}: ${result.pairs.length} key pairs in ${Date.now() - started} ms`);
         for (const dir of result.missingDirectories) this.log.info(`SSH folder not found: ${dir}`);
         for (const s of result.skipped) this.log.debug(`Skipped ${s.path}: ${s.reason}`);
-        const state = result.directories.length === 0 ? 'missing' : result.pairs.length === 0 ? 'empty' : 'ready';
+        const empty = result.pairs.length === 0 && result.brokenPublicKeyFiles.length === 0;
+        const state = result.directories.length === 0 ? 'missing' : empty ? 'empty' : 'ready';
         void vscode.commands.executeCommand('setContext', STATE_CONTEXT_KEY, state);
         this.scanned.fire(result);
         return result;
@@ -88,16 +96,16 @@ export class LocalKeysProvider implements vscode.TreeDataProvider<LocalKeysNode>
     if (!node) {
       // One folder: the pairs directly. Several: a level per folder.
       if (result.directories.length > 1) return result.directories.map((directory) => ({ kind: 'directory', directory }));
-      return result.pairs.map((pair) => ({ kind: 'pair', pair }));
+      return rowsOf(result);
     }
-    if (node.kind === 'directory') {
-      return result.pairs.filter((p) => isInside(p.directory, node.directory)).map((pair) => ({ kind: 'pair', pair }));
-    }
+    if (node.kind === 'directory') return rowsOf(result, node.directory);
     if (node.kind === 'pair') {
       const { pair } = node;
       const files: LocalKeysNode[] = [];
       if (pair.privateKey) files.push({ kind: 'file', pair, file: pair.privateKey, role: 'private' });
       if (pair.publicKey) files.push({ kind: 'file', pair, file: pair.publicKey, role: 'public' });
+      for (const copy of pair.publicCopies) files.push({ kind: 'file', pair, file: copy, role: 'copy' });
+      for (const leaked of pair.privateKeysInPublicFiles) files.push({ kind: 'file', pair, file: leaked, role: 'danger' });
       for (const cert of pair.certificates) files.push({ kind: 'file', pair, file: cert, role: 'certificate' });
       return files;
     }
@@ -113,6 +121,7 @@ export class LocalKeysProvider implements vscode.TreeDataProvider<LocalKeysNode>
       return item;
     }
     if (node.kind === 'file') return fileItem(node.file, node.role);
+    if (node.kind === 'broken') return brokenItem(node.file);
     return pairItem(node.pair, this.cloudLocations(node.pair.facts.blobBase64), node.pair.privateKey ? this.openedInstances(node.pair.facts.blobBase64) : []);
   }
 
@@ -120,6 +129,43 @@ export class LocalKeysProvider implements vscode.TreeDataProvider<LocalKeysNode>
     this.changed.dispose();
     this.scanned.dispose();
   }
+}
+
+/** The rows of a folder (all folders when `dir` is undefined): key pairs and unreadable `.pub` files, by name. */
+function rowsOf(result: ScanResult, dir?: string): LocalKeysNode[] {
+  const rows: Array<{ name: string; node: LocalKeysNode }> = [
+    ...result.pairs.filter((p) => !dir || isInside(p.directory, dir)).map((pair) => ({ name: pair.name, node: { kind: 'pair', pair } as const })),
+    ...result.brokenPublicKeyFiles
+      .filter((f) => !dir || isInside(f.path, dir))
+      .map((file) => ({ name: path.basename(file.path), node: { kind: 'broken', file } as const })),
+  ];
+  return rows.sort((a, b) => a.name.localeCompare(b.name)).map((r) => r.node);
+}
+
+/** Problems worth a mark on the row (information, e.g. "RFC 4716, converted on import", is not). */
+function seriousProblems(problems: readonly Problem[]): Problem[] {
+  return problems.filter((p) => p.severity !== 'info').sort((a, b) => Number(b.severity === 'error') - Number(a.severity === 'error'));
+}
+
+/** The `.pub` files of a pair that carry problems (the private key in a `.pub` has its own marker). */
+function publicFilesWithProblems(pair: LocalKeyPair): KeyFile[] {
+  return [pair.publicKey, ...pair.publicCopies, ...pair.certificates].filter((f): f is KeyFile => !!f && seriousProblems(f.problems).length > 0);
+}
+
+/** `line 3: Bad base64 character…`: a problem as the tooltip lists it (lines count from 1, as in the editor). */
+function problemLine(problem: Problem): string {
+  return vscode.l10n.t('line {0}: {1}', problem.line + 1, shownProblem(problem));
+}
+
+/** A problem's message made safe to show: it may quote characters of the (untrusted) file. */
+function shownProblem(problem: Problem): string {
+  return visibleText(problemMessage(problem));
+}
+
+/** Opens a file with the problem selected: the same place its Problems panel entry goes to. */
+function openAtProblem(file: string, problem: Problem | undefined): vscode.Command {
+  const selection = problem ? new vscode.Range(problem.line, problem.column, problem.endLine, problem.endColumn) : undefined;
+  return { command: 'vscode.open', title: vscode.l10n.t('Open File'), arguments: [vscode.Uri.file(file), { selection, preview: true }] };
 }
 
 function isInside(file: string, dir: string): boolean {
@@ -130,12 +176,20 @@ function isInside(file: string, dir: string): boolean {
 /** The markers a pair carries, in the user's language. */
 export function pairMarkers(pair: LocalKeyPair): string[] {
   const markers: string[] = [];
+  const leaked = pair.privateKeysInPublicFiles.length > 0;
+  // The danger first: a secret in a file people share.
+  if (leaked) markers.push(vscode.l10n.t('private key in .pub'));
   if (pair.facts.kind === 'certificate' && !pair.privateKey && !pair.publicKey) markers.push(vscode.l10n.t('certificate only'));
-  else if (!pair.privateKey) markers.push(vscode.l10n.t('public only'));
+  else if (leaked && !pair.privateKey && !pair.publicKey) {
+    // Neither "public only" nor "private only": the private key file proper is not here.
+  } else if (!pair.privateKey) markers.push(vscode.l10n.t('public only'));
   else if (!pair.publicKey) markers.push(vscode.l10n.t('private only'));
   if (pair.facts.encrypted) markers.push(vscode.l10n.t('passphrase-protected'));
   if (pair.unsafePermissions) markers.push(vscode.l10n.t('unsafe permissions'));
   if (pair.publicKeyMismatch) markers.push(vscode.l10n.t('.pub does not match'));
+  const problems = publicFilesWithProblems(pair).flatMap((f) => f.problems);
+  if (problems.some((p) => p.severity === 'error')) markers.push(vscode.l10n.t('.pub has errors'));
+  else if (problems.some((p) => p.severity === 'warning')) markers.push(vscode.l10n.t('.pub has warnings'));
   return markers;
 }
 
@@ -157,9 +211,11 @@ function pairItem(pair: LocalKeyPair, imported: Array<{ provider: string; region
   ]
     .filter(Boolean)
     .join(' · ');
-  item.iconPath = new vscode.ThemeIcon(
-    pair.unsafePermissions || pair.publicKeyMismatch ? 'warning' : facts.encrypted ? 'lock' : 'key',
-  );
+  const problems = publicFilesWithProblems(pair).flatMap((f) => f.problems);
+  item.iconPath =
+    pair.privateKeysInPublicFiles.length > 0 || problems.some((p) => p.severity === 'error')
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+      : new vscode.ThemeIcon(pair.unsafePermissions || pair.publicKeyMismatch || problems.length ? 'warning' : facts.encrypted ? 'lock' : 'key');
   item.tooltip = pairTooltip(pair, typeAndBits, markers);
   if (cloud.length) item.tooltip.appendMarkdown(`${vscode.l10n.t('Imported to')}: ${cloud.map((c) => escapeMarkdown(shownText(c))).join(', ')}\n\n`);
   if (opens.length) item.tooltip.appendMarkdown(`${vscode.l10n.t('Opens')}: ${opens.map((o) => escapeMarkdown(shownText(o))).join(', ')}\n\n`);
@@ -185,6 +241,8 @@ function pairTooltip(pair: LocalKeyPair, typeAndBits: string, markers: string[])
   if (facts.md5) md.appendMarkdown(`\`${facts.md5}\`\n\n`);
   if (pair.privateKey) md.appendMarkdown(`${vscode.l10n.t('Private key')}: \`${pair.privateKey.path}\`\n\n`);
   if (pair.publicKey) md.appendMarkdown(`${vscode.l10n.t('Public key')}: \`${pair.publicKey.path}\`\n\n`);
+  for (const copy of pair.publicCopies) md.appendMarkdown(`${vscode.l10n.t('Copy of the public key')}: \`${copy.path}\`\n\n`);
+  for (const leaked of pair.privateKeysInPublicFiles) md.appendMarkdown(`${vscode.l10n.t('PRIVATE key in a .pub file')}: \`${leaked.path}\`\n\n`);
   for (const cert of pair.certificates) md.appendMarkdown(`${vscode.l10n.t('Certificate')}: \`${cert.path}\`\n\n`);
   if (markers.length) md.appendMarkdown(markers.map(escapeMarkdown).join(' · ') + '\n\n');
   if (pair.unsafePermissions && pair.privateKey) {
@@ -199,20 +257,72 @@ function pairTooltip(pair: LocalKeyPair, typeAndBits: string, markers: string[])
   if (pair.publicKeyMismatch) {
     md.appendMarkdown(vscode.l10n.t('The .pub file holds a different key than the private key beside it.') + '\n\n');
   }
+  for (const leaked of pair.privateKeysInPublicFiles) {
+    md.appendMarkdown(
+      vscode.l10n.t(
+        'Danger: {0} is named like a public key but holds the PRIVATE key. Whoever gets a copy can log in wherever this key is accepted. Delete it (or move it out of the SSH folder) and use "Derive Public Key" to write a real .pub.',
+        leaked.path,
+      ) + '\n\n',
+    );
+  }
+  for (const file of publicFilesWithProblems(pair)) {
+    const lines = seriousProblems(file.problems).map((p) => `- ${escapeMarkdown(problemLine(p))}`);
+    md.appendMarkdown(`${vscode.l10n.t('Problems in {0} (see the Problems panel):', `\`${file.path}\``)}\n\n${lines.join('\n')}\n\n`);
+  }
   return md;
 }
 
-function fileItem(file: KeyFile, role: 'private' | 'public' | 'certificate'): vscode.TreeItem {
+function fileItem(file: KeyFile, role: FileRole): vscode.TreeItem {
   const item = new vscode.TreeItem(visibleText(path.basename(file.path)), vscode.TreeItemCollapsibleState.None);
   item.id = `file:${file.path}`;
   item.resourceUri = vscode.Uri.file(file.path);
-  item.description =
-    role === 'private' ? vscode.l10n.t('private key') : role === 'public' ? vscode.l10n.t('public key') : vscode.l10n.t('certificate');
-  item.iconPath = new vscode.ThemeIcon(role === 'private' ? 'lock' : role === 'certificate' ? 'verified' : 'file');
-  item.tooltip = file.path;
+  const problems = role === 'private' ? [] : seriousProblems(file.problems);
+  const roleText = {
+    private: vscode.l10n.t('private key'),
+    public: vscode.l10n.t('public key'),
+    copy: vscode.l10n.t('copy of the public key'),
+    danger: vscode.l10n.t('PRIVATE key in a .pub file'),
+    certificate: vscode.l10n.t('certificate'),
+  }[role];
+  // The private key in a .pub has its own danger text; other problems are named on the row.
+  const firstProblem = role === 'danger' ? undefined : problems[0];
+  item.description = [roleText, firstProblem ? shownProblem(firstProblem) : undefined].filter(Boolean).join(' · ');
+  item.iconPath =
+    role === 'danger' || firstProblem?.severity === 'error'
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+      : firstProblem
+        ? new vscode.ThemeIcon('warning')
+        : new vscode.ThemeIcon(role === 'private' ? 'lock' : role === 'certificate' ? 'verified' : 'file');
+  item.tooltip = [file.path, ...(role === 'danger' ? problems.slice(0, 1).map(shownProblem) : problems.map(problemLine))].join('\n');
   item.contextValue = `keyFile ${role}`;
-  // Opening a public key is harmless; a private key is opened only on an explicit "Open File".
-  if (role !== 'private') item.command = { command: 'vscode.open', title: vscode.l10n.t('Open File'), arguments: [item.resourceUri] };
+  if (role === 'danger') {
+    // Opening it would put the secret on screen: go to its Problems panel entry instead (Open File is still in the menu).
+    item.command = { command: 'workbench.actions.view.problems', title: vscode.l10n.t('Show the problem') };
+  } else if (role !== 'private') {
+    // Opening a public key is harmless; a private key is opened only on an explicit "Open File".
+    item.command = openAtProblem(file.path, firstProblem);
+  }
+  return item;
+}
+
+/** A `.pub` in which no key could be read: its first problem on the row, all of them in the tooltip; a click goes to it. */
+function brokenItem(file: PublicKeyFile): vscode.TreeItem {
+  const name = path.basename(file.path);
+  const item = new vscode.TreeItem(visibleText(name), vscode.TreeItemCollapsibleState.None);
+  item.id = `broken:${file.path}`;
+  item.resourceUri = vscode.Uri.file(file.path);
+  const problems = [...file.problems].sort((a, b) => Number(b.severity === 'error') - Number(a.severity === 'error'));
+  const first = problems[0];
+  item.description = [`[${vscode.l10n.t('no key could be read')}]`, first ? shownProblem(first) : undefined].filter(Boolean).join(' · ');
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escapeMarkdown(visibleText(name))}** — ${escapeMarkdown(vscode.l10n.t('no key could be read'))}\n\n`);
+  md.appendMarkdown(`\`${file.path}\`\n\n`);
+  if (problems.length) md.appendMarkdown(problems.map((p) => `- ${escapeMarkdown(problemLine(p))}`).join('\n') + '\n\n');
+  md.appendMarkdown(escapeMarkdown(vscode.l10n.t('Click to open it at the problem; the Problems panel lists it too.')) + '\n\n');
+  item.tooltip = md;
+  item.contextValue = 'unreadableKeyFile';
+  item.command = openAtProblem(file.path, first);
   return item;
 }
 

@@ -2,11 +2,11 @@
 import path from 'node:path';
 import { assert, chooseMenuItem, clipboardText, contextMenuLabels, dismiss, explorerRow, notification, openExplorer } from './ui.mjs';
 
-const ENTRIES = ['Copy Public Key', 'Copy SHA256 Fingerprint'];
+const ENTRIES = ['Copy Public Key', 'Copy SHA256 Fingerprint', 'Copy MD5 Fingerprint'];
 
 export default [
   {
-    name: 'explorer: a .pub file has "Copy Public Key" and "Copy SHA256 Fingerprint"',
+    name: 'explorer: a .pub file has "Copy Public Key", "Copy SHA256 Fingerprint" and "Copy MD5 Fingerprint"',
     async run({ page, fixture }) {
       await openExplorer(page);
       const labels = await contextMenuLabels(page, explorerRow(page, path.basename(fixture.workspacePub)));

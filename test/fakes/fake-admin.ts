@@ -13,7 +13,7 @@
 //   POST   /__admin/instances/<id>/reboot      restarts it (where a cloud applies a key binding only then)
 //   GET    /__admin/hosts          each instance as an sshd harness sees it (instance-hosts.ts)
 //   POST   /__admin/rate-limit  body {"perSecond": n}
-//   POST   /__admin/options     fake-specific switches (the fake ECS: {"acceptEd25519": false, "throttleStatus": 429})
+//   POST   /__admin/options     fake-specific switches (every fake: {"acceptUndocumentedKeyTypes": true}; the fake ECS also {"throttleStatus": 429})
 
 import type * as http from 'node:http';
 import { type FaultPlan, type FaultRule, faultRuleProblem } from './fault-injection';

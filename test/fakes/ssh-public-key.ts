@@ -4,7 +4,10 @@
 
 import * as crypto from 'node:crypto';
 
-/** Key types the fake accepts by default. Docs say "OpenSSH RSA"; whether Ed25519/ECDSA are accepted today is unverified. */
+/**
+ * Every key type the fakes can read: what a fake takes when told to accept key types its cloud does
+ * not document (`acceptUndocumentedKeyTypes`). By default each fake takes only its documented list.
+ */
 export const DEFAULT_ACCEPTED_KEY_TYPES: readonly string[] = [
   'ssh-rsa',
   'ssh-ed25519',
@@ -12,6 +15,14 @@ export const DEFAULT_ACCEPTED_KEY_TYPES: readonly string[] = [
   'ecdsa-sha2-nistp384',
   'ecdsa-sha2-nistp521',
 ];
+
+/** The environment variable that makes every fake accept undocumented key types (`1`), e.g. for `npm start` with ED25519 keys. */
+export const ACCEPT_UNDOCUMENTED_KEY_TYPES_VARIABLE = 'CLOUD_SSH_KEYS_FAKE_ACCEPT_UNDOCUMENTED_KEY_TYPES';
+
+/** The fake's switch: its option when given, else the environment variable (default: documented types only). */
+export function acceptUndocumentedKeyTypes(option: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return option ?? env[ACCEPT_UNDOCUMENTED_KEY_TYPES_VARIABLE] === '1';
+}
 
 export type PublicKeyCheck =
   | { ok: true; type: string; blob: Buffer; blobBase64: string; comment: string }

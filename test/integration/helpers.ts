@@ -193,6 +193,7 @@ export const CHOICES = {
   delete: 'Delete',
   shutDown: 'Shut Down and Continue',
   importPublicHalf: 'Import Its Public Key',
+  importAnyway: 'Import Anyway',
   chooseAnotherName: 'Choose Another Name',
   saveAs: 'Save As…',
 } as const;

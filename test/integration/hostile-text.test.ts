@@ -53,7 +53,7 @@ describe('hostile text from the cloud (fake CVM rewriting its answers)', functio
     if (!CVM_URL) this.skip(); // e.g. the Electron runner, which starts no fake
     await signInToFakeCvm(CVM_URL, [REGION], FAKE_TEST_CREDENTIAL);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csk-hostile-'));
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'hostile', '-f', path.join(dir, 'hostile')]);
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'hostile', '-f', path.join(dir, 'hostile')]);
     const [outcome] =
       (await asUser<ImportOutcome[]>([[REGION], 'hostile_key'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(path.join(dir, 'hostile.pub')))) ?? [];
     assert.match(outcome?.keyId ?? '', /^skey-/, JSON.stringify(outcome));
@@ -112,7 +112,7 @@ describe('hostile text from the cloud (fake CVM rewriting its answers)', functio
       assert.match(path.basename(file), /^[A-Za-z0-9_][A-Za-z0-9._-]*\.pub$/);
       assert.equal(fs.existsSync(path.join(sshDir, '..', '..', 'escape_pwned\u202e.pub')), false);
       const line = fs.readFileSync(file, 'utf8');
-      assert.match(line, /^ssh-ed25519 [A-Za-z0-9+/=]+ [\x21-\x7e]+\n$/, JSON.stringify(line));
+      assert.match(line, /^ssh-(ed25519|rsa) [A-Za-z0-9+/=]+ [\x21-\x7e]+\n$/, JSON.stringify(line));
     } finally {
       if (file) fs.rmSync(file, { force: true });
       await (await api()).localKeys?.refresh?.();

@@ -24,7 +24,7 @@ const blobOf = (line: string) => line.trim().split(/\s+/)[1];
 /** A fresh public key made by ssh-keygen, outside the SSH folders (the Local Keys suites count those). */
 function freshPublicKey(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csk-rel-'));
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', path.join(dir, name)]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', name, '-f', path.join(dir, name)]); // RSA: documented by CVM
   return path.join(dir, `${name}.pub`);
 }
 

@@ -104,14 +104,14 @@ describe('secrets: known credentials and private keys through every flow, then s
       await exported.cloudKeys.keyPairs(account);
 
       const pub = path.join(scratch, `${cloud.id}_key.pub`);
-      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', pub.replace(/\.pub$/, '')]);
+      execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', pub.replace(/\.pub$/, '')]);
       const [landed] = (await command('importKeyPair', [[cloud.region], `sec_${cloud.id}_import`], vscode.Uri.file(pub))) as ImportOutcome[];
       assert.ok(landed?.keyId, JSON.stringify(landed));
       // A private key is refused before anything is sent, and the refusal does not quote it.
       assert.equal(await command('importKeyPair', [CANCEL], vscode.Uri.file(path.join(scratch, 'id_mine'))), undefined);
       await fault({ fault: { kind: 'clock-skew', seconds: 900 }, action: 'ImportKeyPair', times: 5 });
       const other = path.join(scratch, `${cloud.id}_other.pub`);
-      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other.replace(/\.pub$/, '')]);
+      execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', other.replace(/\.pub$/, '')]);
       const [failed] = (await command('importKeyPair', [[cloud.region], `sec_${cloud.id}_skewed`], vscode.Uri.file(other))) as ImportOutcome[];
       assert.ok(failed?.error, 'the skewed import did not fail');
       await fetch(`${cloud.url}/__admin/faults`, { method: 'DELETE' });

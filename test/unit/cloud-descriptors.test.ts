@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { keyPairContextValue } from '../../src/cloud/descriptors';
+import { documentedKeyTypesText, isDocumentedKeyType, keyPairContextValue } from '../../src/cloud/descriptors';
+import { LIGHTHOUSE_DESCRIPTOR } from '../../src/clouds/lighthouse/descriptor';
 import { ALIBABA_DESCRIPTOR } from '../../src/clouds/alibaba/descriptor';
 import { CLOUDS as CLOUD_DESCRIPTORS } from '../../src/clouds/registry';
 import { TENCENT_DESCRIPTOR } from '../../src/clouds/tencent/descriptor';
@@ -33,6 +34,25 @@ describe('the Tencent Cloud descriptor', () => {
       assert.equal(name, expected, input);
       assert.equal(problem(name), undefined, name);
     }
+  });
+});
+
+describe('the key types each cloud documents for ImportKeyPair', () => {
+  it('Tencent CVM and Lighthouse: OpenSSH RSA only; ECS: RSA, DSA, ECDSA and their certificates, not ED25519', () => {
+    for (const d of [TENCENT_DESCRIPTOR, LIGHTHOUSE_DESCRIPTOR]) {
+      assert.deepEqual(d.documentedKeyTypes, ['ssh-rsa'], d.id);
+      assert.equal(documentedKeyTypesText(d), 'RSA');
+    }
+    for (const t of ['ssh-rsa', 'ssh-dss', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp521', 'ssh-rsa-cert-v01@openssh.com']) assert.ok(isDocumentedKeyType(ALIBABA_DESCRIPTOR, t), t);
+    for (const d of [TENCENT_DESCRIPTOR, LIGHTHOUSE_DESCRIPTOR, ALIBABA_DESCRIPTOR]) {
+      assert.equal(isDocumentedKeyType(d, 'ssh-ed25519'), false, d.id);
+      assert.equal(isDocumentedKeyType(d, 'sk-ssh-ed25519@openssh.com'), false, d.id);
+    }
+    assert.equal(documentedKeyTypesText(ALIBABA_DESCRIPTOR), 'RSA, DSA, ECDSA, OpenSSH certificates');
+  });
+
+  it('a cloud with no documented list takes every type as documented', () => {
+    assert.equal(isDocumentedKeyType({ documentedKeyTypes: undefined }, 'ssh-ed25519'), true);
   });
 });
 

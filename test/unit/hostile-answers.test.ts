@@ -44,8 +44,8 @@ describe('hostile cloud answers (CLI against the fakes)', function () {
 
   before(async () => {
     ensureBuilt(['cli.js', 'tencent.js', 'alibaba.js']);
-    cvm = new FakeTencentCvm({ credentials: [{ ...FAKE_TEST_CREDENTIAL }] });
-    ecs = new FakeAlibabaEcs();
+    cvm = new FakeTencentCvm({ acceptUndocumentedKeyTypes: true, credentials: [{ ...FAKE_TEST_CREDENTIAL }] });
+    ecs = new FakeAlibabaEcs({ acceptUndocumentedKeyTypes: true });
     await cvm.start();
     await ecs.start();
   });

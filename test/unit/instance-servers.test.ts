@@ -140,9 +140,9 @@ describe('test/harness/instance-servers.mjs: each fake Linux instance is a real 
     fs.mkdirSync(path.dirname(homeKnownHosts), { recursive: true });
     fs.writeFileSync(homeKnownHosts, 'git.example.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKeep\n');
     const user = os.userInfo().username;
-    cvm = new FakeTencentCvm({ addressBlock: 6, loginUser: user });
-    lighthouse = new FakeLighthouse({ addressBlock: 7, loginUser: 'root' });
-    ecs = new FakeAlibabaEcs({ addressBlock: 8, loginUser: 'root' });
+    cvm = new FakeTencentCvm({ acceptUndocumentedKeyTypes: true, addressBlock: 6, loginUser: user });
+    lighthouse = new FakeLighthouse({ acceptUndocumentedKeyTypes: true, addressBlock: 7, loginUser: 'root' });
+    ecs = new FakeAlibabaEcs({ acceptUndocumentedKeyTypes: true, addressBlock: 8, loginUser: 'root' });
     for (const fake of [cvm, lighthouse, ecs]) await fake.start();
     servers = await harness.startFakeInstanceServers([cvm, lighthouse, ecs], { dir: scratch, knownHostsFiles: [homeKnownHosts], note: 'unit test', say: () => {} });
     console.log(`    ${servers.servers().length} sshd accepting connections ${servers.startMs} ms after the start`);

@@ -166,6 +166,97 @@ describe('scanKeyDirectories', function () {
   });
 });
 
+describe('scanKeyDirectories: one row per key, broken and dangerous files kept', function () {
+  this.timeout(60_000);
+  let ssh: string;
+  let result: ScanResult;
+  const j = (...p: string[]) => path.join(ssh, ...p);
+  const pairsOf = (file: string) =>
+    result.pairs.filter((p) => [p.privateKey, p.publicKey, ...p.publicCopies, ...p.privateKeysInPublicFiles].some((f) => f?.path === file));
+
+  before(async () => {
+    ssh = path.join(tempDir('scan-groups'), '.ssh');
+    fs.mkdirSync(ssh, { mode: 0o700 });
+    // id_ed25519 with its .pub, its RFC 4716 export and a pasted copy under another name.
+    sshKeygen(j('id_ed25519'), 'ed25519', [], 'me@laptop');
+    fs.writeFileSync(j('id_ed25519_rfc4716.pub'), execFileSync('ssh-keygen', ['-e', '-m', 'RFC4716', '-f', j('id_ed25519.pub')]));
+    fs.copyFileSync(j('id_ed25519.pub'), j('pasted.pub'));
+    // A public key alone, and its RFC 4716 export whose name sorts first.
+    sshKeygen(j('lone'), 'ed25519');
+    fs.rmSync(j('lone'));
+    fs.writeFileSync(j('a_export.pub'), execFileSync('ssh-keygen', ['-e', '-m', 'RFC4716', '-f', j('lone.pub')]));
+    // A private key saved as .pub: alone, beside its own private key (cp key key.pub), and beside its public key.
+    sshKeygen(j('secret'), 'ed25519');
+    fs.renameSync(j('secret'), j('leaked.pub'));
+    fs.rmSync(j('secret.pub'));
+    sshKeygen(j('mine'), 'ed25519');
+    fs.copyFileSync(j('mine'), j('mine.pub'));
+    sshKeygen(j('halves'), 'ed25519');
+    fs.renameSync(j('halves'), j('halves_private.pub'));
+    // A .pub in which no key can be read, and one whose type is misspelt (a key, with an error).
+    const [, blob] = fs.readFileSync(j('lone.pub'), 'utf8').split(' ');
+    fs.writeFileSync(j('broken.pub'), `ssh-ed25519 ${blob.slice(0, 20)}#${blob.slice(21)} broken\n`);
+    sshKeygen(j('typo'), 'ed25519');
+    fs.writeFileSync(j('typo.pub'), fs.readFileSync(j('typo.pub'), 'utf8').replace('ssh-ed25519', 'ssh-ed2519'));
+    result = await scanKeyDirectories([ssh], nodeScanFileSystem);
+  });
+
+  it('groups every .pub of one key with its private key: one pair, the copies in it', () => {
+    const pairs = pairsOf(j('id_ed25519'));
+    assert.equal(pairs.length, 1);
+    const [pair] = pairs;
+    assert.equal(pair.name, 'id_ed25519');
+    assert.equal(pair.publicKey?.path, j('id_ed25519.pub'));
+    assert.deepEqual(pair.publicCopies.map((f) => f.path), [j('id_ed25519_rfc4716.pub'), j('pasted.pub')]);
+    for (const copy of pair.publicCopies) assert.deepEqual(pairsOf(copy.path), [pair], `${copy.path} is a row of its own`);
+    // ssh-keygen reads the export back as the same key.
+    const imported = execFileSync('ssh-keygen', ['-i', '-m', 'RFC4716', '-f', j('id_ed25519_rfc4716.pub')], { encoding: 'utf8' }).split(' ')[1];
+    assert.equal(pair.publicCopies[0].facts.blobBase64, imported.trim());
+    assert.equal(pair.facts.sha256, keygenFingerprint(j('id_ed25519')).fingerprint);
+  });
+
+  it('copies of a public key without its private key: one pair, named after the OpenSSH line', () => {
+    const pairs = pairsOf(j('lone.pub'));
+    assert.equal(pairs.length, 1);
+    assert.equal(pairs[0].name, 'lone');
+    assert.equal(pairs[0].publicKey?.path, j('lone.pub'));
+    assert.deepEqual(pairs[0].publicCopies.map((f) => f.path), [j('a_export.pub')]);
+    assert.ok(!result.pairs.some((p) => p.name === 'a_export'));
+  });
+
+  it('a private key saved as .pub is flagged, never taken as the pair\'s private key, nor paired with another .pub by name', () => {
+    const [alone] = pairsOf(j('leaked.pub'));
+    assert.equal(alone.privateKey, undefined, 'nothing may offer a .pub as the private key to log in with');
+    assert.deepEqual(alone.privateKeysInPublicFiles.map((f) => f.path), [j('leaked.pub')]);
+    assert.equal(alone.facts.kind, 'private');
+    assert.equal(alone.facts.sha256, keygenFingerprint(j('leaked.pub')).fingerprint);
+    assert.ok(alone.privateKeysInPublicFiles[0].problems.some((p) => p.code === 'private-key-in-public-file'));
+
+    const mine = pairsOf(j('mine'));
+    assert.equal(mine.length, 1, 'cp mine mine.pub: still one row');
+    assert.equal(mine[0].privateKey?.path, j('mine'));
+    assert.equal(mine[0].publicKey, undefined);
+    assert.deepEqual(mine[0].privateKeysInPublicFiles.map((f) => f.path), [j('mine.pub')]);
+
+    const halves = pairsOf(j('halves.pub'));
+    assert.equal(halves.length, 1, 'the public key and its private key in a .pub: one row');
+    assert.deepEqual(halves[0].privateKeysInPublicFiles.map((f) => f.path), [j('halves_private.pub')]);
+    assert.equal(halves[0].publicKey?.path, j('halves.pub'));
+  });
+
+  it('lists a .pub in which no key can be read, with its problems, outside every pair', () => {
+    assert.deepEqual(result.brokenPublicKeyFiles.map((f) => f.path), [j('broken.pub')]);
+    assert.ok(result.brokenPublicKeyFiles[0].problems.some((p) => p.code === 'bad-base64' && p.severity === 'error'));
+    assert.deepEqual(pairsOf(j('broken.pub')), []);
+  });
+
+  it('keeps the problems of a .pub that still holds a key (the view marks them)', () => {
+    const [typo] = pairsOf(j('typo'));
+    assert.equal(typo.publicKey?.path, j('typo.pub'));
+    assert.ok(typo.publicKey?.problems.some((p) => p.code === 'unknown-type' && p.severity === 'error'));
+  });
+});
+
 describe('expandHome', () => {
   it('expands ~ and $HOME', () => {
     assert.equal(expandHome('~', '/home/a'), '/home/a');

@@ -1,7 +1,7 @@
 // Entry point of dist/alibaba.js: the Alibaba Cloud ECS provider with its own signer and HTTPS
 // client, bundled apart from dist/extension.js and loaded only when an Alibaba command first runs.
 import { ALIBABA_DESCRIPTOR } from './descriptor';
-import { type CloudKeyProvider, type ProviderConnection, responseLogLine } from '../../cloud/provider';
+import { type CloudKeyProvider, type ProviderConnection, responseLogLevel, responseLogLine } from '../../cloud/provider';
 import { AlibabaEcsProvider } from './provider';
 
 export {
@@ -22,6 +22,6 @@ export function createProvider(connection: ProviderConnection): CloudKeyProvider
     credentials: { accessKeyId, accessKeySecret, securityToken: securityToken || undefined },
     endpoint: connection.endpoint || undefined,
     language: connection.language,
-    onResponse: (r) => connection.onResponse?.(responseLogLine(ALIBABA_DESCRIPTOR, r)),
+    onResponse: (r) => connection.onResponse?.(responseLogLine(ALIBABA_DESCRIPTOR, r), responseLogLevel(r)),
   });
 }

@@ -13,7 +13,7 @@ import { renderTemplate } from '../../cloud/errors';
 import type { KeyPair } from '../../cloud/provider';
 import { expandHome } from '../../keys/scan-fs';
 import { visibleJson, visibleText } from '../../keys/visibleText';
-import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from '../../cli/cloud-command';
+import { type CloudCli, fieldsLine, reportDeleted, runCloudCommand, saveCreatedKeyPair, warnUndocumentedKeyType } from '../../cli/cloud-command';
 import { loadCloudChunk } from '../../cloud/chunk-loader';
 import { type CliIo, UsageError } from '../../cli/common';
 import { instanceCommandsUsage } from '../../cli/instances';
@@ -29,6 +29,8 @@ ALIBABA_CLOUD_SECURITY_TOKEN):
   alibaba import FILE --name NAME --region REGION [--resource-group ID] [--endpoint URL] [--json]
                             Imports the public key in FILE (sent as one OpenSSH line). Prints the
                             key pair name; warns when the fingerprint ECS reports is not FILE's.
+                            ECS documents RSA, DSA and ECDSA keys: another type (ED25519) gets a
+                            warning on stderr and is sent all the same (Alibaba Cloud decides).
   alibaba create --name NAME --region REGION --out PATH [--resource-group ID] [--endpoint URL] [--json]
                             Has ECS generate a key pair; writes the private key to PATH (mode 0600,
                             never over a file) and its public key to PATH.pub; if PATH cannot be
@@ -47,7 +49,7 @@ ${instanceCommandsUsage('alibaba')}
 export function alibabaKeyNameRefusal(name: string): LocalRefusal | undefined {
   const problem = ALIBABA_DESCRIPTOR.keyNameProblem(name);
   if (!problem) return undefined;
-  return new LocalRefusal('InvalidKeyPairName.Malformed', `${renderTemplate(ALIBABA_MESSAGES.keyNameMalformed, [name])} (${renderTemplate(problem.template, problem.args)})`);
+  return new LocalRefusal('InvalidKeyPairName.Malformed', `${renderTemplate(ALIBABA_MESSAGES.keyNameInvalid, [name])} (${renderTemplate(problem.template, problem.args)})`);
 }
 
 function resourceGroupOption(value: string | undefined): string | undefined {
@@ -77,6 +79,7 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   if (refusal) throw refusal;
   const key = publicKeyToImport(positionals[0]);
   const provider = providerFor(io, values);
+  warnUndocumentedKeyType(ALIBABA_DESCRIPTOR, key.line, io);
   const result = await provider.importKeyPair({ region, name, publicKey: key.line, projectId: resourceGroupId });
   for (const note of key.notes) io.err(visibleText(`note: ${note}`));
   const k = result.keyPair;
@@ -150,10 +153,12 @@ async function deleteCommand(args: string[], io: CliIo): Promise<number> {
   const region = requireOption(values.region, 'region');
   const provider = providerFor(io, values);
   const result = await provider.deleteKeyPairs({ region, ids: positionals });
-  if (values.json) io.out(visibleJson({ Region: region, Deleted: result.deleted, InUse: result.inUse }));
-  else for (const id of result.deleted) io.out(visibleText(`deleted ${id}`));
-  for (const id of result.inUse) io.err(visibleText(`cloud-ssh-keys: DependencyViolation.KeyPair: ${renderTemplate(ALIBABA_MESSAGES.keyPairInUse, [id])}`));
-  return result.inUse.length ? 1 : 0;
+  return reportDeleted(result, io, {
+    json: !!values.json,
+    jsonFields: { Region: region },
+    inUse: (id) => `DependencyViolation.KeyPair: ${renderTemplate(ALIBABA_MESSAGES.keyPairInUse, [id])}`,
+    missing: (id) => `InvalidKeyPairName.NotFound: ${renderTemplate(ALIBABA_MESSAGES.keyPairNotFound, [id, region])}`,
+  });
 }
 
 /** `alibaba SUBCOMMAND …`; returns the exit code. Throws UsageError for exit 2. */

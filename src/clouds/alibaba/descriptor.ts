@@ -19,6 +19,15 @@ export const ECS_BIND_BATCH = 50;
 export const ECS_KEY_PAIRS_PER_REGION = 500;
 /** Tag.N: at most 20 tags. */
 export const ECS_MAX_TAGS = 20;
+/**
+ * ImportKeyPair's list of "encryption methods": rsa, dsa, ssh-rsa, ssh-dss, ecdsa and the OpenSSH
+ * certificates of those (v00 and v01); ed25519 is not in it.
+ */
+export const ECS_KEY_TYPES: readonly string[] = [
+  'ssh-rsa', 'ssh-dss', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521',
+  'ssh-rsa-cert-v00@openssh.com', 'ssh-dss-cert-v00@openssh.com', 'ssh-rsa-cert-v01@openssh.com', 'ssh-dss-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp256-cert-v01@openssh.com', 'ecdsa-sha2-nistp384-cert-v01@openssh.com', 'ecdsa-sha2-nistp521-cert-v01@openssh.com',
+];
 export const ECS_NAME_MIN = 2;
 export const ECS_NAME_MAX = 128;
 
@@ -26,11 +35,11 @@ export const ECS_NAME_MAX = 128;
 export const ALIBABA_NAME_MESSAGES = {
   tooShort: 'At least {0} characters ({1} now).',
   tooLong: 'At most {0} characters ({1} now).',
-  firstLetter: 'The name must start with a letter (not "{0}").',
+  firstLetter: 'The name must start with an upper- or lower-case letter or a Chinese character (not "{0}").',
   urlPrefix: 'The name must not start with "{0}".',
-  illegalChar: 'Only letters, digits and the characters : _ - . are allowed (not "{0}").',
+  illegalChar: 'Only letters, Chinese characters, digits and the characters : _ - . are allowed (not "{0}").',
   /** The rules in one sentence, under the name box. */
-  hint: '2 to 128 characters: a letter first, then letters, digits and : _ - .',
+  hint: '2 to 128 characters: a letter or Chinese character first, then letters, Chinese characters, digits and : _ - .',
   /** Where the AccessKey comes from, under the credential boxes ({0}: Alibaba Cloud). */
   credentialsHint: 'From the AccessKey page of the {0} console (or a RAM user\'s AccessKey). Stored in the system keychain only.',
 } as const;
@@ -40,18 +49,24 @@ export interface AlibabaNameProblem {
   args: Array<string | number>;
 }
 
+/** ECS's "letters": upper- and lower-case ASCII letters and Chinese characters. */
+const ECS_NAME_LETTER = /^[A-Za-z\p{Script=Han}]$/u;
+/** Everything a KeyPairName may hold besides its first letter. */
+const ECS_NAME_CHAR = /^[A-Za-z\p{Script=Han}0-9:_.-]$/u;
+
 /**
- * Why ECS would refuse `name` as a KeyPairName, or undefined when it is valid: 2–128 characters,
- * starting with a letter (ASCII or another script: ECS says "a letter", its console accepts Chinese),
- * not `http://` or `https://`, and only letters, digits, `:`, `_`, `-` and `.`.
+ * Why ECS would refuse `name` as a KeyPairName, or undefined when it is valid. The current
+ * ImportKeyPair/CreateKeyPair reference: 2–128 characters, starting with an upper- or lower-case
+ * letter or a Chinese character, not with `http://` or `https://`, and holding letters (or Chinese),
+ * digits, colons, underscores, periods and hyphens only.
  */
 export function alibabaKeyPairNameProblem(name: string): AlibabaNameProblem | undefined {
   const chars = [...name];
   if (chars.length < ECS_NAME_MIN) return { template: ALIBABA_NAME_MESSAGES.tooShort, args: [ECS_NAME_MIN, chars.length] };
-  if (!/^\p{L}$/u.test(chars[0])) return { template: ALIBABA_NAME_MESSAGES.firstLetter, args: [chars[0]] };
+  if (!ECS_NAME_LETTER.test(chars[0])) return { template: ALIBABA_NAME_MESSAGES.firstLetter, args: [chars[0]] };
   const url = /^https?:\/\//i.exec(name);
   if (url) return { template: ALIBABA_NAME_MESSAGES.urlPrefix, args: [url[0]] };
-  const illegal = chars.find((c) => !/^[\p{L}\p{Nd}:_.-]$/u.test(c));
+  const illegal = chars.find((c) => !ECS_NAME_CHAR.test(c));
   if (illegal !== undefined) return { template: ALIBABA_NAME_MESSAGES.illegalChar, args: [illegal] };
   if (chars.length > ECS_NAME_MAX) return { template: ALIBABA_NAME_MESSAGES.tooLong, args: [ECS_NAME_MAX, chars.length] };
   return undefined;
@@ -61,8 +76,8 @@ export function alibabaKeyPairNameProblem(name: string): AlibabaNameProblem | un
 export function sanitizeAlibabaKeyPairName(text: string): string {
   let name = text
     .replace(/\.pub$/i, '')
-    .replace(/[^\p{L}\p{Nd}:_.-]+/gu, '_')
-    .replace(/^[^\p{L}]+/u, '');
+    .replace(/[^A-Za-z\p{Script=Han}0-9:_.-]+/gu, '_')
+    .replace(/^[^A-Za-z\p{Script=Han}]+/u, '');
   if (/^https?:/i.test(name)) name = `key_${name}`;
   name = [...name].slice(0, ECS_NAME_MAX).join('');
   return [...name].length >= ECS_NAME_MIN ? name : `ssh_key${name ? `_${name}` : ''}`;
@@ -102,6 +117,7 @@ export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: D
   secretKey: 'cloudSshKeys.alibaba.credentials',
   projectSetting: { key: 'resourceGroupId', numeric: false },
   nameTakenCode: 'KeyPair.AlreadyExist',
+  documentedKeyTypes: ECS_KEY_TYPES,
   keyNameHint: ALIBABA_NAME_MESSAGES.hint,
   credentialsHint: ALIBABA_NAME_MESSAGES.credentialsHint,
 };

@@ -57,8 +57,10 @@ export const ALIBABA_MESSAGES = {
   invalidAction: 'The endpoint does not offer the ECS action {0}. Check the endpoint setting.',
   unsupportedVersion: 'The endpoint does not serve ECS API version 2014-05-26. Check the endpoint setting.',
   // Key pairs.
+  keyNameInvalid:
+    'The key pair name "{0}" is not valid on Alibaba Cloud ECS: use 2 to 128 characters, start with an upper- or lower-case letter or a Chinese character, do not start with http:// or https://, and use only letters, Chinese characters, digits, ":", "_", "." and "-".',
   keyNameMalformed:
-    'The key pair name "{0}" is not valid on Alibaba Cloud: use 2 to 128 characters, start with a letter, do not start with http:// or https://, and use only letters, digits, ":", "_", "-" and ".".',
+    'Alibaba Cloud ECS refused the key pair name "{0}" as malformed. Its rule: 2 to 128 characters, starting with an upper- or lower-case letter or a Chinese character, not starting with http:// or https://, and only letters, Chinese characters, digits, ":", "_", "." and "-".',
   publicKeyMalformed:
     'Alibaba Cloud rejected the public key as malformed. It expects one OpenSSH public key line (RSA, DSA, ECDSA, or an OpenSSH certificate) such as "ssh-rsa AAAA… comment".',
   publicKeyMalformedType:
@@ -68,6 +70,8 @@ export const ALIBABA_MESSAGES = {
   keyPairNotFound: 'The key pair {0} does not exist in {1}: it was deleted, or it is in another region. Refresh the list.',
   keyPairNamesMalformed: 'Alibaba Cloud rejected the list of key pair names: {0}',
   keyPairInUse: 'The key pair {0} is attached to instances, so it cannot be deleted. Detach it from its instances first.',
+  keyPairInUseUnnamed: 'One of the key pairs is attached to instances, so it cannot be deleted. Detach it from its instances first.',
+  keyPairNotFoundUnnamed: 'One of the key pairs does not exist in {0}: it was deleted, or it is in another region. Refresh the list.',
   tooManyKeyPairs: 'Too many key pairs in one request (at most 100). Select fewer.',
   resourceGroupNotFound: 'The resource group {0} does not exist in this account. Pick an existing resource group, or leave it empty for the default one.',
   tagsInvalid: 'Alibaba Cloud rejected the tags: {0}',
@@ -77,6 +81,9 @@ export const ALIBABA_MESSAGES = {
   tooManyInstances: 'Too many instances in one request (at most 50). Select fewer.',
   instanceWindows: 'The instance {0} runs Windows, which cannot use SSH key pairs. Pick a Linux instance.',
   instanceState: 'The instance {0} is in a state that does not allow this ({1}). Wait until it is stopped or running, and try again.',
+  instanceNotFoundUnnamed: 'One of the instances does not exist in {0}. Refresh the instance list.',
+  instanceWindowsUnnamed: 'One of the instances runs Windows, which cannot use SSH key pairs. Pick Linux instances only.',
+  instanceStateUnnamed: 'One of the instances is in a state that does not allow this ({0}). Wait until it is stopped or running, and try again.',
   oneKeyPerInstance: 'An ECS instance has one SSH key pair: attach or detach exactly one key pair at a time.',
   bindPartlyFailed: '{0} succeeded for {1} of {2} instances. Failed: {3}',
   // Local refusals and transport.
@@ -112,12 +119,38 @@ const noArgs: ArgsOf = () => [];
 const actionArg: ArgsOf = (c) => [c.action];
 const actionAndMessage: ArgsOf = (c, m) => [c.action, m];
 const messageArg: ArgsOf = (_c, m) => [m];
+type Rule = [AlibabaMessageId, ArgsOf] | ((context: AlibabaErrorContext, serverMessage: string) => [AlibabaMessageId, Array<string | number>]);
+
+/** ECS instance IDs as a Message writes them (`i-` and lowercase letters and digits). */
+const ECS_INSTANCE_ID = /(?<![\w-])i-[0-9a-z]{8,}(?![\w-])/g;
+
+/** The instances a refusal is about: those its Message names, else the only one sent, else none ("one of the instances"). */
+export function namedEcsInstanceIds(context: AlibabaErrorContext, serverMessage: string): string[] {
+  const named = [...new Set(serverMessage.match(ECS_INSTANCE_ID) ?? [])];
+  if (named.length > 0) return named;
+  return context.instanceIds?.length === 1 ? [...context.instanceIds] : [];
+}
+
+/** The key pair a refusal is about: the one sent (ECS messages name the parameter, not the name), else none of several. */
+function namedKeyPairs(context: AlibabaErrorContext): string[] {
+  if (context.keyPairName) return [context.keyPairName];
+  return context.keyPairNames?.length === 1 ? [...context.keyPairNames] : [];
+}
+
+const aboutInstances = (named: AlibabaMessageId, unnamed: AlibabaMessageId, more: ArgsOf = noArgs): Rule => (c, m) => {
+  const ids = namedEcsInstanceIds(c, m);
+  return ids.length ? [named, [ids.join(', '), ...more(c, m)]] : [unnamed, more(c, m)];
+};
+const aboutKeyPairs = (named: AlibabaMessageId, unnamed: AlibabaMessageId, more: ArgsOf = noArgs): Rule => (c, m) => {
+  const names = namedKeyPairs(c);
+  return names.length ? [named, [names.join(', '), ...more(c, m)]] : [unnamed, more(c, m)];
+};
+const regionArg: ArgsOf = (c) => [c.region ?? '?'];
 const keyNameArg: ArgsOf = (c) => [c.keyPairName ?? list(c.keyPairNames)];
 const keyNameAndRegion: ArgsOf = (c) => [c.keyPairName ?? list(c.keyPairNames), c.region ?? '?'];
-const instancesAndRegion: ArgsOf = (c) => [list(c.instanceIds), c.region ?? '?'];
 
 /** Documented code → message and its arguments. A code missing here falls back to its prefix (`Throttling`), then to `unknownCode`. */
-const ALIBABA_CODES: Record<string, [AlibabaMessageId, ArgsOf]> = {
+const ALIBABA_CODES: Record<string, Rule> = {
   SignatureDoesNotMatch: ['signatureDoesNotMatch', noArgs],
   IncompleteSignature: ['incompleteSignature', noArgs],
   'InvalidAccessKeyId.NotFound': ['accessKeyNotFound', noArgs],
@@ -157,22 +190,27 @@ const ALIBABA_CODES: Record<string, [AlibabaMessageId, ArgsOf]> = {
   'InvalidPublicKeyBody.Malformed': ['publicKeyMalformed', noArgs],
   'KeyPair.AlreadyExist': ['keyPairExists', keyNameAndRegion],
   'QuotaExceed.KeyPair': ['keyPairQuota', (c) => [c.region ?? '?']],
-  'InvalidKeyPairName.NotFound': ['keyPairNotFound', keyNameAndRegion],
+  'InvalidKeyPairName.NotFound': aboutKeyPairs('keyPairNotFound', 'keyPairNotFoundUnnamed', regionArg),
   'InvalidKeyPairNames.ValueNotSupported': ['keyPairNamesMalformed', messageArg],
   'InvalidKeyPairNames.Malformed': ['keyPairNamesMalformed', messageArg],
-  'DependencyViolation.KeyPair': ['keyPairInUse', keyNameArg],
-  'InvalidParameter.KeypairAlreadyAttachedInstance': ['keyPairInUse', keyNameArg],
+  'DependencyViolation.KeyPair': aboutKeyPairs('keyPairInUse', 'keyPairInUseUnnamed'),
+  'InvalidParameter.KeypairAlreadyAttachedInstance': aboutKeyPairs('keyPairInUse', 'keyPairInUseUnnamed'),
   InstanceKeyPairLimitExceeded: ['tooManyKeyPairs', noArgs],
-  'InvalidKeyPair.NotFound': ['keyPairNotFound', keyNameAndRegion],
+  'InvalidKeyPair.NotFound': aboutKeyPairs('keyPairNotFound', 'keyPairNotFoundUnnamed', regionArg),
   'InvalidResourceGroup.NotFound': ['resourceGroupNotFound', (c) => [c.resourceGroupId ?? '?']],
   'InvalidTagKey.Malformed': ['tagsInvalid', messageArg],
   'InvalidTagValue.Malformed': ['tagsInvalid', messageArg],
   'InvalidTagKey.TooMany': ['tagsInvalid', messageArg],
-  'InvalidInstanceId.NotFound': ['instanceNotFound', instancesAndRegion],
+  'InvalidInstanceId.NotFound': aboutInstances('instanceNotFound', 'instanceNotFoundUnnamed', regionArg),
   'InvalidInstanceIds.Malformed': ['instanceIdsMalformed', messageArg],
   'InvalidInstanceIds.ValueNotSupported': ['tooManyInstances', noArgs],
-  'DependencyViolation.WindowsInstance': ['instanceWindows', (c) => [list(c.instanceIds)]],
-  IncorrectInstanceStatus: ['instanceState', (c, m) => [list(c.instanceIds), m]],
+  'DependencyViolation.WindowsInstance': aboutInstances('instanceWindows', 'instanceWindowsUnnamed'),
+  IncorrectInstanceStatus: aboutInstances('instanceState', 'instanceStateUnnamed', messageArg),
+  'IncorrectInstanceStatus.Initializing': aboutInstances('instanceState', 'instanceStateUnnamed', messageArg),
+  'InvalidInstanceId.MalFormed': ['instanceIdsMalformed', messageArg],
+  'InvalidKeyPairName.Duplicate': ['keyPairExists', keyNameAndRegion],
+  'OperationDenied': ['forbidden', actionAndMessage],
+  'InvalidRegionId.Malformed': ['invalidRegion', (c) => [c.region ?? '?']],
 };
 
 /** Every Alibaba error code this module turns into a specific sentence. */
@@ -209,8 +247,8 @@ export function alibabaApiError(code: string, serverMessage: string, requestId: 
     id = 'publicKeyMalformedType';
     args = [context.publicKeyType];
   } else {
-    const entry = ALIBABA_CODES[code] ?? ALIBABA_CODES[code.split('.')[0]];
-    [id, args] = entry ? [entry[0], entry[1](context, serverMessage)] : ['unknownCode', [code, serverMessage]];
+    const rule = ALIBABA_CODES[`${context.action}:${code}`] ?? ALIBABA_CODES[code] ?? ALIBABA_CODES[code.split('.')[0]];
+    [id, args] = !rule ? ['unknownCode', [code, serverMessage]] : typeof rule === 'function' ? rule(context, serverMessage) : [rule[0], rule[1](context, serverMessage)];
   }
   return alibabaError(kindOf(code, httpStatus), code, id, args, { action: context.action, requestId, serverMessage, httpStatus });
 }

@@ -408,10 +408,11 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
   /**
    * Deletes by name, 100 per call. ECS refuses a batch holding a key pair attached to an instance
    * (InvalidParameter.KeypairAlreadyAttachedInstance): then it looks which are attached, reports
-   * them in `inUse`, and deletes the rest. Names no longer there count as deleted.
+   * them in `inUse`, and deletes the rest. A name that does not exist refuses the batch too
+   * (InvalidKeyPairName.NotFound): names no longer listed are then reported `missing`, the rest sent again.
    */
   async deleteKeyPairs(request: { region: string; ids: string[] }, options: CallOptions = {}): Promise<DeleteKeyPairsResult> {
-    const result: DeleteKeyPairsResult = { deleted: [], inUse: [] };
+    const result: DeleteKeyPairsResult = { deleted: [], inUse: [], missing: [] };
     for (const names of chunks([...new Set(request.ids)], ECS_DELETE_BATCH)) {
       let pending = names;
       while (pending.length > 0) {
@@ -431,7 +432,8 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
           const wanted = new Set(pending);
           const left = (await this.listKeyPairs({ region: request.region }, options)).filter((k) => wanted.has(k.id));
           const leftNames = new Set(left.map((k) => k.id));
-          result.deleted.push(...pending.filter((name) => !leftNames.has(name)));
+          // Refused as unknown, nothing went: what is not listed was not there. Refused as bound, the rest may have gone.
+          (notFound ? result.missing : result.deleted).push(...pending.filter((name) => !leftNames.has(name)));
           const bound = left.filter((k) => k.associatedInstanceIds.length > 0).map((k) => k.id);
           const unbound = left.filter((k) => k.associatedInstanceIds.length === 0).map((k) => k.id);
           result.inUse.push(...bound);

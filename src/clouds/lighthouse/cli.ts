@@ -13,13 +13,13 @@ import { loadCloudChunk } from '../../cloud/chunk-loader';
 import type { KeyPair } from '../../cloud/provider';
 import { expandHome } from '../../keys/scan-fs';
 import { visibleJson, visibleText } from '../../keys/visibleText';
-import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from '../../cli/cloud-command';
+import { type CloudCli, fieldsLine, reportDeleted, runCloudCommand, saveCreatedKeyPair, warnUndocumentedKeyType } from '../../cli/cloud-command';
 import { type CliIo, UsageError } from '../../cli/common';
 import { instanceCommandsUsage } from '../../cli/instances';
 import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 import { keyNameRefusal as cvmKeyNameRefusal } from '../tencent/cli';
 import { isLighthouseKeyId } from './answers';
-import { LIGHTHOUSE_DESCRIPTOR, LIGHTHOUSE_KEY_TYPES } from './descriptor';
+import { LIGHTHOUSE_DESCRIPTOR } from './descriptor';
 import { LIGHTHOUSE_MESSAGES } from './errors';
 
 type LighthouseChunk = typeof import('./chunk');
@@ -31,9 +31,10 @@ Lighthouse key pairs belong to the whole account, not to a region: --region is o
 ap-guangzhou) for the key pair commands and only names the region reported with a created key
 pair. Instances are regional: instances and ssh-config need --region.
   lighthouse import FILE --name NAME [--region REGION] [--endpoint URL] [--json]
-                            Imports the RSA public key in FILE (OpenSSH, RFC 4716, PEM, or an
-                            authorized_keys line; sent as one OpenSSH line; Lighthouse documents RSA
-                            keys only, so other types are refused here). Prints the KeyId (lhkp-…).
+                            Imports the public key in FILE (OpenSSH, RFC 4716, PEM, or an
+                            authorized_keys line; sent as one OpenSSH line). Lighthouse documents RSA
+                            keys only: another type gets a warning on stderr and is sent all the
+                            same (Lighthouse decides). Prints the KeyId (lhkp-…).
   lighthouse create --name NAME --out PATH [--region REGION] [--endpoint URL] [--json]
                             Has Lighthouse generate a key pair; writes the private key to PATH (mode
                             0600, never over a file) and its public key to PATH.pub; if PATH cannot
@@ -79,9 +80,8 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   const refusal = keyNameRefusal(name);
   if (refusal) throw refusal;
   const key = publicKeyToImport(positionals[0]);
-  const keyType = key.line.split(' ')[0];
-  if (!LIGHTHOUSE_KEY_TYPES.includes(keyType)) throw new LocalRefusal('UnsupportedKeyType', renderTemplate(LIGHTHOUSE_MESSAGES.unsupportedKeyType, [keyType]));
   const provider = providerFor(io, values);
+  warnUndocumentedKeyType(LIGHTHOUSE_DESCRIPTOR, key.line, io);
   const result = await provider.importKeyPair({ region: regionOf(values), name, publicKey: key.line });
   for (const note of key.notes) io.err(visibleText(`note: ${note}`));
   const k = result.keyPair;
@@ -146,12 +146,11 @@ async function deleteCommand(args: string[], io: CliIo): Promise<number> {
   if (malformed.length) throw new LocalRefusal('InvalidParameterValue.KeyPairIdMalformed', renderTemplate(LIGHTHOUSE_MESSAGES.lighthouseKeyIdMalformed, [malformed.join(', ')]));
   const provider = providerFor(io, values);
   const result = await provider.deleteKeyPairs({ region: regionOf(values), ids: positionals });
-  if (values.json) io.out(visibleJson({ Deleted: result.deleted, InUse: result.inUse }));
-  else for (const id of result.deleted) io.out(visibleText(`deleted ${id}`));
-  for (const id of result.inUse) {
-    io.err(visibleText(`cloud-ssh-keys: ResourceInUse.KeyPairInUse: ${renderTemplate(LIGHTHOUSE_MESSAGES.lighthouseKeyPairInUse, [id])}`));
-  }
-  return result.inUse.length ? 1 : 0;
+  return reportDeleted(result, io, {
+    json: !!values.json,
+    inUse: (id) => `ResourceInUse.KeyPairInUse: ${renderTemplate(LIGHTHOUSE_MESSAGES.lighthouseKeyPairInUse, [id])}`,
+    missing: (id) => `ResourceNotFound.KeyIdNotFound: ${renderTemplate(LIGHTHOUSE_MESSAGES.lighthouseKeyIdNotFound, [id])}`,
+  });
 }
 
 /** `lighthouse SUBCOMMAND …`; returns the exit code. Throws UsageError for exit 2. */

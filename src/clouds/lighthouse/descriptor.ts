@@ -54,5 +54,5 @@ export const LIGHTHOUSE_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser
   settingsSection: 'lighthouse',
   secretKey: TENCENT_DESCRIPTOR.secretKey,
   nameTakenCode: 'InvalidParameterValue.DuplicateParameterValue',
-  acceptedKeyTypes: LIGHTHOUSE_KEY_TYPES,
+  documentedKeyTypes: LIGHTHOUSE_KEY_TYPES,
 };

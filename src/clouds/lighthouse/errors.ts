@@ -4,7 +4,17 @@
 // errors.go, and each action's page) get sentences of their own, saying what happened and what to do.
 
 import { CloudError } from '../../cloud/errors';
-import { KNOWN_TENCENT_ERROR_CODES, TENCENT_MESSAGES, type TencentErrorContext, tencentApiError } from '../tencent/errors';
+import {
+  KNOWN_TENCENT_ERROR_CODES,
+  TENCENT_MESSAGES,
+  type TencentErrorContext,
+  type TencentRule,
+  aboutItems,
+  applyRule,
+  namedInstanceIds,
+  namedKeyIds,
+  tencentApiError,
+} from '../tencent/errors';
 
 /** Every English template for Lighthouse failures, by message id (for translation bundles). */
 export const LIGHTHOUSE_MESSAGES = {
@@ -12,12 +22,9 @@ export const LIGHTHOUSE_MESSAGES = {
   missingCredentials: 'No Tencent Cloud API key is set. Enter a SecretId and SecretKey (from the API Keys page of the Tencent Cloud console); Lighthouse uses the same keys as CVM.',
   unauthorized:
     'This API key may not call {0}. Ask the account administrator to allow it in CAM (for example with the QcloudLighthouseFullAccess policy, or a policy allowing lighthouse:{0}).',
-  mfaExpired: 'The MFA verification of these credentials has expired, so Tencent Cloud refused {0}. Verify with MFA again (or get new temporary credentials) and try again.',
-  mfaNotFound: 'Tencent Cloud asks for MFA verification before {0}, and these credentials have none. Bind an MFA device to the account (or use credentials that passed MFA) and try again.',
   invalidAction: 'The endpoint does not offer the Lighthouse action {0}. Check the endpoint setting (lighthouse.tencentcloudapi.com).',
   noSuchVersion: 'The endpoint does not serve Lighthouse API version 2020-03-24. Check the endpoint setting (lighthouse.tencentcloudapi.com).',
   unsupportedRegion: 'Lighthouse is not available in the region {0}. Pick another region (the region list shows where Lighthouse runs).',
-  failedOperation: 'Lighthouse could not carry out {0} ({1}). Try again later; if it persists, give the RequestId to Tencent Cloud support.',
   // Key pairs: one set for the whole account, so no sentence names a region.
   keyNameTaken: 'A key pair named "{0}" already exists in this account (Lighthouse key pairs are shared by every region). Choose another name.',
   publicKeyTaken: 'This public key is already in the account, under another Lighthouse key pair. Use that key pair, or import another key.',
@@ -41,6 +48,20 @@ export const LIGHTHOUSE_MESSAGES = {
   instanceCreating: 'The instance {0} is still being created. Wait until it is running, and try again.',
   keyPairAlreadyBound: 'The key pair {0} is already bound to the instance {1}.',
   keyPairNotBound: 'The key pair {0} is not bound to the instance {1}, so there is nothing to unbind. Refresh the list.',
+  // The same refusals when the server named none of several items.
+  lighthouseKeyIdMalformedUnnamed: 'One of the key pair IDs is malformed (expected "lhkp-" and 8 lowercase letters or digits).',
+  lighthouseKeyIdNotFoundUnnamed: 'One of the key pairs does not exist in this account: it was deleted, or the ID is mistyped. Refresh the list.',
+  lighthouseKeyPairInUseUnnamed:
+    'One of the key pairs is bound to an instance or a custom image, so it cannot be deleted. Unbind it from its instances (and delete custom images made with it) first.',
+  keyPairBoundToImageUnnamed: 'One of the key pairs is bound to a custom image, so it cannot be deleted. Delete the custom images made with it first.',
+  lighthouseInstanceIdMalformedUnnamed: 'One of the instance IDs is malformed (expected "lhins-" and 8 lowercase letters or digits).',
+  lighthouseInstanceStateUnnamed:
+    'One of the instances is in a state that does not allow this: Lighthouse changes key pairs only on running or stopped Linux instances. Wait until they are running or stopped, and try again.',
+  instanceCreatingUnnamed: 'One of the instances is still being created. Wait until it is running, and try again.',
+  keyPairAlreadyBoundUnnamed: 'The key pair {0} is already bound to one of the instances.',
+  keyPairNotBoundUnnamed: 'The key pair {0} is not bound to one of the instances, so there is nothing to unbind there. Refresh the list.',
+  duplicatedIds: 'The {0} request names the same ID more than once ({1}).',
+  unbindUserMismatch: 'Lighthouse refused to unbind the key pair: the instance logs in with another user name than the one the key pair was bound for ({0}).',
 } as const;
 
 type MessageId = keyof typeof LIGHTHOUSE_MESSAGES;
@@ -48,13 +69,19 @@ type ArgsOf = (context: TencentErrorContext, serverMessage: string) => Array<str
 
 const list = (items: readonly string[] | undefined) => (items && items.length > 0 ? items.join(', ') : '?');
 const actionArg: ArgsOf = (c) => [c.action];
-const keyIdsArg: ArgsOf = (c) => [list(c.keyIds)];
-const instanceIdsArg: ArgsOf = (c) => [list(c.instanceIds)];
-const keyAndInstances: ArgsOf = (c) => [list(c.keyIds), list(c.instanceIds)];
+const actionAndMessage: ArgsOf = (c, m) => [c.action, m];
 const regionArg: ArgsOf = (c) => [c.region ?? '?'];
+const instancesAbout = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems<MessageId>(namedInstanceIds, named, unnamed, more);
+const keysAbout = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems<MessageId>(namedKeyIds, named, unnamed, more);
+/** A key pair (named, or the request's) and the instances the server named. */
+const keyAndInstances = (named: MessageId, unnamed: MessageId): TencentRule<MessageId> => (c, m) => {
+  const key = namedKeyIds(c, m).join(', ') || list(c.keyIds);
+  const instances = namedInstanceIds(c, m);
+  return instances.length ? [named, [key, instances.join(', ')]] : [unnamed, [key]];
+};
 
-/** Lighthouse's codes (exact, or a prefix no CVM code claims) → message and its arguments; the rest keep CVM's sentences. */
-const LIGHTHOUSE_CODES: Record<string, [MessageId, ArgsOf]> = {
+/** Lighthouse's codes (exact, or a prefix no CVM code claims) → how each reads; the rest keep CVM's sentences. */
+const LIGHTHOUSE_CODES: Record<string, TencentRule<MessageId>> = {
   'AuthFailure.UnauthorizedOperation': ['unauthorized', actionArg],
   'AuthFailure.InvalidRegion': ['unsupportedRegion', regionArg],
   UnauthorizedOperation: ['unauthorized', actionArg],
@@ -68,30 +95,34 @@ const LIGHTHOUSE_CODES: Record<string, [MessageId, ArgsOf]> = {
   'InvalidParameterValue.RegionNotSupported': ['unsupportedRegion', regionArg],
   'InvalidParameterValue.RegionUnavailable': ['unsupportedRegion', regionArg],
   'InvalidParameterValue.UnavailableRegion': ['unsupportedRegion', regionArg],
-  FailedOperation: ['failedOperation', (c, m) => [c.action, m]],
+  FailedOperation: ['failedOperation', actionAndMessage],
   'InvalidParameterValue.DuplicateParameterValue': ['keyNameTaken', (c) => [c.keyName ?? '']],
   'InvalidParameterValue.KeyPairPublicKeyDuplicated': ['publicKeyTaken', () => []],
   'InvalidParameterValue.KeyPairPublicKeyMalformed': ['publicKeyMalformed', () => []],
   'InvalidParameterValue.InvalidKeyPairNameEmpty': ['keyNameEmpty', () => []],
   'InvalidParameterValue.InvalidKeyPairNameTooLong': ['keyNameTooLong', (c) => [c.keyName ?? '']],
   'InvalidParameterValue.InvalidKeyPairNameIncludeIllegalChar': ['keyNameIllegalChar', (c) => [c.keyName ?? '']],
-  'InvalidParameterValue.KeyPairIdMalformed': ['lighthouseKeyIdMalformed', keyIdsArg],
+  'InvalidParameterValue.KeyPairIdMalformed': keysAbout('lighthouseKeyIdMalformed', 'lighthouseKeyIdMalformedUnnamed'),
   'LimitExceeded.KeyPairLimitExceeded': ['keyPairLimit', () => []],
-  'ResourceNotFound.KeyIdNotFound': ['lighthouseKeyIdNotFound', keyIdsArg],
-  'ResourceNotFound.KeyPairNotFound': ['lighthouseKeyIdNotFound', keyIdsArg],
-  'ResourceInUse.KeyPairInUse': ['lighthouseKeyPairInUse', keyIdsArg],
-  'UnsupportedOperation.KeyPairBindToBlueprints': ['keyPairBoundToImage', keyIdsArg],
-  'InvalidParameterValue.InstanceIdMalformed': ['lighthouseInstanceIdMalformed', instanceIdsArg],
-  'ResourceNotFound.InstanceIdNotFound': ['instanceNotFound', (c) => [list(c.instanceIds), c.region ?? '?']],
-  'ResourceNotFound.InstanceNotFound': ['instanceNotFound', (c) => [list(c.instanceIds), c.region ?? '?']],
-  'UnsupportedOperation.WindowsNotAllowToAssociateKeyPair': ['instanceWindows', instanceIdsArg],
-  'UnsupportedOperation.WindowsNotSupportKeyPair': ['instanceWindows', instanceIdsArg],
-  'UnsupportedOperation.InvalidInstanceState': ['lighthouseInstanceState', instanceIdsArg],
-  'OperationDenied.InstanceCreating': ['instanceCreating', instanceIdsArg],
+  'ResourceNotFound.KeyIdNotFound': keysAbout('lighthouseKeyIdNotFound', 'lighthouseKeyIdNotFoundUnnamed'),
+  'ResourceNotFound.KeyPairNotFound': keysAbout('lighthouseKeyIdNotFound', 'lighthouseKeyIdNotFoundUnnamed'),
+  'ResourceInUse.KeyPairInUse': keysAbout('lighthouseKeyPairInUse', 'lighthouseKeyPairInUseUnnamed'),
+  'UnsupportedOperation.KeyPairBindToBlueprints': keysAbout('keyPairBoundToImage', 'keyPairBoundToImageUnnamed'),
+  'InvalidParameterValue.InstanceIdMalformed': instancesAbout('lighthouseInstanceIdMalformed', 'lighthouseInstanceIdMalformedUnnamed'),
+  'ResourceNotFound.InstanceIdNotFound': instancesAbout('instanceNotFound', 'instanceNotFoundUnnamed', regionArg),
+  'ResourceNotFound.InstanceNotFound': instancesAbout('instanceNotFound', 'instanceNotFoundUnnamed', regionArg),
+  'UnsupportedOperation.WindowsNotAllowToAssociateKeyPair': instancesAbout('instanceWindows', 'instanceWindowsUnnamed'),
+  'UnsupportedOperation.WindowsNotSupportKeyPair': instancesAbout('instanceWindows', 'instanceWindowsUnnamed'),
+  'UnsupportedOperation.InvalidInstanceState': instancesAbout('lighthouseInstanceState', 'lighthouseInstanceStateUnnamed'),
+  'OperationDenied.InstanceCreating': instancesAbout('instanceCreating', 'instanceCreatingUnnamed'),
   'OperationDenied.InstanceOperationInProgress': ['instanceBusy', () => []],
   'UnsupportedOperation.LatestOperationUnfinished': ['instanceBusy', () => []],
-  'UnsupportedOperation.KeyPairBindDuplicate': ['keyPairAlreadyBound', keyAndInstances],
-  'UnsupportedOperation.KeyPairNotBoundToInstance': ['keyPairNotBound', keyAndInstances],
+  'UnsupportedOperation.KeyPairBindDuplicate': keyAndInstances('keyPairAlreadyBound', 'keyPairAlreadyBoundUnnamed'),
+  'UnauthorizedOperation.TokenInvalid': ['invalidToken', actionArg],
+  'InvalidParameterValue.Duplicated': ['duplicatedIds', actionAndMessage],
+  'UnsupportedOperation.KeyPairUnbindUsernameMismatch': ['unbindUserMismatch', (_c, m) => [m]],
+  'UnsupportedOperation.InstanceDisplayAreaNotSupportOperation': ['unsupportedOperation', actionAndMessage],
+  'UnsupportedOperation.KeyPairNotBoundToInstance': keyAndInstances('keyPairNotBound', 'keyPairNotBoundUnnamed'),
 };
 
 /** Every Lighthouse error code this module turns into a sentence of its own. */
@@ -111,8 +142,10 @@ export function asLighthouseError(error: CloudError, template = error.template, 
 export function lighthouseApiError(code: string, serverMessage: string, requestId: string, context: TencentErrorContext): CloudError {
   const shared = tencentApiError(code, serverMessage, requestId, context);
   const prefix = code.split('.')[0];
-  const entry = LIGHTHOUSE_CODES[code] ?? (KNOWN_TENCENT_ERROR_CODES.includes(code) ? undefined : LIGHTHOUSE_CODES[prefix]);
-  return entry ? asLighthouseError(shared, LIGHTHOUSE_MESSAGES[entry[0]], entry[1](context, serverMessage)) : asLighthouseError(shared);
+  const rule = LIGHTHOUSE_CODES[code] ?? (KNOWN_TENCENT_ERROR_CODES.includes(code) ? undefined : LIGHTHOUSE_CODES[prefix]);
+  if (!rule) return asLighthouseError(shared);
+  const [id, args] = applyRule(rule, context, serverMessage);
+  return asLighthouseError(shared, LIGHTHOUSE_MESSAGES[id], args);
 }
 
 /** A refusal decided here, before anything is sent (kind `config`). */

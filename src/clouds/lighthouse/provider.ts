@@ -5,7 +5,7 @@
 
 import type * as https from 'node:https';
 import { CloudError } from '../../cloud/errors';
-import { type TencentErrorContext } from '../tencent/errors';
+import { type TencentErrorContext, namedKeyIds } from '../tencent/errors';
 import type {
   CallOptions,
   CloudInstance,
@@ -32,7 +32,7 @@ import type { TencentCredentials, TencentResponseInfo } from '../tencent/provide
 import { type TencentEndpoint, parseTencentEndpoint } from '../tencent/endpoint';
 import { callThroughSdk, sdkTransportAgent } from '../tencent/sdk';
 import { readCreatedKeyPair, readImportedKeyId, readInstancePage, readKeyPairPage, readRegions } from './answers';
-import { DEFAULT_LIGHTHOUSE_HOST, LIGHTHOUSE_API_VERSION, LIGHTHOUSE_BIND_BATCH, LIGHTHOUSE_DELETE_BATCH, LIGHTHOUSE_KEY_TYPES, LIGHTHOUSE_PAGE_SIZE } from './descriptor';
+import { DEFAULT_LIGHTHOUSE_HOST, LIGHTHOUSE_API_VERSION, LIGHTHOUSE_BIND_BATCH, LIGHTHOUSE_DELETE_BATCH, LIGHTHOUSE_PAGE_SIZE } from './descriptor';
 import { LIGHTHOUSE_MESSAGES, asLighthouseError, lighthouseApiError, lighthouseRefusal } from './errors';
 import { type LighthouseClient, loadLighthouseClientClass } from './sdk';
 import { LIGHTHOUSE_DESCRIPTOR } from './descriptor';
@@ -66,6 +66,8 @@ const ACCOUNT_WIDE = LIGHTHOUSE_DESCRIPTOR.defaultRegion;
 
 /** DeleteKeyPairs refusals that mean "still bound": to an instance, or to a custom image. */
 const IN_USE_CODES = new Set(['ResourceInUse.KeyPairInUse', 'UnsupportedOperation.KeyPairBindToBlueprints']);
+/** DeleteKeyPairs refusals of a KeyId that does not exist: the whole batch is refused. */
+const NOT_FOUND_CODES = new Set(['ResourceNotFound.KeyIdNotFound', 'ResourceNotFound.KeyPairNotFound']);
 const DUPLICATE_CODES = new Set(['InvalidParameterValue.KeyPairPublicKeyDuplicated', 'InvalidParameterValue.DuplicateParameterValue']);
 const NAME_TAKEN = 'InvalidParameterValue.DuplicateParameterValue';
 
@@ -128,8 +130,7 @@ export class LighthouseProvider implements CloudKeyProvider {
 
   private async sendImport(request: ImportKeyPairRequest, options: CallOptions): Promise<ImportKeyPairResult> {
     const publicKey = request.publicKey.trim();
-    const keyType = publicKey.split(/\s+/)[0] ?? '';
-    if (!LIGHTHOUSE_KEY_TYPES.includes(keyType)) throw lighthouseRefusal('UnsupportedKeyType', 'unsupportedKeyType', [keyType || '?'], 'ImportKeyPair');
+    // Any type is sent: the docs name RSA only, but the cloud decides (the caller warned before sending another).
     const identity = identifyPublicKey(publicKey);
     const params = { KeyName: request.name, PublicKey: publicKey };
     const context = { keyName: request.name };
@@ -200,11 +201,31 @@ export class LighthouseProvider implements CloudKeyProvider {
     return [...byId.values()].filter((k) => request.name === undefined || k.name === request.name);
   }
 
-  /** Deletes in batches of 10 (the documented maximum); key pairs still bound are kept and reported. */
+  /**
+   * Deletes in batches of 10 (the documented maximum); key pairs still bound are kept and reported.
+   * A KeyId that no longer exists (ResourceNotFound.KeyIdNotFound) is reported `missing` and the
+   * rest sent again.
+   */
   async deleteKeyPairs(request: { region: string; ids: string[] }, options: CallOptions = {}): Promise<DeleteKeyPairsResult> {
-    const result: DeleteKeyPairsResult = { deleted: [], inUse: [] };
-    for (const batch of chunks([...new Set(request.ids)], LIGHTHOUSE_DELETE_BATCH)) {
-      if (!(await this.deleteOrRefused(batch, options))) {
+    const result: DeleteKeyPairsResult = { deleted: [], inUse: [], missing: [] };
+    for (const all of chunks([...new Set(request.ids)], LIGHTHOUSE_DELETE_BATCH)) {
+      let batch = all;
+      let refused = false;
+      for (;;) {
+        try {
+          refused = await this.deleteOrRefused(batch, options);
+          break;
+        } catch (error) {
+          if (!(error instanceof CloudError) || !NOT_FOUND_CODES.has(error.code)) throw error;
+          const missing = await this.missingKeyIds(batch, error, options);
+          if (missing.length === 0) throw error;
+          result.missing.push(...missing);
+          batch = batch.filter((id) => !missing.includes(id));
+          if (batch.length === 0) break;
+        }
+      }
+      if (batch.length === 0) continue;
+      if (!refused) {
         result.deleted.push(...batch);
         continue;
       }
@@ -219,6 +240,14 @@ export class LighthouseProvider implements CloudKeyProvider {
       for (const id of batch.filter((i) => left.has(i))) (await this.deleteOrRefused([id], options) ? result.inUse : result.deleted).push(id);
     }
     return result;
+  }
+
+  /** The KeyIds of `pending` a NotFound refusal is about: those its message names, else those no longer listed. */
+  private async missingKeyIds(pending: string[], error: CloudError, options: CallOptions): Promise<string[]> {
+    const named = namedKeyIds({ action: 'DeleteKeyPairs', keyIds: pending }, error.serverMessage ?? '').filter((id) => pending.includes(id));
+    if (named.length > 0) return named;
+    const listed = new Set((await this.listKeyPairs({ region: '', ids: pending }, options)).map((k) => k.id));
+    return pending.filter((id) => !listed.has(id));
   }
 
   /**
@@ -272,14 +301,26 @@ export class LighthouseProvider implements CloudKeyProvider {
 
   /**
    * Binds or unbinds in the instances' region. Lighthouse has no ForceStop: it always shuts running
-   * instances down for the change, so without `forceStop` running instances are refused first.
+   * instances down for the change, so without `forceStop` running instances are refused first. With
+   * it, nothing is shut down for a batch Lighthouse would refuse: instances gone, on Windows or in
+   * another state are refused here (naming them), and stopped instances go in the first batches.
    */
   private async bind(action: string, request: KeyPairBindingRequest, options: CallOptions): Promise<void> {
-    if (!request.forceStop) {
-      const running = (await this.listInstances({ region: request.region, ids: request.instanceIds }, options)).filter((i) => i.state === 'RUNNING');
-      if (running.length > 0) throw lighthouseRefusal('InstanceRunning', 'instanceRunningNoForce', [running.map((i) => i.id).join(', ')], action);
+    let ids = [...new Set(request.instanceIds)];
+    const listed = await this.listInstances({ region: request.region, ids }, options);
+    const running = new Set(listed.filter((i) => i.state === 'RUNNING').map((i) => i.id));
+    if (!request.forceStop && running.size > 0) throw lighthouseRefusal('InstanceRunning', 'instanceRunningNoForce', [[...running].join(', ')], action);
+    if (running.size > 0) {
+      const byId = new Map(listed.map((i) => [i.id, i]));
+      const gone = ids.filter((id) => !byId.has(id));
+      if (gone.length) throw lighthouseRefusal('ResourceNotFound.InstanceIdNotFound', 'instanceNotFound', [gone.join(', '), request.region], action);
+      const windows = listed.filter((i) => i.platform === 'windows').map((i) => i.id);
+      if (windows.length) throw lighthouseRefusal('UnsupportedOperation.WindowsNotSupportKeyPair', 'instanceWindows', [windows.join(', ')], action);
+      const other = listed.filter((i) => !LIGHTHOUSE_DESCRIPTOR.bindableInstanceStates.includes(i.state)).map((i) => i.id);
+      if (other.length) throw lighthouseRefusal('UnsupportedOperation.InvalidInstanceState', 'lighthouseInstanceState', [other.join(', ')], action);
+      ids = [...ids.filter((id) => !running.has(id)), ...ids.filter((id) => running.has(id))];
     }
-    for (const instanceIds of chunks(request.instanceIds, LIGHTHOUSE_BIND_BATCH)) {
+    for (const instanceIds of chunks(ids, LIGHTHOUSE_BIND_BATCH)) {
       await this.call(
         action,
         request.region,

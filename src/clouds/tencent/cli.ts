@@ -14,7 +14,7 @@ import { TENCENT_MESSAGES } from './errors';
 import type { KeyPair } from '../../cloud/provider';
 import { expandHome } from '../../keys/scan-fs';
 import { visibleJson, visibleText } from '../../keys/visibleText';
-import { type CloudCli, fieldsLine, runCloudCommand, saveCreatedKeyPair } from '../../cli/cloud-command';
+import { type CloudCli, fieldsLine, reportDeleted, runCloudCommand, saveCreatedKeyPair, warnUndocumentedKeyType } from '../../cli/cloud-command';
 import { loadCloudChunk } from '../../cloud/chunk-loader';
 import { type CliIo, UsageError } from '../../cli/common';
 import { instanceCommandsUsage } from '../../cli/instances';
@@ -28,6 +28,8 @@ TENCENTCLOUD_SESSION_TOKEN):
   tencent import FILE --name NAME --region REGION [--project ID] [--endpoint URL] [--json]
                             Imports the public key in FILE (OpenSSH, RFC 4716, PEM, or an
                             authorized_keys line; sent as one OpenSSH line). Prints the KeyId.
+                            CVM documents RSA keys only: another type gets a warning on stderr and
+                            is sent all the same (Tencent Cloud decides).
   tencent create --name NAME --region REGION --out PATH [--project ID] [--endpoint URL] [--json]
                             Has Tencent Cloud generate a key pair; writes the private key to PATH
                             (mode 0600, never over a file) and its public key to PATH.pub; if PATH
@@ -85,6 +87,7 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   if (refusal) throw refusal;
   const key = publicKeyToImport(positionals[0]);
   const provider = providerFor(io, values);
+  warnUndocumentedKeyType(TENCENT_DESCRIPTOR, key.line, io);
   const result = await provider.importKeyPair({ region, name, publicKey: key.line, projectId });
   for (const note of key.notes) io.err(visibleText(`note: ${note}`));
   const k = result.keyPair;
@@ -150,12 +153,12 @@ async function deleteCommand(args: string[], io: CliIo): Promise<number> {
   const region = requireOption(values.region, 'region');
   const provider = providerFor(io, values);
   const result = await provider.deleteKeyPairs({ region, ids: positionals });
-  if (values.json) io.out(visibleJson({ Region: region, Deleted: result.deleted, InUse: result.inUse }));
-  else for (const id of result.deleted) io.out(visibleText(`deleted ${id}`));
-  for (const id of result.inUse) {
-    io.err(visibleText(`cloud-ssh-keys: InvalidParameterValue.KeyPairNotSupported: ${renderTemplate(TENCENT_MESSAGES.keyPairInUse, [id])}`));
-  }
-  return result.inUse.length ? 1 : 0;
+  return reportDeleted(result, io, {
+    json: !!values.json,
+    jsonFields: { Region: region },
+    inUse: (id) => `InvalidParameterValue.KeyPairNotSupported: ${renderTemplate(TENCENT_MESSAGES.keyPairInUse, [id])}`,
+    missing: (id) => `InvalidKeyPairId.NotFound: ${renderTemplate(TENCENT_MESSAGES.keyIdNotFound, [id, region])}`,
+  });
 }
 
 /** `tencent SUBCOMMAND …`; returns the exit code. Throws UsageError for exit 2. */

@@ -52,4 +52,6 @@ export const TENCENT_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: D
   secretKey: 'cloudSshKeys.tencent.credentials',
   projectSetting: { key: 'projectId', numeric: true },
   nameTakenCode: 'InvalidKeyPairName.Duplicate',
+  // ImportKeyPair: PublicKey "OpenSSH RSA 格式" (API 3.0, 2017-03-12): the only type the docs name.
+  documentedKeyTypes: ['ssh-rsa'],
 };

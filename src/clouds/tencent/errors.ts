@@ -64,17 +64,50 @@ export const TENCENT_MESSAGES = {
   projectNotFound: 'The project {0} does not exist in this account. Pick an existing project, or 0 for the default project.',
   tagQuota: 'Too many tags for one key pair. Remove some tags and try again.',
   keyPairInUse: 'The key pair {0} is bound to an instance or image, so it cannot be deleted. Unbind it from its instances first.',
+  keyPairInUseUnnamed: 'One of the key pairs is bound to an instance or image, so it cannot be deleted. Unbind it from its instances first.',
+  keyPairNotSupported:
+    'Tencent Cloud refused {1} because the key pair {0} does not support it. Check the key pair in the Tencent Cloud console, or use another key pair.',
+  keyPairNotSupportedUnnamed: 'Tencent Cloud refused {0} because one of the key pairs does not support it. Check the key pairs in the Tencent Cloud console, or use another key pair.',
   keyIdMalformed: 'The key pair ID {0} is malformed (expected "skey-" and 8 characters).',
+  keyIdMalformedUnnamed: 'One of the key pair IDs is malformed (expected "skey-" and 8 characters).',
   keyIdNotFound: 'The key pair {0} does not exist in {1}: it was deleted, or it is in another region. Refresh the list.',
+  keyIdNotFoundUnnamed: 'One of the key pairs does not exist in {0}: it was deleted, or it is in another region. Refresh the list.',
   descriptionTooLong: 'The description is longer than 60 characters. Shorten it.',
   specifyNameOrDescription: 'Give a new name, a new description, or both.',
   instanceRunning: 'The instance {0} is running. Stop it first, or allow a forced shutdown (it is started again afterwards).',
+  instanceRunningUnnamed: 'One of the instances is running. Stop it first, or allow a forced shutdown (it is started again afterwards).',
   instanceWindows: 'The instance {0} runs Windows, which cannot use SSH key pairs. Pick a Linux instance.',
+  instanceWindowsUnnamed: 'One of the instances runs Windows, which cannot use SSH key pairs. Pick Linux instances only.',
   instanceIdMalformed: 'The instance ID {0} is malformed (expected "ins-" and 8 characters).',
+  instanceIdMalformedUnnamed: 'One of the instance IDs is malformed (expected "ins-" and 8 characters).',
   instanceNotFound: 'The instance {0} does not exist in {1}. Refresh the instance list.',
+  instanceNotFoundUnnamed: 'One of the instances does not exist in {0}. Refresh the instance list.',
+  instanceNotSupported:
+    'Tencent Cloud does not support {1} on the instance {0} (some instance types and images cannot take key pairs). Check the instance in the Tencent Cloud console.',
+  instanceNotSupportedUnnamed:
+    'Tencent Cloud does not support {0} on one of the instances (some instance types and images cannot take key pairs). Check the instances in the Tencent Cloud console.',
+  instanceInState: 'The instance {0} is in the state {1}, in which Tencent Cloud does not change key pairs. Wait until it is stopped or running, and try again.',
+  instanceInStateUnnamed: 'One of the instances is in the state {0}, in which Tencent Cloud does not change key pairs. Wait until it is stopped or running, and try again.',
+  instanceIsolated:
+    'The instance {0} is {1} (isolated, frozen or banned), so Tencent Cloud does not change its key pairs. Renew it or settle the account in the Tencent Cloud console, or ask Tencent Cloud support.',
+  instanceIsolatedUnnamed:
+    'One of the instances is {0} (isolated, frozen or banned), so Tencent Cloud does not change its key pairs. Renew it or settle the account in the Tencent Cloud console, or ask Tencent Cloud support.',
+  stoppedNoCharge:
+    'The instance {0} was shut down in no-charge mode (stop charging), and Tencent Cloud does not change the key pairs of such an instance. Start it and bind with a forced shutdown, or shut it down normally (keep charging) first.',
+  stoppedNoChargeUnnamed:
+    'One of the instances was shut down in no-charge mode (stop charging), and Tencent Cloud does not change the key pairs of such an instance. Start it and bind with a forced shutdown, or shut it down normally (keep charging) first.',
+  unbindFailed: 'Tencent Cloud could not unbind the key pair from the instance {0}. Try again later; if it persists, give the RequestId to Tencent Cloud support.',
+  unbindFailedUnnamed: 'Tencent Cloud could not unbind the key pair from one of the instances. Try again later; if it persists, give the RequestId to Tencent Cloud support.',
   instanceBusy: 'Another operation on the instance is in progress. Wait until it finishes and try again.',
   instanceState: 'The instance is in a state that does not allow this ({0}). Wait until it is stopped or running, and try again.',
+  unsupportedOperation: 'Tencent Cloud does not support {0} here: {1}',
   tooManyItems: 'Too many items in one request (at most 100). Select fewer.',
+  mfaExpired: 'The MFA verification of these credentials has expired, so Tencent Cloud refused {0}. Verify with MFA again (or get new temporary credentials) and try again.',
+  mfaNotFound: 'Tencent Cloud asks for MFA verification before {0}, and these credentials have none. Bind an MFA device to the account (or use credentials that passed MFA) and try again.',
+  invalidToken:
+    'Tencent Cloud refused the token of these credentials for {0}: it is invalid or has expired. Get new temporary credentials (SecretId, SecretKey and token) and try again.',
+  failedOperation: 'Tencent Cloud could not carry out {0} ({1}). Try again later; if it persists, give the RequestId to Tencent Cloud support.',
+  tagKeyReserved: 'Tencent Cloud reserves one of the tag keys for itself, so {0} was refused. Use other tag keys.',
   invalidFilter: 'Tencent Cloud rejected the query filter: {0}',
   unknownCode: 'Tencent Cloud answered {0}: {1}',
   // Transport (transport-errors.ts gives their arguments) and the whole-operation deadline (deadline.ts).
@@ -94,67 +127,186 @@ export const TENCENT_MESSAGES = {
 } as const;
 
 type MessageId = keyof typeof TENCENT_MESSAGES;
-type ArgsOf = (context: TencentErrorContext, serverMessage: string) => Array<string | number>;
+type Args = Array<string | number>;
+type ArgsOf = (context: TencentErrorContext, serverMessage: string) => Args;
+/** How one code reads: a fixed message with its arguments, or a choice between messages (named or not). */
+export type TencentRule<Id extends string = MessageId> = [Id, ArgsOf] | ((context: TencentErrorContext, serverMessage: string) => [Id, Args]);
 
-const list = (items: readonly string[] | undefined) => (items && items.length > 0 ? items.join(', ') : '?');
 const noArgs: ArgsOf = () => [];
 const actionArg: ArgsOf = (c) => [c.action];
 const actionAndMessage: ArgsOf = (c, m) => [c.action, m];
 const serverMessageArg: ArgsOf = (_c, m) => [m];
+const regionArg: ArgsOf = (c) => [c.region ?? '?'];
 
-/** Code → message and its arguments. A code missing here falls back to its prefix (`AuthFailure`), then to `unknownCode`. */
-const TENCENT_CODES: Record<string, [MessageId, ArgsOf]> = {
+// IDs as the server's Message writes them (CVM `ins-`/`skey-`, Lighthouse `lhins-`/`lhkp-`, 8 characters).
+const INSTANCE_ID = /(?<![\w-])(?:lh)?ins-[0-9a-z]{8}(?![\w-])/g;
+const KEY_ID = /(?<![\w-])(?:skey|lhkp)-[0-9a-z]{8}(?![\w-])/g;
+
+/** The IDs of `pattern`'s shape the server's Message names, in order, each once. */
+export function idsNamedIn(serverMessage: string, pattern: RegExp): string[] {
+  return [...new Set(serverMessage.match(new RegExp(pattern.source, 'g')) ?? [])];
+}
+
+/**
+ * Which of the request's items a refusal is about: those the server named; else the only one sent;
+ * else none (a batch the server refused without naming a culprit: the sentence says "one of").
+ */
+function namedIds(serverMessage: string, pattern: RegExp, sent: readonly string[] | undefined): string[] {
+  const named = idsNamedIn(serverMessage, pattern);
+  if (named.length > 0) return named;
+  return sent?.length === 1 ? [...sent] : [];
+}
+
+/** Instance IDs a refusal is about (see namedIds). */
+export const namedInstanceIds = (c: TencentErrorContext, m: string): string[] => namedIds(m, INSTANCE_ID, c.instanceIds);
+/** Key pair IDs a refusal is about (see namedIds). */
+export const namedKeyIds = (c: TencentErrorContext, m: string): string[] => namedIds(m, KEY_ID, c.keyIds);
+
+/**
+ * A rule for a refusal about some items: `named` with the items first (then `more`), or, when the
+ * server named none of several, `unnamed` with `more` only.
+ */
+export function aboutItems<Id extends string>(
+  which: (c: TencentErrorContext, m: string) => string[],
+  named: Id,
+  unnamed: Id,
+  more: ArgsOf = noArgs,
+): TencentRule<Id> {
+  return (c, m) => {
+    const ids = which(c, m);
+    return ids.length > 0 ? [named, [ids.join(', '), ...more(c, m)]] : [unnamed, more(c, m)];
+  };
+}
+const aboutInstances = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems(namedInstanceIds, named, unnamed, more);
+const aboutKeys = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems(namedKeyIds, named, unnamed, more);
+
+/** Reads a rule. */
+export function applyRule<Id extends string>(rule: TencentRule<Id>, context: TencentErrorContext, serverMessage: string): [Id, Args] {
+  return typeof rule === 'function' ? rule(context, serverMessage) : [rule[0], rule[1](context, serverMessage)];
+}
+
+/** The API's InstanceState for each UnsupportedOperation.InstanceState<…> code (as DescribeInstances writes it). */
+const INSTANCE_STATE_CODES: Record<string, string> = {
+  Pending: 'PENDING',
+  LaunchFailed: 'LAUNCH_FAILED',
+  Running: 'RUNNING',
+  Stopped: 'STOPPED',
+  Starting: 'STARTING',
+  Stopping: 'STOPPING',
+  Rebooting: 'REBOOTING',
+  Terminating: 'TERMINATING',
+  Terminated: 'TERMINATED',
+  Shutdown: 'SHUTDOWN',
+  Isolating: 'ISOLATING',
+  Freezing: 'FREEZING',
+  Banning: 'BANNING',
+  Corrupted: 'CORRUPTED',
+  NotRunning: 'not RUNNING',
+  RescueMode: 'RESCUE_MODE',
+  EnterRescueMode: 'ENTER_RESCUE_MODE',
+  ExitRescueMode: 'EXIT_RESCUE_MODE',
+  ServiceLiveMigrate: 'SERVICE_LIVE_MIGRATE',
+  EnterServiceLiveMigrate: 'ENTER_SERVICE_LIVE_MIGRATE',
+  ExitServiceLiveMigrate: 'EXIT_SERVICE_LIVE_MIGRATE',
+};
+/** States an instance stays in until someone acts (renewal, support): waiting does not help. */
+const HELD_STATES = new Set(['Shutdown', 'Isolating', 'Freezing', 'Banning', 'Corrupted']);
+const instanceStateRules: Record<string, TencentRule> = Object.fromEntries(
+  Object.entries(INSTANCE_STATE_CODES)
+    .filter(([name]) => name !== 'Running')
+    .map(([name, state]) => [
+      `UnsupportedOperation.InstanceState${name}`,
+      HELD_STATES.has(name) ? aboutInstances('instanceIsolated', 'instanceIsolatedUnnamed', () => [state]) : aboutInstances('instanceInState', 'instanceInStateUnnamed', () => [state]),
+    ]),
+);
+
+/**
+ * Code → how it reads. A key `Action:Code` is that code's reading for one action only, where the
+ * same code means something else there. A code missing here falls back to its prefix
+ * (`AuthFailure`), then to `unknownCode`. Codes of the actions used, from the per-action lists of
+ * the API reference (as in tencentcloud-sdk-go cvm/v20170312/client.go, "可能返回的错误码").
+ */
+const TENCENT_CODES: Record<string, TencentRule> = {
   'AuthFailure.SignatureFailure': ['signatureFailure', noArgs],
   'AuthFailure.SecretIdNotFound': ['secretIdNotFound', noArgs],
   'AuthFailure.InvalidSecretId': ['invalidSecretId', noArgs],
   'AuthFailure.TokenFailure': ['tokenFailure', noArgs],
   'AuthFailure.InvalidAuthorization': ['invalidAuthorization', noArgs],
   'AuthFailure.UnauthorizedOperation': ['unauthorized', actionArg],
-  AuthFailure: ['authFailure', noArgs],
+  AuthFailure: ['authFailure', serverMessageArg],
   UnauthorizedOperation: ['unauthorized', actionArg],
+  // Not a missing permission: the MFA check or the token failed.
+  'UnauthorizedOperation.MFAExpired': ['mfaExpired', actionArg],
+  'UnauthorizedOperation.MFANotFound': ['mfaNotFound', actionArg],
+  'UnauthorizedOperation.InvalidToken': ['invalidToken', actionArg],
   RequestLimitExceeded: ['throttled', actionArg],
   InvalidParameter: ['invalidParameter', actionAndMessage],
   InvalidParameterValue: ['invalidParameterValue', actionAndMessage],
   MissingParameter: ['missingParameter', actionAndMessage],
   InvalidAction: ['invalidAction', actionArg],
   NoSuchVersion: ['noSuchVersion', noArgs],
-  UnsupportedRegion: ['unsupportedRegion', (c) => [c.region ?? '?']],
+  UnsupportedRegion: ['unsupportedRegion', regionArg],
+  'InvalidRegion.NotFound': ['unsupportedRegion', regionArg],
   LimitExceeded: ['quotaReached', serverMessageArg],
   InternalError: ['internalError', noArgs],
   InternalServerError: ['internalError', noArgs],
   ResourceNotFound: ['resourceNotFound', serverMessageArg],
+  FailedOperation: ['failedOperation', actionAndMessage],
+  'FailedOperation.TagKeyReserved': ['tagKeyReserved', actionArg],
   InvalidKeyPairNameEmpty: ['keyNameEmpty', noArgs],
   InvalidKeyPairNameTooLong: ['keyNameTooLong', (c) => [c.keyName ?? '']],
   InvalidKeyPairNameIncludeIllegalChar: ['keyNameIllegalChar', (c) => [c.keyName ?? '']],
   'InvalidKeyPairName.Duplicate': ['keyNameDuplicate', (c) => [c.keyName ?? '', c.region ?? '?']],
   'InvalidKeyPair.LimitExceeded': ['keyPairLimit', noArgs],
+  // Listed for DescribeKeyPairs and DeleteKeyPairs too, where nothing is created: too many KeyIds.
+  'DescribeKeyPairs:InvalidKeyPair.LimitExceeded': ['tooManyItems', noArgs],
+  'DeleteKeyPairs:InvalidKeyPair.LimitExceeded': ['tooManyItems', noArgs],
   'InvalidPublicKey.Malformed': ['publicKeyMalformed', noArgs],
-  'InvalidPublicKey.Duplicate': ['publicKeyDuplicate', (c) => [c.region ?? '?']],
+  'InvalidPublicKey.Duplicate': ['publicKeyDuplicate', regionArg],
   'InvalidProjectId.NotFound': ['projectNotFound', (c) => [c.projectId ?? '?']],
   'LimitExceeded.TagResourceQuota': ['tagQuota', noArgs],
-  'InvalidParameterValue.KeyPairNotSupported': ['keyPairInUse', (c) => [list(c.keyIds)]],
-  'InvalidKeyPairId.Malformed': ['keyIdMalformed', (c) => [list(c.keyIds)]],
-  'InvalidKeyPairId.NotFound': ['keyIdNotFound', (c) => [list(c.keyIds), c.region ?? '?']],
+  // "The key pair does not support the operation": for a delete, because it is bound.
+  'InvalidParameterValue.KeyPairNotSupported': aboutKeys('keyPairInUse', 'keyPairInUseUnnamed'),
+  'AssociateInstancesKeyPairs:InvalidParameterValue.KeyPairNotSupported': aboutKeys('keyPairNotSupported', 'keyPairNotSupportedUnnamed', actionArg),
+  'DisassociateInstancesKeyPairs:InvalidParameterValue.KeyPairNotSupported': aboutKeys('keyPairNotSupported', 'keyPairNotSupportedUnnamed', actionArg),
+  'InvalidKeyPairId.Malformed': aboutKeys('keyIdMalformed', 'keyIdMalformedUnnamed'),
+  'InvalidKeyPairId.NotFound': aboutKeys('keyIdNotFound', 'keyIdNotFoundUnnamed', regionArg),
   InvalidKeyPairDescriptionTooLong: ['descriptionTooLong', noArgs],
   'InvalidParameterValue.TooLong': ['descriptionTooLong', noArgs],
   'InvalidParameter.SpecifyOneParameter': ['specifyNameOrDescription', noArgs],
   'InvalidParameterValue.LimitExceeded': ['tooManyItems', noArgs],
-  InvalidParameterValueLimit: ['tooManyItems', noArgs],
-  'UnsupportedOperation.InstanceStateRunning': ['instanceRunning', (c) => [list(c.instanceIds)]],
-  'UnsupportedOperation.InstanceOsWindows': ['instanceWindows', (c) => [list(c.instanceIds)]],
-  'UnsupportedOperation.KeyPairUnsupportedWindows': ['instanceWindows', (c) => [list(c.instanceIds)]],
-  'InvalidInstanceId.Malformed': ['instanceIdMalformed', (c) => [list(c.instanceIds)]],
-  'InvalidInstanceId.NotFound': ['instanceNotFound', (c) => [list(c.instanceIds), c.region ?? '?']],
+  InvalidParameterValueLimit: ['invalidParameterValue', actionAndMessage],
+  InvalidParameterValueOffset: ['invalidParameterValue', actionAndMessage],
+  'UnsupportedOperation.InstanceStateRunning': aboutInstances('instanceRunning', 'instanceRunningUnnamed'),
+  ...instanceStateRules,
+  'UnsupportedOperation.InstanceOsWindows': aboutInstances('instanceWindows', 'instanceWindowsUnnamed'),
+  'UnsupportedOperation.KeyPairUnsupportedWindows': aboutInstances('instanceWindows', 'instanceWindowsUnnamed'),
+  'UnsupportedOperation.StoppedModeStopCharging': aboutInstances('stoppedNoCharge', 'stoppedNoChargeUnnamed'),
+  'InvalidInstance.NotSupported': aboutInstances('instanceNotSupported', 'instanceNotSupportedUnnamed', actionArg),
+  'InvalidInstanceId.Malformed': aboutInstances('instanceIdMalformed', 'instanceIdMalformedUnnamed'),
+  'InvalidParameterValue.InstanceIdMalformed': aboutInstances('instanceIdMalformed', 'instanceIdMalformedUnnamed'),
+  'InvalidInstanceId.NotFound': aboutInstances('instanceNotFound', 'instanceNotFoundUnnamed', regionArg),
+  'FailedOperation.DisassociateKeyPairFailed': aboutInstances('unbindFailed', 'unbindFailedUnnamed'),
   'OperationDenied.InstanceOperationInProgress': ['instanceBusy', noArgs],
   'MutexOperation.TaskRunning': ['instanceBusy', noArgs],
   InvalidInstanceState: ['instanceState', serverMessageArg],
-  UnsupportedOperation: ['instanceState', serverMessageArg],
+  UnsupportedOperation: ['unsupportedOperation', actionAndMessage],
   InvalidFilter: ['invalidFilter', serverMessageArg],
   'InvalidFilterValue.LimitExceeded': ['invalidFilter', serverMessageArg],
+  // DescribeInstances' codes for filters this product never sends (host, security group, zone).
+  'InvalidHostId.Malformed': ['invalidFilter', serverMessageArg],
+  'InvalidSecurityGroupId.NotFound': ['invalidFilter', serverMessageArg],
+  'InvalidSgId.Malformed': ['invalidFilter', serverMessageArg],
+  'InvalidZone.MismatchRegion': ['invalidFilter', serverMessageArg],
 };
 
-/** Every Tencent error code this module turns into a specific sentence. */
-export const KNOWN_TENCENT_ERROR_CODES: readonly string[] = Object.keys(TENCENT_CODES);
+/** Every Tencent error code this module turns into a specific sentence (for some action at least). */
+export const KNOWN_TENCENT_ERROR_CODES: readonly string[] = [...new Set(Object.keys(TENCENT_CODES).map((key) => key.slice(key.indexOf(':') + 1)))];
+
+/** The rule for `code` in `action`: the action's own, the code's, then its prefix's. */
+function ruleFor(action: string, code: string): TencentRule | undefined {
+  return TENCENT_CODES[`${action}:${code}`] ?? TENCENT_CODES[code] ?? TENCENT_CODES[code.split('.')[0]];
+}
 
 /** The server clock in an AuthFailure.SignatureExpire message ("… the server time 1706406788."). */
 function serverTimeOf(message: string): number | undefined {
@@ -180,8 +332,8 @@ export function tencentApiError(code: string, serverMessage: string, requestId: 
     id = 'publicKeyMalformedType';
     args = [context.publicKeyType];
   } else {
-    const entry = TENCENT_CODES[code] ?? TENCENT_CODES[code.split('.')[0]];
-    [id, args] = entry ? [entry[0], entry[1](context, serverMessage)] : ['unknownCode', [code, serverMessage]];
+    const rule = ruleFor(context.action, code);
+    [id, args] = rule ? applyRule(rule, context, serverMessage) : ['unknownCode', [code, serverMessage]];
   }
   const prefix = code.split('.')[0];
   const kind: CloudErrorKind =

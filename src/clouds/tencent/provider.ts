@@ -4,7 +4,7 @@
 import type * as https from 'node:https';
 import type * as Models from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models';
 import { CloudError } from '../../cloud/errors';
-import { TENCENT_MESSAGES, type TencentErrorContext } from './errors';
+import { TENCENT_MESSAGES, type TencentErrorContext, namedKeyIds } from './errors';
 import type {
   CallOptions,
   CloudInstance,
@@ -85,6 +85,22 @@ function createOutcomeLost(name: string, keyId: string, requestId = ''): CloudEr
     requestId,
     action: 'CreateKeyPair',
   });
+}
+
+/** The states in which CVM changes an instance's key pairs (with ForceStop for RUNNING). */
+const BINDABLE_STATES = new Set(TENCENT_DESCRIPTOR.bindableInstanceStates);
+
+/** Refuses, before anything is sent, a bind whose instances the listing shows CVM would refuse: gone, Windows, or in another state. */
+function checkBindable(action: string, region: string, ids: readonly string[], listed: readonly CloudInstance[]): void {
+  const refuse = (code: string, template: string, args: Array<string | number>) =>
+    new CloudError({ provider: 'tencent', kind: 'config', code, template, args, action });
+  const byId = new Map(listed.map((i) => [i.id, i]));
+  const gone = ids.filter((id) => !byId.has(id));
+  if (gone.length) throw refuse('InvalidInstanceId.NotFound', TENCENT_MESSAGES.instanceNotFound, [gone.join(', '), region]);
+  const windows = listed.filter((i) => i.platform === 'windows');
+  if (windows.length) throw refuse('UnsupportedOperation.InstanceOsWindows', TENCENT_MESSAGES.instanceWindows, [windows.map((i) => i.id).join(', ')]);
+  const other = listed.filter((i) => !BINDABLE_STATES.has(i.state));
+  if (other.length) throw refuse('UnsupportedOperation', TENCENT_MESSAGES.instanceInState, [other.map((i) => i.id).join(', '), [...new Set(other.map((i) => i.state))].join(', ')]);
 }
 
 /** Tencent Cloud CVM as a CloudKeyProvider. Construction checks the options and throws a CloudError (kind `config`). */
@@ -208,8 +224,14 @@ export class TencentCvmProvider implements CloudKeyProvider {
     );
   }
 
+  /**
+   * Deletes 100 per call. A KeyId that no longer exists makes CVM refuse the whole batch
+   * (InvalidKeyPairId.NotFound, nothing deleted): those it names (or, naming none, those no longer
+   * listed) are reported `missing` and the rest sent again. A key pair still bound is kept and
+   * reported `inUse`, the rest deleted (the docs say to check which went).
+   */
   async deleteKeyPairs(request: { region: string; ids: string[] }, options: CallOptions = {}): Promise<DeleteKeyPairsResult> {
-    const result: DeleteKeyPairsResult = { deleted: [], inUse: [] };
+    const result: DeleteKeyPairsResult = { deleted: [], inUse: [], missing: [] };
     for (const chunk of chunks([...new Set(request.ids)], PAGE_SIZE)) {
       let pending = chunk;
       for (let attempt = 1; pending.length > 0; attempt++) {
@@ -218,6 +240,13 @@ export class TencentCvmProvider implements CloudKeyProvider {
           result.deleted.push(...pending);
           break;
         } catch (error) {
+          if (error instanceof CloudError && error.code === 'InvalidKeyPairId.NotFound') {
+            const missing = await this.missingKeyIds(request.region, pending, error, options);
+            if (missing.length === 0) throw error;
+            result.missing.push(...missing);
+            pending = pending.filter((id) => !missing.includes(id));
+            continue;
+          }
           const refusedInUse = error instanceof CloudError && error.code === 'InvalidParameterValue.KeyPairNotSupported';
           if (!(error instanceof CloudError) || !(refusedInUse || error.outcomeUnknown)) throw error;
           if (error.outcomeUnknown && attempt >= this.policy.maxAttempts) throw error;
@@ -238,6 +267,14 @@ export class TencentCvmProvider implements CloudKeyProvider {
       }
     }
     return result;
+  }
+
+  /** The KeyIds of `pending` a NotFound refusal is about: those its message names, else those no longer listed. */
+  private async missingKeyIds(region: string, pending: string[], error: CloudError, options: CallOptions): Promise<string[]> {
+    const named = namedKeyIds({ action: 'DeleteKeyPairs', keyIds: pending }, error.serverMessage ?? '').filter((id) => pending.includes(id));
+    if (named.length > 0) return named;
+    const listed = new Set((await this.listKeyPairs({ region, ids: pending }, options)).map((k) => k.id));
+    return pending.filter((id) => !listed.has(id));
   }
 
   async modifyKeyPair(request: ModifyKeyPairRequest, options: CallOptions = {}): Promise<void> {
@@ -271,14 +308,39 @@ export class TencentCvmProvider implements CloudKeyProvider {
     return instances;
   }
 
+  /**
+   * Binds or unbinds, 100 instances per call (the documented maximum). Nothing is shut down for a
+   * batch CVM would refuse: with `forceStop`, the instances are first checked afresh (Windows, a
+   * state CVM refuses, gone: refused here, naming them), stopped ones go first, and each batch is
+   * sent without ForceStop first. CVM checks a whole batch before changing anything, so any other
+   * refusal comes back with nothing shut down; only "running" is answered by sending ForceStop.
+   */
   private async bind(action: string, request: KeyPairBindingRequest, options: CallOptions): Promise<void> {
-    await this.call(
-      action,
-      request.region,
-      { InstanceIds: request.instanceIds, KeyIds: request.keyIds, ForceStop: request.forceStop ?? false },
-      // Binding the same keys again is harmless, so a lost answer may be retried.
-      { ...options, idempotent: true, context: { keyIds: request.keyIds, instanceIds: request.instanceIds } },
-    );
+    let ids = [...new Set(request.instanceIds)];
+    let forceStop = request.forceStop ?? false;
+    if (forceStop) {
+      const listed = await this.listInstances({ region: request.region, ids }, options);
+      checkBindable(action, request.region, ids, listed);
+      const running = new Set(listed.filter((i) => i.state === 'RUNNING').map((i) => i.id));
+      forceStop = running.size > 0;
+      ids = [...ids.filter((id) => !running.has(id)), ...ids.filter((id) => running.has(id))];
+    }
+    for (const instanceIds of chunks(ids, PAGE_SIZE)) {
+      const send = (withForceStop: boolean) =>
+        this.call(
+          action,
+          request.region,
+          { InstanceIds: instanceIds, KeyIds: request.keyIds, ForceStop: withForceStop },
+          // Binding the same keys again is harmless, so a lost answer may be retried.
+          { ...options, idempotent: true, context: { keyIds: request.keyIds, instanceIds } },
+        );
+      try {
+        await send(false);
+      } catch (error) {
+        if (!forceStop || !(error instanceof CloudError) || error.code !== 'UnsupportedOperation.InstanceStateRunning') throw error;
+        await send(true);
+      }
+    }
   }
 
   private async findKeyPairByBlob(region: string, blobBase64: string, options: CallOptions): Promise<KeyPair | undefined> {

@@ -114,7 +114,7 @@ const sentinelValue = () => vscode.workspace.getConfiguration(SENTINEL.section).
 export async function writeHostileWorkspace(trapUrl: string): Promise<void> {
   fs.mkdirSync(plantedDir(), { recursive: true });
   const planted = path.join(plantedDir(), PLANTED_KEY);
-  if (!fs.existsSync(planted)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'planted@workspace', '-f', planted]);
+  if (!fs.existsSync(planted)) execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'planted@workspace', '-f', planted]);
   const settings: Record<string, unknown> = { [`${SENTINEL.section}.${SENTINEL.key}`]: SENTINEL.value };
   for (const [key, value] of Object.entries(hostileValues(trapUrl))) settings[`cloudSshKeys.${key}`] = value;
   fs.mkdirSync(path.dirname(settingsFile()), { recursive: true });
@@ -204,7 +204,13 @@ export async function listAndImport(cloud: Cloud, pub: string, name: string): Pr
 
   exported.cloudKeys.refresh();
   await exported.cloudKeys.keyPairs(account);
-  const outcomes = await asUser<ImportOutcome[]>([[USER_REGION[cloud]], name], `cloudSshKeys.${cloud}.importKeyPair`, vscode.Uri.file(pub));
+  // An RSA key, the type both clouds document for import (the fakes refuse others by default):
+  // this test is about where requests go, not about key types.
+  const rsa = path.join(path.dirname(fixture().home), `import-${name}`);
+  fs.rmSync(rsa, { force: true });
+  fs.rmSync(`${rsa}.pub`, { force: true });
+  execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '3072', '-N', '', '-C', path.basename(pub), '-f', rsa]);
+  const outcomes = await asUser<ImportOutcome[]>([[USER_REGION[cloud]], name], `cloudSshKeys.${cloud}.importKeyPair`, vscode.Uri.file(`${rsa}.pub`));
   assert.equal(outcomes?.length, 1, JSON.stringify(outcomes));
   assert.ok(outcomes[0].keyId, `the import failed: ${JSON.stringify(outcomes[0])}`);
 

@@ -20,7 +20,8 @@ export type EcsParams = ReadonlyMap<string, string>;
 
 export interface EcsActionContext {
   account: FakeEcsAccount;
-  acceptEd25519: boolean;
+  /** Accept key types ECS does not document (ssh-ed25519); default false. */
+  acceptUndocumentedKeyTypes: boolean;
   /** What a taken name is answered with: today's code, or the older docs' InvalidKeyPairName.Malformed ("invalid or already exists"). */
   duplicateNameCode: 'KeyPair.AlreadyExist' | 'InvalidKeyPairName.Malformed';
 }
@@ -84,13 +85,15 @@ function page(params: EcsParams, maxSize: number): { pageNumber: number; pageSiz
 
 /** The documented name rule: 2–128 characters, a letter first, not http(s)://, letters, digits, `:`, `_`, `-`, `.`. */
 export function ecsNameValid(name: string): boolean {
+  // ImportKeyPair/CreateKeyPair KeyPairName: 2–128 English or Chinese characters, starting with an
+  // upper- or lower-case letter or a Chinese character, not http:// or https://, and digits, ":", "_", "." or "-" besides.
   const chars = [...name];
   return (
     chars.length >= 2 &&
     chars.length <= 128 &&
-    /^\p{L}/u.test(name) &&
+    /^[A-Za-z\p{Script=Han}]/u.test(name) &&
     !/^https?:\/\//i.test(name) &&
-    chars.every((c) => /^[\p{L}\p{Nd}:_.-]$/u.test(c))
+    chars.every((c) => /^[A-Za-z\p{Script=Han}0-9:_.-]$/u.test(c))
   );
 }
 
@@ -245,7 +248,7 @@ export const ECS_ACTIONS: ReadonlyMap<string, Handler> = new Map<string, Handler
       const body = requiredParam(params, 'PublicKeyBody');
       const groupId = resourceGroup(params, context);
       const tagList = tags(params);
-      const key = checkEcsPublicKey(body, context.acceptEd25519);
+      const key = checkEcsPublicKey(body, context.acceptUndocumentedKeyTypes);
       if (!key.ok) throw new EcsApiError(400, 'InvalidPublicKeyBody.Malformed', `The PublicKeyBody format is not supported (${key.reason}).`);
       checkRoom(context, regionId, name);
       const keyPair: FakeEcsKeyPair = {

@@ -1,6 +1,6 @@
 // What the fake ECS accepts as PublicKeyBody: the documented rsa, dsa, ecdsa keys and OpenSSH
-// certificates, and ed25519 unless told otherwise (ECS's docs do not list it; the console
-// accepts it today). Its fingerprint is MD5 of the key blob in colon-separated hex.
+// certificates (ImportKeyPair's list of "encryption methods"); ed25519, which the list leaves out,
+// only when told to accept undocumented types (the console may accept it today; unverified). Its fingerprint is MD5 of the key blob in colon-separated hex.
 
 import * as crypto from 'node:crypto';
 import { checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
@@ -49,11 +49,11 @@ function certificateProblem(type: string, blob: Buffer): string | undefined {
 }
 
 /** Checks one PublicKeyBody. */
-export function checkEcsPublicKey(text: string, acceptEd25519: boolean): EcsKeyCheck {
+export function checkEcsPublicKey(text: string, acceptUndocumented: boolean): EcsKeyCheck {
   const line = text.trim();
   const type = /^(\S+)/.exec(line)?.[1] ?? '';
   if (type.endsWith(CERT_SUFFIX)) {
-    if (!acceptEd25519 && type.startsWith('ssh-ed25519')) return { ok: false, reason: 'ed25519 keys are not accepted' };
+    if (!acceptUndocumented && type.startsWith('ssh-ed25519')) return { ok: false, reason: 'ed25519 keys are not accepted' };
     const match = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?: .*)?$/.exec(line);
     if (!match) return { ok: false, reason: 'not "type base64 [comment]"' };
     const blob = Buffer.from(match[2], 'base64');
@@ -61,7 +61,7 @@ export function checkEcsPublicKey(text: string, acceptEd25519: boolean): EcsKeyC
     const problem = certificateProblem(type, blob);
     return problem ? { ok: false, reason: problem } : { ok: true, type, blobBase64: match[2] };
   }
-  const check = checkOpenSshPublicKey(line, acceptEd25519 ? [...PLAIN_TYPES, 'ssh-ed25519'] : PLAIN_TYPES);
+  const check = checkOpenSshPublicKey(line, acceptUndocumented ? [...PLAIN_TYPES, 'ssh-ed25519'] : PLAIN_TYPES);
   return check.ok ? { ok: true, type: check.type, blobBase64: check.blobBase64 } : { ok: false, reason: check.reason };
 }
 

@@ -32,7 +32,7 @@ export const SANDBOX: CloudSandbox = {
         ``,
         `  export ALIBABA_CLOUD_ACCESS_KEY_ID=${accessKeyId}`,
         `  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${accessKeySecret}`,
-        `  node {cli} alibaba import ~/.ssh/id_ed25519.pub --name my-key --region cn-hangzhou --endpoint ${url}`,
+        `  node {cli} alibaba import ~/.ssh/id_rsa.pub --name my-key --region cn-hangzhou --endpoint ${url}`,
         `  node {cli} alibaba list --region cn-hangzhou --endpoint ${url}`,
         ``,
         `  What it received: ${url}/__admin/requests   state: ${url}/__admin/state`,

@@ -34,6 +34,7 @@ import { type AdminTarget, handleAdmin } from '../../../fakes/fake-admin';
 import { FakeCloudServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
 import { commitHostileAnswer } from '../../../fakes/hostile-answers';
 import { type Fault, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
+import { acceptUndocumentedKeyTypes } from '../../../fakes/ssh-public-key';
 
 /** The AccessKey pair every fake ECS accepts unless told otherwise. Not a real secret. */
 export const FAKE_ECS_ACCESS_KEY: Readonly<FakeAccessKey> = Object.freeze({
@@ -53,8 +54,11 @@ export interface FakeAlibabaEcsOptions {
   keyPairsPerRegion?: number;
   /** Default: a running and two stopped Linux instances and a stopped Windows one in cn-hangzhou, at 127.0.3.2–5. */
   instances?: FakeEcsInstance[];
-  /** Whether ImportKeyPair takes ssh-ed25519 keys (not in the docs). Default true. */
-  acceptEd25519?: boolean;
+  /**
+   * Whether ImportKeyPair takes key types its docs do not list (ssh-ed25519). Default: the environment
+   * variable CLOUD_SSH_KEYS_FAKE_ACCEPT_UNDOCUMENTED_KEY_TYPES=1, else false (the documented list only).
+   */
+  acceptUndocumentedKeyTypes?: boolean;
   /** Requests per second per action per AccessKey ID. Default 10. */
   rateLimitPerSecond?: number;
   /** HTTP status of Throttling.User. Default 400 (as ECS's error pages list it; newer gateways send 429). */
@@ -90,7 +94,7 @@ const TEST_RESOURCE_GROUP = 'rg-acfmtest00000001';
 export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implements AdminTarget {
   readonly instanceStates: readonly string[] = FAKE_ECS_INSTANCE_STATES;
   account: FakeEcsAccount;
-  acceptEd25519: boolean;
+  acceptUndocumentedKeyTypes: boolean;
   /** HTTP status of Throttling.User answers. */
   throttleStatus: number;
   private readonly accessKeys: FakeAccessKey[];
@@ -104,7 +108,7 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
     }
     this.accessKeys = options.accessKeys ?? [{ ...FAKE_ECS_ACCESS_KEY }];
     this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? 10);
-    this.acceptEd25519 = options.acceptEd25519 ?? true;
+    this.acceptUndocumentedKeyTypes = acceptUndocumentedKeyTypes(options.acceptUndocumentedKeyTypes);
     this.throttleStatus = options.throttleStatus ?? 400;
     this.account = this.freshAccount();
   }
@@ -112,7 +116,7 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
   /** Back to a fresh account: no key pairs, default instances, no faults, empty log. */
   reset(): void {
     this.account = this.freshAccount();
-    this.acceptEd25519 = this.options.acceptEd25519 ?? true;
+    this.acceptUndocumentedKeyTypes = acceptUndocumentedKeyTypes(this.options.acceptUndocumentedKeyTypes);
     this.throttleStatus = this.options.throttleStatus ?? 400;
     this.faults.clear();
     this.limiter.clear();
@@ -127,12 +131,12 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
     this.limiter.clear();
   }
 
-  /** `{"acceptEd25519": boolean, "throttleStatus": 400 | 429}` over the admin endpoint. */
+  /** `{"acceptUndocumentedKeyTypes": boolean, "throttleStatus": 400 | 429}` over the admin endpoint. */
   setOptions(options: unknown): string | undefined {
-    const o = (options ?? {}) as { acceptEd25519?: unknown; throttleStatus?: unknown };
-    if (o.acceptEd25519 !== undefined && typeof o.acceptEd25519 !== 'boolean') return 'acceptEd25519 must be a boolean';
+    const o = (options ?? {}) as { acceptUndocumentedKeyTypes?: unknown; throttleStatus?: unknown };
+    if (o.acceptUndocumentedKeyTypes !== undefined && typeof o.acceptUndocumentedKeyTypes !== 'boolean') return 'acceptUndocumentedKeyTypes must be a boolean';
     if (o.throttleStatus !== undefined && o.throttleStatus !== 400 && o.throttleStatus !== 429) return 'throttleStatus must be 400 or 429';
-    if (typeof o.acceptEd25519 === 'boolean') this.acceptEd25519 = o.acceptEd25519;
+    if (typeof o.acceptUndocumentedKeyTypes === 'boolean') this.acceptUndocumentedKeyTypes = o.acceptUndocumentedKeyTypes;
     if (o.throttleStatus === 400 || o.throttleStatus === 429) this.throttleStatus = o.throttleStatus;
     return undefined;
   }
@@ -362,7 +366,7 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
     if (faults.forceThrottle || !this.limiter.tryAcquire(`${verdict.accessKeyId}|${action}`, Date.now())) {
       throw new EcsApiError(this.throttleStatus, 'Throttling.User', 'Request was denied due to user flow control.');
     }
-    return handler(params, { account: this.account, acceptEd25519: this.acceptEd25519, duplicateNameCode: this.options.duplicateNameCode ?? 'KeyPair.AlreadyExist' });
+    return handler(params, { account: this.account, acceptUndocumentedKeyTypes: this.acceptUndocumentedKeyTypes, duplicateNameCode: this.options.duplicateNameCode ?? 'KeyPair.AlreadyExist' });
   }
 }
 

@@ -74,6 +74,8 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
   before(async function () {
     if (!ECS_URL) this.skip();
     await admin('reset', 'POST');
+    // These tests import the fixture's ED25519 keys for other reasons: the fake takes undocumented types here.
+    await admin('options', 'POST', { acceptUndocumentedKeyTypes: true });
     await config().update('alibaba.endpoint', ECS_URL, vscode.ConfigurationTarget.Global);
     await config().update('alibaba.regions', [REGION, OTHER_REGION], vscode.ConfigurationTarget.Global);
     await (await api()).localKeys.refresh();
@@ -132,13 +134,21 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
     const item = cloudKeys.getTreeItem(provider);
     assert.equal(labelOf(item), 'Alibaba Cloud');
     assert.match(String(item.description), /Sandbox/);
-    assert.deepEqual(regions.map((r) => labelOf(cloudKeys.getTreeItem(r))), [REGION, OTHER_REGION]);
+    // Nothing imported yet: the empty regions are hidden (one note says so), shown on request.
+    assert.deepEqual(regions.map((r) => r.kind), ['note']);
+    await vscode.commands.executeCommand('cloudSshKeys.showEmptyRegions');
+    try {
+      const shown = (await alibabaTree()).regions;
+      assert.deepEqual(shown.map((r) => labelOf(cloudKeys.getTreeItem(r))), [REGION, OTHER_REGION]);
+    } finally {
+      await vscode.commands.executeCommand('cloudSshKeys.hideEmptyRegions');
+    }
   });
 
   it('import from an explorer Uri: a signed ImportKeyPair with the name and the key; the view matches it to the local file, with fingerprint, created time and resource group', async () => {
     const pub = fixture().sshItems.id_ed25519.public!;
     const before = (await requests()).length;
-    const outcomes = await asUser<ImportOutcome[]>([[REGION], 'alice:laptop-1'], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(pub));
+    const outcomes = await asUser<ImportOutcome[]>([CHOICES.importAnyway, [REGION], 'alice:laptop-1'], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(pub));
     assert.equal(outcomes?.length, 1);
     imported = outcomes[0];
     assert.equal(imported.keyId, 'alice:laptop-1', JSON.stringify(imported));
@@ -175,8 +185,9 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
     assert.equal(await vscode.env.clipboard.readText(), 'alice:laptop-1');
   });
 
-  it('importing the same key again (KeyPair.AlreadyExist) shows the existing key pair', async () => {
-    const outcomes = await asUser<ImportOutcome[]>([[REGION], 'alice:laptop-1'], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!));
+  it('importing the same key again shows the existing key pair without asking for a name (the listing holds it)', async () => {
+    await keyPairNode(REGION, 'alice:laptop-1'); // listed
+    const outcomes = await asUser<ImportOutcome[]>([CHOICES.importAnyway, [REGION]], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!));
     assert.equal(outcomes?.[0].keyId, 'alice:laptop-1');
     assert.equal(outcomes?.[0].alreadyExisted, true);
     assert.equal((await state()).keyPairs.filter((k) => k.KeyPairName === 'alice:laptop-1').length, 1);
@@ -212,7 +223,7 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
     const before = (await requests()).length;
     for (const name of ['1key', 'http://key', 'k', 'my key']) {
       // The name box refuses each as it is typed: the user can only give up.
-      const outcomes = await asUser([[REGION], { refused: name, because: /./ }], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().workspacePub));
+      const outcomes = await asUser([CHOICES.importAnyway, [REGION], { refused: name, because: /./ }], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(fixture().workspacePub));
       assert.equal(outcomes, undefined, name);
     }
     assert.equal((await requests()).length, before, 'a request was sent for a bad name');
@@ -229,7 +240,7 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
   for (const method of ['local', 'cloud'] as const) {
     it(`Create Key Pair (${method === 'local' ? 'generated here, public half imported' : 'CreateKeyPair'}): a 0600 private key matching the key ECS holds`, async () => {
       const name = `ecs_made_${method}`;
-      const answers = method === 'local' ? [CHOICES.createHere, 'ED25519', [REGION], name, 'made@test', ''] : [CHOICES.createInCloud, REGION, name];
+      const answers = method === 'local' ? [CHOICES.createHere, 'RSA 3072', [REGION], name, 'made@test', ''] : [CHOICES.createInCloud, REGION, name];
       const outcome = await asUser<CreateOutcome>(answers, 'cloudSshKeys.alibaba.createKeyPair');
       assert.ok(outcome, 'Create Key Pair returned nothing');
       assert.equal(outcome.privateKeyPath, path.join(fixture().sshDir, name));

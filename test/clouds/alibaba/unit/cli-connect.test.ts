@@ -10,7 +10,7 @@ describeCliConnectContract({
   word: 'alibaba',
   cloud: 'Alibaba Cloud ECS',
   region: 'cn-hangzhou',
-  newFake: () => new FakeAlibabaEcs(),
+  newFake: () => new FakeAlibabaEcs({ acceptUndocumentedKeyTypes: true }),
   credentials: { ALIBABA_CLOUD_ACCESS_KEY_ID: FAKE_ECS_ACCESS_KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: FAKE_ECS_ACCESS_KEY.accessKeySecret },
   secrets: [FAKE_ECS_ACCESS_KEY.accessKeySecret],
   keyType: 'ed25519',

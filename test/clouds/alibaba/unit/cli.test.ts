@@ -34,7 +34,7 @@ describe('CLI alibaba commands against the fake ECS', function () {
 
   before(async () => {
     ensureBuilt(['cli.js', 'alibaba.js']);
-    fake = new FakeAlibabaEcs();
+    fake = new FakeAlibabaEcs({ acceptUndocumentedKeyTypes: true });
     await fake.start();
     home = tempDir('cli-alibaba-home');
     keys = path.join(home, '.ssh');
@@ -53,6 +53,17 @@ describe('CLI alibaba commands against the fake ECS', function () {
   beforeEach(() => fake.reset());
 
   describe('import', () => {
+    it('a key type ECS does not document (ed25519): a warning on stderr, sent all the same; refused as the docs say (exit 1, InvalidPublicKeyBody.Malformed); RSA gets no warning', async () => {
+      fake.setOptions({ acceptUndocumentedKeyTypes: false });
+      const r = await alibaba('import', [path.join(keys, 'id_ed25519.pub'), '--name', 'laptop-ed25519', '--region', REGION]);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /^warning: ssh-ed25519 is not in Alibaba Cloud's documented key types for ImportKeyPair \(RSA, DSA, ECDSA, OpenSSH certificates\); it may refuse it\. Sending it anyway\.$/m);
+      assert.match(r.stderr, /InvalidPublicKeyBody\.Malformed: /);
+      const rsa = await alibaba('import', [path.join(keys, 'id_rsa.pub'), '--name', 'laptop-rsa', '--region', REGION]);
+      assert.equal(rsa.status, 0, rsa.stderr);
+      assert.doesNotMatch(rsa.stderr, /documented key types/);
+    });
+
     it('imports a .pub file and prints the key pair name; the fake got one signed ImportKeyPair with the name and the key', async () => {
       const r = await alibaba('import', [path.join(keys, 'id_rsa.pub'), '--name', 'laptop:rsa-1', '--region', REGION]);
       assert.equal(r.status, 0, r.stderr);
@@ -95,7 +106,7 @@ describe('CLI alibaba commands against the fake ECS', function () {
 
   describe('refused locally: nothing is sent', () => {
     const cases: Array<[string, () => string[], RegExp, NodeJS.ProcessEnv?]> = [
-      ['a name starting with a digit', () => ['import', path.join(keys, 'id_ed25519.pub'), '--name', '1key', '--region', REGION], /InvalidKeyPairName\.Malformed: .*start with a letter/],
+      ['a name starting with a digit', () => ['import', path.join(keys, 'id_ed25519.pub'), '--name', '1key', '--region', REGION], /InvalidKeyPairName\.Malformed: The key pair name "1key" is not valid on Alibaba Cloud ECS: .*start with an upper- or lower-case letter/],
       ['a name starting with http://', () => ['import', path.join(keys, 'id_ed25519.pub'), '--name', 'http://x', '--region', REGION], /InvalidKeyPairName\.Malformed/],
       ['a one-character name', () => ['create', '--name', 'k', '--region', REGION, '--out', path.join(home, 'k')], /InvalidKeyPairName\.Malformed: .*At least 2/],
       ['a name with a space', () => ['import', path.join(keys, 'id_ed25519.pub'), '--name', 'my key', '--region', REGION], /InvalidKeyPairName\.Malformed/],
@@ -179,7 +190,7 @@ describe('CLI alibaba commands against the fake ECS', function () {
       fake.instance('i-bp1stoplinux00001')!.KeyPairName = 'attached';
       const r = await alibaba('delete', ['attached', '--region', REGION, '--json']);
       assert.equal(r.status, 1);
-      assert.deepEqual(JSON.parse(r.stdout), { Region: REGION, Deleted: [], InUse: ['attached'] });
+      assert.deepEqual(JSON.parse(r.stdout), { Region: REGION, Deleted: [], InUse: ['attached'], NotFound: [] });
       assert.match(r.stderr, /attached to instances/);
       assert.equal(fake.keyPairsIn(REGION).length, 1);
     });

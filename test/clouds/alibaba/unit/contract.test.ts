@@ -8,7 +8,7 @@ describeProviderContract({
   cloud: 'Alibaba Cloud ECS',
   region: 'cn-hangzhou',
   startFake() {
-    const fake = new FakeAlibabaEcs();
+    const fake = new FakeAlibabaEcs({ acceptUndocumentedKeyTypes: true });
     return startContractFake(fake, (region) => fake.keyPairsIn(region).length);
   },
   provider: (url, options) => new AlibabaEcsProvider({ credentials: { ...FAKE_ECS_ACCESS_KEY }, endpoint: url, rateLimiter: new RateLimiter(), ...options }),

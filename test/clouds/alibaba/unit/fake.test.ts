@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import { acs3Sign, sha256Hex, signRpcRequest } from '../../../../src/clouds/alibaba/signer';
 import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../fake/server';
 import { checkEcsPublicKey, ecsFingerprint } from '../fake/keys';
-import { randomEd25519PublicKeyLine } from '../../../fakes/ssh-public-key';
+import { newRsaKeyPair, randomEd25519PublicKeyLine } from '../../../fakes/ssh-public-key';
 
 interface RawAnswer {
   status: number;
@@ -187,7 +187,8 @@ describe('the fake ECS server', function () {
   });
 
   describe('documented rules', () => {
-    const key = randomEd25519PublicKeyLine('me@host');
+    const key = newRsaKeyPair('me@host').publicLine;
+    const ed25519 = randomEd25519PublicKeyLine('me@host');
     const importParams = (name: string, body = key): Array<[string, string]> => [['RegionId', 'cn-hangzhou'], ['KeyPairName', name], ['PublicKeyBody', body]];
 
     it('imports a key, answers its MD5 fingerprint, and refuses the same name again', async () => {
@@ -195,7 +196,13 @@ describe('the fake ECS server', function () {
       assert.equal(answer.status, 200);
       assert.equal(answer.json.KeyPairFingerPrint, ecsFingerprint(key.split(' ')[1]));
       assert.match(String(answer.json.KeyPairFingerPrint), /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
-      await expectError({ action: 'ImportKeyPair', params: importParams('hand-made', randomEd25519PublicKeyLine()) }, 400, 'KeyPair.AlreadyExist');
+      await expectError({ action: 'ImportKeyPair', params: importParams('hand-made', newRsaKeyPair('other@host').publicLine) }, 400, 'KeyPair.AlreadyExist');
+    });
+
+    it('refuses an ed25519 key, which ImportKeyPair does not list, with InvalidPublicKeyBody.Malformed unless switched to accept undocumented types', async () => {
+      await expectError({ action: 'ImportKeyPair', params: importParams('ed-key', ed25519) }, 400, 'InvalidPublicKeyBody.Malformed');
+      assert.equal(fake.setOptions({ acceptUndocumentedKeyTypes: true }), undefined);
+      assert.equal((await call({ action: 'ImportKeyPair', params: importParams('ed-key', ed25519) })).status, 200);
     });
 
     it('enforces parameters, names, key bodies, regions and list sizes with the documented codes and statuses', async () => {
@@ -223,9 +230,10 @@ describe('the fake ECS server', function () {
     });
 
     it('accepts certificates and checks them field by field; ed25519 can be switched off', () => {
-      assert.equal(checkEcsPublicKey(key, true).ok, true);
-      assert.equal(checkEcsPublicKey(key, false).ok, false);
-      const blob = Buffer.from(key.split(' ')[1], 'base64');
+      assert.equal(checkEcsPublicKey(ed25519, true).ok, true);
+      assert.equal(checkEcsPublicKey(ed25519, false).ok, false);
+      assert.equal(checkEcsPublicKey(key, false).ok, true);
+      const blob = Buffer.from(ed25519.split(' ')[1], 'base64');
       const fakeCert = `ssh-ed25519-cert-v01@openssh.com ${blob.toString('base64')}`;
       assert.equal(checkEcsPublicKey(fakeCert, true).ok, false, 'a key blob under a certificate type is refused');
     });
@@ -318,12 +326,14 @@ describe('the fake ECS server', function () {
       assert.equal(fake.instance('i-bp1stoplinux00001')!.Status, 'Running');
       assert.equal((await admin(fake.url, 'POST', '/__admin/instances/i-bp1stoplinux00001/state', { state: 'RUNNING' })).status, 400);
       assert.equal((await admin(fake.url, 'POST', '/__admin/rate-limit', { perSecond: 1 })).status, 200);
-      assert.equal((await admin(fake.url, 'POST', '/__admin/options', { acceptEd25519: false, throttleStatus: 429 })).status, 200);
-      assert.deepEqual([fake.acceptEd25519, fake.throttleStatus], [false, 429]);
+      assert.equal((await admin(fake.url, 'POST', '/__admin/options', { acceptUndocumentedKeyTypes: true, throttleStatus: 429 })).status, 200);
+      assert.deepEqual([fake.acceptUndocumentedKeyTypes, fake.throttleStatus], [true, 429]);
+      assert.equal((await admin(fake.url, 'POST', '/__admin/options', { acceptUndocumentedKeyTypes: 'yes' })).status, 400);
       assert.equal((await admin(fake.url, 'POST', '/__admin/options', { throttleStatus: 503 })).status, 400);
       assert.equal((await admin(fake.url, 'POST', '/__admin/reset')).status, 200);
       assert.equal(fake.keyPairsIn('cn-hangzhou').length, 0);
       assert.equal(fake.requests.length, 0);
+      assert.equal(fake.acceptUndocumentedKeyTypes, false, 'reset goes back to the documented key types');
     });
   });
 });

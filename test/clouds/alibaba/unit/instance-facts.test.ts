@@ -65,7 +65,7 @@ describe('ECS listing instances by NextToken against a server that pages in a ci
   this.timeout(20_000);
   let fake: FakeAlibabaEcs;
   before(async () => {
-    fake = new FakeAlibabaEcs();
+    fake = new FakeAlibabaEcs({ acceptUndocumentedKeyTypes: true });
     await fake.start();
   });
   after(() => fake.stop());

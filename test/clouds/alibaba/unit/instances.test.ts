@@ -10,7 +10,7 @@ import { ECS_ADDRESS_BLOCK } from '../fake/state';
 describeInstanceContract({
   cloud: 'Alibaba Cloud ECS',
   region: 'cn-hangzhou',
-  newFake: () => new FakeAlibabaEcs(),
+  newFake: () => new FakeAlibabaEcs({ acceptUndocumentedKeyTypes: true }),
   provider: (url) => new AlibabaEcsProvider({ credentials: { ...FAKE_ECS_ACCESS_KEY }, endpoint: url, rateLimiter: new RateLimiter(), retry: CONTRACT_RETRY, timeoutSeconds: 5 }),
   newPublicKey: keygenPublicKeys('ed25519'),
   keyName: (base) => `${base}-key`,

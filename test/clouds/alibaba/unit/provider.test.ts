@@ -52,7 +52,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
   const count = (action: string) => fake.requests.filter((r) => r.action === action).length;
 
   before(async () => {
-    fake = new FakeAlibabaEcs({ accessKeys: [{ ...FAKE_ECS_ACCESS_KEY }, STS] });
+    fake = new FakeAlibabaEcs({ acceptUndocumentedKeyTypes: true, accessKeys: [{ ...FAKE_ECS_ACCESS_KEY }, STS] });
     await fake.start();
     dir = tempDir('cloud-alibaba');
     for (const name of ['alpha', 'beta', 'gamma', 'delta']) sshKeygen(path.join(dir, name), 'ed25519', [], `${name}@laptop`);
@@ -146,7 +146,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
     });
 
     it('reads a taken name answered as "name not valid" (older ECS) as taken: same key returned, another key explained', async () => {
-      const legacy = new FakeAlibabaEcs({ duplicateNameCode: 'InvalidKeyPairName.Malformed' });
+      const legacy = new FakeAlibabaEcs({ acceptUndocumentedKeyTypes: true, duplicateNameCode: 'InvalidKeyPairName.Malformed' });
       await legacy.start();
       try {
         const ecs = provider({ endpoint: legacy.url, timeoutSeconds: 15 });
@@ -174,7 +174,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
     });
 
     it('refuses more key pairs than the region quota (QuotaExceed.KeyPair, HTTP 403)', async () => {
-      const small = new FakeAlibabaEcs({ keyPairsPerRegion: 2 });
+      const small = new FakeAlibabaEcs({ acceptUndocumentedKeyTypes: true, keyPairsPerRegion: 2 });
       await small.start();
       try {
         const ecs = provider({ endpoint: small.url });
@@ -191,7 +191,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
   });
 
   describe('name rules and key rules', () => {
-    const valid = ['ab', 'a1', 'my-key', 'my_key', 'my.key', 'a:b', 'Key.2024-01_x:y', '密钥a', `a${'b'.repeat(127)}`, 'httpkey', 'http-x'];
+    const valid = ['ab', 'a1', 'my-key', 'my_key', 'my.key', 'a:b', 'Key.2024-01_x:y', '密钥a', '密钥', 'key密钥1', `a${'b'.repeat(127)}`, 'httpkey', 'http-x'];
     const invalid: Array<[string, string, Array<string | number>]> = [
       ['', ALIBABA_NAME_MESSAGES.tooShort, [2, 0]],
       ['a', ALIBABA_NAME_MESSAGES.tooShort, [2, 1]],
@@ -204,6 +204,11 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       ['my/key', ALIBABA_NAME_MESSAGES.illegalChar, ['/']],
       ['key@host', ALIBABA_NAME_MESSAGES.illegalChar, ['@']],
       ['a*', ALIBABA_NAME_MESSAGES.illegalChar, ['*']],
+      // "English or Chinese characters": other scripts and non-ASCII digits are not ECS letters or digits.
+      ['ключ', ALIBABA_NAME_MESSAGES.firstLetter, ['к']],
+      ['éa', ALIBABA_NAME_MESSAGES.firstLetter, ['é']],
+      ['keyé', ALIBABA_NAME_MESSAGES.illegalChar, ['é']],
+      ['key٣', ALIBABA_NAME_MESSAGES.illegalChar, ['٣']],
       [`a${'b'.repeat(128)}`, ALIBABA_NAME_MESSAGES.tooLong, [128, 129]],
     ];
 
@@ -224,7 +229,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
         if (name === '') continue; // an empty parameter is a missing one
         const error = await failsWith(ecs.importKeyPair({ region: REGION, name, publicKey: pub('alpha') }), 'InvalidKeyPairName.Malformed');
         assert.equal(error.httpStatus, 400);
-        assert.match(error.sentence, /is not valid on Alibaba Cloud: use 2 to 128 characters, start with a letter/);
+        assert.match(error.sentence, /^Alibaba Cloud ECS refused the key pair name ".*" as malformed\. Its rule: 2 to 128 characters, starting with an upper- or lower-case letter/);
       }
       await failsWith(ecs.importKeyPair({ region: REGION, name: '', publicKey: pub('alpha') }), 'MissingParameter');
     });
@@ -243,7 +248,7 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
         const error = await failsWith(ecs.importKeyPair({ region: REGION, name: 'bad', publicKey: body }), 'InvalidPublicKeyBody.Malformed');
         assert.equal(error.httpStatus, 400);
       }
-      fake.acceptEd25519 = false;
+      fake.acceptUndocumentedKeyTypes = false;
       const refused = await failsWith(ecs.importKeyPair({ region: REGION, name: 'edkey', publicKey: pub('alpha') }), 'InvalidPublicKeyBody.Malformed');
       assert.equal(refused.sentence, ALIBABA_MESSAGES.publicKeyMalformedType.replace('{0}', 'ssh-ed25519'));
       await ecs.importKeyPair({ region: REGION, name: 'rsakey', publicKey: pub('rsa') });
@@ -307,11 +312,11 @@ describe('AlibabaEcsProvider against the fake ECS', function () {
       assert.deepEqual(listed.find((k) => k.id === 'free-1')!.associatedInstanceIds, []);
       fake.clearRequests();
       const result = await ecs.deleteKeyPairs({ region: REGION, ids: ['free-1', 'bound', 'free-2', 'never-was'] });
-      assert.deepEqual(result, { deleted: ['never-was', 'free-1', 'free-2'], inUse: ['bound'] });
+      assert.deepEqual(result, { deleted: ['never-was', 'free-1', 'free-2'], inUse: ['bound'], missing: [] });
       assert.deepEqual(fake.keyPairsIn(REGION).map((k) => k.KeyPairName), ['bound']);
       assert.deepEqual(fake.requests.filter((r) => r.action === 'DeleteKeyPairs').map((r) => r.errorCode ?? 'ok'), ['InvalidParameter.KeypairAlreadyAttachedInstance', 'ok']);
       await ecs.disassociateKeyPairs({ region: REGION, keyIds: ['bound'], instanceIds: [STOPPED] });
-      assert.deepEqual(await ecs.deleteKeyPairs({ region: REGION, ids: ['bound'] }), { deleted: ['bound'], inUse: [] });
+      assert.deepEqual(await ecs.deleteKeyPairs({ region: REGION, ids: ['bound'] }), { deleted: ['bound'], inUse: [], missing: [] });
     });
 
     it('attaches to running and stopped Linux instances, saying which need a restart, and detaches', async () => {

@@ -2,7 +2,7 @@
 // with Lighthouse's instance states, plus POST /__admin/options for its switches:
 //   {"errors": [{"code": "UnauthorizedOperation.MFAExpired", "action": "ImportKeyPair", "times": 1}]}
 //   {"clearErrors": true} {"operationMs": 2000} {"listingLagMs": 500} {"keyPairLimit": 3}
-//   {"acceptedKeyTypes": ["ssh-rsa", "ssh-ed25519"]}
+//   {"acceptedKeyTypes": ["ssh-rsa", "ssh-ed25519"]} or {"acceptUndocumentedKeyTypes": true}
 
 import type * as http from 'node:http';
 import { handleAdmin } from '../../../fakes/fake-admin';

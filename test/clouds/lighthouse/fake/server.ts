@@ -36,7 +36,7 @@ import {
 import { type AddressRequest, type FakeInstanceHost, type InstanceRequest, definedFields, instanceRuleProblem, listenAddressOf } from '../../../fakes/instance-hosts';
 import { FAKE_LIGHTHOUSE_REGIONS } from './regions';
 import { SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
-import { checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
+import { DEFAULT_ACCEPTED_KEY_TYPES, acceptUndocumentedKeyTypes, checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
 
 // The same Tencent Cloud account as CVM, so the same API keys.
 export { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL, redactSecrets, type FakeCredential, type RequestLogEntry };
@@ -64,6 +64,11 @@ export interface FakeLighthouseOptions {
   instances?: FakeLighthouseInstance[];
   /** Public key types ImportKeyPair accepts. Default ssh-rsa only, as documented. */
   acceptedKeyTypes?: string[];
+  /**
+   * Also accept the types Lighthouse does not document (ssh-ed25519, ECDSA); acceptedKeyTypes wins.
+   * Default: the environment variable CLOUD_SSH_KEYS_FAKE_ACCEPT_UNDOCUMENTED_KEY_TYPES=1, else false.
+   */
+  acceptUndocumentedKeyTypes?: boolean;
   /** Requests per second per action per SecretId, for every action. Default: each action's documented limit. */
   rateLimitPerSecond?: number;
   /** How long a bind or unbind stays OPERATING (the actions are asynchronous). Default 0: done at once. */
@@ -103,6 +108,8 @@ export interface FakeLighthouseSwitches {
   listingLagMs?: number;
   keyPairLimit?: number;
   acceptedKeyTypes?: string[];
+  /** true: every type the fake reads; false: the documented ssh-rsa only. */
+  acceptUndocumentedKeyTypes?: boolean;
   keyPairRegion?: 'optional' | 'required';
 }
 
@@ -124,7 +131,7 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
     }
     this.credentials = options.credentials ?? [{ ...FAKE_TEST_CREDENTIAL }];
     this.rateLimitOverride = options.rateLimitPerSecond;
-    this.acceptedKeyTypes = options.acceptedKeyTypes ?? LIGHTHOUSE_DEFAULT_KEY_TYPES;
+    this.acceptedKeyTypes = this.options.acceptedKeyTypes ?? (acceptUndocumentedKeyTypes(this.options.acceptUndocumentedKeyTypes) ? DEFAULT_ACCEPTED_KEY_TYPES : LIGHTHOUSE_DEFAULT_KEY_TYPES);
     this.keyPairRegion = options.keyPairRegion ?? 'required';
     this.account = this.freshAccount();
   }
@@ -136,7 +143,7 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
     this.injectedErrors = [];
     this.limiters.clear();
     this.rateLimitOverride = this.options.rateLimitPerSecond;
-    this.acceptedKeyTypes = this.options.acceptedKeyTypes ?? LIGHTHOUSE_DEFAULT_KEY_TYPES;
+    this.acceptedKeyTypes = this.options.acceptedKeyTypes ?? (acceptUndocumentedKeyTypes(this.options.acceptUndocumentedKeyTypes) ? DEFAULT_ACCEPTED_KEY_TYPES : LIGHTHOUSE_DEFAULT_KEY_TYPES);
     this.keyPairRegion = this.options.keyPairRegion ?? 'required';
     this.clearRequests();
     this.scheduleSettle();
@@ -173,6 +180,7 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
     if (switches.operationMs !== undefined) this.account.operationMs = switches.operationMs;
     if (switches.listingLagMs !== undefined) this.account.listingLagMs = switches.listingLagMs;
     if (switches.keyPairLimit !== undefined) this.account.keyPairLimit = switches.keyPairLimit;
+    if (switches.acceptUndocumentedKeyTypes !== undefined) this.acceptedKeyTypes = switches.acceptUndocumentedKeyTypes ? DEFAULT_ACCEPTED_KEY_TYPES : LIGHTHOUSE_DEFAULT_KEY_TYPES;
     if (switches.acceptedKeyTypes !== undefined) this.acceptedKeyTypes = switches.acceptedKeyTypes;
     if (switches.keyPairRegion !== undefined) this.keyPairRegion = switches.keyPairRegion;
     return undefined;
@@ -457,7 +465,7 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
 function switchesProblem(value: unknown): string | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'expected an object of switches';
   const switches = value as Record<string, unknown>;
-  const known = ['errors', 'clearErrors', 'operationMs', 'listingLagMs', 'keyPairLimit', 'acceptedKeyTypes', 'keyPairRegion'];
+  const known = ['errors', 'clearErrors', 'operationMs', 'listingLagMs', 'keyPairLimit', 'acceptedKeyTypes', 'acceptUndocumentedKeyTypes', 'keyPairRegion'];
   const unknown = Object.keys(switches).find((k) => !known.includes(k));
   if (unknown) return `unknown switch ${unknown}; known: ${known.join(', ')}`;
   for (const name of ['operationMs', 'listingLagMs', 'keyPairLimit']) {
@@ -465,6 +473,7 @@ function switchesProblem(value: unknown): string | undefined {
     if (n !== undefined && !(typeof n === 'number' && Number.isInteger(n) && n >= 0)) return `${name} must be an integer >= 0`;
   }
   if (switches.clearErrors !== undefined && typeof switches.clearErrors !== 'boolean') return 'clearErrors must be a boolean';
+  if (switches.acceptUndocumentedKeyTypes !== undefined && typeof switches.acceptUndocumentedKeyTypes !== 'boolean') return 'acceptUndocumentedKeyTypes must be a boolean';
   if (switches.keyPairRegion !== undefined && switches.keyPairRegion !== 'optional' && switches.keyPairRegion !== 'required') return "keyPairRegion must be 'optional' or 'required'";
   const types = switches.acceptedKeyTypes;
   if (types !== undefined && !(Array.isArray(types) && types.every((t) => typeof t === 'string'))) return 'acceptedKeyTypes must be a list of strings';

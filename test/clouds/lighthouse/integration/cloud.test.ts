@@ -20,7 +20,7 @@ import {
 const DEFAULT_REGION = 'ap-guangzhou';
 const OTHER_REGION = 'ap-shanghai';
 const KEY_ID = /^lhkp-[a-z0-9]{8}$/;
-const RSA_ONLY = 'Lighthouse takes only RSA public keys';
+const MALFORMED = 'Lighthouse rejected the public key as malformed';
 
 describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', function () {
   this.timeout(120_000);
@@ -171,32 +171,44 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     );
   });
 
-  it('importing the same key again (under another name) shows the existing KeyId', async () => {
+  it('importing the same key again shows the existing KeyId without asking for a name (the listing holds it)', async () => {
+    await keyPairNode(imported.keyId!); // listed
     const before = (await requests()).length;
-    const outcomes = await asUser<ImportOutcome[]>(['lh_key_again'], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${rsaKey}.pub`));
+    const mark = user.mark();
+    const outcomes = await asUser<ImportOutcome[]>([], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${rsaKey}.pub`));
+    assert.deepEqual(mark.asked(), [], 'a question was asked');
+    assert.ok(mark.shown().some((m) => m.includes(`is already in Tencent Cloud Lighthouse as lh_key: ${imported.keyId}`)), JSON.stringify(mark.shown()));
     assert.equal(outcomes?.[0].keyId, imported.keyId, JSON.stringify(outcomes));
     assert.equal(outcomes?.[0].alreadyExisted, true);
     assert.equal((await state()).keyPairs.filter((k) => blobOf(k.PublicKey) === blobOf(fs.readFileSync(`${rsaKey}.pub`, 'utf8'))).length, 1);
     assert.ok((await requests()).slice(before).filter((r) => r.action === 'ImportKeyPair').length <= 1);
   });
 
-  it('an ed25519 key is refused here with the sentence saying Lighthouse takes only RSA keys; nothing is sent', async () => {
+  it('an ed25519 key (Lighthouse documents RSA only): a modal warning first; Cancel sends nothing; Import Anyway sends it, and the refusal is reported', async () => {
     const ed = path.join(scratch, 'lh_ed25519');
     keygen(ed, 'ed25519', 'lh-ed@fixture');
     const mark = user.mark();
     const before = (await requests()).length;
-    const outcomes = await asUser<ImportOutcome[]>(['lh_ed'], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${ed}.pub`));
-    assert.equal(outcomes?.[0].errorCode, 'UnsupportedKeyType', JSON.stringify(outcomes));
-    assert.ok(outcomes?.[0].error?.includes(RSA_ONLY), outcomes?.[0].error);
-    assert.equal((await requests()).length, before, 'a request was sent for an ed25519 key');
-    await eventually(() => mark.shown().some((m) => m.includes(RSA_ONLY) && m.includes('ssh-ed25519')), () => `no notification said RSA only: ${JSON.stringify(mark.shown())}`);
+    assert.equal(await asUser([CANCEL], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${ed}.pub`)), undefined);
+    const [warning] = mark.asked();
+    assert.equal(warning.kind, 'dialog');
+    assert.match(warning.title, /is ED25519, a type not in Tencent Lighthouse's documented list for import \(RSA\): it may refuse it/);
+    assert.deepEqual(warning.labels, ['Import Anyway']);
+    assert.equal((await requests()).length, before, 'a request was sent before the user agreed');
+    const outcomes = await asUser<ImportOutcome[]>([CHOICES.importAnyway, 'lh_ed'], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${ed}.pub`));
+    assert.equal(outcomes?.[0].errorCode, 'InvalidParameterValue.KeyPairPublicKeyMalformed', JSON.stringify(outcomes));
+    assert.equal((await requests()).slice(before).filter((r) => r.action === 'ImportKeyPair').length, 1);
+    await eventually(() => mark.shown().some((m) => m.includes(MALFORMED)), () => `no notification said why: ${JSON.stringify(mark.shown())}`);
   });
 
   it('names Lighthouse would refuse (a space, a hyphen, 26 characters) are refused before any request', async () => {
+    // A key not yet in the account (one that is gets no name question: Import says where it already is).
+    const fresh = inSshDir('lh_rsa_names');
+    keygen(fresh, 'rsa', 'lh-names@fixture');
     const before = (await requests()).length;
     for (const name of ['bad name', 'bad-name', 'a'.repeat(26)]) {
       // The name box refuses each as it is typed: the user can only give up.
-      const outcomes = await asUser([{ refused: name, because: /./ }], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${rsaKey}.pub`));
+      const outcomes = await asUser([{ refused: name, because: /./ }], 'cloudSshKeys.lighthouse.importKeyPair', vscode.Uri.file(`${fresh}.pub`));
       assert.equal(outcomes, undefined, name);
     }
     assert.equal((await requests()).length, before, 'a request was sent for a bad name');
@@ -215,10 +227,10 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
       const name = `lh_made_${method}`;
       const file = inSshDir(name);
       const mark = user.mark();
-      const answers = method === 'local' ? [CHOICES.createHere, name, 'lh@test', ''] : [CHOICES.createInCloud, name];
+      const answers = method === 'local' ? [CHOICES.createHere, 'RSA 3072', name, 'lh@test', ''] : [CHOICES.createInCloud, name];
       const outcome = await asUser<CreateOutcome>(answers, 'cloudSshKeys.lighthouse.createKeyPair');
-      // How and the name (generated here: also its comment and passphrase); never a region or a key type.
-      assert.deepEqual(mark.asked().map((q) => q.kind), method === 'local' ? ['quickPick', 'inputBox', 'inputBox', 'inputBox'] : ['quickPick', 'inputBox'], JSON.stringify(mark.asked()));
+      // How and the name (generated here: also the key type, comment and passphrase); never a region.
+      assert.deepEqual(mark.asked().map((q) => q.kind), method === 'local' ? ['quickPick', 'quickPick', 'inputBox', 'inputBox', 'inputBox'] : ['quickPick', 'inputBox'], JSON.stringify(mark.asked()));
       assert.ok(outcome, `Create Key Pair returned nothing: ${JSON.stringify(mark.shown())}`);
       assert.match(outcome.keyPair.id, KEY_ID);
       assert.equal(outcome.privateKeyPath, file);
@@ -248,14 +260,18 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
     assert.equal(fs.statSync(outcome.privateKeyPath).mode & 0o777, 0o600);
   });
 
-  it('Create Key Pair generated here makes an RSA key without asking for a type (Lighthouse takes only RSA), never an ED25519 it would refuse', async () => {
+  it('Create Key Pair generated here offers RSA first (the type Lighthouse documents, so the default), the others with a note that it may refuse them', async () => {
     const name = 'lh_local_asked';
     const file = inSshDir(name);
     const mark = user.mark();
-    user.answer(CHOICES.createHere, (q) => (q.kind === 'inputBox' ? name : CANCEL), 'lh@test', '');
+    // The key type: the first offered, as Enter takes it.
+    user.answer(CHOICES.createHere, (q) => q.labels[0], (q) => (q.kind === 'inputBox' ? name : CANCEL), 'lh@test', '');
     const outcome = await vscode.commands.executeCommand<CreateOutcome>('cloudSshKeys.lighthouse.createKeyPair');
     const asked = mark.asked();
-    assert.ok(!asked.some((q) => /key type/.test(q.title)), `a key type was asked although Lighthouse takes only RSA: ${JSON.stringify(asked)}`);
+    const types = asked.find((q) => /key type/.test(q.title));
+    assert.ok(types, JSON.stringify(asked));
+    assert.deepEqual(types.labels, ['RSA 3072', 'RSA 4096', 'ED25519', 'ECDSA P-256']);
+    assert.deepEqual(types.descriptions.slice(2), Array(2).fill("not in Tencent Cloud Lighthouse's documented list; it may refuse it"));
     assert.ok(outcome, JSON.stringify(mark.shown()));
     assert.equal(outcome.privateKeyPath, file);
     assert.match(fs.readFileSync(`${file}.pub`, 'utf8'), /^ssh-rsa /);

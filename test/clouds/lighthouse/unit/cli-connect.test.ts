@@ -11,7 +11,7 @@ describeCliConnectContract({
   word: 'lighthouse',
   cloud: 'Tencent Cloud Lighthouse',
   region: 'ap-shanghai',
-  newFake: () => new FakeLighthouse(),
+  newFake: () => new FakeLighthouse({ acceptUndocumentedKeyTypes: true }),
   credentials: { TENCENTCLOUD_SECRET_ID: FAKE_TEST_CREDENTIAL.secretId, TENCENTCLOUD_SECRET_KEY: FAKE_TEST_CREDENTIAL.secretKey },
   secrets: [FAKE_TEST_CREDENTIAL.secretKey],
   // ImportKeyPair takes "the OpenSSH RSA format" only.

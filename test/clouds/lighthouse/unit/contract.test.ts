@@ -8,7 +8,7 @@ describeProviderContract({
   cloud: 'Tencent Cloud Lighthouse',
   region: 'ap-guangzhou',
   startFake() {
-    const fake = new FakeLighthouse();
+    const fake = new FakeLighthouse({ acceptUndocumentedKeyTypes: true });
     // Account-wide: every key pair counts, whatever the region.
     return startContractFake(fake, () => fake.keyPairs().length);
   },

@@ -214,6 +214,12 @@ describe('fake Tencent Cloud Lighthouse', function () {
       } finally {
         await wide.stop();
       }
+      // The switch every fake has: the undocumented types too, until reset.
+      assert.equal(fake.setSwitches({ acceptUndocumentedKeyTypes: true }), undefined);
+      assert.equal(await imp('ed', ed25519.publicLine), undefined);
+      assert.match(String(fake.setSwitches({ acceptUndocumentedKeyTypes: 'yes' } as never)), /must be a boolean/);
+      fake.reset();
+      assert.equal(await imp('ed_again', ed25519.publicLine), 'InvalidParameterValue.KeyPairPublicKeyMalformed');
     });
 
     it('refuses a public key imported before, whatever its comment (KeyPairPublicKeyDuplicated)', async () => {

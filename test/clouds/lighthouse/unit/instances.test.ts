@@ -10,7 +10,7 @@ import { LIGHTHOUSE_ADDRESS_BLOCK } from '../fake/state';
 describeInstanceContract({
   cloud: 'Tencent Cloud Lighthouse',
   region: 'ap-guangzhou',
-  newFake: () => new FakeLighthouse(),
+  newFake: () => new FakeLighthouse({ acceptUndocumentedKeyTypes: true }),
   provider: (url) => new LighthouseProvider({ credentials: { ...FAKE_TEST_CREDENTIAL }, endpoint: url, rateLimiter: new RateLimiter(), retry: CONTRACT_RETRY, timeoutSeconds: 5 }),
   // ImportKeyPair takes "the OpenSSH RSA format" only.
   newPublicKey: keygenPublicKeys('rsa'),

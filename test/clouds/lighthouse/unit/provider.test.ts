@@ -126,12 +126,12 @@ describe('LighthouseProvider with the real SDK against the fake Lighthouse', fun
       await importAs('A'.repeat(25));
     });
 
-    it('refuses a key type the documentation does not name (ed25519) before sending anything, even to a server that would take it', async () => {
-      fake.setSwitches({ acceptedKeyTypes: ['ssh-rsa', 'ssh-ed25519'] });
-      const refused = await failsWith(provider().importKeyPair({ region: REGION, name: 'ed', publicKey: pub('ed') }), 'UnsupportedKeyType');
-      assert.equal(refused.kind, 'config');
-      assert.match(refused.sentence, /^Lighthouse takes only RSA public keys \(its ImportKeyPair documentation asks for "the OpenSSH RSA format"\), so this ssh-ed25519 key was not sent\./);
-      assert.deepEqual(fake.requests, []);
+    it('sends a key type the documentation does not name (ed25519): Lighthouse decides (the fake refuses it as documented, or takes it when told)', async () => {
+      const refused = await failsWith(provider().importKeyPair({ region: REGION, name: 'ed', publicKey: pub('ed') }), 'InvalidParameterValue.KeyPairPublicKeyMalformed');
+      assert.equal(refused.sentence, LIGHTHOUSE_MESSAGES.publicKeyMalformed);
+      assert.equal(fake.requests.filter((r) => r.action === 'ImportKeyPair').length, 1);
+      fake.setSwitches({ acceptUndocumentedKeyTypes: true });
+      assert.match((await provider().importKeyPair({ region: REGION, name: 'ed', publicKey: pub('ed') })).keyPair.id, /^lhkp-/);
     });
 
     it('explains a malformed public key and the key pair quota', async () => {
@@ -182,18 +182,19 @@ describe('LighthouseProvider with the real SDK against the fake Lighthouse', fun
       const lh = provider();
       const seeded = Array.from({ length: 12 }, (_, i) => fake.seedKeyPair({ name: `k${i}`, publicKey: randomEd25519PublicKeyLine() }).KeyId);
       const result = await lh.deleteKeyPairs({ region: REGION, ids: seeded });
-      assert.deepEqual(result, { deleted: seeded, inUse: [] });
+      assert.deepEqual(result, { deleted: seeded, inUse: [], missing: [] });
       assert.deepEqual(fake.requests.filter((r) => r.action === 'DeleteKeyPairs').map((r) => (r.params as { KeyIds: string[] }).KeyIds.length), [10, 2]);
       assert.deepEqual(fake.keyPairs(), []);
 
       const bound = fake.seedKeyPair({ name: 'bound', publicKey: randomEd25519PublicKeyLine() }).KeyId;
       const free = fake.seedKeyPair({ name: 'free', publicKey: randomEd25519PublicKeyLine() }).KeyId;
       fake.instance('lhins-lnxstp01')!.KeyIds.push(bound);
-      assert.deepEqual(await lh.deleteKeyPairs({ region: REGION, ids: [bound, free] }), { deleted: [free], inUse: [bound] });
+      assert.deepEqual(await lh.deleteKeyPairs({ region: REGION, ids: [bound, free] }), { deleted: [free], inUse: [bound], missing: [] });
       assert.deepEqual(keyPairIds(), [bound]);
 
-      const notFound = await failsWith(lh.deleteKeyPairs({ region: REGION, ids: ['lhkp-zzzzzzzz'] }), 'ResourceNotFound.KeyIdNotFound');
-      assert.equal(notFound.sentence, 'The key pair lhkp-zzzzzzzz does not exist in this account: it was deleted, or the ID is mistyped. Refresh the list.');
+      // An unknown KeyId refuses the whole batch: reported missing, the rest deleted.
+      const other = fake.seedKeyPair({ name: 'other', publicKey: randomEd25519PublicKeyLine() }).KeyId;
+      assert.deepEqual(await lh.deleteKeyPairs({ region: REGION, ids: ['lhkp-zzzzzzzz', other] }), { deleted: [other], inUse: [], missing: ['lhkp-zzzzzzzz'] });
       assert.match((await failsWith(lh.deleteKeyPairs({ region: REGION, ids: ['skey-12345678'] }), 'InvalidParameterValue.KeyPairIdMalformed')).sentence, /expected "lhkp-"/);
     });
 
@@ -206,6 +207,22 @@ describe('LighthouseProvider with the real SDK against the fake Lighthouse', fun
   });
 
   describe('binding keys to instances', () => {
+    it('nothing is shut down for a batch Lighthouse would refuse: a Windows instance is refused first, naming only it; stopped instances go first', async () => {
+      const lh = provider();
+      const key = (await lh.createKeyPair({ region: REGION, name: 'batch' })).keyPair.id;
+      fake.clearRequests();
+      const windows = await failsWith(
+        lh.associateKeyPairs({ region: REGION, keyIds: [key], instanceIds: ['lhins-lnxrun01', 'lhins-winstp01'], forceStop: true }),
+        'UnsupportedOperation.WindowsNotSupportKeyPair',
+      );
+      assert.equal(windows.sentence, 'The instance lhins-winstp01 runs Windows, which cannot use SSH key pairs. Pick a Linux instance.');
+      assert.equal(count('AssociateInstancesKeyPairs'), 0);
+      assert.equal(fake.instance('lhins-lnxrun01')?.InstanceState, 'RUNNING');
+      await lh.associateKeyPairs({ region: REGION, keyIds: [key], instanceIds: ['lhins-lnxrun01', 'lhins-lnxstp01'], forceStop: true });
+      const sent = fake.requests.filter((r) => r.action === 'AssociateInstancesKeyPairs').map((r) => (r.params as { InstanceIds: string[] }).InstanceIds);
+      assert.deepEqual(sent, [['lhins-lnxstp01', 'lhins-lnxrun01']]);
+    });
+
     it('binds and unbinds in the instances\' region; running instances only with the forced shutdown', async () => {
       const lh = provider();
       const key = (await lh.importKeyPair({ region: REGION, name: 'ops', publicKey: pub('alpha') })).keyPair.id;
@@ -293,7 +310,7 @@ describe('LighthouseProvider with the real SDK against the fake Lighthouse', fun
     it('deletes once whose answer was lost: what is no longer listed counts as deleted @reset', async () => {
       const id = fake.seedKeyPair({ name: 'gone', publicKey: randomEd25519PublicKeyLine() }).KeyId;
       fake.faults.add({ fault: { kind: 'reset', afterProcessing: true }, action: 'DeleteKeyPairs', times: 1 });
-      assert.deepEqual(await provider().deleteKeyPairs({ region: REGION, ids: [id] }), { deleted: [id], inUse: [] });
+      assert.deepEqual(await provider().deleteKeyPairs({ region: REGION, ids: [id] }), { deleted: [id], inUse: [], missing: [] });
       assert.equal(count('DeleteKeyPairs'), 1);
     });
 

@@ -106,7 +106,7 @@ export default [
     async run({ page, fixture, fakes: { tencent: cvm } }) {
       // A key pair in ~/.ssh whose .pub is also in the workspace, so the explorer can offer it.
       const key = path.join(fixture.sshDir, 'e2e_import');
-      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'e2e-import@fixture', '-f', key]);
+      execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'e2e-import@fixture', '-f', key]);
       const workspacePub = path.join(fixture.workspace, 'e2e_import.pub');
       fs.copyFileSync(`${key}.pub`, workspacePub);
       const before = cvm.fake.requests.length;
@@ -151,7 +151,7 @@ export default [
     name: 'a hanging ImportKeyPair: Cancel on the progress notification stops it at once, says nothing, imports nothing; the view stays usable @cancel',
     async run({ page, fixture, fakes: { tencent: cvm } }) {
       const key = path.join(fixture.sshDir, 'e2e_cancel');
-      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+      execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', key]);
       fs.copyFileSync(`${key}.pub`, path.join(fixture.workspace, 'e2e_cancel.pub'));
       await clearNotifications(page);
       cvm.fake.faults.add({ fault: { kind: 'hang' }, action: 'ImportKeyPair', times: 1 });
@@ -186,7 +186,7 @@ export default [
       await runCommand(page, 'Cloud SSH Keys: Create Tencent CVM Key Pair');
       await pick(page, method === 'local' ? 'Generate on this computer and import the public key' : 'Let Tencent Cloud generate it', method === 'local' ? 'Generate' : 'Let');
       if (method === 'local') {
-        await pick(page, 'ED25519');
+        await pick(page, 'RSA 3072'); // the default: the type CVM documents
         // Regions (multi-select; the default region is preselected): accept.
         await quickPickRow(page, REGION).waitFor({ state: 'visible' });
         await page.keyboard.press('Enter');

@@ -184,6 +184,8 @@ const describeKeyPairs: ActionHandler = async (params, context) => {
 };
 
 const deleteKeyPairs: ActionHandler = async (params, context) => {
+  // KeyIds: at most 100 (InvalidParameterValue.LimitExceeded). One unknown KeyId refuses the whole
+  // batch before anything is deleted (InvalidKeyPairId.NotFound, its message naming that KeyId).
   const keyPairs = requiredIdList(params, 'KeyIds').map((id) => keyPairOf(context, id));
   // The docs tell callers to check which keys were deleted: keys in use stay, the rest go.
   // Assumed: the call then fails with KeyPairNotSupported naming the keys that stayed.
@@ -219,6 +221,8 @@ const modifyKeyPairAttribute: ActionHandler = async (params, context) => {
 
 /** Common checks of Associate/Disassociate; nothing changes unless every instance qualifies. */
 function bindingTargets(params: Params, context: ActionContext): { instances: FakeInstance[]; keyIds: string[] } {
+  // "每次请求批量实例的上限为100": more InstanceIds are refused with InvalidParameterValue.LimitExceeded.
+  // "如果批量实例存在不允许操作的实例，操作会以特定错误码返回": one instance refuses the batch, its code naming it.
   const instances = requiredIdList(params, 'InstanceIds').map((id) => instanceOf(context, id));
   const keyIds = requiredIdList(params, 'KeyIds').map((id) => keyPairOf(context, id).KeyId);
   const forceStop = optionalBoolean(params, 'ForceStop') ?? false;

@@ -21,6 +21,7 @@ export function handleAdminRequest(fake: FakeTencentCvm, method: string, path: s
       }),
       reset: () => fake.reset(),
       setRateLimit: (perSecond) => fake.setRateLimit(perSecond),
+      setOptions: (options) => fake.setOptions(options),
       instanceStates: CVM_INSTANCE_STATES,
       hasInstance: (id) => fake.instance(id) !== undefined,
       setInstanceState: (id, state) => fake.setInstanceState(id, state as FakeInstanceState),

@@ -33,7 +33,7 @@ export const SANDBOX: CloudSandbox = {
         ``,
         `  export TENCENTCLOUD_SECRET_ID=${secretId}`,
         `  export TENCENTCLOUD_SECRET_KEY=${secretKey}`,
-        `  node {cli} tencent import ~/.ssh/id_ed25519.pub --name my_key --region ap-guangzhou --endpoint ${url}`,
+        `  node {cli} tencent import ~/.ssh/id_rsa.pub --name my_key --region ap-guangzhou --endpoint ${url}`,
         `  node {cli} tencent list --region ap-guangzhou --endpoint ${url}`,
         ``,
         `  What it received: ${url}/__admin/requests   state: ${url}/__admin/state`,

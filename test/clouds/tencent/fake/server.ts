@@ -20,7 +20,7 @@ import { CVM_ADDRESS_BLOCK, CVM_INSTANCE_STATES, type CvmInstanceSeed, FakeCvmAc
 import { type AddressRequest, type FakeInstanceHost, type InstanceRequest, definedFields, instanceRuleProblem, listenAddressOf } from '../../../fakes/instance-hosts';
 import { FAKE_TENCENT_REGIONS } from './regions';
 import { type Fault, SlidingWindowLimiter, isAfterProcessing, rewriteAnswer } from '../../../fakes/fault-injection';
-import { DEFAULT_ACCEPTED_KEY_TYPES, checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
+import { DEFAULT_ACCEPTED_KEY_TYPES, acceptUndocumentedKeyTypes, checkOpenSshPublicKey } from '../../../fakes/ssh-public-key';
 
 /** The credential every fake accepts unless told otherwise. Not a real secret. */
 export const FAKE_TEST_CREDENTIAL: Readonly<FakeCredential> = Object.freeze({
@@ -36,6 +36,9 @@ export const FAKE_SECOND_CREDENTIAL: Readonly<FakeCredential> = Object.freeze({
 
 export const CVM_API_VERSION = '2017-03-12';
 
+/** ImportKeyPair: PublicKey "OpenSSH RSA 格式", the only type CVM's docs name. */
+export const CVM_DOCUMENTED_KEY_TYPES: readonly string[] = ['ssh-rsa'];
+
 export interface FakeTencentCvmOptions {
   /** 0 (default) picks a free port. */
   port?: number;
@@ -48,8 +51,14 @@ export interface FakeTencentCvmOptions {
   keyPairLimit?: number;
   /** Default: a running and two stopped Linux instances and a stopped Windows one in ap-guangzhou, at 127.0.1.2–5. */
   instances?: FakeInstance[];
-  /** Public key types ImportKeyPair accepts. */
+  /** Public key types ImportKeyPair accepts. Default: the documented ssh-rsa only (see acceptUndocumentedKeyTypes). */
   acceptedKeyTypes?: string[];
+  /**
+   * Also accept the key types CVM does not document (ssh-ed25519, ECDSA). Default: the environment
+   * variable CLOUD_SSH_KEYS_FAKE_ACCEPT_UNDOCUMENTED_KEY_TYPES=1, else false. Admin: POST
+   * /__admin/options {"acceptUndocumentedKeyTypes": true}.
+   */
+  acceptUndocumentedKeyTypes?: boolean;
   /** Requests per second per action per SecretId. Default 10. */
   rateLimitPerSecond?: number;
   /** The loopback block of the default and new instances' addresses (public 127.0.<block>.n, private 127.1.<block>.n). Default CVM_ADDRESS_BLOCK (1). */
@@ -83,15 +92,35 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
   private readonly credentials: FakeCredential[];
   private readonly limiter: SlidingWindowLimiter;
 
+  private acceptUndocumented: boolean;
+
   constructor(private readonly options: FakeTencentCvmOptions = {}) {
     super('fake CVM server', options.port);
     this.credentials = options.credentials ?? [{ ...FAKE_TEST_CREDENTIAL }];
     this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? 10);
+    this.acceptUndocumented = acceptUndocumentedKeyTypes(options.acceptUndocumentedKeyTypes);
     this.account = this.freshAccount();
   }
 
-  /** Back to a fresh account: no key pairs, default instances, no faults, empty log. */
+  /** ImportKeyPair: "OpenSSH RSA 格式"; the undocumented types only when switched on. */
+  private acceptedKeyTypes(): readonly string[] {
+    if (this.options.acceptedKeyTypes) return this.options.acceptedKeyTypes;
+    return this.acceptUndocumented ? DEFAULT_ACCEPTED_KEY_TYPES : CVM_DOCUMENTED_KEY_TYPES;
+  }
+
+  /** `{"acceptUndocumentedKeyTypes": boolean}` over the admin endpoint (POST /__admin/options). */
+  setOptions(options: unknown): string | undefined {
+    const o = (options ?? {}) as Record<string, unknown>;
+    const unknown = Object.keys(o).find((k) => k !== 'acceptUndocumentedKeyTypes');
+    if (unknown) return `unknown option ${unknown}; known: acceptUndocumentedKeyTypes`;
+    if (o.acceptUndocumentedKeyTypes !== undefined && typeof o.acceptUndocumentedKeyTypes !== 'boolean') return 'acceptUndocumentedKeyTypes must be a boolean';
+    if (typeof o.acceptUndocumentedKeyTypes === 'boolean') this.acceptUndocumented = o.acceptUndocumentedKeyTypes;
+    return undefined;
+  }
+
+  /** Back to a fresh account: no key pairs, default instances, no faults, empty log; switches as constructed. */
   reset(): void {
+    this.acceptUndocumented = acceptUndocumentedKeyTypes(this.options.acceptUndocumentedKeyTypes);
     this.account = this.freshAccount();
     this.faults.clear();
     this.limiter.clear();
@@ -322,6 +351,6 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
     if (faults.forceThrottle || !this.limiter.tryAcquire(`${verdict.secretId}|${action}`, Date.now())) {
       throw new ApiError('RequestLimitExceeded', 'Your request rate limit has been exceeded.');
     }
-    return handler(params, { account: this.account, region: region ?? '', acceptedKeyTypes: this.options.acceptedKeyTypes ?? DEFAULT_ACCEPTED_KEY_TYPES });
+    return handler(params, { account: this.account, region: region ?? '', acceptedKeyTypes: this.acceptedKeyTypes() });
   }
 }

@@ -10,6 +10,7 @@ import type { CreateOutcome } from '../../../../src/commands/create-cloud-key-pa
 import type { ImportOutcome } from '../../../../src/commands/import-key-pair';
 import type { CloudKeysNode } from '../../../../src/views/cloud-keys-view';
 import { FAKE_TEST_CREDENTIAL } from '../fake/server';
+import { sendRawTc3Request } from '../../../fakes/raw-tc3-client';
 import { type Answer, CANCEL, type Question, user } from '../../../integration/test-user-input';
 import { CHOICES, api as extensionApi, asUser, eventually, filesContaining, fixture, labelOf, rootItems, setCredentialsAsUser, withSshDirectories } from '../../../integration/helpers';
 
@@ -75,6 +76,9 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
   before(async function () {
     if (!CVM_URL) this.skip(); // e.g. the Electron runner, which starts no fake
     await admin('reset', 'POST');
+    // These tests import the fixture's ED25519 keys for other reasons: the fake takes undocumented
+    // types here (the key type tests below switch it back to CVM's documented RSA only).
+    await admin('options', 'POST', { acceptUndocumentedKeyTypes: true });
     await config().update('tencent.endpoint', CVM_URL, vscode.ConfigurationTarget.Global);
     await config().update('tencent.regions', [REGION, OTHER_REGION], vscode.ConfigurationTarget.Global);
     await (await api()).localKeys.refresh();
@@ -131,13 +135,21 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     const item = cloudKeys.getTreeItem(provider);
     assert.equal(labelOf(item), 'Tencent Cloud');
     assert.match(String(item.description), /Sandbox/);
-    assert.deepEqual(regions.map((r) => labelOf(cloudKeys.getTreeItem(r))), [REGION, OTHER_REGION]);
+    // Nothing imported yet: the empty regions are hidden (one note says so), shown on request.
+    assert.deepEqual(regions.map((r) => r.kind), ['note']);
+    await vscode.commands.executeCommand('cloudSshKeys.showEmptyRegions');
+    try {
+      const shown = (await cloudTree()).regions;
+      assert.deepEqual(shown.map((r) => labelOf(cloudKeys.getTreeItem(r))), [REGION, OTHER_REGION]);
+    } finally {
+      await vscode.commands.executeCommand('cloudSshKeys.hideEmptyRegions');
+    }
   });
 
   it('import from an explorer Uri: a signed ImportKeyPair with the name and the normalized key; the view matches it to the local file', async () => {
     const pub = fixture().sshItems.id_ed25519.public!;
     const before = (await requests()).length;
-    const outcomes = await asUser<ImportOutcome[]>([[REGION], 'alice_key'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(pub));
+    const outcomes = await asUser<ImportOutcome[]>([CHOICES.importAnyway, [REGION], 'alice_key'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(pub));
     assert.equal(outcomes?.length, 1);
     imported = outcomes[0];
     assert.match(imported.keyId ?? '', /^skey-\w{8}$/, JSON.stringify(imported));
@@ -161,15 +173,85 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     );
   });
 
-  it('importing the same key again shows the existing KeyId (Duplicate → existing key pair)', async () => {
-    const outcomes = await asUser<ImportOutcome[]>([[REGION], 'alice_again'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!));
+  it('importing the same key again shows the existing KeyId without asking for a name (the listing holds it) and sends nothing', async () => {
+    await keyPairNode(imported!.keyId!); // listed
+    const before = (await requests()).length;
+    const mark = user.mark();
+    const outcomes = await asUser<ImportOutcome[]>([CHOICES.importAnyway, [REGION]], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().sshItems.id_ed25519.public!));
     assert.equal(outcomes?.[0].keyId, imported!.keyId);
     assert.equal(outcomes?.[0].alreadyExisted, true);
+    assert.ok(!mark.asked().some((q) => q.kind === 'inputBox'), JSON.stringify(mark.asked()));
+    assert.ok(mark.shown().some((m) => m.includes(`already in Tencent Cloud ${REGION} as alice_key: ${imported!.keyId}`)), JSON.stringify(mark.shown()));
+    assert.ok(!(await requests()).slice(before).some((r) => r.action === 'ImportKeyPair'));
+  });
+
+  it('the key picker of Import says where each key is already imported', async () => {
+    const asked: Question[] = [];
+    const picked = (q: Question): Answer => (asked.push(q), CANCEL);
+    assert.equal(await asUser([picked], 'cloudSshKeys.tencent.importKeyPair'), undefined);
+    const i = asked[0].labels.indexOf('id_ed25519');
+    assert.ok(i >= 0, JSON.stringify(asked[0].labels));
+    assert.match(asked[0].descriptions[i], /· in (.+, )?Tencent Cloud(, |$)/);
+  });
+
+  it('a key in one of the picked regions already: that region is skipped (no name asked for it) and the summary says it is there', async () => {
+    await keyPairNode(imported!.keyId!);
+    const before = (await requests()).length;
+    const mark = user.mark();
+    // The name box offers the name it has in the other region.
+    const outcomes = await asUser<ImportOutcome[]>(
+      [CHOICES.importAnyway, [REGION, OTHER_REGION], (q) => (assert.equal(q.value, 'alice_key'), 'alice_key')],
+      'cloudSshKeys.tencent.importKeyPair',
+      vscode.Uri.file(fixture().sshItems.id_ed25519.public!),
+    );
+    assert.deepEqual(outcomes?.map((o) => [o.region, !!o.alreadyExisted]), [[REGION, true], [OTHER_REGION, false]]);
+    const sent = (await requests()).slice(before).filter((r) => r.action === 'ImportKeyPair');
+    assert.deepEqual(sent.map((r) => r.region), [OTHER_REGION]);
+    await eventually(
+      () => mark.shown().some((m) => m.includes(`imported in ${OTHER_REGION}`) && m.includes(`already there in ${REGION} (alice_key)`)),
+      () => JSON.stringify(mark.shown()),
+    );
+    // Back as the later tests expect: only in REGION.
+    const held = (await state()).keyPairs.find((k) => k.region === OTHER_REGION && k.KeyName === 'alice_key')!;
+    await sendRawTc3Request({ url: CVM_URL!, action: 'DeleteKeyPairs', service: 'cvm', region: OTHER_REGION, ...FAKE_TEST_CREDENTIAL, params: { KeyIds: [held.KeyId] } });
+    const { cloudKeys, tencent } = await api();
+    await eventually(
+      async () => (await keyPairNode(imported!.keyId!)) && !cloudKeys.listedKeyPairs(tencent, OTHER_REGION)?.some((k) => k.name === 'alice_key'),
+      () => 'the view still lists alice_key in the other region',
+    );
+  });
+
+  it('a key type CVM does not document (ED25519): a modal warning first; Cancel sends nothing, Import Anyway sends it and reports the refusal', async () => {
+    await admin('options', 'POST', { acceptUndocumentedKeyTypes: false });
+    try {
+      const key = path.join(path.dirname(fixture().home), 'undocumented_ed25519');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'undocumented', '-f', key]);
+      const before = (await requests()).length;
+      const mark = user.mark();
+      assert.equal(await asUser([CANCEL], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(`${key}.pub`)), undefined);
+      const [warning] = mark.asked();
+      assert.equal(warning.kind, 'dialog');
+      assert.deepEqual(warning.labels, ['Import Anyway']);
+      assert.match(warning.title, /is ED25519, a type not in Tencent CVM's documented list for import \(RSA\): it may refuse it/);
+      assert.equal((await requests()).length, before, 'a request was sent before the user agreed');
+      const outcomes = await asUser<ImportOutcome[]>([CHOICES.importAnyway, [REGION], 'undocumented_ed'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(`${key}.pub`));
+      assert.equal(outcomes?.[0].errorCode, 'InvalidPublicKey.Malformed', JSON.stringify(outcomes));
+      await eventually(() => mark.shown().some((m) => /rejected the ssh-ed25519 public key .*import an RSA key instead/.test(m)), () => JSON.stringify(mark.shown()));
+      // An RSA key: no warning at all.
+      const rsaMark = user.mark();
+      const rsaKey = path.join(path.dirname(fixture().home), 'documented_rsa');
+      execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'documented', '-f', rsaKey]);
+      const rsa = await asUser<ImportOutcome[]>([[REGION], 'documented_rsa'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(`${rsaKey}.pub`));
+      assert.match(rsa?.[0].keyId ?? '', /^skey-/, JSON.stringify(rsa));
+      assert.ok(!rsaMark.asked().some((q) => q.kind === 'dialog'), JSON.stringify(rsaMark.asked()));
+    } finally {
+      await admin('options', 'POST', { acceptUndocumentedKeyTypes: true });
+    }
   });
 
   it('a name another key pair of the region already has is refused as it is typed (Import of another key, Create), before any request', async () => {
     const other = path.join(path.dirname(fixture().home), 'other_key');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'other', '-f', other]);
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'other', '-f', other]);
     const before = (await requests()).length;
     const taken = { refused: 'alice_key', because: new RegExp(`already exists in ${REGION}`) };
     assert.equal(await asUser([[REGION], taken], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(`${other}.pub`)), undefined);
@@ -201,7 +283,7 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     fs.writeFileSync(file, execFileSync('ssh-keygen', ['-e', '-f', pub], { encoding: 'utf8' }));
     assert.match(fs.readFileSync(file, 'utf8'), /BEGIN SSH2 PUBLIC KEY/);
     const before = (await requests()).length;
-    const outcomes = await asUser<ImportOutcome[]>([[OTHER_REGION], 'alice_rfc'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(file));
+    const outcomes = await asUser<ImportOutcome[]>([CHOICES.importAnyway, [OTHER_REGION], 'alice_rfc'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(file));
     assert.match(outcomes?.[0].keyId ?? '', /^skey-/, JSON.stringify(outcomes));
     const sent = (await requests()).slice(before).find((r) => r.action === 'ImportKeyPair');
     const line = String(sent?.params?.PublicKey);
@@ -212,9 +294,9 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
   it('a name the API would refuse is refused before any request', async () => {
     const before = (await requests()).length;
     // The name box refuses them as they are typed: the user can only give up.
-    const outcomes = await asUser([[REGION], { refused: 'bad-name with spaces', because: /letters, digits and underscores|illegal|only/i }], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub));
+    const outcomes = await asUser([CHOICES.importAnyway, [REGION], { refused: 'bad-name with spaces', because: /letters, digits and underscores|illegal|only/i }], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub));
     assert.equal(outcomes, undefined);
-    const tooLong = await asUser([[REGION], { refused: 'a'.repeat(26), because: /25/ }], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub));
+    const tooLong = await asUser([CHOICES.importAnyway, [REGION], { refused: 'a'.repeat(26), because: /25/ }], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(fixture().workspacePub));
     assert.equal(tooLong, undefined);
     assert.equal((await requests()).length, before, 'a request was sent for a bad name');
   });
@@ -240,7 +322,7 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
   for (const method of ['local', 'cloud'] as const) {
     it(`Create Key Pair (${method === 'local' ? 'generated here, public half imported' : 'CreateKeyPair'}): a 0600 private key matching the key the cloud holds`, async () => {
       const name = `made_${method}`;
-      const answers = method === 'local' ? [CHOICES.createHere, 'ED25519', [REGION], name, 'made@test', ''] : [CHOICES.createInCloud, REGION, name];
+      const answers = method === 'local' ? [CHOICES.createHere, 'RSA 3072', [REGION], name, 'made@test', ''] : [CHOICES.createInCloud, REGION, name];
       const outcome = await asUser<CreateOutcome>(answers, 'cloudSshKeys.tencent.createKeyPair');
       assert.ok(outcome, 'Create Key Pair returned nothing');
       assert.equal(outcome.privateKeyPath, path.join(fixture().sshDir, name));
@@ -258,7 +340,12 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
 
   it('Create Key Pair generated here, with a comment and a passphrase, into two regions: one key, imported in both; the private key needs the passphrase', async () => {
     const name = 'made_two_regions';
-    const outcome = await asUser<CreateOutcome>([CHOICES.createHere, 'ED25519', [REGION, OTHER_REGION], name, 'two@regions', 'pass-phrase-1', 'pass-phrase-1'], 'cloudSshKeys.tencent.createKeyPair');
+    const asked: Question[] = [];
+    const typeAnswer = (q: Question): Answer => (asked.push(q), 'RSA 3072');
+    const outcome = await asUser<CreateOutcome>([CHOICES.createHere, typeAnswer, [REGION, OTHER_REGION], name, 'two@regions', 'pass-phrase-1', 'pass-phrase-1'], 'cloudSshKeys.tencent.createKeyPair');
+    // RSA (documented) first and so the default; the others offered with the note.
+    assert.deepEqual(asked[0].labels, ['RSA 3072', 'RSA 4096', 'ED25519', 'ECDSA P-256']);
+    assert.match(asked[0].descriptions[2], /not in Tencent Cloud's documented list; it may refuse it/);
     assert.ok(outcome, 'Create Key Pair returned nothing');
     assert.deepEqual(outcome.regions?.map((r) => [r.region, /^skey-/.test(r.keyId ?? '')]), [[REGION, true], [OTHER_REGION, true]]);
     const held = (await state()).keyPairs.filter((k) => k.KeyName === name);
@@ -390,6 +477,31 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
     assert.ok(!(await state()).instances.find((i) => i.InstanceId === running.InstanceId)?.KeyIds.includes(imported!.keyId!));
   });
 
+  it('a batch CVM refuses for one instance: the error names only that instance, and no ForceStop was sent', async () => {
+    // The listing says win-stopped runs Linux (a listing gone stale, or an image CVM reads otherwise),
+    // so the picker offers it; CVM itself refuses the batch for it, naming it alone.
+    await admin('faults', 'POST', { fault: { kind: 'rewrite', set: { 'Response.InstanceSet.*.OsName': 'Ubuntu Server 22.04 LTS 64bit' } }, action: 'DescribeInstances' });
+    try {
+      // A key pair of its own (CreateKeyPair straight to the fake), so that this test stands alone.
+      const created = await sendRawTc3Request({ url: CVM_URL!, action: 'CreateKeyPair', region: REGION, service: 'cvm', params: { KeyName: 'batch_probe', ProjectId: 0 }, ...FAKE_TEST_CREDENTIAL });
+      const keyId = String((created.response?.KeyPair as { KeyId?: unknown } | undefined)?.KeyId);
+      const node = await keyPairNode(keyId);
+      const before = (await requests()).length;
+      const mark = user.mark();
+      assert.equal(await asUser([['web-running', 'win-stopped'], CHOICES.shutDown], 'cloudSshKeys.bindCloudKeyPair', node), false);
+      const error = mark.shown().find((m) => m.includes('runs Windows'));
+      assert.ok(error, JSON.stringify(mark.shown()));
+      assert.match(error, /The instance ins-winstp01 runs Windows/);
+      assert.doesNotMatch(error, /ins-lnxrun01/);
+      const binds = (await requests()).slice(before).filter((r) => r.action === 'AssociateInstancesKeyPairs');
+      assert.deepEqual(binds.map((r) => r.params?.ForceStop), [false], JSON.stringify(binds.map((r) => r.params)));
+      const running = (await state()).instances.find((i) => i.InstanceId === 'ins-lnxrun01')!;
+      assert.deepEqual([running.InstanceState, running.KeyIds.includes(keyId)], ['RUNNING', false]);
+    } finally {
+      await admin('faults', 'DELETE');
+    }
+  });
+
   it('delete of a bound key pair says why it cannot, offers Unbind there; unbound and confirmed, it is deleted from the cloud and the view', async () => {
     const stopped = (await state()).instances.find((i) => i.InstanceState === 'STOPPED' && i.os === 'linux')!;
     assert.equal(await asUser([[instanceLabel(stopped)]], 'cloudSshKeys.bindCloudKeyPair', await keyPairNode(imported!.keyId!)), true);
@@ -421,7 +533,10 @@ describe('Tencent Cloud CVM (against the fake CVM server)', function () {
       assert.equal((await tencent.credentials())?.source, 'environment');
       cloudKeys.refresh();
       const [provider] = await cloudKeys.getChildren();
-      assert.match(String(cloudKeys.getTreeItem(provider).description), /TENCENTCLOUD_SECRET_ID/);
+      const item = cloudKeys.getTreeItem(provider);
+      assert.match(String(item.description), /TENCENTCLOUD_SECRET_ID/);
+      // Only the variables that are set: no session token here.
+      assert.doesNotMatch(`${item.description}\n${item.tooltip}`, /TENCENTCLOUD_SESSION_TOKEN/);
     } finally {
       delete process.env.TENCENTCLOUD_SECRET_ID;
       delete process.env.TENCENTCLOUD_SECRET_KEY;

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ImportOutcome } from '../../../../src/commands/import-key-pair';
 import type { CloudKeysNode } from '../../../../src/views/cloud-keys-view';
 import { FAKE_TEST_CREDENTIAL } from '../fake/server';
-import { api, asUser, cvmAdmin, eventually, fixture, rootItems, signInToFakeCvm, signOutOfFakeCvm } from '../../../integration/helpers';
+import { CHOICES, api, asUser, cvmAdmin, eventually, fixture, rootItems, signInToFakeCvm, signOutOfFakeCvm } from '../../../integration/helpers';
 import { CANCEL, user } from '../../../integration/test-user-input';
 
 const CVM_URL = process.env.CLOUD_SSH_KEYS_TEST_CVM_URL;
@@ -69,7 +69,7 @@ describe('Connect to a Tencent CVM instance (fake CVM, real sshd)', function () 
     await signInToFakeCvm(CVM_URL, [REGION], FAKE_TEST_CREDENTIAL);
     fs.writeFileSync(sshConfig, USER_LINES, { mode: 0o600 });
     await config().update('connect.sshConfigFile', sshConfig, vscode.ConfigurationTarget.Global);
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'connect@test', '-f', keyFile]);
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', 'connect@test', '-f', keyFile]); // RSA: the type CVM documents
     await (await api()).localKeys.refresh();
     const [imported] = (await asUser<ImportOutcome[]>([[REGION], 'connect_key'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(`${keyFile}.pub`))) ?? [];
     assert.ok(imported?.keyId, JSON.stringify(imported));
@@ -176,7 +176,10 @@ describe('Connect to a Tencent CVM instance (fake CVM, real sshd)', function () 
   it('no local private key for the bound key pair: the fixes are offered (pick the key file, import one); declined, nothing changes', async () => {
     const pub = fixture().sshItems.only_public?.public;
     assert.ok(pub, 'the fixture has no public-only key');
-    const [onlyPublic] = (await asUser<ImportOutcome[]>([[REGION], 'only_public_key'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(pub))) ?? [];
+    // The fixture's public-only key is ED25519: the fake takes it here (this test is about the missing private key).
+    await cvmAdmin(CVM_URL!, 'options', 'POST', { acceptUndocumentedKeyTypes: true });
+    const [onlyPublic] = (await asUser<ImportOutcome[]>([CHOICES.importAnyway, [REGION], 'only_public_key'], 'cloudSshKeys.tencent.importKeyPair', vscode.Uri.file(pub))) ?? [];
+    await cvmAdmin(CVM_URL!, 'options', 'POST', { acceptUndocumentedKeyTypes: false });
     assert.ok(onlyPublic?.keyId);
     const other = (await state()).instances.find((i) => i.os === 'linux' && i.InstanceState === 'STOPPED' && i.InstanceId !== target.InstanceId)!;
     const { cloudKeys } = await api();

@@ -9,7 +9,7 @@ describeCliConnectContract({
   word: 'tencent',
   cloud: 'Tencent Cloud CVM',
   region: 'ap-guangzhou',
-  newFake: () => new FakeTencentCvm(),
+  newFake: () => new FakeTencentCvm({ acceptUndocumentedKeyTypes: true }),
   credentials: { TENCENTCLOUD_SECRET_ID: FAKE_TEST_CREDENTIAL.secretId, TENCENTCLOUD_SECRET_KEY: FAKE_TEST_CREDENTIAL.secretKey },
   secrets: [FAKE_TEST_CREDENTIAL.secretKey],
   keyType: 'ed25519',

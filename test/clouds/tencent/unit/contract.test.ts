@@ -8,7 +8,7 @@ describeProviderContract({
   cloud: 'Tencent Cloud CVM',
   region: 'ap-guangzhou',
   startFake() {
-    const fake = new FakeTencentCvm();
+    const fake = new FakeTencentCvm({ acceptUndocumentedKeyTypes: true });
     return startContractFake(fake, (region) => fake.keyPairsIn(region).length);
   },
   provider: (url, options) => new TencentCvmProvider({ credentials: { ...FAKE_TEST_CREDENTIAL }, endpoint: url, rateLimiter: new RateLimiter(), ...options }),

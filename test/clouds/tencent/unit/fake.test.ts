@@ -6,7 +6,7 @@ import * as crypto from 'node:crypto';
 import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fake/server';
 import { verifyTc3Request } from '../fake/auth';
 import { type RawTc3Request, sendRawTc3Request } from '../../../fakes/raw-tc3-client';
-import { checkOpenSshPublicKey, randomEd25519PublicKeyLine } from '../../../fakes/ssh-public-key';
+import { ACCEPT_UNDOCUMENTED_KEY_TYPES_VARIABLE, checkOpenSshPublicKey, newRsaKeyPair, randomEd25519PublicKeyLine } from '../../../fakes/ssh-public-key';
 import { tc3Sign } from '../../../fakes/tc3';
 
 // docs/cloud-apis.md: the published TC3-HMAC-SHA256 example.
@@ -157,6 +157,32 @@ describe('fake Tencent CVM: server', function () {
     assert.equal(await errorCode({ action: 'DeleteKeyPairs', params: { KeyIds: Array(101).fill('skey-abcdefgh') } }), 'InvalidParameterValue.LimitExceeded');
   });
 
+  it('refuses a whole DeleteKeyPairs batch for one unknown KeyId, naming it, and deletes nothing', async () => {
+    const key = fake.seedKeyPair({ region: 'ap-guangzhou', name: 'kept', publicKey: randomEd25519PublicKeyLine() });
+    const result = await request({ action: 'DeleteKeyPairs', params: { KeyIds: [key.KeyId, 'skey-zzzzzzzz'] } });
+    assert.equal(result.response?.Error?.Code, 'InvalidKeyPairId.NotFound');
+    assert.match(String(result.response?.Error?.Message), /skey-zzzzzzzz/);
+    assert.doesNotMatch(String(result.response?.Error?.Message), new RegExp(key.KeyId));
+    assert.ok(fake.keyPairsIn('ap-guangzhou').some((k) => k.KeyId === key.KeyId), 'the known key pair was deleted');
+  });
+
+  it('refuses more than 100 InstanceIds per Associate/DisassociateInstancesKeyPairs with InvalidParameterValue.LimitExceeded', async () => {
+    const key = fake.seedKeyPair({ region: 'ap-guangzhou', name: 'ops', publicKey: randomEd25519PublicKeyLine() });
+    const ids = Array.from({ length: 101 }, (_, i) => `ins-${String(i).padStart(8, '0')}`);
+    for (const action of ['AssociateInstancesKeyPairs', 'DisassociateInstancesKeyPairs']) {
+      assert.equal(await errorCode({ action, params: { KeyIds: [key.KeyId], InstanceIds: ids } }), 'InvalidParameterValue.LimitExceeded', action);
+    }
+  });
+
+  it('refuses a bind batch holding one Windows instance, naming only that one, and changes none', async () => {
+    const key = fake.seedKeyPair({ region: 'ap-guangzhou', name: 'ops', publicKey: randomEd25519PublicKeyLine() });
+    const result = await request({ action: 'AssociateInstancesKeyPairs', params: { KeyIds: [key.KeyId], InstanceIds: ['ins-lnxstp01', 'ins-winstp01'] } });
+    assert.equal(result.response?.Error?.Code, 'UnsupportedOperation.InstanceOsWindows');
+    assert.match(String(result.response?.Error?.Message), /ins-winstp01/);
+    assert.doesNotMatch(String(result.response?.Error?.Message), /ins-lnxstp01/);
+    assert.deepEqual(fake.instance('ins-lnxstp01')?.KeyIds, []);
+  });
+
   it('limits each action to 10 requests per second per client', async () => {
     const codes = [];
     for (let i = 0; i < 11; i++) codes.push(await errorCode({}));
@@ -181,6 +207,30 @@ describe('fake Tencent CVM: server', function () {
       const response = await fetch(`${fake.url}/__admin/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: response.status, json: (await response.json()) as unknown };
     };
+
+    it('takes only the documented OpenSSH RSA keys (InvalidPublicKey.Malformed for ED25519) unless switched to accept undocumented types, over HTTP or by environment', async () => {
+      const importKey = (name: string, key: string) => errorCode({ action: 'ImportKeyPair', params: { KeyName: name, ProjectId: 0, PublicKey: key } });
+      const ed = randomEd25519PublicKeyLine('ed@test');
+      assert.equal(await importKey('ed', ed), 'InvalidPublicKey.Malformed');
+      assert.equal(await importKey('rsa', newRsaKeyPair('rsa@test').publicLine), undefined);
+      assert.equal((await admin('POST', 'options', { acceptUndocumentedKeyTypes: 'yes' })).status, 400);
+      assert.equal((await admin('POST', 'options', { acceptUndocumentedKeyTypes: true })).status, 200);
+      assert.equal(await importKey('ed', ed), undefined);
+      fake.reset();
+      assert.equal(await importKey('ed', ed), 'InvalidPublicKey.Malformed', 'reset goes back to the documented types');
+      const before = process.env[ACCEPT_UNDOCUMENTED_KEY_TYPES_VARIABLE];
+      process.env[ACCEPT_UNDOCUMENTED_KEY_TYPES_VARIABLE] = '1';
+      const permissive = new FakeTencentCvm();
+      if (before === undefined) delete process.env[ACCEPT_UNDOCUMENTED_KEY_TYPES_VARIABLE];
+      else process.env[ACCEPT_UNDOCUMENTED_KEY_TYPES_VARIABLE] = before;
+      await permissive.start();
+      try {
+        const answer = await sendRawTc3Request({ url: permissive.url, action: 'ImportKeyPair', service: 'cvm', region: 'ap-guangzhou', ...FAKE_TEST_CREDENTIAL, params: { KeyName: 'ed', ProjectId: 0, PublicKey: ed } });
+        assert.match(String(answer.response?.KeyId), /^skey-/);
+      } finally {
+        await permissive.stop();
+      }
+    });
 
     it('throttles the next N requests when told over HTTP, then serves again', async () => {
       assert.equal((await admin('POST', 'faults', { fault: { kind: 'throttle' }, times: 2 })).status, 200);

@@ -56,7 +56,7 @@ describe('fake CVM: DescribeInstances and the authorized keys of a forced bind',
     (await sendRawTc3Request({ url: fake.url, action: 'DescribeInstances', service: 'cvm', region: 'ap-guangzhou', params, ...FAKE_TEST_CREDENTIAL })).response!;
 
   before(async () => {
-    fake = new FakeTencentCvm();
+    fake = new FakeTencentCvm({ acceptUndocumentedKeyTypes: true });
     await fake.start();
   });
   after(() => fake.stop());

@@ -10,7 +10,7 @@ import { CVM_ADDRESS_BLOCK } from '../fake/state';
 describeInstanceContract({
   cloud: 'Tencent Cloud CVM',
   region: 'ap-guangzhou',
-  newFake: () => new FakeTencentCvm(),
+  newFake: () => new FakeTencentCvm({ acceptUndocumentedKeyTypes: true }),
   provider: (url) => new TencentCvmProvider({ credentials: { ...FAKE_TEST_CREDENTIAL }, endpoint: url, rateLimiter: new RateLimiter(), retry: CONTRACT_RETRY, timeoutSeconds: 5 }),
   newPublicKey: keygenPublicKeys('ed25519'),
   keyName: (base) => `${base}_key`,

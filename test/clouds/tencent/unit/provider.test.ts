@@ -49,7 +49,7 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
 
   before(async () => {
     delete process.env.http_proxy; // the SDK would send even loopback requests through it
-    fake = new FakeTencentCvm({ credentials: [{ ...FAKE_TEST_CREDENTIAL }, TEMPORARY] });
+    fake = new FakeTencentCvm({ acceptUndocumentedKeyTypes: true, credentials: [{ ...FAKE_TEST_CREDENTIAL }, TEMPORARY] });
     await fake.start();
     dir = tempDir('cloud-tencent');
     for (const name of ['alpha', 'beta', 'gamma', 'delta']) sshKeygen(path.join(dir, name), 'ed25519', [], `${name}@laptop`);
@@ -126,8 +126,8 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       await failsWith(cvm.importKeyPair({ region: REGION, name: 'gamma', publicKey: pub('gamma') }), 'InvalidKeyPair.LimitExceeded');
     });
 
-    it('names the key type when a cloud refuses it', async () => {
-      const rsaOnly = new FakeTencentCvm({ acceptedKeyTypes: ['ssh-rsa'] });
+    it('names the key type when a cloud refuses it (the fake, as CVM documents, takes only RSA by default)', async () => {
+      const rsaOnly = new FakeTencentCvm();
       await rsaOnly.start();
       try {
         const cvm = provider({ endpoint: rsaOnly.url });
@@ -173,13 +173,25 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       const bound = (await cvm.importKeyPair({ region: REGION, name: 'bound', publicKey: pub('alpha') })).keyPair.id;
       const free = (await cvm.importKeyPair({ region: REGION, name: 'free', publicKey: pub('beta') })).keyPair.id;
       await cvm.associateKeyPairs({ region: REGION, keyIds: [bound], instanceIds: ['ins-lnxstp01'] });
-      assert.deepEqual(await cvm.deleteKeyPairs({ region: REGION, ids: [bound, free] }), { deleted: [free], inUse: [bound] });
+      assert.deepEqual(await cvm.deleteKeyPairs({ region: REGION, ids: [bound, free] }), { deleted: [free], inUse: [bound], missing: [] });
       assert.deepEqual(fake.keyPairsIn(REGION).map((k) => k.KeyId), [bound]);
-      const notFound = await failsWith(cvm.deleteKeyPairs({ region: REGION, ids: ['skey-zzzzzzzz'] }), 'InvalidKeyPairId.NotFound');
-      assert.match(notFound.message, /The key pair skey-zzzzzzzz does not exist in ap-guangzhou/);
+      assert.deepEqual(await cvm.deleteKeyPairs({ region: REGION, ids: ['skey-zzzzzzzz'] }), { deleted: [], inUse: [], missing: ['skey-zzzzzzzz'] });
       await failsWith(cvm.deleteKeyPairs({ region: REGION, ids: ['skey-1'] }), 'InvalidKeyPairId.Malformed');
       await cvm.disassociateKeyPairs({ region: REGION, keyIds: [bound], instanceIds: ['ins-lnxstp01'] });
-      assert.deepEqual(await cvm.deleteKeyPairs({ region: REGION, ids: [bound] }), { deleted: [bound], inUse: [] });
+      assert.deepEqual(await cvm.deleteKeyPairs({ region: REGION, ids: [bound] }), { deleted: [bound], inUse: [], missing: [] });
+    });
+
+    it('one stale KeyId in a batch: the rest are deleted, the stale one reported missing (CVM refuses the whole batch for it)', async () => {
+      const cvm = provider();
+      const a = (await cvm.importKeyPair({ region: REGION, name: 'a', publicKey: pub('rsa') })).keyPair.id;
+      const b = (await cvm.createKeyPair({ region: REGION, name: 'b' })).keyPair.id;
+      fake.clearRequests();
+      assert.deepEqual(await cvm.deleteKeyPairs({ region: REGION, ids: [a, 'skey-stale001', b] }), { deleted: [a, b], inUse: [], missing: ['skey-stale001'] });
+      const sent = fake.requests.filter((r) => r.action === 'DeleteKeyPairs').map((r) => (r.params as { KeyIds: string[] }).KeyIds);
+      // The second request drops only what the server's message named; no listing was needed.
+      assert.deepEqual(sent, [[a, 'skey-stale001', b], [a, b]]);
+      assert.equal(count('DescribeKeyPairs'), 0);
+      assert.deepEqual(fake.keyPairsIn(REGION), []);
     });
 
     it('renames and describes a key pair within the rules', async () => {
@@ -228,6 +240,49 @@ describe('TencentCvmProvider with the real SDK against the fake CVM', function (
       await cvm.disassociateKeyPairs({ region: REGION, keyIds: [key], instanceIds: ['ins-lnxrun01', 'ins-lnxstp01'], forceStop: true });
       assert.deepEqual((await cvm.listKeyPairs({ region: REGION }))[0].associatedInstanceIds, []);
       assert.deepEqual((await cvm.listInstances({ region: REGION, ids: ['ins-lnxstp01'] })).map((i) => i.keyIds), [[]]);
+    });
+
+    it('binds and unbinds more than 100 instances in requests of at most 100 (the documented maximum)', async () => {
+      const cvm = provider();
+      const key = (await cvm.importKeyPair({ region: REGION, name: 'many', publicKey: pub('rsa') })).keyPair.id;
+      const ids = Array.from({ length: 150 }, (_, i) => fake.seedInstance({ InstanceName: `box-${i}`, InstanceState: 'STOPPED' }).InstanceId);
+      fake.clearRequests();
+      await cvm.associateKeyPairs({ region: REGION, keyIds: [key], instanceIds: ids });
+      await cvm.disassociateKeyPairs({ region: REGION, keyIds: [key], instanceIds: ids });
+      for (const action of ['AssociateInstancesKeyPairs', 'DisassociateInstancesKeyPairs']) {
+        const sizes = fake.requests.filter((r) => r.action === action).map((r) => (r.params as { InstanceIds: string[] }).InstanceIds.length);
+        assert.deepEqual(sizes, [100, 50], action);
+      }
+      assert.ok(fake.requests.every((r) => !r.errorCode), JSON.stringify(fake.requests.map((r) => r.errorCode)));
+    });
+
+    it('nothing is force-stopped for a batch that will be refused: checked first, then sent without ForceStop, ForceStop only against "running"', async () => {
+      const cvm = provider();
+      const key = (await cvm.importKeyPair({ region: REGION, name: 'ops', publicKey: pub('rsa') })).keyPair.id;
+      const bindSent = () => fake.requests.filter((r) => r.action === 'AssociateInstancesKeyPairs').map((r) => r.params as { InstanceIds: string[]; ForceStop: boolean });
+      // A Windows instance in the batch: refused before anything is sent, naming only it.
+      fake.clearRequests();
+      const windows = await failsWith(
+        cvm.associateKeyPairs({ region: REGION, keyIds: [key], instanceIds: ['ins-lnxrun01', 'ins-lnxstp01', 'ins-winstp01'], forceStop: true }),
+        'UnsupportedOperation.InstanceOsWindows',
+      );
+      assert.equal(windows.sentence, 'The instance ins-winstp01 runs Windows, which cannot use SSH key pairs. Pick a Linux instance.');
+      assert.deepEqual(bindSent(), []);
+      // Running and stopped: the stopped one first, without ForceStop; refused as running, sent again with it.
+      fake.clearRequests();
+      await cvm.associateKeyPairs({ region: REGION, keyIds: [key], instanceIds: ['ins-lnxrun01', 'ins-lnxstp01'], forceStop: true });
+      assert.deepEqual(
+        bindSent().map((p) => [p.InstanceIds, p.ForceStop]),
+        [
+          [['ins-lnxstp01', 'ins-lnxrun01'], false],
+          [['ins-lnxstp01', 'ins-lnxrun01'], true],
+        ],
+      );
+      assert.deepEqual([fake.instance('ins-lnxrun01')?.KeyIds, fake.instance('ins-lnxstp01')?.KeyIds], [[key], [key]]);
+      // Only stopped instances: one request, no ForceStop although it was allowed.
+      fake.clearRequests();
+      await cvm.associateKeyPairs({ region: REGION, keyIds: [key], instanceIds: ['ins-lnxstp02'], forceStop: true });
+      assert.deepEqual(bindSent().map((p) => p.ForceStop), [false]);
     });
 
     it('lists the regions', async () => {
