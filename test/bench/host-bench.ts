@@ -87,9 +87,7 @@ async function measureCloudFirstPaint(ext: vscode.Extension<CloudSshKeysApi>, ou
   const cloudKeys = api.cloudKeys;
   const account = Object.values(api.accounts ?? {})[0];
   if (!cloudKeys || !account) throw new Error('no cloud account (production build?)');
-  const t0 = performance.now();
   const roots = await cloudKeys.getChildren();
-  const rootsMs = performance.now() - t0;
   const provider = roots.find((n) => n.kind === 'provider' && n.account === account);
   if (!provider) throw new Error('the first cloud is not signed in');
   const providerItem = cloudKeys.getTreeItem(provider);
@@ -105,7 +103,5 @@ async function measureCloudFirstPaint(ext: vscode.Extension<CloudSshKeysApi>, ou
     cloudFirstPaintWallMs: wallMs,
     cloudPaintedFromCache: paintedFromCache,
     cloudPaintedItems: children.length,
-    cloudRootsMs: rootsMs,
-    cloudActivatedAtMs: t0 - (loadStart ?? t0),
   }));
 }
