@@ -117,3 +117,35 @@ export function isCancellation(error: unknown): boolean {
 export function cancelledError(provider?: CloudProviderId, action?: string): CloudError {
   return new CloudError({ provider, kind: 'cancelled', code: 'Cancelled', template: 'The operation was cancelled.', action });
 }
+
+/** The IDs matching `pattern` that a server's message names, each once, in order. */
+export function idsNamedIn(serverMessage: string, pattern: RegExp): string[] {
+  return [...new Set(serverMessage.match(new RegExp(pattern.source, 'g')) ?? [])];
+}
+
+/**
+ * Which of the request's items a refusal is about: those the server named; else the only one sent;
+ * else none (a batch the server refused without naming a culprit: the sentence says "one of").
+ */
+export function itemsRefused(named: readonly string[], sent: readonly string[] | undefined): string[] {
+  if (named.length > 0) return [...named];
+  return sent?.length === 1 ? [...sent] : [];
+}
+
+type ArgsFor<C> = (context: C, serverMessage: string) => Array<string | number>;
+
+/**
+ * An error-table rule for a refusal about some items: `named` with the items first (then `more`),
+ * or, when the refusal is about none in particular, `unnamed` with `more` only.
+ */
+export function aboutItems<C, Id extends string>(
+  which: (context: C, serverMessage: string) => string[],
+  named: Id,
+  unnamed: Id,
+  more: ArgsFor<C> = () => [],
+): (context: C, serverMessage: string) => [Id, Array<string | number>] {
+  return (c, m) => {
+    const ids = which(c, m);
+    return ids.length > 0 ? [named, [ids.join(', '), ...more(c, m)]] : [unnamed, more(c, m)];
+  };
+}

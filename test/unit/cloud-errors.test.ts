@@ -378,25 +378,21 @@ const LIGHTHOUSE_ACTION_CODES: Record<string, string[]> = {
 describe('every code the API references list for the actions used', () => {
   const context = (action: string) => ({ ...FULL_CONTEXT, action });
 
-  it('CVM: each reads as a sentence of its own, never the raw "answered {0}: {1}"', () => {
-    for (const [action, codes] of Object.entries(CVM_ACTION_CODES)) {
-      for (const code of codes) {
-        const error = tencentApiError(code, 'server text', 'r', context(action));
-        assert.notEqual(error.template, TENCENT_MESSAGES.unknownCode, `${action} ${code}`);
-        assert.doesNotMatch(error.sentence, /\{\d\}/, `${action} ${code}`);
+  const clouds = [
+    { cloud: 'CVM', actionCodes: CVM_ACTION_CODES, apiError: tencentApiError, unknownCode: TENCENT_MESSAGES.unknownCode },
+    { cloud: 'Lighthouse', actionCodes: LIGHTHOUSE_ACTION_CODES, apiError: lighthouseApiError, unknownCode: LIGHTHOUSE_MESSAGES.unknownCode },
+  ];
+  for (const { cloud, actionCodes, apiError, unknownCode } of clouds) {
+    it(`${cloud}: each reads as a sentence of its own, never the raw "answered {0}: {1}"`, () => {
+      for (const [action, codes] of Object.entries(actionCodes)) {
+        for (const code of codes) {
+          const error = apiError(code, 'server text', 'r', context(action));
+          assert.notEqual(error.template, unknownCode, `${action} ${code}`);
+          assert.doesNotMatch(error.sentence, /\{\d\}/, `${action} ${code}`);
+        }
       }
-    }
-  });
-
-  it('Lighthouse: each reads as a sentence of its own, never the raw "answered {0}: {1}"', () => {
-    for (const [action, codes] of Object.entries(LIGHTHOUSE_ACTION_CODES)) {
-      for (const code of codes) {
-        const error = lighthouseApiError(code, 'server text', 'r', context(action));
-        assert.notEqual(error.template, LIGHTHOUSE_MESSAGES.unknownCode, `${action} ${code}`);
-        assert.doesNotMatch(error.sentence, /\{\d\}/, `${action} ${code}`);
-      }
-    }
-  });
+    });
+  }
 
   it('each code reads as what it means (per action where the meaning differs)', () => {
     const expected: Array<[action: string, code: string, template: string]> = [

@@ -3,7 +3,7 @@
 // English sentence template. Every sentence lives in ALIBABA_MESSAGES (for the translation
 // bundle); nothing here builds a sentence inline.
 
-import { CloudError, type CloudErrorKind } from '../../cloud/errors';
+import { CloudError, type CloudErrorKind, aboutItems, idsNamedIn, itemsRefused } from '../../cloud/errors';
 import { ECS_KEY_PAIRS_PER_REGION } from './descriptor';
 
 /** What the failed call was about, to fill the sentences. */
@@ -126,25 +126,18 @@ const ECS_INSTANCE_ID = /(?<![\w-])i-[0-9a-z]{8,}(?![\w-])/g;
 
 /** The instances a refusal is about: those its Message names, else the only one sent, else none ("one of the instances"). */
 export function namedEcsInstanceIds(context: AlibabaErrorContext, serverMessage: string): string[] {
-  const named = [...new Set(serverMessage.match(ECS_INSTANCE_ID) ?? [])];
-  if (named.length > 0) return named;
-  return context.instanceIds?.length === 1 ? [...context.instanceIds] : [];
+  return itemsRefused(idsNamedIn(serverMessage, ECS_INSTANCE_ID), context.instanceIds);
 }
 
 /** The key pair a refusal is about: the one sent (ECS messages name the parameter, not the name), else none of several. */
 function namedKeyPairs(context: AlibabaErrorContext): string[] {
-  if (context.keyPairName) return [context.keyPairName];
-  return context.keyPairNames?.length === 1 ? [...context.keyPairNames] : [];
+  return context.keyPairName ? [context.keyPairName] : itemsRefused([], context.keyPairNames);
 }
 
-const aboutInstances = (named: AlibabaMessageId, unnamed: AlibabaMessageId, more: ArgsOf = noArgs): Rule => (c, m) => {
-  const ids = namedEcsInstanceIds(c, m);
-  return ids.length ? [named, [ids.join(', '), ...more(c, m)]] : [unnamed, more(c, m)];
-};
-const aboutKeyPairs = (named: AlibabaMessageId, unnamed: AlibabaMessageId, more: ArgsOf = noArgs): Rule => (c, m) => {
-  const names = namedKeyPairs(c);
-  return names.length ? [named, [names.join(', '), ...more(c, m)]] : [unnamed, more(c, m)];
-};
+const aboutInstances = (named: AlibabaMessageId, unnamed: AlibabaMessageId, more: ArgsOf = noArgs): Rule =>
+  aboutItems<AlibabaErrorContext, AlibabaMessageId>(namedEcsInstanceIds, named, unnamed, more);
+const aboutKeyPairs = (named: AlibabaMessageId, unnamed: AlibabaMessageId, more: ArgsOf = noArgs): Rule =>
+  aboutItems<AlibabaErrorContext, AlibabaMessageId>(namedKeyPairs, named, unnamed, more);
 const regionArg: ArgsOf = (c) => [c.region ?? '?'];
 const keyNameArg: ArgsOf = (c) => [c.keyPairName ?? list(c.keyPairNames)];
 const keyNameAndRegion: ArgsOf = (c) => [c.keyPairName ?? list(c.keyPairNames), c.region ?? '?'];

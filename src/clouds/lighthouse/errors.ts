@@ -3,13 +3,12 @@
 // the key pair and instance codes of Lighthouse's own error list (Go SDK lighthouse/v20200324/
 // errors.go, and each action's page) get sentences of their own, saying what happened and what to do.
 
-import { CloudError } from '../../cloud/errors';
+import { CloudError, aboutItems } from '../../cloud/errors';
 import {
   KNOWN_TENCENT_ERROR_CODES,
   TENCENT_MESSAGES,
   type TencentErrorContext,
   type TencentRule,
-  aboutItems,
   applyRule,
   namedInstanceIds,
   namedKeyIds,
@@ -71,8 +70,8 @@ const list = (items: readonly string[] | undefined) => (items && items.length > 
 const actionArg: ArgsOf = (c) => [c.action];
 const actionAndMessage: ArgsOf = (c, m) => [c.action, m];
 const regionArg: ArgsOf = (c) => [c.region ?? '?'];
-const instancesAbout = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems<MessageId>(namedInstanceIds, named, unnamed, more);
-const keysAbout = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems<MessageId>(namedKeyIds, named, unnamed, more);
+const instancesAbout = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems<TencentErrorContext, MessageId>(namedInstanceIds, named, unnamed, more);
+const keysAbout = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems<TencentErrorContext, MessageId>(namedKeyIds, named, unnamed, more);
 /** A key pair (named, or the request's) and the instances the server named. */
 const keyAndInstances = (named: MessageId, unnamed: MessageId): TencentRule<MessageId> => (c, m) => {
   const key = namedKeyIds(c, m).join(', ') || list(c.keyIds);

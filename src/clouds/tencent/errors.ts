@@ -1,4 +1,4 @@
-import { CloudError, type CloudErrorKind } from '../../cloud/errors';
+import { CloudError, type CloudErrorKind, aboutItems, idsNamedIn, itemsRefused } from '../../cloud/errors';
 
 // Tencent Cloud CVM error codes (API 3.0): the common codes and those of the key pair,
 // region and instance actions, each as a sentence saying what happened and what to do.
@@ -143,42 +143,13 @@ const INSTANCE_ID = /(?<![\w-])(?:lh)?ins-[0-9a-z]{8}(?![\w-])/g;
 const KEY_ID = /(?<![\w-])(?:skey|lhkp)-[0-9a-z]{8}(?![\w-])/g;
 
 /** The IDs of `pattern`'s shape the server's Message names, in order, each once. */
-export function idsNamedIn(serverMessage: string, pattern: RegExp): string[] {
-  return [...new Set(serverMessage.match(new RegExp(pattern.source, 'g')) ?? [])];
-}
+/** Instance IDs a refusal is about (itemsRefused: named in the message, else the only one sent). */
+export const namedInstanceIds = (c: TencentErrorContext, m: string): string[] => itemsRefused(idsNamedIn(m, INSTANCE_ID), c.instanceIds);
+/** Key pair IDs a refusal is about (see itemsRefused). */
+export const namedKeyIds = (c: TencentErrorContext, m: string): string[] => itemsRefused(idsNamedIn(m, KEY_ID), c.keyIds);
 
-/**
- * Which of the request's items a refusal is about: those the server named; else the only one sent;
- * else none (a batch the server refused without naming a culprit: the sentence says "one of").
- */
-function namedIds(serverMessage: string, pattern: RegExp, sent: readonly string[] | undefined): string[] {
-  const named = idsNamedIn(serverMessage, pattern);
-  if (named.length > 0) return named;
-  return sent?.length === 1 ? [...sent] : [];
-}
-
-/** Instance IDs a refusal is about (see namedIds). */
-export const namedInstanceIds = (c: TencentErrorContext, m: string): string[] => namedIds(m, INSTANCE_ID, c.instanceIds);
-/** Key pair IDs a refusal is about (see namedIds). */
-export const namedKeyIds = (c: TencentErrorContext, m: string): string[] => namedIds(m, KEY_ID, c.keyIds);
-
-/**
- * A rule for a refusal about some items: `named` with the items first (then `more`), or, when the
- * server named none of several, `unnamed` with `more` only.
- */
-export function aboutItems<Id extends string>(
-  which: (c: TencentErrorContext, m: string) => string[],
-  named: Id,
-  unnamed: Id,
-  more: ArgsOf = noArgs,
-): TencentRule<Id> {
-  return (c, m) => {
-    const ids = which(c, m);
-    return ids.length > 0 ? [named, [ids.join(', '), ...more(c, m)]] : [unnamed, more(c, m)];
-  };
-}
-const aboutInstances = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems(namedInstanceIds, named, unnamed, more);
-const aboutKeys = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems(namedKeyIds, named, unnamed, more);
+const aboutInstances = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems<TencentErrorContext, MessageId>(namedInstanceIds, named, unnamed, more);
+const aboutKeys = (named: MessageId, unnamed: MessageId, more?: ArgsOf) => aboutItems<TencentErrorContext, MessageId>(namedKeyIds, named, unnamed, more);
 
 /** Reads a rule. */
 export function applyRule<Id extends string>(rule: TencentRule<Id>, context: TencentErrorContext, serverMessage: string): [Id, Args] {
