@@ -172,14 +172,28 @@ async function scanCommand(dirs: string[], json: boolean, out: (s: string) => vo
         certificates: p.certificates.map((c) => c.path),
         type: p.facts.type, bits: p.facts.bits, comment: p.facts.comment, sha256: p.facts.sha256, md5: p.facts.md5,
         encrypted: !!p.facts.encrypted, unsafePermissions: p.unsafePermissions, publicKeyMismatch: p.publicKeyMismatch,
+        // Other files holding the same key, and .pub files holding its PRIVATE key (a secret where a shareable file is expected).
+        publicCopies: p.publicCopies.map((c) => c.path),
+        privateKeysInPublicFiles: p.privateKeysInPublicFiles.map((f) => f.path),
       })),
+      brokenPublicKeyFiles: result.brokenPublicKeyFiles.map((f) => ({ path: f.path, problems: f.problems.map(toCliDiagnostic) })),
     }, null, 2));
   } else {
     for (const dir of result.missingDirectories) out(`missing folder: ${visibleText(dir)}`);
     for (const p of result.pairs) {
-      const marks = [!p.privateKey && 'public only', !p.publicKey && p.privateKey && 'private only', p.facts.encrypted && 'passphrase',
-        p.unsafePermissions && 'UNSAFE PERMISSIONS', p.publicKeyMismatch && '.pub MISMATCH'].filter(Boolean);
+      const marks = [!p.privateKey && !p.publicKey && p.privateKeysInPublicFiles.length && 'private key in .pub only',
+        !p.privateKey && p.publicKey && 'public only', !p.publicKey && p.privateKey && 'private only', p.facts.encrypted && 'passphrase',
+        p.unsafePermissions && 'UNSAFE PERMISSIONS', p.publicKeyMismatch && '.pub MISMATCH',
+        p.publicCopies.length && `${p.publicCopies.length} ${p.publicCopies.length === 1 ? 'copy' : 'copies'}`].filter(Boolean);
       out(`${visibleText(p.name)}\t${displayKeyType(p.facts)} ${p.facts.bits ?? '?'}\t${p.facts.sha256 ?? '(fingerprint unknown)'}\t${visibleText(p.facts.comment)}${marks.length ? `\t[${marks.join(', ')}]` : ''}`);
+      for (const copy of p.publicCopies) out(`  copy of its public key: ${visibleText(copy.path)}`);
+      for (const leaked of p.privateKeysInPublicFiles) {
+        out(`  DANGER: ${visibleText(leaked.path)} holds the PRIVATE key: move it to a file without .pub, chmod 600, and never share it`);
+      }
+    }
+    for (const broken of result.brokenPublicKeyFiles) {
+      const first = broken.problems.find((pr) => pr.severity === 'error') ?? broken.problems[0];
+      out(`${visibleText(broken.path)}\t[no key could be read]${first ? `\t${first.line + 1}:${first.column + 1} ${visibleText(first.message)}` : ''}`);
     }
   }
   return 0;

@@ -9,7 +9,11 @@ import { runCloudStep } from './run-cloud-step';
 /** `selected`: the view's selection (VS Code passes (item, selectedItems)); several key pairs are deleted together. */
 export async function deleteCloudKeyPair(s: CloudCommandServices, node: unknown, selected?: unknown): Promise<boolean> {
   const many = selectedKeyPairs(node, selected);
-  if (many.length > 1) return (await deleteCloudKeyPairs(s, many))?.deleted.length === many.length;
+  if (many.length > 1) {
+    // True when none of them is left (already gone counts, as for one key pair below).
+    const outcome = await deleteCloudKeyPairs(s, many);
+    return outcome !== undefined && outcome.deleted.length + outcome.missing.length === many.length;
+  }
   const n = keyPairNode(s.ui, node);
   if (!n) return false;
   const { keyPair, account } = n;

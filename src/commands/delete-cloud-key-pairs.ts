@@ -34,6 +34,8 @@ export interface DeleteManyOutcome {
   deleted: string[];
   /** Bound to an instance (before or as the cloud said): kept. */
   kept: string[];
+  /** No longer in the cloud when the call was made (deleted elsewhere): nothing to delete. */
+  missing: string[];
   /** Regions whose call failed (the error was shown). */
   failed: string[];
 }
@@ -67,18 +69,19 @@ export async function deleteCloudKeyPairs(s: CloudCommandServices, nodes: readon
   const choice = await s.ui.showWarningMessage(vscode.l10n.t('Delete {0} key pairs from {1}?', free.length, where), { modal: true, detail }, del);
   if (choice !== del) return undefined;
 
-  const outcome: DeleteManyOutcome = { deleted: [], kept: bound.map((n) => n.keyPair.id), failed: [] };
+  const outcome: DeleteManyOutcome = { deleted: [], kept: bound.map((n) => n.keyPair.id), missing: [], failed: [] };
   const title = vscode.l10n.t('Delete {0} key pairs', free.length);
   await Promise.all(
     [...groups.values()].map(async (g) => {
       const ids = g.nodes.map((n) => n.keyPair.id);
       const step = await runCloudStep(s, `${title}: ${g.account.descriptor.displayName} ${shownText(g.region)}`, async (signal) => {
         const provider = await g.account.provider();
-        const result = { deleted: [] as string[], inUse: [] as string[] };
+        const result = { deleted: [] as string[], inUse: [] as string[], missing: [] as string[] };
         for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
           const part = await provider.deleteKeyPairs({ region: g.region, ids: ids.slice(i, i + IDS_PER_CALL) }, { signal });
           result.deleted.push(...part.deleted);
           result.inUse.push(...part.inUse);
+          result.missing.push(...part.missing);
         }
         return result;
       });
@@ -86,15 +89,20 @@ export async function deleteCloudKeyPairs(s: CloudCommandServices, nodes: readon
         outcome.failed.push(g.region);
         return;
       }
-      outcome.kept.push(...step.value.inUse);
-      outcome.deleted.push(...ids.filter((id) => !step.value.inUse.includes(id)));
-      s.log.info(shownText(`Deleted ${ids.length - step.value.inUse.length} key pairs from ${g.account.descriptor.displayName} ${g.region}`));
+      const { inUse, missing } = step.value;
+      outcome.kept.push(...inUse);
+      outcome.missing.push(...missing);
+      const deleted = ids.filter((id) => !inUse.includes(id) && !missing.includes(id));
+      outcome.deleted.push(...deleted);
+      s.log.info(shownText(`Deleted ${deleted.length} key pairs from ${g.account.descriptor.displayName} ${g.region}${missing.length ? `; already gone: ${missing.join(', ')}` : ''}`));
     }),
   );
   // The view shows the regions as they are now before the command ends.
   await Promise.all([...groups.values()].map((g) => s.cloudKeys.refreshRegions(g.account, [g.region])));
   const message = vscode.l10n.t('Deleted {0} of {1} key pairs.', outcome.deleted.length, nodes.length);
   const kept = outcome.kept.length ? ` ${vscode.l10n.t('Kept {0}: bound to instances.', shownText(outcome.kept.join(', ')))}` : '';
-  void (outcome.kept.length || outcome.failed.length ? s.ui.showWarningMessage(message + kept) : s.ui.showInformationMessage(message));
+  // Deleted elsewhere before this call: not an error, but the count would not add up without it.
+  const gone = outcome.missing.length ? ` ${vscode.l10n.t('{0} no longer existed (already deleted): {1}.', outcome.missing.length, shownText(outcome.missing.join(', ')))}` : '';
+  void (outcome.kept.length || outcome.failed.length ? s.ui.showWarningMessage(message + kept + gone) : s.ui.showInformationMessage(message + gone));
   return outcome;
 }

@@ -220,13 +220,16 @@ function notifyOutcomes(s: CloudCommandServices, account: CloudAccount, title: s
     return;
   }
   for (const o of outcomes) {
+    // ECS identifies a key pair by its name: "as laptop: laptop" says the same thing twice.
+    const keyName = o.alreadyExisted ? (o.keyName ?? '') : name;
+    const as = o.keyId && keyName && keyName !== o.keyId ? `${shownText(keyName)}: ${shownText(o.keyId)}` : shownText(o.keyId ?? keyName);
     if (o.keyId && o.alreadyExisted) {
       const message = account.accountWide
-        ? vscode.l10n.t('{0} is already in {1} as {2}: {3}', shownText(key.label), descriptor.displayName, shownText(o.keyName ?? ''), shownText(o.keyId))
-        : vscode.l10n.t('{0} is already in {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, shownText(o.keyName ?? ''), shownText(o.keyId));
+        ? vscode.l10n.t('{0} is already in {1} as {2}', shownText(key.label), descriptor.displayName, as)
+        : vscode.l10n.t('{0} is already in {1} {2} as {3}', shownText(key.label), descriptor.displayName, o.region, as);
       notifyKeyId(s.ui, account, message, o.keyId);
     } else if (o.keyId) {
-      notifyKeyId(s.ui, account, vscode.l10n.t('Imported {0} to {1} {2} as {3}: {4}', shownText(key.label), descriptor.displayName, o.region, name, shownText(o.keyId)), o.keyId);
+      notifyKeyId(s.ui, account, vscode.l10n.t('Imported {0} to {1} {2} as {3}', shownText(key.label), descriptor.displayName, o.region, as), o.keyId);
     } else if (o.errorCode !== descriptor.nameTakenCode) {
       const showLog = vscode.l10n.t('Show Log');
       void s.ui

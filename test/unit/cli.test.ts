@@ -146,4 +146,32 @@ describe('CLI inspect, against ssh-keygen', function () {
     assert.equal(pair.publicKey, path.join(dir, 'ed25519.pub'));
     assert.equal(pair.sha256, keygenFingerprint(path.join(dir, 'ed25519.pub')).fingerprint);
   });
+
+  it('scan shows what the Local Keys view flags: copies grouped under their key, a private key saved as .pub, a .pub with no readable key', () => {
+    const ssh = tempDir('cli-scan');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'me@laptop', '-f', path.join(ssh, 'id_ed25519')]);
+    // An RFC 4716 export of the same key, a private key saved as .pub, and a .pub with nothing readable in it.
+    fs.writeFileSync(path.join(ssh, 'id_ed25519.rfc.pub'), execFileSync('ssh-keygen', ['-e', '-f', path.join(ssh, 'id_ed25519.pub')]));
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'oops', '-f', path.join(ssh, 'leak')]);
+    fs.renameSync(path.join(ssh, 'leak'), path.join(ssh, 'leaked.pub'));
+    fs.rmSync(path.join(ssh, 'leak.pub'));
+    fs.writeFileSync(path.join(ssh, 'broken.pub'), 'ssh-ed25519 AAAA!!!not base64 me@laptop\n');
+
+    const json = JSON.parse(runCli(['scan', '--json', ssh]).stdout);
+    const mine = json.pairs.find((p: { name: string }) => p.name === 'id_ed25519');
+    assert.deepEqual(mine.publicCopies, [path.join(ssh, 'id_ed25519.rfc.pub')]);
+    assert.equal(json.pairs.filter((p: { sha256: string }) => p.sha256 === mine.sha256).length, 1, 'the export has a row of its own');
+    const leaked = json.pairs.find((p: { privateKeysInPublicFiles: string[] }) => p.privateKeysInPublicFiles.includes(path.join(ssh, 'leaked.pub')));
+    assert.ok(leaked, JSON.stringify(json.pairs));
+    assert.equal(leaked.privateKey, undefined, 'a private key in a .pub is offered as the private key');
+    assert.deepEqual(json.brokenPublicKeyFiles.map((f: { path: string }) => f.path), [path.join(ssh, 'broken.pub')]);
+    assert.ok(json.brokenPublicKeyFiles[0].problems.some((p: { severity: string }) => p.severity === 'error'));
+
+    const text = runCli(['scan', ssh]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /^id_ed25519\t.*\[1 copy\]$/m);
+    assert.match(text.stdout, /^ {2}copy of its public key: .*id_ed25519\.rfc\.pub$/m);
+    assert.match(text.stdout, /^ {2}DANGER: .*leaked\.pub holds the PRIVATE key/m);
+    assert.match(text.stdout, /^.*broken\.pub\t\[no key could be read\]\t1:\d+ /m);
+  });
 });

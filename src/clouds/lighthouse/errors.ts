@@ -28,8 +28,6 @@ export const LIGHTHOUSE_MESSAGES = {
   keyNameTaken: 'A key pair named "{0}" already exists in this account (Lighthouse key pairs are shared by every region). Choose another name.',
   publicKeyTaken: 'This public key is already in the account, under another Lighthouse key pair. Use that key pair, or import another key.',
   publicKeyMalformed: 'Lighthouse rejected the public key as malformed. It expects one OpenSSH RSA public key line such as "ssh-rsa AAAA… comment".',
-  unsupportedKeyType:
-    'Lighthouse takes only RSA public keys (its ImportKeyPair documentation asks for "the OpenSSH RSA format"), so this {0} key was not sent. Import an RSA key instead (ssh-keygen -t rsa -b 4096 makes one).',
   keyPairLimit: 'The account has reached its Lighthouse key pair quota. Delete key pairs you no longer use, or ask Tencent Cloud for a higher quota.',
   lighthouseKeyIdMalformed: 'The key pair ID {0} is malformed (expected "lhkp-" and 8 lowercase letters or digits).',
   lighthouseKeyIdNotFound: 'The key pair {0} does not exist in this account: it was deleted, or the ID is mistyped. Refresh the list.',

@@ -120,7 +120,9 @@ export default [
       const held = keyPairs(ecs).find((k) => k.KeyPairName === 'e2e-ecs:team');
       assert.ok(held, 'the fake holds no e2e-ecs:team');
       assert.equal(held.blobBase64, blobOf(fs.readFileSync(workspacePub, 'utf8')));
-      await notification(page, 'Imported e2e_ecs.pub to Alibaba Cloud cn-hangzhou as e2e-ecs:team');
+      const toast = await notification(page, 'Imported e2e_ecs.pub to Alibaba Cloud cn-hangzhou as e2e-ecs:team');
+      // ECS names a key pair by its name: said once, not "as e2e-ecs:team: e2e-ecs:team".
+      assert.doesNotMatch(toast, /e2e-ecs:team: e2e-ecs:team/);
 
       const cloud = await cloudRow(page, 'e2e-ecs:team');
       assert.match(await cloud.innerText(), /local: e2e_ecs/);

@@ -12,7 +12,7 @@ import type { ImportOutcome } from '../../../../src/commands/import-key-pair';
 import type { CloudKeysNode } from '../../../../src/views/cloud-keys-view';
 import { FAKE_ECS_ACCESS_KEY } from '../fake/server';
 import { CHOICES, api as extensionApi, asUser, eventually, filesContaining, fixture, labelOf, rootItems, setCredentialsAsUser } from '../../../integration/helpers';
-import { CANCEL } from '../../../integration/test-user-input';
+import { CANCEL, user } from '../../../integration/test-user-input';
 
 const ECS_URL = process.env.CLOUD_SSH_KEYS_TEST_ECS_URL;
 
@@ -148,8 +148,12 @@ describe('Alibaba Cloud ECS (against the fake ECS server)', function () {
   it('import from an explorer Uri: a signed ImportKeyPair with the name and the key; the view matches it to the local file, with fingerprint, created time and resource group', async () => {
     const pub = fixture().sshItems.id_ed25519.public!;
     const before = (await requests()).length;
+    const mark = user.mark();
     const outcomes = await asUser<ImportOutcome[]>([CHOICES.importAnyway, [REGION], 'alice:laptop-1'], 'cloudSshKeys.alibaba.importKeyPair', vscode.Uri.file(pub));
     assert.equal(outcomes?.length, 1);
+    // The name is the key pair's id on ECS: said once ("as alice:laptop-1"), not twice.
+    const said = mark.shown().find((m) => m.startsWith('Imported id_ed25519.pub'));
+    assert.equal(said, `Imported id_ed25519.pub to Alibaba Cloud ${REGION} as alice:laptop-1`, JSON.stringify(mark.shown()));
     imported = outcomes[0];
     assert.equal(imported.keyId, 'alice:laptop-1', JSON.stringify(imported));
     const sent = (await requests()).slice(before).filter((r) => r.action === 'ImportKeyPair');
