@@ -3,9 +3,11 @@
 // guarding Ctrl-C while a private key is on its way, and finding local files by key.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CloudProviderDescriptor, credentialsFromEnvironment } from '../cloud/descriptors';
+import { type ProfileContext, ProfileError } from '../cloud/profile-files';
 import { proxyFromEnvironment } from '../cloud/proxy-env';
 import { parseKeyText } from '../keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../keys/scan';
@@ -32,6 +34,8 @@ const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   timeout: { type: 'string' },
   'request-timeout': { type: 'string' },
+  // Every cloud command takes it (credentialsFromEnvOrProfile); `scan` and `inspect` do not parse with these options.
+  profile: { type: 'string' },
 } as const;
 
 export function parse<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(args: string[], options: T) {
@@ -49,6 +53,8 @@ export function requireOption(value: string | undefined, name: string): string {
 
 /** The options of every cloud command that say where requests go and how long to wait. */
 export interface ConnectionOptionValues {
+  /** The profile of the cloud's own CLI to take credentials from (credentialsFromEnvOrProfile). */
+  profile?: string;
   endpoint?: string;
   timeout?: string;
   'request-timeout'?: string;
@@ -203,16 +209,89 @@ export async function localFilesByBlob(dirs: string[]): Promise<Map<string, stri
  * The cloud's credentials from the environment (the variables its own CLI and SDK read), by field
  * id; refuses (nothing is sent) naming the variables that are not set. `where`: where to get them.
  */
-export function credentialsFromEnv(descriptor: CloudProviderDescriptor, env: NodeJS.ProcessEnv, where: string): Record<string, string> {
+export function credentialsFromEnv(descriptor: CloudProviderDescriptor, env: NodeJS.ProcessEnv, where: string, orElse?: string): Record<string, string> {
   const { values, missing } = credentialsFromEnvironment(descriptor, env);
   if (missing.length) {
     const required = descriptor.credentialFields.filter((f) => !f.optional).map((f) => f.envVar);
     throw new LocalRefusal(
       'MissingCredentials',
-      `No ${descriptor.displayName} credentials: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. Export ${required.join(' and ')} (${where}).`,
+      `No ${descriptor.displayName} credentials: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. Export ${required.join(' and ')} (${where})${orElse ? `, or ${orElse}` : ''}.`,
     );
   }
   return values;
+}
+
+/** Where a cloud's CLI finds credentials in the profile files of the cloud's own tools (src/clouds/<cloud>/profiles.ts). */
+export interface CredentialProfileSource {
+  /** The files and how a profile is chosen, for messages: `tccli configure (~/.tccli/…) …`. */
+  filesText: string;
+  /** The profile the environment names (TCCLI_PROFILE, ALIBABA_CLOUD_PROFILE), and the variable. */
+  profileFromEnv(env: NodeJS.ProcessEnv): { name: string; variable: string } | undefined;
+  /** Whether any profile file exists: without one, an unnamed profile is simply not there. */
+  filesExist(ctx: ProfileContext): boolean;
+  /** The variable that turns profiles off, when one does. */
+  disabledBy?(env: NodeJS.ProcessEnv): string | undefined;
+  /** The credentials of `name` (undefined: the default or current one), by field id; throws ProfileError. */
+  read(name: string | undefined, ctx: ProfileContext): Record<string, string | undefined>;
+}
+
+/** The home folder the clouds' tools use: HOME (USERPROFILE on Windows), as aliyun-cli and the Go SDKs read it. */
+function homeOf(env: NodeJS.ProcessEnv): string {
+  return (process.platform === 'win32' ? env.USERPROFILE : env.HOME) || os.homedir();
+}
+
+/**
+ * The cloud's credentials, in the order of the clouds' own CLIs: an explicit `--profile NAME` is used
+ * as named (tccli then ignores the credential variables, parse_global_arg; aliyun-cli's profile fields
+ * win over them, Profile.OverwriteWithFlags); otherwise the credential variables when they are set
+ * (tccli: they win over TCCLI_PROFILE and the default profile; the SDKs' default chains try them first);
+ * otherwise the profile the environment names, else the default / current one when a profile file
+ * exists; otherwise the refusal of credentialsFromEnv, which also names the profile files.
+ * Refuses (LocalRefusal, nothing sent) a profile that cannot be used; never prints a secret.
+ */
+export function credentialsFromEnvOrProfile(
+  descriptor: CloudProviderDescriptor,
+  io: CliIo,
+  profile: string | undefined,
+  where: string,
+  source: CredentialProfileSource,
+): Record<string, string> {
+  const env = io.env;
+  const ctx: ProfileContext = { home: homeOf(env), env };
+  const fromProfile = (name: string | undefined): Record<string, string> => {
+    try {
+      const read = source.read(name, ctx);
+      return Object.fromEntries(Object.entries(read).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+    } catch (error) {
+      if (error instanceof ProfileError) throw new LocalRefusal(error.code, error.message);
+      throw error;
+    }
+  };
+  const setVars = descriptor.credentialFields.filter((f) => env[f.envVar]?.trim()).map((f) => f.envVar);
+  const required = descriptor.credentialFields.filter((f) => !f.optional);
+  const disabledBy = source.disabledBy?.(env);
+  if (profile !== undefined) {
+    if (!profile.trim()) throw new UsageError('--profile needs a NAME');
+    if (disabledBy) throw new LocalRefusal('ProfilesDisabled', `--profile ${profile} cannot be used: ${disabledBy} turns profiles off. Unset it, or use the environment variables.`);
+    const credentials = fromProfile(profile);
+    if (setVars.length) io.err(`note: the credentials of --profile ${profile} are used; ${setVars.join(', ')} in the environment ${setVars.length > 1 ? 'are' : 'is'} not.`);
+    return credentials;
+  }
+  if (required.every((f) => setVars.includes(f.envVar))) return credentialsFromEnv(descriptor, env, where);
+  // Some of the variables set but not all: they were meant to be used, so the refusal names the missing ones.
+  if (!required.some((f) => setVars.includes(f.envVar)) && !disabledBy) {
+    const named = source.profileFromEnv(env);
+    if (named) return fromProfile(named.name);
+    let exists: boolean;
+    try {
+      exists = source.filesExist(ctx);
+    } catch (error) {
+      if (error instanceof ProfileError) throw new LocalRefusal(error.code, error.message);
+      throw error;
+    }
+    if (exists) return fromProfile(undefined);
+  }
+  return credentialsFromEnv(descriptor, env, where, `use a profile: ${source.filesText}`);
 }
 
 /** The cloud's message language for this terminal: Chinese when the locale says so. */

@@ -1,7 +1,7 @@
 // `cloud-ssh-keys alibaba …`: Alibaba Cloud ECS key pairs from a shell, through the same provider
-// the extension uses (src/clouds/alibaba/provider.ts). Credentials come from the environment only
+// the extension uses (src/clouds/alibaba/provider.ts). Credentials come from the environment
 // (ALIBABA_CLOUD_ACCESS_KEY_ID / _ACCESS_KEY_SECRET / _SECURITY_TOKEN, as Alibaba's own CLI and SDKs
-// read them). The file checks, output checks, interrupt guard and local-key matching are the
+// read them) or from an aliyun CLI profile in ~/.aliyun/config.json (--profile; ./profiles.ts). The file checks, output checks, interrupt guard and local-key matching are the
 // Tencent commands' (src/clouds/tencent/cli.ts); what is ECS's own is the name rules, credentials and texts.
 //
 // The provider lives in dist/alibaba.js and is required only when an alibaba command runs.
@@ -17,15 +17,28 @@ import { type CloudCli, fieldsLine, reportDeleted, runCloudCommand, saveCreatedK
 import { loadCloudChunk } from '../../cloud/chunk-loader';
 import { type CliIo, UsageError } from '../../cli/common';
 import { instanceCommandsUsage } from '../../cli/instances';
-import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
+import { alibabaCredentialsFromProfile, alibabaProfileFileExists, alibabaProfileFromEnv, alibabaProfilesDisabledBy } from './profiles';
+import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, type CredentialProfileSource, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnvOrProfile, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 
 type AlibabaChunk = typeof import('./chunk');
 
 const CLOUD = 'Alibaba Cloud';
 
+/** aliyun CLI profiles: src/clouds/alibaba/profiles.ts. */
+const ALIBABA_PROFILE_SOURCE: CredentialProfileSource = {
+  filesText: 'aliyun configure --profile NAME (~/.aliyun/config.json; AK or StsToken mode), chosen with --profile NAME or ALIBABA_CLOUD_PROFILE (else its "current")',
+  profileFromEnv: alibabaProfileFromEnv,
+  filesExist: alibabaProfileFileExists,
+  disabledBy: alibabaProfilesDisabledBy,
+  read(name, ctx) {
+    const c = alibabaCredentialsFromProfile(name, ctx);
+    return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken };
+  },
+};
+
 export const ALIBABA_USAGE = `Alibaba Cloud ECS key pairs and instances (credentials from the environment:
 ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS credentials,
-ALIBABA_CLOUD_SECURITY_TOKEN):
+ALIBABA_CLOUD_SECURITY_TOKEN; or from an aliyun CLI profile: --profile NAME):
   alibaba import FILE --name NAME --region REGION [--resource-group ID] [--endpoint URL] [--json]
                             Imports the public key in FILE (sent as one OpenSSH line). Prints the
                             key pair name; warns when the fingerprint ECS reports is not FILE's.
@@ -42,6 +55,12 @@ ALIBABA_CLOUD_SECURITY_TOKEN):
   alibaba delete NAME... --region REGION [--endpoint URL] [--json]
 ${instanceCommandsUsage('alibaba')}
   ${CONNECTION_OPTIONS_USAGE}
+  Every command also takes --profile NAME: the credentials of the aliyun CLI's profile NAME in
+  ~/.aliyun/config.json (written by aliyun configure --profile NAME; ALIBABA_CLOUD_CONFIG_FILE names
+  another file). AK and StsToken profiles are supported; RamRoleArn, EcsRamRole and the other modes
+  are not (yet). A given --profile wins over the variables above; without it the variables are used
+  when set, else the profile ALIBABACLOUD_PROFILE / ALIBABA_CLOUD_PROFILE / ALICLOUD_PROFILE names,
+  else the file's current profile. ALIBABA_CLOUD_IGNORE_PROFILE=TRUE turns profiles off.
   Exit 0 on success, 1 when Alibaba Cloud or a local check refused (stderr names the error code;
   nothing is sent when a local check refuses), 2 on usage errors.`;
 
@@ -59,7 +78,7 @@ function resourceGroupOption(value: string | undefined): string | undefined {
 }
 
 function providerFor(io: CliIo, values: ConnectionOptionValues) {
-  const credentials = credentialsFromEnv(ALIBABA_DESCRIPTOR, io.env, 'from the AccessKey page of the Alibaba Cloud console; add ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials');
+  const credentials = credentialsFromEnvOrProfile(ALIBABA_DESCRIPTOR, io, values.profile, 'from the AccessKey page of the Alibaba Cloud console; add ALIBABA_CLOUD_SECURITY_TOKEN for STS credentials', ALIBABA_PROFILE_SOURCE);
   const chunk = loadCloudChunk<AlibabaChunk>('alibaba');
   // Throws a CloudError (kind config) for a bad or plain-http non-loopback endpoint: nothing is sent.
   return new chunk.AlibabaEcsProvider({

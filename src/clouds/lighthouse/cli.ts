@@ -1,6 +1,6 @@
 // `cloud-ssh-keys lighthouse …`: Tencent Cloud Lighthouse key pairs from a shell, through the same
-// provider the extension uses. Credentials come from the environment only, the same variables as
-// for CVM (one Tencent Cloud account). Everything that can be checked locally is checked before any
+// provider the extension uses. Credentials come from the environment or a Tencent profile (--profile),
+// the same variables and profiles as for CVM (one Tencent Cloud account). Everything that can be checked locally is checked before any
 // request is sent. Key pairs are account-wide, so --region is optional for the key pair commands;
 // instances are regional, so `instances` and `ssh-config` need it.
 //
@@ -16,8 +16,8 @@ import { visibleJson, visibleText } from '../../keys/visibleText';
 import { type CloudCli, fieldsLine, reportDeleted, runCloudCommand, saveCreatedKeyPair, warnUndocumentedKeyType } from '../../cli/cloud-command';
 import { type CliIo, UsageError } from '../../cli/common';
 import { instanceCommandsUsage } from '../../cli/instances';
-import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
-import { keyNameRefusal as cvmKeyNameRefusal } from '../tencent/cli';
+import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnvOrProfile, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
+import { TENCENT_PROFILE_SOURCE, TENCENT_PROFILE_USAGE, keyNameRefusal as cvmKeyNameRefusal } from '../tencent/cli';
 import { isLighthouseKeyId } from './answers';
 import { LIGHTHOUSE_DESCRIPTOR } from './descriptor';
 import { LIGHTHOUSE_MESSAGES } from './errors';
@@ -26,7 +26,7 @@ type LighthouseChunk = typeof import('./chunk');
 
 export const LIGHTHOUSE_USAGE = `Tencent Cloud Lighthouse key pairs and instances (the same credentials as tencent:
 TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and, for temporary credentials,
-TENCENTCLOUD_SESSION_TOKEN).
+TENCENTCLOUD_SESSION_TOKEN; or the same tccli profiles: --profile NAME).
 Lighthouse key pairs belong to the whole account, not to a region: --region is optional (default
 ap-guangzhou) for the key pair commands and only names the region reported with a created key
 pair. Instances are regional: instances and ssh-config need --region.
@@ -46,6 +46,7 @@ pair. Instances are regional: instances and ssh-config need --region.
   lighthouse delete KEYID... [--endpoint URL] [--json]
 ${instanceCommandsUsage('lighthouse')}
   ${CONNECTION_OPTIONS_USAGE}
+  ${TENCENT_PROFILE_USAGE}
   Exit 0 on success, 1 when Tencent Cloud or a local check refused (stderr names the error code;
   nothing is sent when a local check refuses), 2 on usage errors.`;
 
@@ -61,7 +62,7 @@ function regionOf(values: { region?: string }): string {
 }
 
 function providerFor(io: CliIo, values: ConnectionOptionValues) {
-  const credentials = credentialsFromEnv(LIGHTHOUSE_DESCRIPTOR, io.env, 'from the API Keys page of the Tencent Cloud console; add TENCENTCLOUD_SESSION_TOKEN for temporary credentials');
+  const credentials = credentialsFromEnvOrProfile(LIGHTHOUSE_DESCRIPTOR, io, values.profile, 'from the API Keys page of the Tencent Cloud console; add TENCENTCLOUD_SESSION_TOKEN for temporary credentials', TENCENT_PROFILE_SOURCE);
   const chunk = loadCloudChunk<LighthouseChunk>('lighthouse');
   // Throws a CloudError (kind config) for a bad or plain-http non-loopback endpoint: nothing is sent.
   return new chunk.LighthouseProvider({

@@ -1,6 +1,7 @@
 // `cloud-ssh-keys tencent …`: Tencent Cloud CVM key pairs from a shell, through the same
-// provider the extension uses (src/cloud). Credentials come from the environment only
-// (TENCENTCLOUD_SECRET_ID / _SECRET_KEY / _SESSION_TOKEN, as Tencent's own CLI and SDK read them).
+// provider the extension uses (src/cloud). Credentials come from the environment
+// (TENCENTCLOUD_SECRET_ID / _SECRET_KEY / _SESSION_TOKEN, as Tencent's SDKs read them) or from a
+// profile of tccli or the SDKs' credentials file (--profile; ./profiles.ts).
 // Everything that can be checked locally is checked before any request is sent.
 //
 // The provider and its SDK live in dist/tencent.js and are required only when a tencent command
@@ -18,13 +19,35 @@ import { type CloudCli, fieldsLine, reportDeleted, runCloudCommand, saveCreatedK
 import { loadCloudChunk } from '../../cloud/chunk-loader';
 import { type CliIo, UsageError } from '../../cli/common';
 import { instanceCommandsUsage } from '../../cli/instances';
-import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnv, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
+import { TCCLI_PROFILE_ENV, tencentCredentialsFromProfile, tencentProfileFilesExist } from './profiles';
+import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, type CredentialProfileSource, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnvOrProfile, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 
 type TencentChunk = typeof import('./chunk');
 
+/** Tencent's profiles, for CVM and Lighthouse alike (the same API keys): src/clouds/tencent/profiles.ts. */
+export const TENCENT_PROFILE_SOURCE: CredentialProfileSource = {
+  filesText: 'tccli configure --profile NAME (~/.tccli/NAME.credential) or ~/.tencentcloud/credentials, chosen with --profile NAME or TCCLI_PROFILE (else "default")',
+  profileFromEnv(env) {
+    const name = env[TCCLI_PROFILE_ENV]?.trim();
+    return name ? { name, variable: TCCLI_PROFILE_ENV } : undefined;
+  },
+  filesExist: tencentProfileFilesExist,
+  read(name, ctx) {
+    const c = tencentCredentialsFromProfile(name ?? 'default', ctx);
+    return { secretId: c.secretId, secretKey: c.secretKey, token: c.token };
+  },
+};
+
+/** Help for --profile, the same for CVM and Lighthouse. */
+export const TENCENT_PROFILE_USAGE = `Every command also takes --profile NAME: the credentials of tccli's profile NAME
+  (~/.tccli/NAME.credential, written by tccli configure --profile NAME) or of [NAME] in
+  ~/.tencentcloud/credentials (TENCENTCLOUD_CREDENTIALS_FILE names another file). A given --profile
+  wins over the variables above, as in tccli; without it the variables are used when set, else the
+  profile TCCLI_PROFILE names, else "default" when one of these files exists.`;
+
 export const TENCENT_USAGE = `Tencent Cloud CVM key pairs and instances (credentials from the environment:
 TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY and, for temporary credentials,
-TENCENTCLOUD_SESSION_TOKEN):
+TENCENTCLOUD_SESSION_TOKEN; or from a tccli profile: --profile NAME):
   tencent import FILE --name NAME --region REGION [--project ID] [--endpoint URL] [--json]
                             Imports the public key in FILE (OpenSSH, RFC 4716, PEM, or an
                             authorized_keys line; sent as one OpenSSH line). Prints the KeyId.
@@ -41,6 +64,7 @@ TENCENTCLOUD_SESSION_TOKEN):
   tencent delete KEYID... --region REGION [--endpoint URL] [--json]
 ${instanceCommandsUsage('tencent')}
   ${CONNECTION_OPTIONS_USAGE}
+  ${TENCENT_PROFILE_USAGE}
   Exit 0 on success, 1 when Tencent Cloud or a local check refused (stderr names the error code;
   nothing is sent when a local check refuses), 2 on usage errors.`;
 
@@ -65,7 +89,7 @@ export function keyNameRefusal(name: string): LocalRefusal | undefined {
 }
 
 function providerFor(io: CliIo, values: ConnectionOptionValues) {
-  const credentials = credentialsFromEnv(TENCENT_DESCRIPTOR, io.env, 'from the API Keys page of the Tencent Cloud console; add TENCENTCLOUD_SESSION_TOKEN for temporary credentials');
+  const credentials = credentialsFromEnvOrProfile(TENCENT_DESCRIPTOR, io, values.profile, 'from the API Keys page of the Tencent Cloud console; add TENCENTCLOUD_SESSION_TOKEN for temporary credentials', TENCENT_PROFILE_SOURCE);
   const chunk = loadCloudChunk<TencentChunk>('tencent');
   // Throws a CloudError (kind config) for a bad or plain-http non-loopback endpoint: nothing is sent.
   return new chunk.TencentCvmProvider({
