@@ -7,7 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CloudProviderDescriptor, credentialsFromEnvironment } from '../cloud/descriptors';
-import { type ProfileContext, ProfileError } from '../cloud/profile-files';
+import { type CredentialProfileSource, type ProfileContext, ProfileError } from '../cloud/profile-files';
+
+export type { CredentialProfileSource };
 import { proxyFromEnvironment } from '../cloud/proxy-env';
 import { parseKeyText } from '../keys/parse';
 import { MAX_KEY_FILE_BYTES, scanKeyDirectories } from '../keys/scan';
@@ -221,19 +223,6 @@ export function credentialsFromEnv(descriptor: CloudProviderDescriptor, env: Nod
   return values;
 }
 
-/** Where a cloud's CLI finds credentials in the profile files of the cloud's own tools (src/clouds/<cloud>/profiles.ts). */
-export interface CredentialProfileSource {
-  /** The files and how a profile is chosen, for messages: `tccli configure (~/.tccli/…) …`. */
-  filesText: string;
-  /** The profile the environment names (TCCLI_PROFILE, ALIBABA_CLOUD_PROFILE), and the variable. */
-  profileFromEnv(env: NodeJS.ProcessEnv): { name: string; variable: string } | undefined;
-  /** Whether any profile file exists: without one, an unnamed profile is simply not there. */
-  filesExist(ctx: ProfileContext): boolean;
-  /** The variable that turns profiles off, when one does. */
-  disabledBy?(env: NodeJS.ProcessEnv): string | undefined;
-  /** The credentials of `name` (undefined: the default or current one), by field id; throws ProfileError. */
-  read(name: string | undefined, ctx: ProfileContext): Record<string, string | undefined>;
-}
 
 /** The home folder the clouds' tools use: HOME (USERPROFILE on Windows), as aliyun-cli and the Go SDKs read it. */
 function homeOf(env: NodeJS.ProcessEnv): string {

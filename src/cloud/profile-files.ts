@@ -161,3 +161,35 @@ export interface ProfileContext {
   /** Seconds since the epoch, for expiry checks (default: now). */
   now?: number;
 }
+
+/** A profile as the Set Credentials picker and the Cloud Key Pairs view name it (no secret). */
+export interface ProfileSummary {
+  name: string;
+  /** The file its credentials are read from. */
+  file: string;
+  /** The region the profile's tool uses, when the file has one. */
+  region?: string;
+  /** The one the cloud's own tools use when none is named (tccli "default", aliyun "current"). */
+  isDefault: boolean;
+}
+
+/**
+ * Where a cloud's credentials are in the profile files of the cloud's own tools
+ * (src/clouds/<cloud>/profiles.ts): shared by the CLI (--profile) and the extension (profile accounts).
+ */
+export interface CredentialProfileSource {
+  /** The files and how a profile is chosen, for messages: `tccli configure (~/.tccli/…) …`. */
+  filesText: string;
+  /** The profile the environment names (TCCLI_PROFILE, ALIBABA_CLOUD_PROFILE), and the variable. */
+  profileFromEnv(env: NodeJS.ProcessEnv): { name: string; variable: string } | undefined;
+  /** Whether any profile file exists: without one, an unnamed profile is simply not there. */
+  filesExist(ctx: ProfileContext): boolean;
+  /** The variable that turns profiles off, when one does. */
+  disabledBy?(env: NodeJS.ProcessEnv): string | undefined;
+  /** The credentials of `name` (undefined: the default or current one), by field id; throws ProfileError. */
+  read(name: string | undefined, ctx: ProfileContext): Record<string, string | undefined>;
+  /** Every profile there is; throws ProfileError for a file that cannot be read. */
+  list(ctx: ProfileContext): ProfileSummary[];
+  /** The folders whose files hold the profiles (watched for changes). */
+  folders(ctx: ProfileContext): string[];
+}

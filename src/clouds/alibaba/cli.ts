@@ -17,24 +17,14 @@ import { type CloudCli, fieldsLine, reportDeleted, runCloudCommand, saveCreatedK
 import { loadCloudChunk } from '../../cloud/chunk-loader';
 import { type CliIo, UsageError } from '../../cli/common';
 import { instanceCommandsUsage } from '../../cli/instances';
-import { alibabaCredentialsFromProfile, alibabaProfileFileExists, alibabaProfileFromEnv, alibabaProfilesDisabledBy } from './profiles';
-import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, type CredentialProfileSource, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnvOrProfile, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
+import { ALIBABA_PROFILE_SOURCE } from './profiles';
+import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnvOrProfile, guardInterrupts, isCloudError, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 
 type AlibabaChunk = typeof import('./chunk');
 
 const CLOUD = 'Alibaba Cloud';
 
 /** aliyun CLI profiles: src/clouds/alibaba/profiles.ts. */
-const ALIBABA_PROFILE_SOURCE: CredentialProfileSource = {
-  filesText: 'aliyun configure --profile NAME (~/.aliyun/config.json; AK or StsToken mode), chosen with --profile NAME or ALIBABA_CLOUD_PROFILE (else its "current")',
-  profileFromEnv: alibabaProfileFromEnv,
-  filesExist: alibabaProfileFileExists,
-  disabledBy: alibabaProfilesDisabledBy,
-  read(name, ctx) {
-    const c = alibabaCredentialsFromProfile(name, ctx);
-    return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken };
-  },
-};
 
 export const ALIBABA_USAGE = `Alibaba Cloud ECS key pairs and instances (credentials from the environment:
 ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and, for STS credentials,

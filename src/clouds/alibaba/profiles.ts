@@ -16,7 +16,7 @@
 
 import * as path from 'node:path';
 import {
-  MAX_PROFILE_FILE_BYTES, type ProfileContext, ProfileError, jsonTypeName, nodeProfileFileReader, optionalString, parseJsonObject, profileNotFound,
+  type CredentialProfileSource, MAX_PROFILE_FILE_BYTES, type ProfileContext, ProfileError, jsonTypeName, nodeProfileFileReader, optionalString, parseJsonObject, profileNotFound,
 } from '../../cloud/profile-files';
 
 /** The profile variables aliyun-cli reads, in its order (config/configuration.go getProfileName). */
@@ -165,3 +165,17 @@ export function alibabaCredentialsFromProfile(name: string | undefined, ctx: Pro
   // An AK profile's stray sts_token is not sent (credentials-go cli_profile.go: AK mode is a static AccessKey).
   return { accessKeyId: accessKeyId!, accessKeySecret: accessKeySecret!, securityToken: mode === 'StsToken' ? securityToken : undefined, profile };
 }
+
+/** aliyun's profiles: the CLI's --profile and the extension's profile accounts. */
+export const ALIBABA_PROFILE_SOURCE: CredentialProfileSource = {
+  filesText: 'aliyun configure --profile NAME (~/.aliyun/config.json; AK or StsToken mode), chosen with --profile NAME or ALIBABA_CLOUD_PROFILE (else its "current")',
+  profileFromEnv: alibabaProfileFromEnv,
+  filesExist: alibabaProfileFileExists,
+  disabledBy: alibabaProfilesDisabledBy,
+  read(name, ctx) {
+    const c = alibabaCredentialsFromProfile(name, ctx);
+    return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken };
+  },
+  list: (ctx) => listAlibabaProfiles(ctx).map((p) => ({ name: p.name, file: p.file, region: p.region, isDefault: p.current })),
+  folders: (ctx) => [path.dirname(alibabaConfigFile(ctx))],
+};

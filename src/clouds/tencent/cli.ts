@@ -19,24 +19,13 @@ import { type CloudCli, fieldsLine, reportDeleted, runCloudCommand, saveCreatedK
 import { loadCloudChunk } from '../../cloud/chunk-loader';
 import { type CliIo, UsageError } from '../../cli/common';
 import { instanceCommandsUsage } from '../../cli/instances';
-import { TCCLI_PROFILE_ENV, tencentCredentialsFromProfile, tencentProfileFilesExist } from './profiles';
-import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, type CredentialProfileSource, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnvOrProfile, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
+import { TENCENT_PROFILE_SOURCE } from './profiles';
+
+export { TENCENT_PROFILE_SOURCE };
+import { CONNECTION_OPTIONS_USAGE, type ConnectionOptionValues, LocalRefusal, checkOutputPath, cliLanguage, connectionOptions, credentialsFromEnvOrProfile, guardInterrupts, localFilesByBlob, parse, publicKeyToImport, requireOption } from '../../cli/shared';
 
 type TencentChunk = typeof import('./chunk');
 
-/** Tencent's profiles, for CVM and Lighthouse alike (the same API keys): src/clouds/tencent/profiles.ts. */
-export const TENCENT_PROFILE_SOURCE: CredentialProfileSource = {
-  filesText: 'tccli configure --profile NAME (~/.tccli/NAME.credential) or ~/.tencentcloud/credentials, chosen with --profile NAME or TCCLI_PROFILE (else "default")',
-  profileFromEnv(env) {
-    const name = env[TCCLI_PROFILE_ENV]?.trim();
-    return name ? { name, variable: TCCLI_PROFILE_ENV } : undefined;
-  },
-  filesExist: tencentProfileFilesExist,
-  read(name, ctx) {
-    const c = tencentCredentialsFromProfile(name ?? 'default', ctx);
-    return { secretId: c.secretId, secretKey: c.secretKey, token: c.token };
-  },
-};
 
 /** Help for --profile, the same for CVM and Lighthouse. */
 export const TENCENT_PROFILE_USAGE = `Every command also takes --profile NAME: the credentials of tccli's profile NAME

@@ -16,7 +16,7 @@
 
 import * as path from 'node:path';
 import {
-  MAX_PROFILE_FILE_BYTES, type ProfileContext, ProfileError, nodeProfileFileReader, optionalString, parseIniSections, parseJsonObject, profileNotFound,
+  type CredentialProfileSource, MAX_PROFILE_FILE_BYTES, type ProfileContext, ProfileError, nodeProfileFileReader, optionalString, parseIniSections, parseJsonObject, profileNotFound,
 } from '../../cloud/profile-files';
 
 /** The profile variable tccli reads (tccli/configure.py `_get_profile_name`). */
@@ -173,3 +173,19 @@ function unsupported(name: string, file: string, why: string): ProfileError {
     `Profile "${name}" (${file}) is not supported (yet): ${why}. Use a profile with secretId and secretKey, or the environment variables TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY.`,
   );
 }
+
+/** Tencent's profiles, for CVM and Lighthouse alike (the same API keys): the CLI's --profile and the extension's profile accounts. */
+export const TENCENT_PROFILE_SOURCE: CredentialProfileSource = {
+  filesText: 'tccli configure --profile NAME (~/.tccli/NAME.credential) or ~/.tencentcloud/credentials, chosen with --profile NAME or TCCLI_PROFILE (else "default")',
+  profileFromEnv(env) {
+    const name = env[TCCLI_PROFILE_ENV]?.trim();
+    return name ? { name, variable: TCCLI_PROFILE_ENV } : undefined;
+  },
+  filesExist: tencentProfileFilesExist,
+  read(name, ctx) {
+    const c = tencentCredentialsFromProfile(name ?? 'default', ctx);
+    return { secretId: c.secretId, secretKey: c.secretKey, token: c.token };
+  },
+  list: (ctx) => listTencentProfiles(ctx).map((p) => ({ name: p.name, file: p.file, region: p.region, isDefault: p.name === 'default' })),
+  folders: (ctx) => [path.join(ctx.home, '.tccli'), path.dirname(ctx.env[TENCENT_CREDENTIALS_FILE_ENV]?.trim() || path.join(ctx.home, '.tencentcloud', 'credentials'))],
+};
