@@ -5,9 +5,12 @@
 //   POST   /__admin/faults     adds a rule or an array of rules: {"fault":{"kind":"throttle"},"times":2}
 //   DELETE /__admin/faults     removes every rule
 //   GET    /__admin/state      key pairs (public data only) and instances
-//   POST   /__admin/reset      fresh account, no faults, empty log
+//                               (the fake CVM, which has several accounts: the default account's, plus
+//                               `accounts` with every account's; ?account=<ownerUin> one account's; see tencent/fake/admin.ts)
+//   POST   /__admin/reset      fresh account (the fake CVM: every account), no faults, empty log
 //   POST   /__admin/instances/<id>/state   body {"state": one of the fake's instance states}
 //   POST   /__admin/instances      creates an instance: {instanceId?, name?, region?, state?, windows?, osName?, publicIps?, privateIps?}
+//                                   (the fake CVM also takes ownerUin?: the account to create it in)
 //   DELETE /__admin/instances/<id> deletes it
 //   POST   /__admin/instances/<id>/addresses   body {"publicIps": [...], "privateIps": [...]} (each given list replaces the old)
 //   POST   /__admin/instances/<id>/reboot      restarts it (where a cloud applies a key binding only then)

@@ -6,11 +6,24 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseTc3Authorization, signaturesEqual, tc3Date, tc3Sign } from '../../../fakes/tc3';
 
+/** The account (root account UIN) of a credential that names none. */
+export const FAKE_DEFAULT_OWNER_UIN = '100000000001';
+
 /** A SecretId/SecretKey the fake accepts; with `token` it is a temporary credential. */
 export interface FakeCredential {
   secretId: string;
   secretKey: string;
   token?: string;
+  /**
+   * The account the API key belongs to (its root account's UIN, 12 digits): each account has its
+   * own key pairs and instances. Default FAKE_DEFAULT_OWNER_UIN.
+   */
+  ownerUin?: string;
+}
+
+/** The account a credential belongs to. */
+export function ownerUinOf(credential: FakeCredential): string {
+  return credential.ownerUin ?? FAKE_DEFAULT_OWNER_UIN;
 }
 
 export interface VerifyOptions {

@@ -1,8 +1,8 @@
 // Starts the fake CVM server by hand:
 //   node out/test/clouds/tencent/fake/main.js [--port 9000]
-// Prints its URL and the test credential it accepts (a fake one, never a real secret).
+// Prints its URL and the test credentials it accepts (fake ones, never real secrets).
 
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from './server';
+import { FAKE_OTHER_ACCOUNT_CREDENTIAL, FAKE_TEST_CREDENTIAL, FakeTencentCvm } from './server';
 
 function portArgument(argv: string[]): number {
   const index = argv.indexOf('--port');
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   console.log(`Fake Tencent CVM listening on ${url}`);
   console.log(`SecretId:  ${FAKE_TEST_CREDENTIAL.secretId}`);
   console.log(`SecretKey: ${FAKE_TEST_CREDENTIAL.secretKey}   (test credential of the fake)`);
+  console.log(`Another account (${FAKE_OTHER_ACCOUNT_CREDENTIAL.ownerUin}): ${FAKE_OTHER_ACCOUNT_CREDENTIAL.secretId} / ${FAKE_OTHER_ACCOUNT_CREDENTIAL.secretKey}`);
   console.log(`Admin:     ${url}/__admin/requests, ${url}/__admin/faults, ${url}/__admin/state, ${url}/__admin/reset`);
   const stop = () => {
     fake.stop().then(() => process.exit(0));

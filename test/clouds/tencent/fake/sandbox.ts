@@ -1,7 +1,7 @@
 // The fake CVM as a sandbox (test/fakes/sandbox.ts): for npm start, npm run sandbox and the harness.
 import type { CloudSandbox } from '../../../fakes/sandbox';
 import { CVM_ADDRESS_BLOCK } from './state';
-import { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL, FakeTencentCvm } from './server';
+import { FAKE_OTHER_ACCOUNT_CREDENTIAL, FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL, FakeTencentCvm } from './server';
 
 export const SANDBOX: CloudSandbox = {
   cloud: 'tencent',
@@ -14,8 +14,9 @@ export const SANDBOX: CloudSandbox = {
   testCredentialInEnvironment: true,
   testUrlVariable: 'CLOUD_SSH_KEYS_TEST_CVM_URL',
   async start({ port = 0, addressOffset = 0, loginUser } = {}) {
-    // Two API keys of one account, so that a suite can rotate the credentials mid-operation.
-    const fake = new FakeTencentCvm({ port, addressBlock: CVM_ADDRESS_BLOCK + addressOffset, loginUser, credentials: [{ ...FAKE_TEST_CREDENTIAL }, { ...FAKE_SECOND_CREDENTIAL }] });
+    // Two API keys of one account, so that a suite can rotate the credentials mid-operation, and one of another account.
+    const credentials = [{ ...FAKE_TEST_CREDENTIAL }, { ...FAKE_SECOND_CREDENTIAL }, { ...FAKE_OTHER_ACCOUNT_CREDENTIAL }];
+    const fake = new FakeTencentCvm({ port, addressBlock: CVM_ADDRESS_BLOCK + addressOffset, loginUser, credentials });
     const url = await fake.start();
     const { secretId, secretKey } = FAKE_TEST_CREDENTIAL;
     return {

@@ -1,6 +1,8 @@
 // A fake Tencent Cloud CVM API 3.0 server on 127.0.0.1 for tests: verifies TC3 signatures
 // as the real service does (with the Node SDK's quirks), keeps key pairs and instances in
 // memory, rate-limits, injects faults and logs requests (never secrets).
+// As on the real cloud, every API key belongs to one account (FakeCredential.ownerUin), and
+// every account has its own key pairs, KeyIds, quota and instances: a request sees its own only.
 //
 //   const fake = new FakeTencentCvm();
 //   await fake.start();            // fake.url = http://127.0.0.1:<port>
@@ -14,7 +16,7 @@ import { CVM_ACTIONS, REGIONLESS_ACTIONS } from './actions';
 import { handleAdminRequest } from './admin';
 import { FakeCloudServer, commitFaults, headerValue, readBody, redactSecrets } from '../../../fakes/fake-http';
 import { commitHostileAnswer } from '../../../fakes/hostile-answers';
-import { type FakeCredential, verifyTc3Request } from './auth';
+import { FAKE_DEFAULT_OWNER_UIN, type FakeCredential, ownerUinOf, verifyTc3Request } from './auth';
 import { ApiError, type Params } from './params';
 import { CVM_ADDRESS_BLOCK, CVM_INSTANCE_STATES, type CvmInstanceSeed, FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, cvmInstance, defaultInstances, isoSeconds } from './state';
 import { type AddressRequest, type FakeInstanceHost, type InstanceRequest, definedFields, instanceRuleProblem, listenAddressOf } from '../../../fakes/instance-hosts';
@@ -34,6 +36,18 @@ export const FAKE_SECOND_CREDENTIAL: Readonly<FakeCredential> = Object.freeze({
   secretKey: 'fakeCvmTestSecretKeyNotReal00002',
 });
 
+export { FAKE_DEFAULT_OWNER_UIN };
+
+/** The account of FAKE_OTHER_ACCOUNT_CREDENTIAL. */
+export const FAKE_OTHER_OWNER_UIN = '100000000002';
+
+/** An API key of another fake account: it sees none of the default account's key pairs or instances. Not a real secret. */
+export const FAKE_OTHER_ACCOUNT_CREDENTIAL: Readonly<FakeCredential> = Object.freeze({
+  secretId: 'AKIDfakeCvmTestSecretId0000000003',
+  secretKey: 'fakeCvmTestSecretKeyNotReal00003',
+  ownerUin: FAKE_OTHER_OWNER_UIN,
+});
+
 export const CVM_API_VERSION = '2017-03-12';
 
 /** ImportKeyPair: PublicKey "OpenSSH RSA 格式", the only type CVM's docs name. */
@@ -42,14 +56,15 @@ export const CVM_DOCUMENTED_KEY_TYPES: readonly string[] = ['ssh-rsa'];
 export interface FakeTencentCvmOptions {
   /** 0 (default) picks a free port. */
   port?: number;
+  /** Default FAKE_TEST_CREDENTIAL (default account) and FAKE_OTHER_ACCOUNT_CREDENTIAL. Every ownerUin named here is an account. */
   credentials?: FakeCredential[];
   /** Services accepted in the credential scope; default `cvm` and the Host's first label (the SDK's choice). */
   acceptedServices?: string[];
   /** Projects that exist besides 0. Default [1001]. */
   projectIds?: number[];
-  /** Key pairs per account. Default 100 (the documented limit). */
+  /** Projects and the key pair limit apply to each account alike. Key pairs per account. Default 100 (the documented limit). */
   keyPairLimit?: number;
-  /** Default: a running and two stopped Linux instances and a stopped Windows one in ap-guangzhou, at 127.0.1.2–5. */
+  /** The default account's; other accounts start with none. Default: a running and two stopped Linux instances and a stopped Windows one in ap-guangzhou, at 127.0.1.2–5. */
   instances?: FakeInstance[];
   /** Public key types ImportKeyPair accepts. Default: the documented ssh-rsa only (see acceptUndocumentedKeyTypes). */
   acceptedKeyTypes?: string[];
@@ -78,6 +93,8 @@ export interface RequestLogEntry {
   /** The JSON body, with anything secret-looking redacted. */
   params?: unknown;
   secretId?: string;
+  /** The account of the credential, once the signature is verified. */
+  ownerUin?: string;
   signatureVerified: boolean;
   requestId?: string;
   errorCode?: string;
@@ -88,7 +105,8 @@ export interface RequestLogEntry {
 export { redactSecrets };
 
 export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
-  account: FakeCvmAccount;
+  /** Every account by its ownerUin: the default one first, then the credentials' in their order. */
+  accounts: Map<string, FakeCvmAccount>;
   private readonly credentials: FakeCredential[];
   private readonly limiter: SlidingWindowLimiter;
 
@@ -96,10 +114,22 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
 
   constructor(private readonly options: FakeTencentCvmOptions = {}) {
     super('fake CVM server', options.port);
-    this.credentials = options.credentials ?? [{ ...FAKE_TEST_CREDENTIAL }];
+    this.credentials = options.credentials ?? [{ ...FAKE_TEST_CREDENTIAL }, { ...FAKE_OTHER_ACCOUNT_CREDENTIAL }];
     this.limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? 10);
     this.acceptUndocumented = acceptUndocumentedKeyTypes(options.acceptUndocumentedKeyTypes);
-    this.account = this.freshAccount();
+    this.accounts = this.freshAccounts();
+  }
+
+  /** The default account (FAKE_DEFAULT_OWNER_UIN): the one credentials without an ownerUin belong to. */
+  get account(): FakeCvmAccount {
+    return this.accountOf(FAKE_DEFAULT_OWNER_UIN);
+  }
+
+  /** The account `ownerUin` (default: the default account); throws for one the fake does not have. */
+  accountOf(ownerUin: string = FAKE_DEFAULT_OWNER_UIN): FakeCvmAccount {
+    const account = this.accounts.get(ownerUin);
+    if (!account) throw new Error(`no account ${ownerUin}; the fake has ${[...this.accounts.keys()].join(', ')}`);
+    return account;
   }
 
   /** ImportKeyPair: "OpenSSH RSA 格式"; the undocumented types only when switched on. */
@@ -118,10 +148,10 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
     return undefined;
   }
 
-  /** Back to a fresh account: no key pairs, default instances, no faults, empty log; switches as constructed. */
+  /** Back to fresh accounts (every one): no key pairs, default instances, no faults, empty log; switches as constructed. */
   reset(): void {
     this.acceptUndocumented = acceptUndocumentedKeyTypes(this.options.acceptUndocumentedKeyTypes);
-    this.account = this.freshAccount();
+    this.accounts = this.freshAccounts();
     this.faults.clear();
     this.limiter.clear();
     this.clearRequests();
@@ -134,12 +164,13 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
     this.limiter.clear();
   }
 
-  /** Puts a key pair straight into the account (no limits, no rate limit): for seeding tests. */
-  seedKeyPair(seed: { region: string; name: string; publicKey: string; projectId?: number; description?: string }): FakeKeyPair {
+  /** Puts a key pair straight into an account (the default one unless `ownerUin` says; no limits, no rate limit): for seeding tests. */
+  seedKeyPair(seed: { region: string; name: string; publicKey: string; projectId?: number; description?: string; ownerUin?: string }): FakeKeyPair {
     const key = checkOpenSshPublicKey(seed.publicKey);
     if (!key.ok) throw new Error(`seedKeyPair: bad public key: ${key.reason}`);
+    const account = this.accountOf(seed.ownerUin);
     const keyPair: FakeKeyPair = {
-      KeyId: this.account.newKeyId(),
+      KeyId: account.newKeyId(),
       KeyName: seed.name,
       ProjectId: seed.projectId ?? 0,
       Description: seed.description ?? '',
@@ -149,45 +180,60 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
       Tags: [],
       region: seed.region,
     };
-    this.account.addKeyPair(keyPair);
+    account.addKeyPair(keyPair);
     return keyPair;
   }
 
-  /** Key pairs of a region as the fake holds them. */
-  keyPairsIn(region: string): FakeKeyPair[] {
-    return this.account.keyPairsIn(region);
+  /** Key pairs of a region as the fake holds them (the default account's unless `ownerUin` says). */
+  keyPairsIn(region: string, ownerUin?: string): FakeKeyPair[] {
+    return this.accountOf(ownerUin).keyPairsIn(region);
   }
 
+  /** The instance, whichever account holds it (instance ids are unique across accounts). */
   instance(instanceId: string): FakeInstance | undefined {
-    return this.account.instances.get(instanceId);
+    return this.ownerOfInstance(instanceId)?.instances.get(instanceId);
+  }
+
+  /** The account holding the instance. */
+  ownerOfInstance(instanceId: string): FakeCvmAccount | undefined {
+    return [...this.accounts.values()].find((a) => a.instances.has(instanceId));
   }
 
   setInstanceState(instanceId: string, state: FakeInstanceState): void {
     this.existingInstance(instanceId).InstanceState = state;
   }
 
-  /** Adds an instance (RUNNING Ubuntu in ap-guangzhou, the next free loopback addresses, unless told otherwise); returns it. */
-  seedInstance(seed: Omit<CvmInstanceSeed, 'InstanceId'> & { InstanceId?: string }): FakeInstance {
-    const instance = this.withLoginUser(cvmInstance({ ...seed, InstanceId: seed.InstanceId ?? this.account.newInstanceId() }, this.account.freeAddresses()));
-    if (this.account.instances.has(instance.InstanceId)) throw new Error(`seedInstance: ${instance.InstanceId} exists`);
+  /**
+   * Adds an instance to an account (the default one unless `ownerUin` says: RUNNING Ubuntu in
+   * ap-guangzhou, the next loopback addresses no account uses, unless told otherwise); returns it.
+   */
+  seedInstance(seedWithOwner: Omit<CvmInstanceSeed, 'InstanceId'> & { InstanceId?: string; ownerUin?: string }): FakeInstance {
+    const { ownerUin, ...seed } = seedWithOwner;
+    const account = this.accountOf(ownerUin);
+    const others = [...this.accounts.values()].filter((a) => a !== account);
+    const instanceId = seed.InstanceId ?? account.newInstanceId((id) => others.some((a) => a.instances.has(id)));
+    const instance = this.withLoginUser(cvmInstance({ ...seed, InstanceId: instanceId }, account.freeAddresses(others.flatMap((a) => a.addresses()))));
+    if (this.instance(instance.InstanceId)) throw new Error(`seedInstance: ${instance.InstanceId} exists`);
     if (!FAKE_TENCENT_REGIONS.has(instance.region)) throw new Error(`seedInstance: no CVM region ${instance.region}`);
-    const added = this.account.addInstance(instance);
+    const added = account.addInstance(instance);
     void this.syncAuthorizedKeys();
     return added;
   }
 
-  /** POST /__admin/instances. */
-  createInstance(request: InstanceRequest): { instanceId: string } | { problem: string } {
+  /** POST /__admin/instances (in the default account unless `ownerUin` names another). */
+  createInstance(request: InstanceRequest, ownerUin?: string): { instanceId: string } | { problem: string } {
+    if (ownerUin !== undefined && !this.accounts.has(ownerUin)) return { problem: `no account ${ownerUin}; the fake has ${[...this.accounts.keys()].join(', ')}` };
     const problem = instanceRuleProblem(request, {
       idPattern: /^ins-[0-9a-z]{8}$/,
       idForm: 'ins- and 8 lowercase letters or digits',
       regions: FAKE_TENCENT_REGIONS,
       states: CVM_INSTANCE_STATES,
-      exists: (id) => this.account.instances.has(id),
+      exists: (id) => this.instance(id) !== undefined,
     });
     if (problem) return { problem };
     const instance = this.seedInstance(
       definedFields({
+        ownerUin,
         InstanceId: request.instanceId,
         InstanceName: request.name,
         region: request.region,
@@ -204,7 +250,7 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
   /** Terminates an instance at once (the fake skips SHUTDOWN and TERMINATING): it accepts no key any more. */
   deleteInstance(instanceId: string): void {
     this.existingInstance(instanceId);
-    this.account.instances.delete(instanceId);
+    this.ownerOfInstance(instanceId)?.instances.delete(instanceId);
     void this.syncAuthorizedKeys();
   }
 
@@ -220,8 +266,13 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
     this.existingInstance(instanceId).InstanceState = 'RUNNING';
   }
 
+  /** Every account's instances (one sshd harness serves them all; their addresses never overlap). */
   instanceHosts(): FakeInstanceHost[] {
-    return [...this.account.instances.values()].map((i) => ({
+    return [...this.accounts.values()].flatMap((account) => this.hostsOf(account));
+  }
+
+  private hostsOf(account: FakeCvmAccount): FakeInstanceHost[] {
+    return [...account.instances.values()].map((i) => ({
       instanceId: i.InstanceId,
       region: i.region,
       state: i.InstanceState,
@@ -229,24 +280,26 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
       listenAddress: listenAddressOf(i.PublicIpAddresses, i.PrivateIpAddresses),
       loginUser: i.os === 'windows' ? undefined : i.DefaultLoginUser,
       port: i.DefaultLoginPort,
-      authorizedKeys: this.account.authorizedKeys(i),
+      authorizedKeys: account.authorizedKeys(i),
     }));
   }
 
   private existingInstance(instanceId: string): FakeInstance {
-    const instance = this.account.instances.get(instanceId);
+    const instance = this.instance(instanceId);
     if (!instance) throw new Error(`no instance ${instanceId}`);
     return instance;
   }
 
-  private freshAccount(): FakeCvmAccount {
+  /** The default account with the configured instances, and an empty one for every other ownerUin of the credentials. */
+  private freshAccounts(): Map<string, FakeCvmAccount> {
     const block = this.options.addressBlock ?? CVM_ADDRESS_BLOCK;
-    return new FakeCvmAccount(
-      (this.options.instances ?? defaultInstances(block)).map((i) => this.withLoginUser(i)),
-      new Set(this.options.projectIds ?? [1001]),
-      this.options.keyPairLimit ?? 100,
-      block,
-    );
+    const owners = new Set([FAKE_DEFAULT_OWNER_UIN, ...this.credentials.map(ownerUinOf)]);
+    const accounts = new Map<string, FakeCvmAccount>();
+    for (const ownerUin of owners) {
+      const instances = ownerUin === FAKE_DEFAULT_OWNER_UIN ? (this.options.instances ?? defaultInstances(block)).map((i) => this.withLoginUser(i)) : [];
+      accounts.set(ownerUin, new FakeCvmAccount(instances, new Set(this.options.projectIds ?? [1001]), this.options.keyPairLimit ?? 100, block, ownerUin));
+    }
+    return accounts;
   }
 
   /** The instance with the `loginUser` option applied (Linux only: CVM reports it as DefaultLoginUser). */
@@ -263,7 +316,7 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
     }
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname.startsWith('/__admin/')) {
-      await handleAdminRequest(this, req.method ?? 'GET', url.pathname, body, res);
+      await handleAdminRequest(this, req.method ?? 'GET', url, body, res);
       return;
     }
 
@@ -323,6 +376,9 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
     entry.secretId = verdict.secretId;
     if (!verdict.ok) throw new ApiError(verdict.code, verdict.message);
     entry.signatureVerified = true;
+    // The API key's account serves the request (the verifier found the key among the credentials).
+    const account = this.accountOf(this.credentials.find((c) => c.secretId === verdict.secretId)?.ownerUin);
+    entry.ownerUin = account.ownerUin;
 
     const contentType = headerValue(req, 'content-type') ?? '';
     if (!/^application\/json\b/i.test(contentType)) throw new ApiError('InvalidParameter', 'Content-Type must be application/json.');
@@ -351,6 +407,6 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
     if (faults.forceThrottle || !this.limiter.tryAcquire(`${verdict.secretId}|${action}`, Date.now())) {
       throw new ApiError('RequestLimitExceeded', 'Your request rate limit has been exceeded.');
     }
-    return handler(params, { account: this.account, region: region ?? '', acceptedKeyTypes: this.acceptedKeyTypes() });
+    return handler(params, { account, region: region ?? '', acceptedKeyTypes: this.acceptedKeyTypes() });
   }
 }

@@ -1,6 +1,7 @@
-// The in-memory account behind the fake CVM server: key pairs and instances per region.
+// The in-memory accounts behind the fake CVM server: each one's key pairs and instances per region.
 
 import * as crypto from 'node:crypto';
+import { FAKE_DEFAULT_OWNER_UIN } from './auth';
 import { loopbackAddresses, nextLoopbackAddresses } from '../../../fakes/instance-hosts';
 
 /** The fake CVM's loopback block (test/fakes/instance-hosts.ts): public 127.0.1.n, private 127.1.1.n. */
@@ -127,6 +128,8 @@ export class FakeCvmAccount {
     public keyPairLimit: number,
     /** The loopback block new instances get addresses from (test/fakes/instance-hosts.ts). */
     readonly addressBlock: number = CVM_ADDRESS_BLOCK,
+    /** Whose account this is (a root account's UIN); its key pairs and KeyIds are its own. */
+    readonly ownerUin: string = FAKE_DEFAULT_OWNER_UIN,
   ) {
     for (const instance of instances) this.addInstance(instance);
   }
@@ -161,17 +164,22 @@ export class FakeCvmAccount {
     return projectId === 0 || this.projectIds.has(projectId);
   }
 
-  /** A fresh `ins-xxxxxxxx`. */
-  newInstanceId(): string {
+  /** A fresh `ins-xxxxxxxx` (instance ids are unique across accounts: `takenElsewhere` says which other accounts hold). */
+  newInstanceId(takenElsewhere: (id: string) => boolean = () => false): string {
     for (;;) {
       const id = `ins-${randomSuffix()}`;
-      if (!this.instances.has(id)) return id;
+      if (!this.instances.has(id) && !takenElsewhere(id)) return id;
     }
   }
 
-  /** The next free loopback addresses of the fake's block. */
-  freeAddresses(): { publicIp: string; privateIp: string } {
-    return nextLoopbackAddresses(this.addressBlock, [...this.instances.values()].flatMap((i) => [...i.PublicIpAddresses, ...i.PrivateIpAddresses]));
+  /** Every address this account's instances hold. */
+  addresses(): string[] {
+    return [...this.instances.values()].flatMap((i) => [...i.PublicIpAddresses, ...i.PrivateIpAddresses]);
+  }
+
+  /** The next free loopback addresses of the fake's block (one sshd harness serves every account: `usedElsewhere` are the others'). */
+  freeAddresses(usedElsewhere: readonly string[] = []): { publicIp: string; privateIp: string } {
+    return nextLoopbackAddresses(this.addressBlock, [...this.addresses(), ...usedElsewhere]);
   }
 
   /** The public key lines `instance` accepts: its bound key pairs' (CVM writes them into the instance's SSH configuration when binding). */

@@ -1,9 +1,19 @@
 // The fake Tencent CVM server itself: its signature verifier (against the published test
-// vector, and rejecting what it must), common parameters, rate limit, faults, admin API.
+// vector, and rejecting what it must), common parameters, rate limit, faults, admin API, and
+// its accounts (driven by the real generic SDK client): each API key sees its own account only.
 
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fake/server';
+import type { AbstractClient } from 'tencentcloud-sdk-nodejs-common';
+import {
+  CVM_API_VERSION,
+  FAKE_DEFAULT_OWNER_UIN,
+  FAKE_OTHER_ACCOUNT_CREDENTIAL,
+  FAKE_OTHER_OWNER_UIN,
+  FAKE_SECOND_CREDENTIAL,
+  FAKE_TEST_CREDENTIAL,
+  FakeTencentCvm,
+} from '../fake/server';
 import { verifyTc3Request } from '../fake/auth';
 import { type RawTc3Request, sendRawTc3Request } from '../../../fakes/raw-tc3-client';
 import { ACCEPT_UNDOCUMENTED_KEY_TYPES_VARIABLE, checkOpenSshPublicKey, newRsaKeyPair, randomEd25519PublicKeyLine } from '../../../fakes/ssh-public-key';
@@ -294,5 +304,185 @@ describe('fake Tencent CVM: server', function () {
       await admin('POST', 'reset');
       assert.equal(fake.instance('ins-lnxrun01')?.InstanceState, 'RUNNING');
     });
+  });
+});
+
+describe('fake Tencent CVM: accounts', function () {
+  this.timeout(20_000);
+  const REGION = 'ap-guangzhou';
+  let fake: FakeTencentCvm;
+  // Loaded in before(), not at import: the provider tests check that importing modules loads no SDK.
+  let Client: typeof AbstractClient;
+
+  /** The SDK's generic client aimed at the fake, signing with `credential`. */
+  const sdk = (credential: { secretId: string; secretKey: string }) => {
+    const host = new URL(fake.url).host;
+    return new Client(host, CVM_API_VERSION, {
+      credential: { secretId: credential.secretId, secretKey: credential.secretKey },
+      region: REGION,
+      profile: { httpProfile: { endpoint: host, protocol: 'http://', reqTimeout: 10 } },
+    });
+  };
+  const call = (credential: { secretId: string; secretKey: string }, action: string, params: Record<string, unknown> = {}) =>
+    sdk(credential).request(action, params) as Promise<Record<string, unknown>>;
+  const codeOf = async (call: Promise<unknown>) => {
+    try {
+      await call;
+      return undefined;
+    } catch (error) {
+      return (error as { code?: string }).code ?? String(error);
+    }
+  };
+  const importKey = async (credential: { secretId: string; secretKey: string }, name: string, publicKey = randomEd25519PublicKeyLine()) =>
+    (await call(credential, 'ImportKeyPair', { KeyName: name, ProjectId: 0, PublicKey: publicKey })).KeyId as string;
+  const keyNames = async (credential: { secretId: string; secretKey: string }) =>
+    ((await call(credential, 'DescribeKeyPairs', { Limit: 100 })).KeyPairSet as Array<{ KeyName: string }>).map((k) => k.KeyName).sort();
+  const instanceIds = async (credential: { secretId: string; secretKey: string }) =>
+    ((await call(credential, 'DescribeInstances', { Limit: 100 })).InstanceSet as Array<{ InstanceId: string }>).map((i) => i.InstanceId).sort();
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${fake.url}/__admin/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+
+  before(async () => {
+    ({ AbstractClient: Client } = await import('tencentcloud-sdk-nodejs-common'));
+    fake = new FakeTencentCvm({
+      acceptUndocumentedKeyTypes: true,
+      credentials: [{ ...FAKE_TEST_CREDENTIAL }, { ...FAKE_SECOND_CREDENTIAL }, { ...FAKE_OTHER_ACCOUNT_CREDENTIAL }],
+    });
+    await fake.start();
+  });
+  after(() => fake.stop());
+  beforeEach(() => fake.reset());
+
+  it('the default fake accepts the other account credential too, and serves it from its own account', async () => {
+    const plain = new FakeTencentCvm();
+    await plain.start();
+    try {
+      const host = new URL(plain.url).host;
+      const client = new Client(host, CVM_API_VERSION, {
+        credential: { secretId: FAKE_OTHER_ACCOUNT_CREDENTIAL.secretId, secretKey: FAKE_OTHER_ACCOUNT_CREDENTIAL.secretKey },
+        region: REGION,
+        profile: { httpProfile: { endpoint: host, protocol: 'http://', reqTimeout: 10 } },
+      });
+      const answer = (await client.request('DescribeKeyPairs', {})) as { TotalCount: number };
+      assert.equal(answer.TotalCount, 0);
+      assert.deepEqual([...plain.accounts.keys()], [FAKE_DEFAULT_OWNER_UIN, FAKE_OTHER_OWNER_UIN]);
+      assert.equal(plain.requests[0].ownerUin, FAKE_OTHER_OWNER_UIN);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  it('keeps each account its own key pairs: an import is listed for its account only, the second API key sees the default account', async () => {
+    const keyId = await importKey(FAKE_TEST_CREDENTIAL, 'laptop');
+    assert.deepEqual(await keyNames(FAKE_TEST_CREDENTIAL), ['laptop']);
+    assert.deepEqual(await keyNames(FAKE_SECOND_CREDENTIAL), ['laptop'], 'the second API key of the default account');
+    assert.deepEqual(await keyNames(FAKE_OTHER_ACCOUNT_CREDENTIAL), [], 'the other account listed the default account key pair');
+    assert.equal((await call(FAKE_OTHER_ACCOUNT_CREDENTIAL, 'DescribeKeyPairs', { KeyIds: [keyId] })).TotalCount, 0);
+    const otherId = await importKey(FAKE_OTHER_ACCOUNT_CREDENTIAL, 'desktop');
+    assert.deepEqual(await keyNames(FAKE_OTHER_ACCOUNT_CREDENTIAL), ['desktop']);
+    assert.deepEqual(await keyNames(FAKE_SECOND_CREDENTIAL), ['laptop']);
+    assert.deepEqual(fake.keyPairsIn(REGION).map((k) => k.KeyId), [keyId]);
+    assert.deepEqual(fake.keyPairsIn(REGION, FAKE_OTHER_OWNER_UIN).map((k) => k.KeyId), [otherId]);
+    // The log names each verified request's account.
+    const imports = fake.requests.filter((r) => r.action === 'ImportKeyPair');
+    assert.deepEqual(imports.map((r) => [r.secretId, r.ownerUin]), [
+      [FAKE_TEST_CREDENTIAL.secretId, FAKE_DEFAULT_OWNER_UIN],
+      [FAKE_OTHER_ACCOUNT_CREDENTIAL.secretId, FAKE_OTHER_OWNER_UIN],
+    ]);
+    assert.ok(fake.requests.filter((r) => r.action === 'DescribeKeyPairs' && r.secretId === FAKE_SECOND_CREDENTIAL.secretId).every((r) => r.ownerUin === FAKE_DEFAULT_OWNER_UIN));
+  });
+
+  it('lets the same name and the same public key exist in both accounts, and counts each quota apart', async () => {
+    const line = randomEd25519PublicKeyLine();
+    const mine = await importKey(FAKE_TEST_CREDENTIAL, 'shared', line);
+    assert.equal(await codeOf(importKey(FAKE_SECOND_CREDENTIAL, 'shared')), 'InvalidKeyPairName.Duplicate', 'the same account');
+    const theirs = await importKey(FAKE_OTHER_ACCOUNT_CREDENTIAL, 'shared', line);
+    assert.notEqual(mine, theirs);
+    assert.deepEqual(await keyNames(FAKE_TEST_CREDENTIAL), ['shared']);
+    assert.deepEqual(await keyNames(FAKE_OTHER_ACCOUNT_CREDENTIAL), ['shared']);
+    // Renaming into a name only the other account has is fine.
+    await importKey(FAKE_OTHER_ACCOUNT_CREDENTIAL, 'theirs_only');
+    await call(FAKE_TEST_CREDENTIAL, 'ModifyKeyPairAttribute', { KeyId: mine, KeyName: 'theirs_only' });
+    fake.account.keyPairLimit = 1;
+    assert.equal(await codeOf(importKey(FAKE_TEST_CREDENTIAL, 'one_more')), 'InvalidKeyPair.LimitExceeded');
+    fake.accountOf(FAKE_OTHER_OWNER_UIN).keyPairLimit = 3;
+    assert.match(await importKey(FAKE_OTHER_ACCOUNT_CREDENTIAL, 'one_more'), /^skey-/);
+  });
+
+  it("reads another account's KeyId as not found: delete, modify, bind", async () => {
+    const keyId = await importKey(FAKE_TEST_CREDENTIAL, 'mine');
+    const other = FAKE_OTHER_ACCOUNT_CREDENTIAL;
+    assert.equal(await codeOf(call(other, 'DeleteKeyPairs', { KeyIds: [keyId] })), 'InvalidKeyPairId.NotFound');
+    assert.equal(await codeOf(call(other, 'DeleteKeyPairs', { KeyIds: ['skey-zzzzzzzz'] })), 'InvalidKeyPairId.NotFound', 'as for a missing id');
+    assert.equal(await codeOf(call(other, 'ModifyKeyPairAttribute', { KeyId: keyId, Description: 'theirs now' })), 'InvalidKeyPairId.NotFound');
+    const instance = fake.seedInstance({ InstanceState: 'STOPPED', ownerUin: FAKE_OTHER_OWNER_UIN }).InstanceId;
+    assert.equal(await codeOf(call(other, 'AssociateInstancesKeyPairs', { KeyIds: [keyId], InstanceIds: [instance] })), 'InvalidKeyPairId.NotFound');
+    assert.equal(await codeOf(call(other, 'DisassociateInstancesKeyPairs', { KeyIds: [keyId], InstanceIds: [instance] })), 'InvalidKeyPairId.NotFound');
+    // Nor does the default account reach the other account's instance.
+    assert.equal(await codeOf(call(FAKE_TEST_CREDENTIAL, 'AssociateInstancesKeyPairs', { KeyIds: [keyId], InstanceIds: [instance] })), 'InvalidInstanceId.NotFound');
+    const kept = fake.keyPairsIn(REGION).find((k) => k.KeyId === keyId);
+    assert.equal(kept?.Description, '', 'the other account changed the key pair');
+    // Its own key binds to its own instance, and the harness sees that instance accept it.
+    const theirs = await importKey(other, 'theirs');
+    await call(other, 'AssociateInstancesKeyPairs', { KeyIds: [theirs], InstanceIds: [instance] });
+    const host = fake.instanceHosts().find((h) => h.instanceId === instance);
+    assert.deepEqual(host?.authorizedKeys, [fake.keyPairsIn(REGION, FAKE_OTHER_OWNER_UIN)[0].PublicKey]);
+    assert.equal(await codeOf(call(FAKE_TEST_CREDENTIAL, 'DeleteKeyPairs', { KeyIds: [theirs] })), 'InvalidKeyPairId.NotFound');
+    await call(FAKE_TEST_CREDENTIAL, 'DeleteKeyPairs', { KeyIds: [keyId] });
+    assert.deepEqual(await keyNames(FAKE_TEST_CREDENTIAL), []);
+  });
+
+  it('gives the other account no instances unless the admin API adds some for it (ownerUin), at addresses no account uses', async () => {
+    assert.deepEqual(await instanceIds(FAKE_OTHER_ACCOUNT_CREDENTIAL), []);
+    assert.deepEqual(await instanceIds(FAKE_TEST_CREDENTIAL), ['ins-lnxrun01', 'ins-lnxstp01', 'ins-lnxstp02', 'ins-winstp01']);
+    const created = await admin('POST', 'instances', { instanceId: 'ins-other001', name: 'theirs', state: 'STOPPED', ownerUin: FAKE_OTHER_OWNER_UIN });
+    assert.equal(created.status, 200, JSON.stringify(created.json));
+    assert.deepEqual(await instanceIds(FAKE_OTHER_ACCOUNT_CREDENTIAL), ['ins-other001']);
+    assert.ok(!(await instanceIds(FAKE_TEST_CREDENTIAL)).includes('ins-other001'));
+    const plain = await admin('POST', 'instances', { name: 'mine' });
+    assert.equal(plain.status, 200);
+    assert.ok((await instanceIds(FAKE_TEST_CREDENTIAL)).includes(String(plain.json.instanceId)), 'without ownerUin the default account');
+    assert.equal((await admin('POST', 'instances', { ownerUin: '100000000009' })).status, 400);
+    assert.equal((await admin('POST', 'instances', { instanceId: 'ins-other001' })).status, 400, 'instance ids are unique across accounts');
+    const addresses = fake.instanceHosts().map((h) => h.listenAddress);
+    assert.equal(new Set(addresses).size, addresses.length, `two instances share an address: ${addresses.join(', ')}`);
+    assert.equal((await admin('POST', 'instances/ins-other001/state', { state: 'RUNNING' })).status, 200);
+    assert.equal(fake.instance('ins-other001')?.InstanceState, 'RUNNING');
+  });
+
+  it('shows each account over GET /__admin/state, and POST /__admin/reset clears both', async () => {
+    await importKey(FAKE_TEST_CREDENTIAL, 'mine');
+    await importKey(FAKE_OTHER_ACCOUNT_CREDENTIAL, 'theirs');
+    fake.seedKeyPair({ region: REGION, name: 'seeded', publicKey: randomEd25519PublicKeyLine(), ownerUin: FAKE_OTHER_OWNER_UIN });
+    fake.seedInstance({ ownerUin: FAKE_OTHER_OWNER_UIN });
+    const names = (state: Record<string, unknown>) => (state.keyPairs as Array<{ KeyName: string }>).map((k) => k.KeyName).sort();
+
+    const state = (await admin('GET', 'state')).json;
+    assert.deepEqual(names(state), ['mine'], 'the default account, as before');
+    assert.equal((state.instances as unknown[]).length, 4);
+    const accounts = state.accounts as Array<Record<string, unknown>>;
+    assert.deepEqual(accounts.map((a) => [a.ownerUin, names(a)]), [
+      [FAKE_DEFAULT_OWNER_UIN, ['mine']],
+      [FAKE_OTHER_OWNER_UIN, ['seeded', 'theirs']],
+    ]);
+    const other = await admin('GET', `state?account=${FAKE_OTHER_OWNER_UIN}`);
+    assert.equal(other.status, 200);
+    assert.equal(other.json.ownerUin, FAKE_OTHER_OWNER_UIN);
+    assert.deepEqual(names(other.json), ['seeded', 'theirs']);
+    assert.equal((other.json.instances as unknown[]).length, 1);
+    assert.ok(!JSON.stringify(other.json).includes('blobBase64'));
+    assert.equal((await admin('GET', 'state?account=100000000009')).status, 404);
+
+    assert.equal((await admin('POST', 'reset')).status, 200);
+    assert.deepEqual(await keyNames(FAKE_TEST_CREDENTIAL), []);
+    assert.deepEqual(await keyNames(FAKE_OTHER_ACCOUNT_CREDENTIAL), []);
+    assert.deepEqual(await instanceIds(FAKE_OTHER_ACCOUNT_CREDENTIAL), []);
+    const after = (await admin('GET', 'state')).json;
+    assert.deepEqual((after.accounts as Array<Record<string, unknown>>).map((a) => [a.ownerUin, names(a), (a.instances as unknown[]).length]), [
+      [FAKE_DEFAULT_OWNER_UIN, [], 4],
+      [FAKE_OTHER_OWNER_UIN, [], 0],
+    ]);
   });
 });
