@@ -6,11 +6,13 @@ import { KeyQuickFixProvider, REMOVE_BOM_COMMAND, removeByteOrderMark, USE_LF_CO
 import { SSH_PUBLIC_KEY_LANGUAGE } from './keys/key-text-role';
 import { CLOUDS } from './clouds/registry';
 import { nodeScanFileSystem } from './keys/scan-fs';
-import { CloudAccount } from './platform/cloud-account';
+import type { CloudAccount } from './platform/cloud-account';
+import { CloudAccounts } from './platform/cloud-accounts';
 import { localPrivateKeys } from './cloud/connect-plan';
 import { Config, SETTINGS } from './platform/config';
 import { ManagedSshConfig } from './platform/managed-ssh-config';
 import { createLog } from './platform/log';
+import { markSignedInAccounts } from './platform/walkthrough';
 import { CommandUserInput, type UserInput } from './platform/user-input';
 import { CLOUD_KEYS_VIEW_ID, CloudKeysProvider } from './views/cloud-keys-view';
 import { LOCAL_KEYS_VIEW_ID, LocalKeysProvider } from './views/local-keys-view';
@@ -25,8 +27,10 @@ export interface CloudSshKeysApi {
    * tests), because their nodes reach the stored credentials and other extensions must not.
    */
   cloudKeys?: CloudKeysProvider;
-  /** Each cloud's account, by cloud id (`tencent`). */
+  /** Each cloud's main account, by cloud id (`tencent`). */
   accounts?: Record<string, CloudAccount>;
+  /** Every account of every cloud (added ones and profiles too). */
+  cloudAccounts?: CloudAccounts;
   /** This extension's SecretStorage, for tests that play another window changing the credentials (not in production). */
   secrets?: vscode.SecretStorage;
   /**
@@ -60,9 +64,12 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     const diagnostics = new KeyDiagnostics();
     const lastScan = () => localKeys.lastScan;
     // Cloud accounts: nothing cloud-related loads until a cloud view or command needs it.
-    const accounts = CLOUDS.map((descriptor) => new CloudAccount(descriptor, context.secrets, context.globalState, log));
+    // Each cloud's main account, the ones the user added, and (read at the view's first paint) one per
+    // profile of the clouds' own CLIs; `accounts` is that live list.
+    const cloudAccounts = new CloudAccounts(CLOUDS, context.secrets, context.globalState, log);
+    const accounts = cloudAccounts.all;
     // The last listing of each account is kept under globalStorage: the view paints from it at once.
-    const cloudKeys = new CloudKeysProvider(accounts, lastScan, log, { globalState: context.globalState, directory: vscode.Uri.joinPath(context.globalStorageUri, 'cloud-listings').fsPath });
+    const cloudKeys = new CloudKeysProvider(accounts, lastScan, log, { globalState: context.globalState, directory: vscode.Uri.joinPath(context.globalStorageUri, 'cloud-listings').fsPath }, cloudAccounts);
     const cloudKeysView = vscode.window.createTreeView(CLOUD_KEYS_VIEW_ID, { treeDataProvider: cloudKeys, showCollapseAll: true, canSelectMany: true });
     const sshConfig = new ManagedSshConfig(config, context.globalState, log);
     const markSandbox = () => (cloudKeysView.description = accounts.some((a) => a.isSandbox) ? vscode.l10n.t('Sandbox') : undefined);
@@ -72,15 +79,16 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
       cloudKeys.instancesOpenedBy(blob).map(({ account, instance }) => `${instance.name || instance.id} (${account.descriptor.displayName} ${instance.region})`),
     );
     context.subscriptions.push(
-      ...accounts,
+      cloudAccounts,
       ...accounts.map((account) => account.onDidChange(markSandbox)),
+      cloudAccounts.onDidChange(markSandbox),
       cloudKeys,
       cloudKeysView,
       cloudKeys.onDidLoad(() => localKeys.redraw()),
       // The managed SSH config block follows the listing: new addresses, instances gone.
       cloudKeys.onDidListInstances(({ account, region, instances, keyPairs }) => {
         const keys = localPrivateKeys(localKeys.lastScan?.pairs ?? []);
-        sshConfig.update({ cloud: account.descriptor.id, region }, instances, (i) => {
+        sshConfig.update({ cloud: account.sshConfigCloudId, region }, instances, (i) => {
           const plan = sshConfig.plan(account, i, keyPairs, keys);
           return plan.ok ? plan.host : undefined;
         });
@@ -90,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
       localKeys,
       watcher,
       vscode.window.createTreeView(LOCAL_KEYS_VIEW_ID, { treeDataProvider: localKeys, showCollapseAll: true }),
-      ...registerCommands({ ui, config, localKeys, log, cloudKeys, accounts, sshConfig }),
+      ...registerCommands({ ui, config, localKeys, log, cloudKeys, accounts, cloudAccounts, sshConfig }),
       diagnostics,
       localKeys.onDidScan((result) => diagnostics.onScan(result)),
       vscode.languages.registerHoverProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyHoverProvider(lastScan)),
@@ -118,8 +126,9 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     log.info(`Activated in ${activationMs.toFixed(1)} ms (${activationWallMs.toFixed(0)} ms including VS Code's set-up)`);
     // Scan in the background so closed .pub files in the SSH folders get their diagnostics too.
     void localKeys.currentScan();
+    markSignedInAccounts(accounts); // completes the walkthrough's account step; reads no more than the view does
     const testing = context.extensionMode !== vscode.ExtensionMode.Production;
-    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, accounts: Object.fromEntries(accounts.map((a) => [a.descriptor.id, a])), secrets: context.secrets, answerWith: (standIn: UserInput | undefined) => ui.answerWith(standIn) } : {}) };
+    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, accounts: Object.fromEntries(CLOUDS.map((d) => [d.id, cloudAccounts.main(d.id)])), cloudAccounts, secrets: context.secrets, answerWith: (standIn: UserInput | undefined) => ui.answerWith(standIn) } : {}) };
   } catch (err) {
     // VS Code does not tell the user when activation fails: say it ourselves.
     log.error(`Activation failed: ${(err as Error).stack ?? err}`);

@@ -3,6 +3,7 @@
 // Each cloud's descriptor is in its folder (src/clouds/<cloud>/descriptor.ts); src/clouds/registry.ts lists them.
 
 import type { CloudProviderId } from './errors';
+import type { CredentialProfileSource } from './profile-files';
 import type { DefaultLoginUserRule } from './provider';
 
 /** English templates of the key-name problems (translated by the VS Code layer). */
@@ -85,6 +86,8 @@ export interface CloudProviderDescriptor {
   /** How long a description may be. */
   descriptionMaxLength: number;
   credentialFields: CredentialField[];
+  /** The profile files of the cloud's own tools (tccli, aliyun) its credentials can come from. */
+  profiles?: CredentialProfileSource;
   /** Where the cloud's console hands out these credentials, as an English template with the cloud's name as {0} (translated). */
   credentialsHint?: string;
   /** Used when DescribeRegions cannot be asked and no regions are configured. */

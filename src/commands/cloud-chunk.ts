@@ -10,4 +10,4 @@ export { createCloudKeyPair } from './create-cloud-key-pair';
 export { deleteCloudKeyPair } from './delete-cloud-key-pair';
 export { editCloudKeyPairDescription, renameCloudKeyPair } from './edit-cloud-key-pair';
 export { importKeyPair } from './import-key-pair';
-export { setCloudCredentials, signOutOfCloud } from './set-cloud-credentials';
+export { addCloudAccount, setCloudCredentials, signOutOfCloud } from './set-cloud-credentials';

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { isSafeUserName } from '../keys/ssh-config';
 import { shownInQuickPick, shownText } from '../platform/shown-text';
+import { walkthroughStepDone } from '../platform/walkthrough';
 import { copyCommandFor } from './copy-ssh-command';
 import { type ConnectServices, type ReadyConnection, prepareConnection } from './instance-connection';
 import { openWindowFor, remoteSshExtension } from './open-remote-ssh-window';
@@ -41,6 +42,7 @@ export async function connectToInstance(s: ConnectServices, node: unknown): Prom
       ready = await prepareConnection(s, node); // the entry is rewritten with the new user
       continue;
     }
+    walkthroughStepDone('connected');
     return ready;
   }
   return undefined;

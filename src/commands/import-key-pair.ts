@@ -13,6 +13,7 @@ import { cloudErrorReason, isCancelled, isCloudError, logCloudError, showCloudEr
 import { problemMessage } from '../platform/messages';
 import { shownText } from '../platform/shown-text';
 import type { UserInput } from '../platform/user-input';
+import { walkthroughStepDone } from '../platform/walkthrough';
 import type { LocalKeysNode } from '../views/local-keys-view';
 import { type CloudCommandServices, askKeyName, notifyKeyId, pickRegions, takenNameCheck } from './cloud-common';
 import { pairFromArgument } from './pick-key-pair';
@@ -208,6 +209,7 @@ async function importInto(
   );
   if (!step.ok) return undefined;
   const outcomes = step.value;
+  if (outcomes.some((o) => o.keyId)) walkthroughStepDone('imported');
   notifyOutcomes(s, account, title, key, [...alreadyThere, ...outcomes], name);
   return outcomes;
 }

@@ -88,7 +88,7 @@ export async function prepareConnection(s: ConnectServices, node: unknown): Prom
     explainNoConnection(s, account, current, plan.reason);
     return undefined;
   }
-  const scope = { cloud: account.descriptor.id, region: current.region };
+  const scope = { cloud: account.sshConfigCloudId, region: current.region };
   const hostOf = (i: CloudInstance) => {
     const p = i.id === current.id ? plan : s.sshConfig.plan(account, i, keyPairs, localKeys);
     return p.ok ? p.host : undefined;

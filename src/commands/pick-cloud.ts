@@ -10,16 +10,17 @@ export function accountOfNode(accounts: readonly CloudAccount[], node: unknown):
   return accounts.find((a) => a === account);
 }
 
-export async function pickCloud(ui: UserInput, accounts: readonly CloudAccount[], title: string): Promise<CloudAccount | undefined> {
+export async function pickCloud(ui: UserInput, accounts: readonly CloudAccount[], title: string, placeHolder = vscode.l10n.t('Select a cloud')): Promise<CloudAccount | undefined> {
   const signedIn = await Promise.all(accounts.map(async (a) => (await a.credentials().catch(() => undefined)) !== undefined));
   const items = accounts
     .map((account, i) => ({
-      label: account.descriptor.serviceName,
+      // Several accounts of a cloud: each by its name ("Tencent CVM (profile work)").
+      label: account.label ? `${account.descriptor.serviceName} (${account.label})` : account.descriptor.serviceName,
       description: signedIn[i] ? vscode.l10n.t('signed in') : vscode.l10n.t('not signed in'),
       account,
       signedIn: signedIn[i],
     }))
     .sort((a, b) => Number(b.signedIn) - Number(a.signedIn));
-  const picked = await ui.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Select a cloud'), ignoreFocusOut: true });
+  const picked = await ui.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
   return picked?.account;
 }

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { CloudAccount } from '../platform/cloud-account';
+import type { CloudAccounts } from '../platform/cloud-accounts';
+import type { CloudProviderDescriptor } from '../cloud/descriptors';
 import { cloudErrorReason, isCancelled, logCloudError } from '../platform/cloud-errors';
 import type { Config } from '../platform/config';
 import type { ManagedSshConfig } from '../platform/managed-ssh-config';
@@ -26,8 +28,10 @@ export interface CommandServices {
   cloudKeys: CloudKeysProvider;
   /** Connect's login users and the managed block of the SSH config. */
   sshConfig: ManagedSshConfig;
-  /** One per registered cloud (src/clouds/registry.ts), in its order. */
+  /** Every account of every cloud, main accounts first (live: `cloudAccounts.all`). */
   accounts: readonly CloudAccount[];
+  /** Adds, forgets and lists the accounts (profiles of the clouds' CLIs, accounts the user added). */
+  cloudAccounts: CloudAccounts;
 }
 
 /** The commands every cloud has, as `cloudSshKeys.<cloud>.<action>`. */
@@ -49,6 +53,7 @@ const SHARED_COMMAND_IDS = [
   'cloudSshKeys.hideEmptyRegions',
   'cloudSshKeys.createCloudKeyPair',
   'cloudSshKeys.setCloudCredentials',
+  'cloudSshKeys.addCloudAccount',
   'cloudSshKeys.signOutOfCloud',
   'cloudSshKeys.refreshCloud',
   'cloudSshKeys.copyCloudKeyId',
@@ -73,6 +78,20 @@ export const COMMAND_IDS: readonly string[] = [...SHARED_COMMAND_IDS, ...CLOUDS.
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
   /** The cloud a cloud-wide command acts on: its node's, else the one the user picks. */
   const cloudFor = async (node: unknown, title: string) => accountOfNode(s.accounts, node) ?? (await pickCloud(s.ui, s.accounts, title));
+  /**
+   * The account of `descriptor`'s cloud a command acts on: the node's, else the only one, else the
+   * signed-in one, else the user picks among the signed-in ones ("which account?").
+   */
+  const accountFor = async (descriptor: CloudProviderDescriptor, node: unknown, title: string): Promise<CloudAccount | undefined> => {
+    const fromNode = accountOfNode(s.accounts, node);
+    if (fromNode?.descriptor === descriptor) return fromNode;
+    s.cloudAccounts.ensureProfiles();
+    const all = s.cloudAccounts.of(descriptor.id);
+    if (all.length === 1) return all[0];
+    const signedIn = (await Promise.all(all.map(async (a) => ((await a.credentials().catch(() => undefined)) ? a : undefined)))).filter((a): a is CloudAccount => !!a);
+    if (signedIn.length <= 1) return signedIn[0] ?? s.cloudAccounts.main(descriptor.id);
+    return pickCloud(s.ui, signedIn, title, vscode.l10n.t('Select a {0} account', descriptor.displayName));
+  };
   const shared: Record<(typeof SHARED_COMMAND_IDS)[number], Handler> = {
     'cloudSshKeys.refreshLocalKeys': () => refreshLocalKeys(s.localKeys),
     'cloudSshKeys.copyPublicKey': (node) => copyPublicKey(s.ui, s.localKeys, node),
@@ -92,11 +111,15 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     },
     'cloudSshKeys.setCloudCredentials': async (node) => {
       const account = await cloudFor(node, vscode.l10n.t('Set Credentials: which cloud?'));
-      return account ? cloud().setCloudCredentials(s, account) : undefined;
+      return account ? cloud().setCloudCredentials(s, account, s.cloudAccounts) : undefined;
+    },
+    'cloudSshKeys.addCloudAccount': async (node) => {
+      const account = await cloudFor(node, vscode.l10n.t('Add Account: which cloud?'));
+      return account ? cloud().addCloudAccount(s, s.cloudAccounts, account) : undefined;
     },
     'cloudSshKeys.signOutOfCloud': async (node) => {
       const account = await cloudFor(node, vscode.l10n.t('Sign Out: which cloud?'));
-      return account ? cloud().signOutOfCloud(s, account) : undefined;
+      return account ? cloud().signOutOfCloud(s, account, s.cloudAccounts) : undefined;
     },
     'cloudSshKeys.refreshCloud': (node) => s.cloudKeys.refresh(accountOfNode(s.accounts, node)),
     'cloudSshKeys.copyCloudKeyId': (node) => cloud().copyCloudKeyId(s, node),
@@ -113,17 +136,30 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'cloudSshKeys.openRemoteSshWindow': (node) => cloud().openRemoteSshWindow(s, node),
     'cloudSshKeys.copySshCommand': (node) => cloud().copySshCommand(s, node),
   };
-  // Cloud flows are provider-neutral: the account is their argument.
-  const perCloud = (account: CloudAccount): Record<PerCloudAction, Handler> => ({
-    setCredentials: () => cloud().setCloudCredentials(s, account),
-    signOut: () => cloud().signOutOfCloud(s, account),
-    // Explorer: (uri, selectedUris); Local Keys: (node); palette: ().
-    importKeyPair: (arg) => cloud().importKeyPair(s, account, arg),
-    createKeyPair: () => cloud().createCloudKeyPair(s, account),
-  });
+  // Cloud flows are provider-neutral: the account is their argument (asked for when the cloud has several).
+  const perCloud = (d: CloudProviderDescriptor): Record<PerCloudAction, Handler> => {
+    const run = (title: string, action: (account: CloudAccount) => unknown) => async (node?: unknown) => {
+      const account = await accountFor(d, node, title);
+      return account ? action(account) : undefined;
+    };
+    return {
+      // Not "which signed-in account": the main one, whose keys (or a profile) this sets; on a node, that node's.
+      setCredentials: (node?: unknown) => {
+        const fromNode = accountOfNode(s.accounts, node);
+        return cloud().setCloudCredentials(s, fromNode?.descriptor === d ? fromNode : s.cloudAccounts.main(d.id), s.cloudAccounts);
+      },
+      signOut: run(vscode.l10n.t('Sign Out of {0}: which account?', d.displayName), (a) => cloud().signOutOfCloud(s, a, s.cloudAccounts)),
+      // Explorer: (uri, selectedUris); Local Keys: (node); palette: (). None of them is a cloud node.
+      importKeyPair: async (arg) => {
+        const account = await accountFor(d, undefined, vscode.l10n.t('Import to {0}: which account?', d.serviceName));
+        return account ? cloud().importKeyPair(s, account, arg) : undefined;
+      },
+      createKeyPair: run(vscode.l10n.t('Create {0} Key Pair: which account?', d.serviceName), (a) => cloud().createCloudKeyPair(s, a)),
+    };
+  };
   const handlers = new Map<string, Handler>(Object.entries(shared));
-  for (const account of s.accounts) {
-    for (const [action, handler] of Object.entries(perCloud(account))) handlers.set(`cloudSshKeys.${account.descriptor.id}.${action}`, handler);
+  for (const descriptor of CLOUDS) {
+    for (const [action, handler] of Object.entries(perCloud(descriptor))) handlers.set(`cloudSshKeys.${descriptor.id}.${action}`, handler);
   }
   return COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, reportingFailures(s, id, handlers.get(id)!)));
 }

@@ -5,15 +5,29 @@ import { isLoopbackEndpoint } from '../cloud/loopback';
 import type { CloudKeyProvider, CloudRegion } from '../cloud/provider';
 import { loadCloudChunk } from '../cloud/chunk-loader';
 import { CloudError } from '../cloud/errors';
+import { type ProfileContext, ProfileError } from '../cloud/profile-files';
 
 /** Credential values by CredentialField id (`secretId`, `secretKey`, `token`). Never logged. */
 export type CredentialValues = Record<string, string>;
 
 export interface ResolvedCredentials {
   values: CredentialValues;
-  /** `secrets`: set with the command, in SecretStorage; `environment`: from the descriptor's variables. */
-  source: 'secrets' | 'environment';
+  /**
+   * `secrets`: set with the command, in SecretStorage; `environment`: from the descriptor's
+   * variables; `profile`: from a profile file of the cloud's own CLI (read-only, never copied).
+   */
+  source: 'secrets' | 'environment' | 'profile';
 }
+
+/**
+ * Which of a cloud's accounts this is. `main`: SecretStorage under the descriptor's key, else the
+ * environment (as before there were several). `stored`: added with Add Account, SecretStorage under
+ * its own key. `profile`: a profile of the cloud's own CLI (tccli, aliyun), read from its file.
+ */
+export type AccountSlot = { kind: 'main' } | { kind: 'stored'; label: string } | { kind: 'profile'; name: string; file: string };
+
+/** What a profile account reads its file with: the home folder and environment of this window. */
+export type ProfileContextSource = () => ProfileContext;
 
 /** A CloudError-shaped failure raised here (kind `config`), translated like the provider's own. */
 export function localCloudError(code: string, template: string, args: Array<string | number> = []): CloudError {
@@ -35,22 +49,61 @@ export class CloudAccount implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Why SecretStorage could not be read, when it could not (no keyring on Linux). */
   secretStorageProblem: string | undefined;
+  /** Why the profile's credentials cannot be used (a broken file, an unsupported mode), when they cannot. */
+  profileProblem: string | undefined;
 
   constructor(
     readonly descriptor: CloudProviderDescriptor,
     private readonly secrets: vscode.SecretStorage,
     private readonly globalState: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
+    readonly slot: AccountSlot = { kind: 'main' },
+    private readonly profileContext?: ProfileContextSource,
   ) {
     this.disposables.push(
       // Another window (or Sign Out there) changed the credentials.
       secrets.onDidChange((e) => {
-        if (e.key === descriptor.secretKey) this.invalidate();
+        if (e.key === this.secretKey) this.invalidate();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`cloudSshKeys.${descriptor.settingsSection}`)) this.invalidate();
       }),
     );
+  }
+
+  /** Stable across windows: `tencent`, `tencent#work` (added), `tencent@profile:work`. */
+  get id(): string {
+    const { slot, descriptor } = this;
+    return slot.kind === 'main' ? descriptor.id : slot.kind === 'stored' ? `${descriptor.id}#${slot.label}` : `${descriptor.id}@profile:${slot.name}`;
+  }
+
+  /** The account's own name beside the cloud's ("work", "tccli profile default"); undefined for the main account. */
+  get label(): string | undefined {
+    const { slot } = this;
+    return slot.kind === 'main' ? undefined : slot.kind === 'stored' ? slot.label : vscode.l10n.t('profile {0}', slot.name);
+  }
+
+  /** The cloud's name with the account's: "Tencent Cloud", "Tencent Cloud (work)". */
+  get displayName(): string {
+    return this.label ? `${this.descriptor.displayName} (${this.label})` : this.descriptor.displayName;
+  }
+
+  /**
+   * The account's name in the managed SSH config (its tags and aliases): the cloud's id for the main
+   * account, `tencent-work` for another, so that two accounts' instances never share an entry.
+   */
+  get sshConfigCloudId(): string {
+    const { descriptor } = this;
+    if (this.slot.kind === 'main') return descriptor.id;
+    const name = this.slot.kind === 'stored' ? this.slot.label : this.slot.name;
+    const slug = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'account';
+    return `${descriptor.id}-${this.slot.kind === 'profile' ? 'p-' : ''}${slug}`.slice(0, 32).replace(/-+$/, '');
+  }
+
+  /** Where this account's credentials are kept in SecretStorage; undefined for a profile (its file keeps them). */
+  get secretKey(): string | undefined {
+    const { slot, descriptor } = this;
+    return slot.kind === 'main' ? descriptor.secretKey : slot.kind === 'stored' ? `${descriptor.secretKey}#${slot.label}` : undefined;
   }
 
   /** A setting's user (machine) value, else its default: a workspace value never takes effect. */
@@ -75,6 +128,9 @@ export class CloudAccount implements vscode.Disposable {
   }
 
   get defaultRegion(): string {
+    // A profile's own region (tccli's NAME.configure, aliyun's region_id) is where its tool works.
+    const fromProfile = this.slot.kind === 'profile' ? this.profileRegion : undefined;
+    if (fromProfile && this.descriptor.knownRegions.includes(fromProfile)) return fromProfile;
     const value = this.setting<string>('defaultRegion', this.descriptor.defaultRegion);
     return typeof value === 'string' && value.trim() ? value.trim() : this.descriptor.defaultRegion;
   }
@@ -101,14 +157,38 @@ export class CloudAccount implements vscode.Disposable {
     return vscode.env.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en-US';
   }
 
-  /** The credentials in use: SecretStorage first, then the environment. */
+  /** The profile's region, as last read from its file. */
+  profileRegion: string | undefined;
+
+  /** A profile's credentials, read from its file (never stored); undefined with `profileProblem` set when unusable. */
+  private profileCredentials(): ResolvedCredentials | undefined {
+    const { slot, descriptor } = this;
+    if (slot.kind !== 'profile' || !descriptor.profiles || !this.profileContext) return undefined;
+    const ctx = this.profileContext();
+    try {
+      this.profileRegion = descriptor.profiles.list(ctx).find((p) => p.name === slot.name)?.region;
+      const read = descriptor.profiles.read(slot.name, ctx);
+      const values = Object.fromEntries(Object.entries(read).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+      this.profileProblem = undefined;
+      return { values, source: 'profile' };
+    } catch (error) {
+      if (!(error instanceof ProfileError)) throw error;
+      // The message names the file and the field, never a value.
+      this.profileProblem = error.message;
+      return undefined;
+    }
+  }
+
+  /** The credentials in use: a profile's from its file; else SecretStorage, then (main account) the environment. */
   async credentials(): Promise<ResolvedCredentials | undefined> {
+    if (this.slot.kind === 'profile') return this.profileCredentials();
     const required = this.descriptor.credentialFields.filter((f) => !f.optional);
+    const secretKey = this.secretKey!;
     let stored: string | undefined;
     try {
       // Read once until the secret changes (SecretStorage.onDidChange, Set Credentials, Sign Out):
       // each read is a round trip to the window, and the view asks on every redraw.
-      this.storedRead ??= Promise.resolve(this.secrets.get(this.descriptor.secretKey));
+      this.storedRead ??= Promise.resolve(this.secrets.get(secretKey));
       stored = await this.storedRead;
       this.secretStorageProblem = undefined;
     } catch (error) {
@@ -124,6 +204,8 @@ export class CloudAccount implements vscode.Disposable {
         this.log.warn(`The stored ${this.descriptor.displayName} credentials are unreadable; ignoring them.`);
       }
     }
+    // The environment belongs to the main account only: an added account has its own secret or none.
+    if (this.slot.kind !== 'main') return undefined;
     const fromEnv = credentialsFromEnvironment(this.descriptor, process.env);
     return fromEnv.missing.length === 0 ? { values: fromEnv.values, source: 'environment' } : undefined;
   }
@@ -146,12 +228,15 @@ export class CloudAccount implements vscode.Disposable {
 
   /** Stores credentials in SecretStorage only. Rejects when SecretStorage is unavailable: never falls back to plain text. */
   async storeCredentials(values: CredentialValues): Promise<void> {
-    await this.secrets.store(this.descriptor.secretKey, JSON.stringify(values));
+    const key = this.secretKey;
+    if (!key) throw new Error(`${this.displayName} reads its credentials from ${this.slot.kind === 'profile' ? this.slot.file : 'its profile file'}; nothing is stored for it.`);
+    await this.secrets.store(key, JSON.stringify(values));
     this.invalidate();
   }
 
   async deleteCredentials(): Promise<void> {
-    await this.secrets.delete(this.descriptor.secretKey);
+    const key = this.secretKey;
+    if (key) await this.secrets.delete(key);
     this.invalidate();
   }
 
@@ -187,6 +272,9 @@ export class CloudAccount implements vscode.Disposable {
 
   private async makeProvider(): Promise<CloudKeyProvider> {
     const credentials = await this.credentials();
+    if (!credentials && this.slot.kind === 'profile') {
+      throw localCloudError('ProfileUnusable', 'The {0} credentials of {1} cannot be used: {2}', [this.descriptor.displayName, this.label ?? '', this.profileProblem ?? '']);
+    }
     if (!credentials) {
       throw localCloudError('NotSignedIn', 'No {0} credentials are set. Run "Set {0} Credentials", or set the {1} and {2} environment variables.', [
         this.descriptor.displayName,

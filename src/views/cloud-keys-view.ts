@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type CachedListing, listingFileName, readListing, writeListing } from './cloud-listing-cache';
-import { cachedAt, localTime, regionDisplayName } from './cloud-text';
+import { type CachedListing, type KeptListing, listingFileName, listingTimeText, readKeptIndex, readListingSync, updateKeptIndex, writeListing } from './cloud-listing-cache';
+import { localTime, regionDisplayName } from './cloud-text';
 import type { CloudInstance, CloudRegion, KeyPair } from '../cloud/provider';
 import { keyPairContextValue } from '../cloud/descriptors';
 import type { LocalKeyPair, ScanResult } from '../keys/scan';
-import type { CloudAccount } from '../platform/cloud-account';
+import type { CloudAccount, ResolvedCredentials } from '../platform/cloud-account';
 import { cloudErrorReason, logCloudError } from '../platform/cloud-errors';
 import { shownText } from '../platform/shown-text';
 
@@ -19,6 +19,10 @@ export const SHOW_EMPTY_CONTEXT_KEY = 'cloudSshKeys.cloudKeys.showEmptyRegions';
 /** Where the toggle is remembered (globalState). */
 const SHOW_EMPTY_STATE_KEY = 'cloudSshKeys.cloudKeys.showEmptyRegions';
 
+type CredentialSource = ResolvedCredentials['source'];
+/** The credential sources a kept listing may name (its cloud's node is painted with it). */
+const CREDENTIAL_SOURCES: readonly CredentialSource[] = ['secrets', 'environment', 'profile'];
+
 /** Where the provider keeps what outlives a window: the toggle, and the last listing of each account. */
 export interface CloudKeysStorage {
   globalState: vscode.Memento;
@@ -26,8 +30,17 @@ export interface CloudKeysStorage {
   directory?: string;
 }
 
+/** The accounts come and go (profiles of the clouds' CLIs, added accounts): src/platform/cloud-accounts.ts. */
+export interface AccountSource {
+  /** Reads the profile files once (the first roots), so that their accounts are known. */
+  ensureProfiles(): void;
+  /** Reads them again (Refresh). */
+  refreshProfiles(): void;
+  onDidChange: vscode.Event<void>;
+}
+
 export type CloudKeysNode =
-  | { kind: 'provider'; account: CloudAccount; source: 'secrets' | 'environment' }
+  | { kind: 'provider'; account: CloudAccount; source: CredentialSource }
   | { kind: 'region'; account: CloudAccount; region: CloudRegion; keyPairs: KeyPair[] }
   | { kind: 'keyPair'; account: CloudAccount; keyPair: KeyPair; local?: LocalKeyPair }
   /** The instances of a region (listed when expanded). */
@@ -87,6 +100,14 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
   private readonly painting = new Map<CloudAccount, CachedListing>();
   private readonly cacheReads = new Map<CloudAccount, Promise<CachedListing | undefined>>();
   private readonly cacheWrites = new Map<CloudAccount, ReturnType<typeof setTimeout>>();
+  /** The listing behind a painted cached one, due soon. */
+  private readonly listingTimers = new Map<CloudAccount, { timer: ReturnType<typeof setTimeout>; due: number }>();
+  /** The file each early root was painted from. */
+  private readonly paintedFile = new Map<CloudAccount, string>();
+  /** The window's first roots, from the kept listings, while the keychain has not answered yet. */
+  private earlyRoots: Array<Extract<CloudKeysNode, { kind: 'provider' }>> | undefined;
+  /** Resolves once the first roots were checked against the credentials (at once when none were painted early). */
+  private rootsChecked: Promise<void> | undefined;
   private pendingWrites: Promise<void> = Promise.resolve();
   /** One node object per cloud, per region and per key pair, so that the tree keeps finding them. */
   private readonly providerNodes = new Map<CloudAccount, Extract<CloudKeysNode, { kind: 'provider' }>>();
@@ -109,10 +130,28 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     private readonly lastScan: () => ScanResult | undefined,
     private readonly log: vscode.LogOutputChannel,
     private readonly storage?: CloudKeysStorage,
+    private readonly accountSource?: AccountSource,
   ) {
     this.showEmpty = storage?.globalState.get<boolean>(SHOW_EMPTY_STATE_KEY) === true;
     void vscode.commands.executeCommand('setContext', SHOW_EMPTY_CONTEXT_KEY, this.showEmpty);
-    for (const account of accounts) {
+    for (const account of accounts) this.follow(account);
+    if (accountSource) {
+      // An account added or gone: follow the new ones, redraw the roots.
+      this.disposables.push(
+        accountSource.onDidChange(() => {
+          for (const account of this.accounts) if (!this.followed.has(account)) this.follow(account);
+          this.changed.fire(undefined);
+        }),
+      );
+    }
+  }
+
+  private readonly followed = new Set<CloudAccount>();
+
+  /** Credentials or settings of `account` changed: what was listed is forgotten, and the view redraws. */
+  private follow(account: CloudAccount): void {
+    this.followed.add(account);
+    {
       this.disposables.push(
         account.onDidChange(() => {
           // Other credentials may be another account: what was listed no longer says where keys are.
@@ -120,8 +159,11 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
           this.settled.delete(account);
           this.painting.delete(account);
           this.cacheReads.delete(account);
+          // Its kept listing may be another account's now: the next window waits for the credentials.
+          this.nameKept(account, undefined);
           for (const [key, listed] of this.settledInstances) if (listed.account === account) this.settledInstances.delete(key);
-          this.refresh();
+          // Not refresh(): that reads the profile files again, which changes the profile accounts (a loop).
+          this.forgetListings();
         }),
       );
     }
@@ -133,9 +175,15 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
 
   /** Forgets what was listed (of one account, or all) and redraws, listing again when the view asks. */
   refresh(account?: CloudAccount): void {
+    // The whole view: the profile files may have changed too.
+    if (!account) this.accountSource?.refreshProfiles();
+    this.forgetListings(account);
+  }
+
+  private forgetListings(account?: CloudAccount): void {
     for (const a of account ? [account] : this.accounts) this.data.delete(a);
     if (!account) this.instanceLists.clear();
-    else for (const key of [...this.instanceLists.keys()]) if (key.startsWith(`${account.descriptor.id}:`)) this.instanceLists.delete(key);
+    else for (const key of [...this.instanceLists.keys()]) if (key.startsWith(`${account.id}:`)) this.instanceLists.delete(key);
     this.fireFor(account);
   }
 
@@ -270,13 +318,13 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
   private async cacheFile(account: CloudAccount): Promise<string | undefined> {
     const directory = this.storage?.directory;
     const identity = directory ? await account.identity() : undefined;
-    return directory && identity ? path.join(directory, listingFileName(account.descriptor.id, identity)) : undefined;
+    return directory && identity ? path.join(directory, listingFileName(account.descriptor.id, `${account.id}\n${identity}`)) : undefined;
   }
 
   private readCache(account: CloudAccount): Promise<CachedListing | undefined> {
     let read = this.cacheReads.get(account);
     if (!read) {
-      read = this.cacheFile(account).then((file) => (file ? readListing(file) : undefined));
+      read = this.cacheFile(account).then((file) => (file ? readListingSync(file) : undefined));
       this.cacheReads.set(account, read);
     }
     return read;
@@ -295,8 +343,14 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
         // Regions whose listing failed are left out (their key pairs are unknown), not written as empty.
         const listing: CachedListing = { time: Date.now(), regions: data.regions, keyPairs: new Map(data.keyPairs) };
         this.pendingWrites = this.pendingWrites
-          .then(() => this.cacheFile(account))
-          .then((file) => (file ? writeListing(file, listing) : undefined))
+          .then(async () => {
+            const file = await this.cacheFile(account);
+            if (!file || epoch !== this.epoch(account)) return;
+            await writeListing(file, listing);
+            const source = (await account.credentials())?.source;
+            // Named for the next window, which paints it before the keychain answers.
+            if (source && epoch === this.epoch(account) && this.storage?.directory) await updateKeptIndex(this.storage.directory, account.id, { file: path.basename(file), source });
+          })
           .catch((error) => this.log.warn(`Could not keep the ${account.descriptor.displayName} listing: ${error instanceof Error ? error.message : String(error)}`));
       }, 300),
     );
@@ -326,9 +380,96 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     if (this.data.has(account) || !this.storage?.directory) return; // already listing: wait for it
     const cached = await this.readCache(account);
     if (!cached || this.settled.has(account) || this.data.has(account)) return;
+    this.paint(account, cached);
+  }
+
+  /**
+   * Shows a cached listing until the first listing lands. That listing starts once the cloud's
+   * children were drawn from it (loading the cloud's SDK blocks for a moment), or soon anyway when
+   * the tree does not ask for them (the cloud's node is collapsed).
+   */
+  private paint(account: CloudAccount, cached: CachedListing): void {
     this.painting.set(account, cached);
-    // The listing starts once the cached one is drawn: loading the cloud's SDK blocks for a moment.
-    setTimeout(() => void this.load(account), 50);
+    this.listSoon(account, 1000);
+  }
+
+  /** Starts the listing behind a painted one in `ms` (or sooner, if it is due sooner already). */
+  private listSoon(account: CloudAccount, ms: number): void {
+    const due = Date.now() + ms;
+    const pending = this.listingTimers.get(account);
+    if (pending && pending.due <= due) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
+      this.listingTimers.delete(account);
+      // Not before the credentials confirmed the painted account (else the redraw lists it).
+      void (this.rootsChecked ?? Promise.resolve()).then(() => {
+        if (this.painting.has(account) && !this.settled.has(account)) void this.load(account);
+      });
+    }, ms);
+    this.listingTimers.set(account, { timer, due });
+  }
+
+  /** Names (undefined: forgets) the account's kept listing for the next window, after the writes before. */
+  private nameKept(account: CloudAccount, kept: KeptListing | undefined): void {
+    const directory = this.storage?.directory;
+    if (!directory) return;
+    this.pendingWrites = this.pendingWrites
+      .then(() => updateKeptIndex(directory, account.id, kept))
+      .catch((error) => this.log.warn(`Could not name the kept ${account.descriptor.displayName} listing: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  private providerNode(account: CloudAccount, source: CredentialSource): Extract<CloudKeysNode, { kind: 'provider' }> {
+    let root = this.providerNodes.get(account);
+    if (!root) this.providerNodes.set(account, (root = { kind: 'provider', account, source }));
+    root.source = source;
+    return root;
+  }
+
+  /**
+   * The window's first roots, before the keychain answers (a round trip to the window, slow while
+   * it starts): the clouds whose listing the last window kept, painted from it. Undefined when none was kept.
+   */
+  private paintKept(): Array<Extract<CloudKeysNode, { kind: 'provider' }>> | undefined {
+    const directory = this.storage?.directory;
+    if (!directory) return undefined;
+    const roots: Array<Extract<CloudKeysNode, { kind: 'provider' }>> = [];
+    const clouds = new Map(this.accounts.map((a) => [a.id, a.descriptor.id]));
+    const index = readKeptIndex(directory, (id) => clouds.get(id) ?? '');
+    for (const account of this.accounts) {
+      const kept = index.get(account.id);
+      const source = kept && CREDENTIAL_SOURCES.find((s) => s === kept.source);
+      const cached = kept && source ? readListingSync(path.join(directory, kept.file)) : undefined;
+      if (!kept || !source || !cached) continue;
+      this.cacheReads.set(account, Promise.resolve(cached));
+      this.paint(account, cached);
+      this.paintedFile.set(account, kept.file);
+      roots.push(this.providerNode(account, source));
+    }
+    return roots.length ? roots : undefined;
+  }
+
+  /** Once the credentials are read: drops what was painted of another account (or of none), and redraws when the roots differ. */
+  private async checkEarlyRoots(early: ReadonlyArray<Extract<CloudKeysNode, { kind: 'provider' }>>): Promise<void> {
+    const found = await Promise.all(this.accounts.map((account) => account.credentials()));
+    let differs = false;
+    for (const [i, account] of this.accounts.entries()) {
+      const credentials = found[i];
+      const shown = early.find((n) => n.account === account);
+      if (!shown) {
+        differs ||= credentials !== undefined;
+        continue;
+      }
+      if (!credentials || credentials.source !== shown.source) differs = true;
+      const file = credentials ? await this.cacheFile(account) : undefined;
+      if (this.painting.has(account) && (!file || path.basename(file) !== this.paintedFile.get(account))) {
+        this.painting.delete(account);
+        this.cacheReads.delete(account);
+        differs = true;
+      }
+    }
+    this.earlyRoots = undefined;
+    void vscode.commands.executeCommand('setContext', KEYCHAIN_CONTEXT_KEY, this.accounts.some((a) => a.secretStorageProblem !== undefined));
+    if (differs) this.changed.fire(undefined);
   }
 
   /**
@@ -336,7 +477,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
    * again now, as Connect needs the addresses the cloud gives at this moment); rejects with the cloud's error.
    */
   instances(account: CloudAccount, region: string, { fresh = false } = {}): Promise<CloudInstance[]> {
-    const key = `${account.descriptor.id}:${region}`;
+    const key = `${account.id}:${region}`;
     if (fresh) this.instanceLists.delete(key);
     let pending = this.instanceLists.get(key);
     if (!pending) {
@@ -404,7 +545,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
       const data = this.settled.get(account);
       if (!data) continue;
       for (const [region, list] of data.keyPairs) {
-        for (const k of list) if (k.blobBase64 === blobBase64) out.push({ provider: account.descriptor.displayName, region, keyId: k.id, keyName: k.name });
+        for (const k of list) if (k.blobBase64 === blobBase64) out.push({ provider: account.displayName, region, keyId: k.id, keyName: k.name });
       }
     }
     return out;
@@ -428,7 +569,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
 
   /** Whether a region has something to show: key pairs, a problem, or instances listed there. */
   private regionHasContent(account: CloudAccount, data: AccountData, region: CloudRegion): boolean {
-    return (data.keyPairs.get(region.id)?.length ?? 0) > 0 || data.problems.has(region.id) || (this.settledInstances.get(`${account.descriptor.id}:${region.id}`)?.instances.length ?? 0) > 0;
+    return (data.keyPairs.get(region.id)?.length ?? 0) > 0 || data.problems.has(region.id) || (this.settledInstances.get(`${account.id}:${region.id}`)?.instances.length ?? 0) > 0;
   }
 
   /** How many regions of an account the view hides (no key pairs, and "Show Empty Regions" is off). */
@@ -440,16 +581,26 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
 
   async getChildren(node?: CloudKeysNode): Promise<CloudKeysNode[]> {
     if (!node) {
+      this.accountSource?.ensureProfiles();
+      if (!this.rootsChecked) {
+        // The window's first roots: from the kept listings at once, checked when the credentials are read.
+        const early = this.paintKept();
+        this.earlyRoots = early;
+        this.rootsChecked = early ? this.checkEarlyRoots(early) : Promise.resolve();
+      }
+      if (this.earlyRoots) {
+        this.shownRoots = new Set(this.earlyRoots.map((n) => n.account));
+        void vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT_KEY, true);
+        return [...this.earlyRoots];
+      }
       const roots: CloudKeysNode[] = [];
       const shown = new Set<CloudAccount>();
       const found = await Promise.all(this.accounts.map((account) => account.credentials()));
       for (const [i, account] of this.accounts.entries()) {
         const credentials = found[i];
-        if (!credentials) continue;
-        let root = this.providerNodes.get(account);
-        if (!root) this.providerNodes.set(account, (root = { kind: 'provider', account, source: credentials.source }));
-        root.source = credentials.source;
-        roots.push(root);
+        // A profile that cannot be used (a broken file, an unsupported mode) is shown, saying why.
+        if (!credentials && !(account.slot.kind === 'profile' && account.profileProblem)) continue;
+        roots.push(this.providerNode(account, credentials?.source ?? 'profile'));
         shown.add(account);
       }
       // Read before the cloud's item is drawn, so that it can say "cached".
@@ -461,7 +612,12 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
       return roots;
     }
     if (node.kind === 'provider') {
-      const { data } = await this.shownData(node.account);
+      if (node.account.slot.kind === 'profile' && !(await node.account.credentials())) {
+        return [{ kind: 'problem', account: node.account, message: vscode.l10n.t('The profile cannot be used: {0}', node.account.profileProblem ?? '') }];
+      }
+      const { data, cachedTime } = await this.shownData(node.account);
+      // Drawn from the cache: the listing may start now.
+      if (cachedTime !== undefined) this.listSoon(node.account, 50);
       if (data.regionProblem) return [{ kind: 'problem', account: node.account, message: data.regionProblem }];
       if (node.account.accountWide) {
         // Key pairs are the account's; instances are regional: one Instances group per region.
@@ -493,7 +649,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
 
   /** The region's node object (the same one each time, its count updated). */
   private regionNode(account: CloudAccount, region: CloudRegion, keyPairs: KeyPair[]): Extract<CloudKeysNode, { kind: 'region' }> {
-    const key = `${account.descriptor.id}:${region.id}`;
+    const key = `${account.id}:${region.id}`;
     let node = this.regionNodes.get(key);
     if (!node || node.account !== account) this.regionNodes.set(key, (node = { kind: 'region', account, region, keyPairs }));
     node.region = region;
@@ -520,7 +676,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
   private keyPairNodes(account: CloudAccount, data: AccountData, key: string, region?: CloudRegion): CloudKeysNode[] {
     const problem = data.problems.get(key);
     if (problem) return [{ kind: 'problem', account, region, message: problem }];
-    const cacheKey = `${account.descriptor.id}:${key}`;
+    const cacheKey = `${account.id}:${key}`;
     const before = this.keyPairNodesOf.get(cacheKey);
     const now = new Map<string, Extract<CloudKeysNode, { kind: 'keyPair' }>>();
     const nodes = (data.keyPairs.get(key) ?? [])
@@ -550,7 +706,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
         return keyPairItem(node.account, node.keyPair, node.local);
       case 'instances': {
         const item = new vscode.TreeItem(node.account.accountWide ? vscode.l10n.t('Instances in {0}', shownText(node.region.id)) : vscode.l10n.t('Instances'), vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `instances:${node.account.descriptor.id}:${node.region.id}`;
+        item.id = `instances:${node.account.id}:${node.region.id}`;
         item.iconPath = new vscode.ThemeIcon('server-environment');
         item.contextValue = `cloudInstances ${node.account.descriptor.id}`;
         return item;
@@ -570,7 +726,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
           node.hidden === 1 ? vscode.l10n.t('No key pairs in the 1 region listed') : vscode.l10n.t('No key pairs in the {0} regions listed', node.hidden),
           vscode.TreeItemCollapsibleState.None,
         );
-        item.id = `note:${node.account.descriptor.id}`;
+        item.id = `note:${node.account.id}`;
         item.iconPath = new vscode.ThemeIcon('info');
         item.tooltip = vscode.l10n.t('Empty regions are hidden. "Show Empty Regions" in the view\'s title bar shows them.');
         item.command = { command: 'cloudSshKeys.showEmptyRegions', title: vscode.l10n.t('Show Empty Regions') };
@@ -582,6 +738,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
 
   dispose(): void {
     for (const timer of this.cacheWrites.values()) clearTimeout(timer);
+    for (const { timer } of this.listingTimers.values()) clearTimeout(timer);
     this.changed.dispose();
     this.loaded.dispose();
     this.instancesListed.dispose();
@@ -589,36 +746,41 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
   }
 }
 
-function providerItem(account: CloudAccount, source: 'secrets' | 'environment', cachedTime: number | undefined, hidden: number): vscode.TreeItem {
-  const item = new vscode.TreeItem(account.descriptor.displayName, vscode.TreeItemCollapsibleState.Expanded);
-  item.id = `provider:${account.descriptor.id}`;
+function providerItem(account: CloudAccount, source: CredentialSource, cachedTime: number | undefined, hidden: number): vscode.TreeItem {
+  // A profile's name comes from a file name: shown as text, never as markup.
+  const item = new vscode.TreeItem(shownText(account.displayName), vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `provider:${account.id}`;
   // Only the variables that are set (an unset optional token is not "used").
   const variables = account.setEnvironmentVariables().join(', ');
   const parts: string[] = [];
-  if (cachedTime !== undefined) parts.push(vscode.l10n.t('cached {0}', cachedAt(cachedTime, Date.now(), vscode.env.language)));
+  if (cachedTime !== undefined) parts.push(vscode.l10n.t('cached {0}', listingTimeText(cachedTime)));
   if (account.isSandbox) parts.push(vscode.l10n.t('Sandbox: {0}', account.endpoint));
   if (source === 'environment') parts.push(vscode.l10n.t('credentials from the environment ({0})', variables));
+  const profileFile = account.slot.kind === 'profile' ? shownText(account.slot.file) : undefined;
+  if (profileFile) parts.push(vscode.l10n.t('credentials from {0}', profileFile));
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon(account.isSandbox ? 'beaker' : 'cloud');
   item.tooltip = [
     account.descriptor.displayName,
     account.isSandbox ? vscode.l10n.t('Sandbox: requests go to {0} on this computer, not to the real cloud.', account.endpoint) : account.endpoint || undefined,
-    source === 'environment'
-      ? vscode.l10n.t('Using the credentials of the environment variables {0}.', variables)
-      : vscode.l10n.t('Using the credentials stored in the system keychain (SecretStorage).'),
-    cachedTime !== undefined ? vscode.l10n.t('Shown as listed at {0}; listing again…', new Date(cachedTime).toLocaleString(vscode.env.language)) : undefined,
+    profileFile
+      ? vscode.l10n.t("Using the credentials of the profile in {0}, read from the file (the cloud's own CLI keeps it), never copied.", profileFile)
+      : source === 'environment'
+        ? vscode.l10n.t('Using the credentials of the environment variables {0}.', variables)
+        : vscode.l10n.t('Using the credentials stored in the system keychain (SecretStorage).'),
+    cachedTime !== undefined ? vscode.l10n.t('Shown as listed at {0}; listing again…', listingTimeText(cachedTime, Date.now(), { withDate: true })) : undefined,
     hidden === 1 ? vscode.l10n.t('1 empty region is hidden.') : hidden > 1 ? vscode.l10n.t('{0} empty regions are hidden.', hidden) : undefined,
   ]
     .filter(Boolean)
     .join('\n');
-  item.contextValue = `cloudProvider ${account.descriptor.id}`;
+  item.contextValue = `cloudProvider ${account.descriptor.id}${account.slot.kind === 'main' ? '' : ` ${account.slot.kind}`}`;
   return item;
 }
 
 function regionItem(account: CloudAccount, region: CloudRegion, count: number): vscode.TreeItem {
   const item = new vscode.TreeItem(shownText(region.id), count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   // A stable id: the tree keeps finding the region as its key pairs come and go.
-  item.id = `region:${account.descriptor.id}:${region.id}`;
+  item.id = `region:${account.id}:${region.id}`;
   item.description = [region.name !== region.id ? shownText(regionDisplayName(region.name)) : undefined, count === 1 ? vscode.l10n.t('1 key pair') : vscode.l10n.t('{0} key pairs', count)].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon('globe');
   item.contextValue = `cloudRegion ${account.descriptor.id}`;
@@ -631,7 +793,7 @@ function keyPairItem(account: CloudAccount, keyPair: KeyPair, local: LocalKeyPai
   const bound = keyPair.associatedInstanceIds.length;
   // A bound key pair opens to show the instances it is bound to.
   const item = new vscode.TreeItem(name, bound > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-  item.id = `keyPair:${account.descriptor.id}:${keyPair.region}:${keyPair.id}:${bound > 0 ? 'bound' : 'free'}`;
+  item.id = `keyPair:${account.id}:${keyPair.region}:${keyPair.id}:${bound > 0 ? 'bound' : 'free'}`;
   item.description = [
     // Alibaba names a key pair by its name: no second id to show.
     keyPair.id !== keyPair.name ? id : keyPair.sha256,
@@ -667,7 +829,7 @@ function keyPairItem(account: CloudAccount, keyPair: KeyPair, local: LocalKeyPai
 function instanceItem(account: CloudAccount, instance: CloudInstance, keyPairs: readonly KeyPair[], local: LocalKeyPair | undefined): vscode.TreeItem {
   // Every field is the cloud's text (addresses were checked as IPs), shown escaped.
   const item = new vscode.TreeItem(shownText(instance.name || instance.id), vscode.TreeItemCollapsibleState.None);
-  item.id = `instance:${account.descriptor.id}:${instance.region}:${instance.id}`;
+  item.id = `instance:${account.id}:${instance.region}:${instance.id}`;
   const address = instance.publicIps?.[0] ?? instance.privateIps?.[0];
   const bound = keyPairs.filter((k) => instance.keyIds.includes(k.id));
   const keyNames = bound.length ? bound.map((k) => k.name) : instance.keyIds;

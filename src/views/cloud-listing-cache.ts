@@ -120,6 +120,18 @@ export function parseListing(json: string): CachedListing | undefined {
   return { time, regions: parsedRegions, keyPairs: map };
 }
 
+/**
+ * When a listing was made, in local time: "14:05" today, "2026-12-02 14:05" before (`withDate`:
+ * always the date). Without Intl: its first use loads locale data, tens of ms of the first paint.
+ */
+export function listingTimeText(time: number, now = Date.now(), { withDate = false } = {}): string {
+  const at = new Date(time);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const clock = `${two(at.getHours())}:${two(at.getMinutes())}`;
+  if (!withDate && at.toDateString() === new Date(now).toDateString()) return clock;
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${clock}`;
+}
+
 /** Reads and checks a cache file; undefined when it is missing, too large or not valid. */
 export async function readListing(file: string): Promise<CachedListing | undefined> {
   try {
@@ -128,6 +140,73 @@ export async function readListing(file: string): Promise<CachedListing | undefin
     return parseListing(await fs.promises.readFile(file, 'utf8'));
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The same, read at once: the first paint after a reload reads here, while the key scan of
+ * activation fills libuv's thread pool with hundreds of reads that an asynchronous read would queue behind.
+ */
+export function readListingSync(file: string): CachedListing | undefined {
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile() || stat.size > MAX_CACHE_BYTES) return undefined;
+    return parseListing(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `name` can be a listing's file name (as listingFileName makes them): a remembered name never leaves the folder. */
+export function isListingFileName(cloudId: string | undefined, name: string): boolean {
+  return (cloudId === undefined || name.startsWith(`${cloudId.replace(/[^a-z0-9-]/gi, '_')}-`)) && /^[A-Za-z0-9_-]+-[0-9a-f]{32}\.json$/.test(name);
+}
+
+/** The file naming each cloud's last kept listing, beside them. */
+export const KEPT_INDEX_FILE = 'kept.json';
+
+/** An account's last kept listing: its file (a name, no path) and where the credentials came from then (`secrets`, `environment`…). */
+export interface KeptListing {
+  file: string;
+  source: string;
+}
+
+/**
+ * Which listing each account (by its id, `tencent`, `tencent#work`) kept last; entries that are not
+ * valid are left out (given `cloudOf`: a file not named as that cloud's listing). Read at once, as readListingSync.
+ */
+export function readKeptIndex(directory: string, cloudOf?: (accountId: string) => string): Map<string, KeptListing> {
+  const index = new Map<string, KeptListing>();
+  let value: unknown;
+  try {
+    const file = path.join(directory, KEPT_INDEX_FILE);
+    if (fs.statSync(file).size > 64 * 1024) return index;
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return index;
+  }
+  if (!isObject(value) || value.version !== LISTING_CACHE_VERSION || !isObject(value.accounts)) return index;
+  for (const [accountId, kept] of Object.entries(value.accounts)) {
+    if (!isObject(kept) || typeof kept.file !== 'string' || !isListingFileName(cloudOf?.(accountId), kept.file)) continue;
+    if (typeof kept.source === 'string' && /^[a-z]{1,32}$/.test(kept.source)) index.set(accountId, { file: kept.file, source: kept.source });
+  }
+  return index;
+}
+
+/** Names (or, undefined, forgets) an account's last kept listing in the index, written whole. */
+export async function updateKeptIndex(directory: string, accountId: string, kept: KeptListing | undefined): Promise<void> {
+  const index = readKeptIndex(directory);
+  if (kept) index.set(accountId, kept);
+  else if (!index.delete(accountId)) return;
+  await fs.promises.mkdir(directory, { recursive: true, mode: 0o700 });
+  const file = path.join(directory, KEPT_INDEX_FILE);
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await fs.promises.writeFile(temporary, JSON.stringify({ version: LISTING_CACHE_VERSION, accounts: Object.fromEntries(index) }), { mode: 0o600 });
+    await fs.promises.rename(temporary, file);
+  } catch (error) {
+    await fs.promises.rm(temporary, { force: true });
+    throw error;
   }
 }
 

@@ -9,8 +9,9 @@ describe('the activation bundle', () => {
   it('dist/extension.js contains no cloud SDK code (activation must not load one)', () => {
     const bundle = path.join(root, 'dist', 'extension.js');
     if (!fs.existsSync(bundle)) execFileSync('node', ['esbuild.mjs'], { cwd: root, stdio: 'pipe' });
-    const text = fs.readFileSync(bundle, 'utf8');
-    for (const marker of ['tencentcloud', '@alicloud', 'TencentCloudSDKHttpException', 'X-TC-Action']) {
+    // The profile readers name Tencent's credentials file (~/.tencentcloud/credentials): a path, not SDK code.
+    const text = fs.readFileSync(bundle, 'utf8').replace(/(\/etc\/tencentcloud\/credentials|~\/\.tencentcloud\/credentials|"\.tencentcloud")/g, '');
+    for (const marker of ['tencentcloud', '@alicloud', 'TencentCloudSDKHttpException', 'AbstractClient', 'sdkVersion', 'X-TC-Action']) {
       assert.equal(text.includes(marker), false, `dist/extension.js contains ${marker}`);
     }
     assert.ok(fs.statSync(bundle).size < 300 * 1024, 'dist/extension.js must stay under 300 KB');

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KeyPair } from '../../src/cloud/provider';
-import { type CachedListing, MAX_CACHE_BYTES, listingFileName, parseListing, readListing, serializeListing, writeListing } from '../../src/views/cloud-listing-cache';
+import {
+  type CachedListing, KEPT_INDEX_FILE, MAX_CACHE_BYTES, listingFileName, listingTimeText, parseListing, readKeptIndex, readListing, readListingSync, serializeListing, updateKeptIndex, writeListing,
+} from '../../src/views/cloud-listing-cache';
 import { cachedAt, localTime, regionDisplayName } from '../../src/views/cloud-text';
 
 const BLOB = 'AAAAC3NzaC1lZDI1NTE5AAAAIOmvl0nJVnUu1hu4b1FB5TBf4tGzcBkVPmeSJtvmOBGW';
@@ -63,8 +65,36 @@ describe('the cached Cloud Key Pairs listing', () => {
       assert.deepEqual((await readListing(file))?.keyPairs.get('ap-guangzhou'), [keyPair()]);
       assert.deepEqual(fs.readdirSync(path.dirname(file)), ['tencent-x.json'], 'a temporary file was left');
       assert.equal(await readListing(path.join(dir, 'none.json')), undefined);
+      assert.deepEqual(readListingSync(file)?.keyPairs.get('ap-guangzhou'), [keyPair()]);
       fs.writeFileSync(file, Buffer.alloc(MAX_CACHE_BYTES + 1, 0x20));
       assert.equal(await readListing(file), undefined);
+      assert.equal(readListingSync(file), undefined);
+      assert.equal(readListingSync(path.join(dir, 'none.json')), undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names each cloud\'s last kept listing in an index, and ignores names that would leave the folder or are another cloud\'s', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csk-kept-'));
+    try {
+      assert.equal(readKeptIndex(dir).size, 0);
+      const tencent = listingFileName('tencent', 'default\nAKID1');
+      const alibaba = listingFileName('alibaba', 'default\nLTAI1');
+      await updateKeptIndex(dir, 'tencent', { file: tencent, source: 'environment' });
+      await updateKeptIndex(dir, 'alibaba', { file: alibaba, source: 'secrets' });
+      const cloudOf = (id: string) => id.split(/[#@]/)[0];
+      assert.deepEqual([...readKeptIndex(dir, cloudOf)], [['tencent', { file: tencent, source: 'environment' }], ['alibaba', { file: alibaba, source: 'secrets' }]]);
+      assert.equal(fs.statSync(path.join(dir, KEPT_INDEX_FILE)).mode & 0o777, 0o600);
+      await updateKeptIndex(dir, 'tencent', undefined);
+      await updateKeptIndex(dir, 'tencent#work', { file: tencent, source: 'secrets' });
+      assert.deepEqual([...readKeptIndex(dir, cloudOf).keys()], ['alibaba', 'tencent#work']);
+      assert.deepEqual(fs.readdirSync(dir), [KEPT_INDEX_FILE], 'a temporary file was left');
+      const hostile = { version: 1, accounts: { tencent: { file: `../${tencent}`, source: 'secrets' }, lighthouse: { file: alibaba, source: 'secrets' }, alibaba: { file: alibaba, source: 'not a source!' } } };
+      fs.writeFileSync(path.join(dir, KEPT_INDEX_FILE), JSON.stringify(hostile));
+      assert.equal(readKeptIndex(dir, cloudOf).size, 0);
+      fs.writeFileSync(path.join(dir, KEPT_INDEX_FILE), 'not json');
+      assert.equal(readKeptIndex(dir).size, 0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -92,5 +122,12 @@ describe('the Cloud Key Pairs view text', () => {
     const now = new Date(2024, 4, 1, 12).getTime();
     assert.equal(cachedAt(now - 60_000, now, 'en-US'), new Date(now - 60_000).toLocaleTimeString('en-US'));
     assert.equal(cachedAt(now - 2 * 86_400_000, now, 'en-US'), new Date(now - 2 * 86_400_000).toLocaleString('en-US'));
+  });
+
+  it('says when a cached listing was made without Intl: the time today, the date and time before', () => {
+    const now = new Date(2024, 4, 1, 12).getTime();
+    assert.equal(listingTimeText(new Date(2024, 4, 1, 9, 5).getTime(), now), '09:05');
+    assert.equal(listingTimeText(new Date(2024, 3, 29, 23, 59).getTime(), now), '2024-04-29 23:59');
+    assert.equal(listingTimeText(new Date(2024, 4, 1, 9, 5).getTime(), now, { withDate: true }), '2024-05-01 09:05');
   });
 });

@@ -4,6 +4,7 @@
 import type { CloudProviderDescriptor } from '../../cloud/descriptors';
 import type { DefaultLoginUserRule } from '../../cloud/provider';
 import { defaultLoginUser } from './login-user';
+import { ALIBABA_PROFILE_SOURCE } from './profiles';
 
 /** ECS API version the provider and the fake speak. */
 export const ECS_API_VERSION = '2014-05-26';
@@ -101,6 +102,7 @@ export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: D
   sanitizeKeyName: sanitizeAlibabaKeyPairName,
   // ECS key pairs have no description (and no rename): modifyKeyPair refuses.
   descriptionMaxLength: 0,
+  profiles: ALIBABA_PROFILE_SOURCE,
   credentialFields: [
     { id: 'accessKeyId', label: 'AccessKey ID', envVar: 'ALIBABA_CLOUD_ACCESS_KEY_ID', secret: false, optional: false },
     { id: 'accessKeySecret', label: 'AccessKey Secret', envVar: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', secret: true, optional: false },

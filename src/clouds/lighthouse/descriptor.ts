@@ -9,6 +9,7 @@ import { type CloudCapabilities, type CloudProviderDescriptor } from '../../clou
 import { TENCENT_DESCRIPTOR } from '../tencent/descriptor';
 import type { DefaultLoginUserRule } from '../../cloud/provider';
 import { defaultLoginUser } from './login-user';
+import { TENCENT_PROFILE_SOURCE } from '../tencent/profiles';
 
 /** Lighthouse API version the provider and the fake speak. */
 export const LIGHTHOUSE_API_VERSION = '2020-03-24';
@@ -45,6 +46,7 @@ export const LIGHTHOUSE_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser
   sanitizeKeyName: TENCENT_DESCRIPTOR.sanitizeKeyName,
   descriptionMaxLength: 0,
   // The same account as CVM: the same API keys, environment variables and stored credentials.
+  profiles: TENCENT_PROFILE_SOURCE,
   credentialFields: TENCENT_DESCRIPTOR.credentialFields,
   knownRegions: [
     'ap-guangzhou', 'ap-shanghai', 'ap-nanjing', 'ap-beijing', 'ap-chengdu', 'ap-chongqing', 'ap-hongkong', 'ap-singapore',

@@ -3,6 +3,7 @@
 import { type CloudProviderDescriptor, KEY_NAME_MESSAGES } from '../../cloud/descriptors';
 import type { DefaultLoginUserRule } from '../../cloud/provider';
 import { defaultLoginUser } from './login-user';
+import { TENCENT_PROFILE_SOURCE } from './profiles';
 
 const TENCENT_NAME_LIMIT = 25;
 
@@ -38,6 +39,7 @@ export const TENCENT_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: D
     return cleaned || 'ssh_key';
   },
   descriptionMaxLength: 60,
+  profiles: TENCENT_PROFILE_SOURCE,
   credentialFields: [
     { id: 'secretId', label: 'SecretId', envVar: 'TENCENTCLOUD_SECRET_ID', secret: false, optional: false },
     { id: 'secretKey', label: 'SecretKey', envVar: 'TENCENTCLOUD_SECRET_KEY', secret: true, optional: false },
