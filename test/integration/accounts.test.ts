@@ -1,4 +1,4 @@
-// Several accounts of one cloud, side by side, from the profile files of Tencent's own CLI (tccli):
+// Several accounts of one cloud, side by side, from the profile files of the clouds' own CLIs (tccli, aliyun):
 // with nothing in SecretStorage or the environment, ~/.tccli/default.credential is an account of its
 // own; a second profile (another fake account) is listed beside it with its own key pairs; an import
 // goes to the account the user picked; Sign Out hides a profile without touching its file; an added
@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import type { ImportOutcome } from '../../src/commands/import-key-pair';
 import type { CloudAccount } from '../../src/platform/cloud-account';
 import type { CloudKeysNode } from '../../src/views/cloud-keys-view';
+import { FAKE_ECS_ACCESS_KEY } from '../clouds/alibaba/fake/server';
 import { FAKE_OTHER_ACCOUNT_CREDENTIAL, FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL } from '../clouds/tencent/fake/server';
 import { api, asUser, cvmAdmin, filesContaining, fixture } from './helpers';
 import { user } from './test-user-input';
@@ -36,9 +37,10 @@ async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promi
   }
 }
 
-describe('several Tencent accounts from tccli profiles (fake CVM, two fake accounts)', function () {
+describe('several accounts from tccli and aliyun profiles (fake CVM with two accounts, fake ECS)', function () {
   this.timeout(120_000);
   const tccli = path.join(os.homedir(), '.tccli');
+  const aliyun = path.join(os.homedir(), '.aliyun');
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'csk-accounts-'));
   const writeProfile = (name: string, credential: { secretId: string; secretKey: string }, region = REGION) => {
     fs.mkdirSync(tccli, { recursive: true, mode: 0o700 });
@@ -90,6 +92,7 @@ describe('several Tencent accounts from tccli profiles (fake CVM, two fake accou
   after(async () => {
     for (const [v, value] of Object.entries(savedEnv)) if (value !== undefined) process.env[v] = value;
     fs.rmSync(tccli, { recursive: true, force: true });
+    fs.rmSync(aliyun, { recursive: true, force: true });
     fs.rmSync(scratch, { recursive: true, force: true });
     if (!CVM_URL) return;
     await refreshView();
@@ -178,8 +181,49 @@ describe('several Tencent accounts from tccli profiles (fake CVM, two fake accou
     await eventually(async () => assert.equal((await tencentRoots()).length, 2));
   });
 
+  it('~/.aliyun/config.json (its current AK profile) alone: the view lists that Alibaba Cloud account\'s key pairs', async function () {
+    const ecsUrl = process.env.CLOUD_SSH_KEYS_TEST_ECS_URL;
+    if (!ecsUrl) this.skip();
+    const { accounts, cloudKeys } = await api();
+    assert.equal(await accounts!.alibaba.credentials(), undefined, 'the main Alibaba Cloud account has credentials');
+    const ecsRegion = 'cn-hangzhou';
+    const config = vscode.workspace.getConfiguration('cloudSshKeys');
+    await config.update('alibaba.endpoint', ecsUrl, vscode.ConfigurationTarget.Global);
+    await config.update('alibaba.regions', [ecsRegion], vscode.ConfigurationTarget.Global);
+    await accounts!.alibaba.connect({ ...FAKE_ECS_ACCESS_KEY }).importKeyPair({ region: ecsRegion, name: 'ecs_console', publicKey: fs.readFileSync(`${newKey('ecs_console')}.pub`, 'utf8') });
+    fs.mkdirSync(aliyun, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(aliyun, 'config.json'), JSON.stringify({
+      current: 'personal',
+      profiles: [
+        { name: 'default', mode: 'RamRoleArn', access_key_id: 'LTAI5tNotUsedHere00000001', access_key_secret: 'not-used', ram_role_arn: 'acs:ram::1:role/x', region_id: ecsRegion },
+        { name: 'personal', mode: 'AK', access_key_id: FAKE_ECS_ACCESS_KEY.accessKeyId, access_key_secret: FAKE_ECS_ACCESS_KEY.accessKeySecret, region_id: ecsRegion },
+      ],
+    }, null, 2), { mode: 0o600 });
+    await refreshView();
+    const roots = await eventually(async () => {
+      const r = (await cloudKeys!.getChildren()).filter((n): n is ProviderNode => n.kind === 'provider' && n.account.descriptor.id === 'alibaba');
+      assert.equal(r.length, 2, `Alibaba nodes: ${r.length}`);
+      return r;
+    });
+    const personal = roots.find((r) => r.account.slot.kind === 'profile' && r.account.slot.name === 'personal')!;
+    assert.deepEqual(await keyNamesUnder(personal), ['ecs_console']);
+    assert.equal(personal.account.defaultRegion, ecsRegion);
+    // The RamRoleArn profile is shown saying why it cannot be used, naming the mode and never a value.
+    const ramRole = roots.find((r) => r.account.slot.kind === 'profile' && r.account.slot.name === 'default')!;
+    const [problem] = await cloudKeys!.getChildren(ramRole);
+    assert.equal(problem.kind, 'problem');
+    assert.match(String(cloudKeys!.getTreeItem(problem).label), /RamRoleArn/);
+    assert.doesNotMatch(JSON.stringify(cloudKeys!.getTreeItem(problem)), /not-used/);
+    fs.rmSync(aliyun, { recursive: true, force: true });
+    await refreshView();
+    await eventually(async () => assert.equal((await cloudKeys!.getChildren()).filter((n) => n.kind === 'provider' && n.account.descriptor.id === 'alibaba').length, 0));
+    await fetch(`${ecsUrl}/__admin/reset`, { method: 'POST' });
+    await config.update('alibaba.endpoint', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('alibaba.regions', undefined, vscode.ConfigurationTarget.Global);
+  });
+
   it('no profile secret in a log, setting, notification or state file', async () => {
-    const secretsToFind = [FAKE_TEST_CREDENTIAL.secretKey, FAKE_OTHER_ACCOUNT_CREDENTIAL.secretKey, FAKE_SECOND_CREDENTIAL.secretKey];
+    const secretsToFind = [FAKE_TEST_CREDENTIAL.secretKey, FAKE_OTHER_ACCOUNT_CREDENTIAL.secretKey, FAKE_SECOND_CREDENTIAL.secretKey, FAKE_ECS_ACCESS_KEY.accessKeySecret];
     const userData = path.join(path.dirname(fixture().home), 'user-data');
     await (await api()).cloudKeys!.flushCache();
     assert.deepEqual(filesContaining([userData, fixture().workspace, fixture().sshDir], ...secretsToFind), []);
