@@ -126,7 +126,13 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     log.info(`Activated in ${activationMs.toFixed(1)} ms (${activationWallMs.toFixed(0)} ms including VS Code's set-up)`);
     // Scan in the background so closed .pub files in the SSH folders get their diagnostics too.
     void localKeys.currentScan();
-    markSignedInAccounts(accounts); // completes the walkthrough's account step; reads no more than the view does
+    // The walkthrough's account step: once the view has listed an account (not at activation, where
+    // the keychain reads would compete with the first render).
+    const walkthroughAccount = cloudKeys.onDidLoad(() => {
+      walkthroughAccount.dispose();
+      markSignedInAccounts(accounts);
+    });
+    context.subscriptions.push(walkthroughAccount);
     const testing = context.extensionMode !== vscode.ExtensionMode.Production;
     return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, accounts: Object.fromEntries(CLOUDS.map((d) => [d.id, cloudAccounts.main(d.id)])), cloudAccounts, secrets: context.secrets, answerWith: (standIn: UserInput | undefined) => ui.answerWith(standIn) } : {}) };
   } catch (err) {

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { assert, clearNotifications, notification, openContainer, runCommand, treeRow, viewPane } from './ui.mjs';
+import { assert, clearNotifications, notification, openContainer, runCommand, treeRow, viewPane, answerInput } from './ui.mjs';
 import { until } from '../clouds/tencent/e2e/cloud.e2e.mjs';
 
 const require = createRequire(import.meta.url);
@@ -115,13 +115,6 @@ async function settled(fake, quietMs = 1500, timeoutMs = 20_000) {
   }
 }
 
-async function answerInput(page, value) {
-  const input = page.locator('.quick-input-widget input').first();
-  await input.waitFor({ state: 'visible' });
-  await input.fill(value);
-  await page.waitForTimeout(300); // let validation run
-  await page.keyboard.press('Enter');
-}
 
 export default [
   {

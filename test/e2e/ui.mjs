@@ -105,6 +105,16 @@ export async function runCommand(page, title) {
   );
 }
 
+
+/** Types into the open input box (replacing its value) and accepts it. */
+export async function answerInput(page, value) {
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible' });
+  await input.fill(value);
+  await page.waitForTimeout(300); // let validation run
+  // On the input itself: a page re-rendering behind the box (Get Started) may have taken the focus.
+  await input.press('Enter');
+}
 /** A row of the open quick input whose label is exactly `label`. */
 export function quickPickRow(page, label) {
   return page

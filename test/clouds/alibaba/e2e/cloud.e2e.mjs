@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   assert, chooseMenuItem, contextMenuLabels, explorerRow, notification, openContainer, openExplorer, pick,
   quickPickRow, runCommand, treeRow, viewPane,
+  answerInput,
 } from '../../../e2e/ui.mjs';
 
 const REGION = 'cn-hangzhou';
@@ -26,13 +27,6 @@ async function until(probe, describe, timeoutMs = 20_000) {
 /** The fake's key pairs in the region. */
 const keyPairs = (ecs) => ecs.fake.keyPairsIn(REGION);
 
-async function answerInput(page, value) {
-  const input = page.locator('.quick-input-widget input').first();
-  await input.waitFor({ state: 'visible' });
-  await input.fill(value);
-  await page.waitForTimeout(300); // let validation run
-  await page.keyboard.press('Enter');
-}
 
 /** The Cloud Key Pairs pane, refreshed, with a row labelled `label` under the Alibaba region. */
 async function cloudRow(page, label) {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import {
   assert, chooseMenuItem, clearNotifications, contextMenuLabels, explorerRow, notification, openContainer, openExplorer, pick,
   quickPickRow, runCommand, treeRow, viewPane,
+  answerInput,
 } from '../../../e2e/ui.mjs';
 
 const NODE = 'Tencent Cloud Lighthouse';
@@ -26,14 +27,6 @@ async function until(probe, describe, timeoutMs = 20_000) {
   }
 }
 
-/** Types into the open input box (replacing its value) and accepts it. */
-async function answerInput(page, value) {
-  const input = page.locator('.quick-input-widget input').first();
-  await input.waitFor({ state: 'visible' });
-  await input.fill(value);
-  await page.waitForTimeout(300); // let validation run
-  await page.keyboard.press('Enter');
-}
 
 /** The open quick input is a plain input box (no list to pick from, e.g. no regions). */
 async function assertInputBoxOnly(page, what) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import {
   assert, chooseMenuItem, clearNotifications, contextMenuLabels, explorerRow, notification, notificationTexts, openContainer, openExplorer, pick,
   quickPickRow, runCommand, treeRow, viewPane,
+  answerInput,
 } from '../../../e2e/ui.mjs';
 
 const REGION = 'ap-guangzhou';
@@ -27,14 +28,6 @@ export async function until(probe, describe, timeoutMs = 20_000) {
 /** The fake's key pairs (public data). */
 const keyPairs = (cvm) => [...cvm.fake.account.keyPairs.values()];
 
-/** Types into the open input box (replacing its value) and accepts it. */
-async function answerInput(page, value) {
-  const input = page.locator('.quick-input-widget input').first();
-  await input.waitFor({ state: 'visible' });
-  await input.fill(value);
-  await page.waitForTimeout(300); // let validation run
-  await page.keyboard.press('Enter');
-}
 
 /** The Cloud Key Pairs pane, refreshed, with a row labelled `label`. */
 export async function cloudRow(page, label) {
