@@ -2,7 +2,7 @@
 // Problems panel, for a broken key file opened from the explorer.
 import fs from 'node:fs';
 import path from 'node:path';
-import { assert, dismiss, explorerRow, openExplorer, runCommand } from './ui.mjs';
+import { assert, dismiss, explorerRow, openExplorer, readmeScreenshot, runCommand } from './ui.mjs';
 
 const BROKEN = 'broken_paste.pub';
 
@@ -28,6 +28,7 @@ export default [
       assert.match(text, /Cloud SSH Keys/, `the Problems entry does not name its source: ${text}`);
       const fileRow = page.locator('.markers-panel .monaco-list-row').filter({ hasText: BROKEN }).first();
       await fileRow.waitFor({ state: 'visible' });
+      await readmeScreenshot(page, 'problems-panel');
       await dismiss(page);
     },
   },

@@ -1,5 +1,7 @@
 // Workbench helpers for the browser steps (Playwright locators that held on code-server 4.139 / VS Code 1.139).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 
 /** The activity-bar entry with this accessible name (a container's title, or a RegExp). */
 export function activityTab(page, name) {
@@ -205,6 +207,14 @@ export async function hoverText(page, row, timeout = 15_000) {
   }
 }
 
+
+/** With CLOUD_SSH_KEYS_README_SCREENSHOTS set, saves the window as README.md's docs/images/NAME.png. */
+export async function readmeScreenshot(page, name) {
+  if (!process.env.CLOUD_SSH_KEYS_README_SCREENSHOTS) return;
+  const file = path.join(import.meta.dirname, '..', '..', 'docs', 'images', `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file });
+}
 /** The text on the browser's clipboard (Chromium with clipboard permissions). */
 export function clipboardText(page) {
   return page.evaluate(() => navigator.clipboard.readText());

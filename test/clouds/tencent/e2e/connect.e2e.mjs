@@ -4,13 +4,11 @@
 // output the test reads. Then unbind, and Connect explains why it cannot log in.
 import fs from 'node:fs';
 import path from 'node:path';
-import { assert, chooseMenuItem, clearNotifications, contextMenuLabels, notification, quickPickRow, treeRow, viewPane } from '../../../e2e/ui.mjs';
+import { assert, chooseMenuItem, clearNotifications, contextMenuLabels, notification, quickPickRow, readmeScreenshot, treeRow, viewPane } from '../../../e2e/ui.mjs';
 import { cloudRow, until } from './cloud.e2e.mjs';
 
 const REGION = 'ap-guangzhou';
 const KEY_PAIR = 'e2e_team_key';
-/** Where README.md's screenshot of this flow is kept (written when CLOUD_SSH_KEYS_README_SCREENSHOTS is set). */
-const README_SHOT = path.join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'images', 'connect-terminal.png');
 
 /** Opens a collapsed tree row (a bound key pair) and returns the child row labelled `child`. */
 async function expandTo(page, row, child) {
@@ -88,10 +86,7 @@ export default [
       const address = target.PublicIpAddresses[0];
       assert.match(seen, new RegExp(` ${address.replace(/\./g, '\\.')} 22 ${servers.loginUser}$`), `the session says ${JSON.stringify(seen)}`);
       await screenshot('connect-terminal');
-      if (process.env.CLOUD_SSH_KEYS_README_SCREENSHOTS) {
-        fs.mkdirSync(path.dirname(README_SHOT), { recursive: true });
-        await page.screenshot({ path: README_SHOT });
-      }
+      await readmeScreenshot(page, 'connect-terminal');
       await page.keyboard.type('exit\n');
       await collapse(boundRow);
       // The Host entry went first in the user's config, and the user's lines are still there after it.
