@@ -1,6 +1,7 @@
 // Copy SSH Command: `ssh <alias>` (with `-F` when the managed block is not in ssh's default file).
 import * as vscode from 'vscode';
 import { type ConnectServices, type ReadyConnection, prepareConnection, sshArguments } from './instance-connection';
+import { walkthroughStepDone } from '../platform/walkthrough';
 
 export async function copySshCommand(s: ConnectServices, node: unknown): Promise<string | undefined> {
   const ready = await prepareConnection(s, node);
@@ -16,5 +17,6 @@ export async function copyCommandFor(s: ConnectServices, ready: ReadyConnection)
   const command = ['ssh', ...sshArguments(ready)].map(shellWord).join(' ');
   await vscode.env.clipboard.writeText(command);
   void s.ui.showInformationMessage(vscode.l10n.t('Copied: {0}', command));
+  walkthroughStepDone('connected');
   return command;
 }

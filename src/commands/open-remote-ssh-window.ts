@@ -2,6 +2,7 @@
 // (or Open Remote - SSH in VSCodium and code-server), using the managed Host entry's alias.
 import * as vscode from 'vscode';
 import { type ConnectServices, type ReadyConnection, prepareConnection } from './instance-connection';
+import { walkthroughStepDone } from '../platform/walkthrough';
 
 /** The Remote-SSH extensions that open `ssh-remote+<host>` windows. */
 export const REMOTE_SSH_EXTENSIONS = ['ms-vscode-remote.remote-ssh', 'jeanp413.open-remote-ssh'] as const;
@@ -37,5 +38,6 @@ export async function openWindowFor(s: ConnectServices, ready: ReadyConnection):
   }
   await vscode.commands.executeCommand('vscode.newWindow', { remoteAuthority: `ssh-remote+${ready.host.alias}`, reuseWindow: false });
   s.log.info(`Opened a Remote-SSH window on ${ready.host.alias}`);
+  walkthroughStepDone('connected');
   return true;
 }
