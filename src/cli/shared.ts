@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type CloudProviderDescriptor, credentialsFromEnvironment } from '../cloud/descriptors';
-import { type CredentialProfileSource, type ProfileContext, ProfileError } from '../cloud/profile-files';
+import { type CredentialProfileSource, type ProfileContext, ProfileError, presentValues } from '../cloud/profile-files';
 
 export type { CredentialProfileSource };
 import { proxyFromEnvironment } from '../cloud/proxy-env';
@@ -249,8 +249,7 @@ export function credentialsFromEnvOrProfile(
   const ctx: ProfileContext = { home: homeOf(env), env };
   const fromProfile = (name: string | undefined): Record<string, string> => {
     try {
-      const read = source.read(name, ctx);
-      return Object.fromEntries(Object.entries(read).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+      return presentValues(source.read(name, ctx));
     } catch (error) {
       if (error instanceof ProfileError) throw new LocalRefusal(error.code, error.message);
       throw error;

@@ -162,6 +162,11 @@ export interface ProfileContext {
   now?: number;
 }
 
+/** A profile's credential values that are there: empty and missing fields left out. */
+export function presentValues(read: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(read).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+}
+
 /** A profile as the Set Credentials picker and the Cloud Key Pairs view name it (no secret). */
 export interface ProfileSummary {
   name: string;

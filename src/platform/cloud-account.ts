@@ -5,7 +5,7 @@ import { isLoopbackEndpoint } from '../cloud/loopback';
 import type { CloudKeyProvider, CloudRegion } from '../cloud/provider';
 import { loadCloudChunk } from '../cloud/chunk-loader';
 import { CloudError } from '../cloud/errors';
-import { type ProfileContext, ProfileError } from '../cloud/profile-files';
+import { type ProfileContext, ProfileError, presentValues } from '../cloud/profile-files';
 
 /** Credential values by CredentialField id (`secretId`, `secretKey`, `token`). Never logged. */
 export type CredentialValues = Record<string, string>;
@@ -160,23 +160,27 @@ export class CloudAccount implements vscode.Disposable {
   /** The profile's region, as last read from its file. */
   profileRegion: string | undefined;
 
+  /** The profile's file as last read (until the file changes: invalidate()); the view asks on every redraw. */
+  private profileRead: { credentials: ResolvedCredentials | undefined } | undefined;
+
   /** A profile's credentials, read from its file (never stored); undefined with `profileProblem` set when unusable. */
   private profileCredentials(): ResolvedCredentials | undefined {
     const { slot, descriptor } = this;
     if (slot.kind !== 'profile' || !descriptor.profiles || !this.profileContext) return undefined;
+    if (this.profileRead) return this.profileRead.credentials;
     const ctx = this.profileContext();
+    let credentials: ResolvedCredentials | undefined;
     try {
       this.profileRegion = descriptor.profiles.list(ctx).find((p) => p.name === slot.name)?.region;
-      const read = descriptor.profiles.read(slot.name, ctx);
-      const values = Object.fromEntries(Object.entries(read).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+      credentials = { values: presentValues(descriptor.profiles.read(slot.name, ctx)), source: 'profile' };
       this.profileProblem = undefined;
-      return { values, source: 'profile' };
     } catch (error) {
       if (!(error instanceof ProfileError)) throw error;
       // The message names the file and the field, never a value.
       this.profileProblem = error.message;
-      return undefined;
     }
+    this.profileRead = { credentials };
+    return credentials;
   }
 
   /** The credentials in use: a profile's from its file; else SecretStorage, then (main account) the environment. */
@@ -307,6 +311,7 @@ export class CloudAccount implements vscode.Disposable {
   invalidate(): void {
     this.cachedProvider = undefined;
     this.storedRead = undefined;
+    this.profileRead = undefined;
     this.changed.fire();
   }
 

@@ -151,22 +151,20 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
   /** Credentials or settings of `account` changed: what was listed is forgotten, and the view redraws. */
   private follow(account: CloudAccount): void {
     this.followed.add(account);
-    {
-      this.disposables.push(
-        account.onDidChange(() => {
-          // Other credentials may be another account: what was listed no longer says where keys are.
-          this.epochs.set(account, this.epoch(account) + 1);
-          this.settled.delete(account);
-          this.painting.delete(account);
-          this.cacheReads.delete(account);
-          // Its kept listing may be another account's now: the next window waits for the credentials.
-          this.nameKept(account, undefined);
-          for (const [key, listed] of this.settledInstances) if (listed.account === account) this.settledInstances.delete(key);
-          // Not refresh(): that reads the profile files again, which changes the profile accounts (a loop).
-          this.forgetListings();
-        }),
-      );
-    }
+    this.disposables.push(
+      account.onDidChange(() => {
+        // Other credentials may be another account: what was listed no longer says where keys are.
+        this.epochs.set(account, this.epoch(account) + 1);
+        this.settled.delete(account);
+        this.painting.delete(account);
+        this.cacheReads.delete(account);
+        // Its kept listing may be another account's now: the next window waits for the credentials.
+        this.nameKept(account, undefined);
+        for (const [key, listed] of this.settledInstances) if (listed.account === account) this.settledInstances.delete(key);
+        // Not refresh(): that reads the profile files again, which changes the profile accounts (a loop).
+        this.forgetListings();
+      }),
+    );
   }
 
   private epoch(account: CloudAccount): number {
