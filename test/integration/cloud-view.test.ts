@@ -191,7 +191,9 @@ describe('the Cloud Key Pairs view (fake CVM)', function () {
 
       // A cache file that is not one (wrong types) is ignored: the view waits for the listing instead.
       const bad = JSON.parse(text);
-      bad.keyPairs[0][1][0].associatedInstanceIds = 'ins-1';
+      // The region holding the key pair (regions are kept in the order their answers came).
+      const [, held] = (bad.keyPairs as Array<[string, Array<Record<string, unknown>>]>).find(([, list]) => list.length > 0)!;
+      held[0].associatedInstanceIds = 'ins-1';
       fs.writeFileSync(path.join(directory, files[0]), JSON.stringify(bad));
       const third = make();
       const [p3] = (await third.getChildren()).filter((n) => n.kind === 'provider' && n.account === tencent);
