@@ -10,6 +10,7 @@ import { visibleJson, visibleText } from '../keys/visibleText';
 import { type CliIo, UsageError } from './common';
 import { type InstanceCommands, instancesCommand, sshConfigCommand } from './instances';
 import { LocalRefusal, isCloudError } from './shared';
+import { rotateCommand } from './rotate';
 
 type Subcommand = (args: string[], io: CliIo) => Promise<number>;
 
@@ -39,13 +40,15 @@ export async function runCloudCommand(cloud: CloudCli, args: string[], io: CliIo
         return await instancesCommand(cloud.instances, rest, io);
       case 'ssh-config':
         return await sshConfigCommand(cloud.instances, rest, io);
+      case 'rotate':
+        return await rotateCommand(cloud.instances, rest, io);
       case 'help':
       case '--help':
       case '-h':
         io.out(cloud.usage);
         return 0;
       default:
-        throw new UsageError(sub ? `unknown ${cloud.word} command ${sub}` : `${cloud.word} needs a command: import, create, list, delete, instances or ssh-config`);
+        throw new UsageError(sub ? `unknown ${cloud.word} command ${sub}` : `${cloud.word} needs a command: import, create, list, delete, instances, ssh-config or rotate`);
     }
   } catch (error) {
     // One line whatever the cloud's code, sentence or RequestId hold (our own words have no

@@ -15,14 +15,15 @@ import { type InstanceHost, type ManagedHost, type RejectedHost, type SshConfigS
 import { updateSshConfigFile } from '../keys/ssh-config-file';
 import { visibleJson, visibleText } from '../keys/visibleText';
 import { type CliIo, UsageError } from './common';
+import { rotateUsage } from './rotate';
 import { type ConnectionOptionValues, parse, requireOption } from './shared';
 
 /** What the shared `instances` and `ssh-config` commands need of one cloud. */
 export interface InstanceCommands {
   /** Its id (the SSH config scope's cloud and the alias prefix) and its login-user rule. */
-  descriptor: Pick<CloudProviderDescriptor, 'id' | 'defaultLoginUser'>;
+  descriptor: CloudProviderDescriptor;
   /** Its provider, from the environment's credentials and the connection options (refuses without sending when they are missing). */
-  provider(io: CliIo, values: ConnectionOptionValues): Pick<CloudKeyProvider, 'listInstances' | 'listKeyPairs'>;
+  provider(io: CliIo, values: ConnectionOptionValues): CloudKeyProvider;
   /** Where its key pairs are listed when they belong to the whole account, not to the instances' region. */
   keyPairRegion?: string;
   /** How `instances --json` names an instance's bound key pairs, in the cloud's own words. */
@@ -39,7 +40,8 @@ export function instanceCommandsUsage(word: string): string {
                             Host entries for every instance whose bound key pair has a local private
                             key (stderr names the others, and why): printed, or with --write kept in
                             the managed block of FILE (created with mode 0600; nothing outside the
-                            block changes, and the same data twice changes nothing).`;
+                            block changes, and the same data twice changes nothing).
+${rotateUsage(word)}`;
 }
 
 /** One instance, the way to log in to it, and its alias in the block. */
