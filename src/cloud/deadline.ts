@@ -83,6 +83,7 @@ const OPTIONS_ARGUMENT: { [K in Exclude<keyof CloudKeyProvider, 'id'>]: number }
   disassociateKeyPairs: 1,
   listRegions: 0,
   listInstances: 1,
+  getCallerIdentity: 0,
 };
 
 /**
@@ -92,6 +93,8 @@ const OPTIONS_ARGUMENT: { [K in Exclude<keyof CloudKeyProvider, 'id'>]: number }
 export function applyOperationDeadline(provider: CloudKeyProvider, seconds: number, messages: OperationTimeoutMessages): void {
   const timeoutError = (facts: OperationTimeoutFacts) => operationTimeoutError(provider.id, facts, messages);
   for (const [name, index] of Object.entries(OPTIONS_ARGUMENT)) {
+    // An optional operation the provider does not have stays absent.
+    if (typeof (provider as unknown as Record<string, unknown>)[name] !== 'function') continue;
     const operation = (provider as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name].bind(provider);
     const withDeadline = (...args: unknown[]) =>
       withinDeadline(args[index] as ScopedOptions | undefined, name, seconds, timeoutError, (options) => {

@@ -189,6 +189,24 @@ export interface CloudKeyProvider {
   listRegions(options?: CallOptions): Promise<CloudRegion[]>;
   /** Every matching instance of the region (all pages). */
   listInstances(request: ListInstancesRequest, options?: CallOptions): Promise<CloudInstance[]>;
+  /** Who the credentials are (STS GetCallerIdentity), for clouds that can say; rejects with a CloudError. */
+  getCallerIdentity?(options?: CallOptions): Promise<CallerIdentity>;
+}
+
+/**
+ * What STS GetCallerIdentity says about the credentials, each field checked at the trust boundary.
+ * Names no secret: safe to keep in globalState and to show.
+ */
+export interface CallerIdentity {
+  /** The root account: Tencent's UIN, Alibaba's account ID (digits only). */
+  accountId: string;
+  /** What the cloud calls `accountId`, for the sentence that shows it: a UIN, or (default) an account ID. */
+  accountIdName?: 'uin' | 'account-id';
+  /** The key's own principal (a sub-account's UIN, a RAM user's id). */
+  principalId?: string;
+  arn?: string;
+  /** `CAMUser`, `CAMRole`, `RAMUser`, `Account`, … as the cloud names it. */
+  type?: string;
 }
 
 /** What the extension gives a cloud's chunk to make a provider. */

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type CachedListing, type KeptListing, listingFileName, listingTimeText, readKeptIndex, readListingSync, updateKeptIndex, writeListing } from './cloud-listing-cache';
 import { localTime, regionDisplayName } from './cloud-text';
-import type { CloudInstance, CloudRegion, KeyPair } from '../cloud/provider';
+import type { CallerIdentity, CloudInstance, CloudRegion, KeyPair } from '../cloud/provider';
+import { isCloudError } from '../cloud/errors';
 import { keyPairContextValue } from '../cloud/descriptors';
 import type { LocalKeyPair, ScanResult } from '../keys/scan';
 import type { CloudAccount, ResolvedCredentials } from '../platform/cloud-account';
@@ -18,6 +20,36 @@ const KEYCHAIN_CONTEXT_KEY = 'cloudSshKeys.cloudKeys.keychainUnavailable';
 export const SHOW_EMPTY_CONTEXT_KEY = 'cloudSshKeys.cloudKeys.showEmptyRegions';
 /** Where the toggle is remembered (globalState). */
 const SHOW_EMPTY_STATE_KEY = 'cloudSshKeys.cloudKeys.showEmptyRegions';
+
+/**
+ * globalState: each account's identity as STS GetCallerIdentity named it, by account.id, with a hash
+ * of the credentials' non-secret part it belongs to (no secret): a reload shows it at once.
+ */
+const IDENTITY_STATE_KEY = 'cloudSshKeys.cloudKeys.callerIdentities';
+
+interface KeptIdentity extends CallerIdentity {
+  /** Hash of the endpoint and the SecretId / AccessKey ID it was fetched with. */
+  credential: string;
+}
+
+/** The kept identities as read back (globalState is checked like any input: digits for the account, short printable text else). */
+function readKeptIdentities(value: unknown): Map<string, KeptIdentity> {
+  const out = new Map<string, KeptIdentity>();
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+  const text = (v: unknown) => (typeof v === 'string' && /^[\x21-\x7e]{1,512}$/.test(v) ? v : undefined);
+  for (const [id, raw] of Object.entries(value as Record<string, unknown>)) {
+    const r = (raw ?? {}) as Record<string, unknown>;
+    if (typeof r.accountId !== 'string' || !/^[0-9]{5,20}$/.test(r.accountId) || typeof r.credential !== 'string' || !/^[0-9a-f]{32}$/.test(r.credential)) continue;
+    const accountIdName = r.accountIdName === 'uin' || r.accountIdName === 'account-id' ? r.accountIdName : undefined;
+    out.set(id, { accountId: r.accountId, accountIdName, principalId: text(r.principalId), arn: text(r.arn), type: text(r.type), credential: r.credential });
+  }
+  return out;
+}
+
+/** The account number as the cloud calls it (its provider says which): a UIN on Tencent Cloud, an account ID elsewhere. */
+function accountIdText(identity: CallerIdentity, accountId: string): string {
+  return identity.accountIdName === 'uin' ? vscode.l10n.t('UIN {0}', accountId) : vscode.l10n.t('Account ID {0}', accountId);
+}
 
 type CredentialSource = ResolvedCredentials['source'];
 /** The credential sources a kept listing may name (its cloud's node is painted with it). */
@@ -124,6 +156,10 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
   private readonly instancesListed = new vscode.EventEmitter<ListedInstances>();
   /** Fires when a region's instances were (re)listed: the SSH config block follows them. */
   readonly onDidListInstances = this.instancesListed.event;
+  /** Each account's identity (STS GetCallerIdentity), by account.id: shown on its node. */
+  private readonly identities: Map<string, KeptIdentity>;
+  /** The identities asked for in this window (`account.id` and credential hash): once each, answered or not. */
+  private readonly identityAsked = new Set<string>();
 
   constructor(
     private readonly accounts: readonly CloudAccount[],
@@ -133,6 +169,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     private readonly accountSource?: AccountSource,
   ) {
     this.showEmpty = storage?.globalState.get<boolean>(SHOW_EMPTY_STATE_KEY) === true;
+    this.identities = readKeptIdentities(storage?.globalState.get<unknown>(IDENTITY_STATE_KEY));
     void vscode.commands.executeCommand('setContext', SHOW_EMPTY_CONTEXT_KEY, this.showEmpty);
     for (const account of accounts) this.follow(account);
     if (accountSource) {
@@ -163,6 +200,8 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
         for (const [key, listed] of this.settledInstances) if (listed.account === account) this.settledInstances.delete(key);
         // Not refresh(): that reads the profile files again, which changes the profile accounts (a loop).
         this.forgetListings();
+        // Other credentials: the identity shown was another account's.
+        void this.checkIdentity(account);
       }),
     );
   }
@@ -214,7 +253,11 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     if (!pending) {
       const epoch = this.epoch(account);
       pending = this.list(account).then((data) => {
-        if (epoch === this.epoch(account)) this.absorb(account, data, false);
+        if (epoch === this.epoch(account)) {
+          this.absorb(account, data, false);
+          // Listed: the cloud's SDK is loaded and the credentials work, so now is when to ask who they are.
+          if (!data.regionProblem && data.keyPairs.size > 0) void this.fetchIdentity(account);
+        }
         return data;
       });
       this.data.set(account, pending);
@@ -309,6 +352,61 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
       result.regionProblem = cloudErrorReason(error);
     }
     return result;
+  }
+
+  // ---- who the account is (STS GetCallerIdentity), kept per account.id ----
+
+  /** A hash of the account's non-secret identity (endpoint, SecretId / AccessKey ID); undefined when signed out. */
+  private async credentialHash(account: CloudAccount): Promise<string | undefined> {
+    const identity = await account.identity();
+    return identity === undefined ? undefined : createHash('sha256').update(`${account.descriptor.id}\n${account.id}\n${identity}`).digest('hex').slice(0, 32);
+  }
+
+  /** Forgets the kept identity when the credentials are not those it was fetched with; resolves with their hash. */
+  private async checkIdentity(account: CloudAccount): Promise<string | undefined> {
+    const hash = await this.credentialHash(account).catch(() => undefined);
+    const kept = this.identities.get(account.id);
+    if (kept && kept.credential !== hash) {
+      this.identities.delete(account.id);
+      await this.saveIdentities();
+      this.fireFor(account);
+    }
+    return hash;
+  }
+
+  /** Asks the cloud who the account's credentials are, once per credentials (a failure: nothing shown, one log line). */
+  private async fetchIdentity(account: CloudAccount): Promise<void> {
+    const hash = await this.checkIdentity(account);
+    if (!hash || this.identities.has(account.id)) return;
+    const key = `${account.id}\n${hash}`;
+    if (this.identityAsked.has(key)) return;
+    this.identityAsked.add(key);
+    try {
+      const provider = await account.provider();
+      if (!provider.getCallerIdentity) return;
+      const { accountId, accountIdName, principalId, arn, type } = await provider.getCallerIdentity();
+      // The credentials changed meanwhile: the answer is about the old ones.
+      if ((await this.credentialHash(account)) !== hash) return;
+      this.identities.set(account.id, { accountId, accountIdName, principalId, arn, type, credential: hash });
+      await this.saveIdentities();
+      this.fireFor(account);
+    } catch (error) {
+      const details = isCloudError(error) ? ` [code ${error.code}${error.requestId ? `, RequestId ${error.requestId}` : ''}]` : '';
+      this.log.warn(shownText(`Not showing the ${account.displayName} account ID (STS GetCallerIdentity failed): ${error instanceof Error ? error.message : String(error)}${details}`));
+    }
+  }
+
+  private async saveIdentities(): Promise<void> {
+    const value = Object.fromEntries([...this.identities].filter(([id]) => this.accounts.some((a) => a.id === id)));
+    await Promise.resolve(this.storage?.globalState.update(IDENTITY_STATE_KEY, value)).catch((error) =>
+      this.log.warn(`Could not keep the account IDs: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  /** The account's identity as last fetched (no request). */
+  callerIdentity(account: CloudAccount): CallerIdentity | undefined {
+    const kept = this.identities.get(account.id);
+    return kept && { accountId: kept.accountId, accountIdName: kept.accountIdName, principalId: kept.principalId, arn: kept.arn, type: kept.type };
   }
 
   // ---- the cached listing (a file per account, named by a hash of its non-secret identity) ----
@@ -603,6 +701,8 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
       }
       // Read before the cloud's item is drawn, so that it can say "cached".
       await Promise.all([...shown].map((account) => this.paintFromCache(account)));
+      // An identity kept by an earlier window is shown only while the credentials are the same.
+      for (const account of shown) void this.checkIdentity(account);
       this.shownRoots = shown;
       void vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT_KEY, roots.length > 0);
       // No keyring (Linux): the welcome view says so and what to do.
@@ -696,7 +796,7 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     switch (node.kind) {
       case 'provider': {
         const painted = this.painting.get(node.account);
-        return providerItem(node.account, node.source, painted && !this.settled.has(node.account) ? painted.time : undefined, this.hiddenRegions(node.account));
+        return providerItem(node.account, node.source, painted && !this.settled.has(node.account) ? painted.time : undefined, this.hiddenRegions(node.account), this.callerIdentity(node.account));
       }
       case 'region':
         return regionItem(node.account, node.region, node.keyPairs.length);
@@ -744,13 +844,16 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
   }
 }
 
-function providerItem(account: CloudAccount, source: CredentialSource, cachedTime: number | undefined, hidden: number): vscode.TreeItem {
+function providerItem(account: CloudAccount, source: CredentialSource, cachedTime: number | undefined, hidden: number, identity?: CallerIdentity): vscode.TreeItem {
   // A profile's name comes from a file name: shown as text, never as markup.
   const item = new vscode.TreeItem(shownText(account.displayName), vscode.TreeItemCollapsibleState.Expanded);
   item.id = `provider:${account.id}`;
   // Only the variables that are set (an unset optional token is not "used").
   const variables = account.setEnvironmentVariables().join(', ');
   const parts: string[] = [];
+  // The cloud's text, checked as digits at the trust boundary (and again when read back), shown escaped all the same.
+  const accountNumber = identity ? accountIdText(identity, shownText(identity.accountId)) : undefined;
+  if (accountNumber) parts.push(accountNumber);
   if (cachedTime !== undefined) parts.push(vscode.l10n.t('cached {0}', listingTimeText(cachedTime)));
   if (account.isSandbox) parts.push(vscode.l10n.t('Sandbox: {0}', account.endpoint));
   if (source === 'environment') parts.push(vscode.l10n.t('credentials from the environment ({0})', variables));
@@ -760,6 +863,10 @@ function providerItem(account: CloudAccount, source: CredentialSource, cachedTim
   item.iconPath = new vscode.ThemeIcon(account.isSandbox ? 'beaker' : 'cloud');
   item.tooltip = [
     account.descriptor.displayName,
+    accountNumber ? vscode.l10n.t('{0}, as STS GetCallerIdentity names the account of these credentials', accountNumber) : undefined,
+    identity?.principalId && identity.principalId !== identity.accountId
+      ? vscode.l10n.t('Signed in as {0} ({1})', shownText(identity.principalId), shownText(identity.type ?? '?'))
+      : undefined,
     account.isSandbox ? vscode.l10n.t('Sandbox: requests go to {0} on this computer, not to the real cloud.', account.endpoint) : account.endpoint || undefined,
     profileFile
       ? vscode.l10n.t("Using the credentials of the profile in {0}, read from the file (the cloud's own CLI keeps it), never copied.", profileFile)

@@ -151,6 +151,34 @@ describe('several accounts from tccli and aliyun profiles (fake CVM with two acc
     assert.deepEqual(await keyNamesUnder(byProfile.get('default')!), ['from_console']);
   });
 
+  it('the two account nodes show their own UINs (STS GetCallerIdentity once each, after the first listing), kept across a refresh', async () => {
+    const { cloudKeys } = await api();
+    const descriptionOf = async (profile: string) => {
+      const root = (await tencentRoots()).find((r) => r.account.slot.kind === 'profile' && r.account.slot.name === profile);
+      assert.ok(root, `no node for the profile ${profile}`);
+      const item = cloudKeys!.getTreeItem(root);
+      return { description: String(item.description), tooltip: String(item.tooltip) };
+    };
+    const shown = await eventually(async () => {
+      const both = { default: await descriptionOf('default'), work: await descriptionOf('work') };
+      assert.match(both.default.description, /^UIN 100000000001 · /);
+      assert.match(both.work.description, new RegExp(`^UIN ${OTHER_UIN} · `));
+      return both;
+    });
+    assert.match(shown.work.description, /work\.credential/);
+    assert.match(shown.default.tooltip, /UIN 100000000001, as STS GetCallerIdentity names/);
+    const asked = async () =>
+      (await cvmAdmin<Array<{ action?: string; ownerUin?: string; signatureVerified?: boolean }>>(CVM_URL!, 'requests')).filter((r) => r.action === 'GetCallerIdentity');
+    const before = await asked();
+    assert.deepEqual([...new Set(before.map((r) => r.ownerUin))].sort(), ['100000000001', OTHER_UIN]);
+    assert.ok(before.every((r) => r.signatureVerified));
+    // A refresh lists again, but the identity is known (same credentials): not asked again, still shown.
+    await refreshView();
+    assert.deepEqual(await keyNamesUnder((await tencentRoots()).find((r) => r.account.slot.kind === 'profile' && r.account.slot.name === 'work')!), ['customer_key', 'picked_work']);
+    assert.match((await descriptionOf('work')).description, new RegExp(`^UIN ${OTHER_UIN} · `));
+    assert.equal((await asked()).length, before.length, 'GetCallerIdentity was asked again for the same credentials');
+  });
+
   it('Sign Out of a profile account hides it and leaves its file; Set Credentials offers the profile again', async () => {
     const work = await profileAccount('work');
     const file = path.join(tccli, 'work.credential');

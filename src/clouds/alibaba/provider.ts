@@ -40,6 +40,7 @@ import { CloudError } from '../../cloud/errors';
 import { JoinedCalls, allPages, chunks, createWithoutLosingPrivateKey, importJoiningSameKey, importWithRecovery, isoNow } from '../../cloud/flows';
 import type {
   CallOptions,
+  CallerIdentity,
   CloudInstance,
   CloudKeyProvider,
   CloudRegion,
@@ -62,6 +63,8 @@ import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, n
 import { type ProxySetting, proxyFor } from '../../cloud/proxy-env';
 import * as crypto from 'node:crypto';
 import { ALIBABA_DESCRIPTOR } from './descriptor';
+import { GET_CALLER_IDENTITY, STS_API_VERSION, alibabaStsEndpoint, readAlibabaCallerIdentity } from './identity';
+import type { ParsedEndpoint } from '../../cloud/endpoint';
 
 export interface AlibabaCredentials {
   accessKeyId: string;
@@ -560,6 +563,16 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     return alibabaError('outcome-lost', 'CreateOutcomeLost', 'createOutcomeLost', [name], { action: 'CreateKeyPair', requestId });
   }
 
+  /** Who the AccessKey is (STS GetCallerIdentity): its account ID. Needs no RAM permission. */
+  async getCallerIdentity(options: CallOptions = {}): Promise<CallerIdentity> {
+    const response = await this.call<Record<string, unknown>>(GET_CALLER_IDENTITY, undefined, [], {
+      ...options,
+      idempotent: true,
+      target: { endpoint: alibabaStsEndpoint(this.endpoint), version: STS_API_VERSION },
+    });
+    return readAnswer(ALIBABA_DESCRIPTOR, GET_CALLER_IDENTITY, requestIdOf(response.RequestId), () => readAlibabaCallerIdentity(response));
+  }
+
   /**
    * One API call: paced by the rate limiter, retried with backoff when nothing happened
    * (throttled, no connection) and, for idempotent calls, when the outcome is unknown.
@@ -568,10 +581,11 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
     action: string,
     region: string | undefined,
     params: Params,
-    options: CallOptions & { idempotent: boolean; context?: Partial<AlibabaErrorContext> },
+    options: CallOptions & { idempotent: boolean; context?: Partial<AlibabaErrorContext>; target?: { endpoint: ParsedEndpoint; version: string } },
   ): Promise<R & { RequestId?: string }> {
     const { postRpc, defaultAlibabaEndpoint } = transport();
-    const endpoint = this.endpoint ?? defaultAlibabaEndpoint(region);
+    // Another product's API (STS) names its own host and version.
+    const endpoint = options.target?.endpoint ?? this.endpoint ?? defaultAlibabaEndpoint(region);
     const timeoutSeconds = this.limits.requestTimeoutSeconds;
     const context: AlibabaErrorContext = { ...options.context, action, region, host: endpoint.host, timeoutSeconds };
     const proxy = proxyFor(this.proxy, `${endpoint.protocol}//${endpoint.host}/`);
@@ -587,6 +601,7 @@ export class AlibabaEcsProvider implements CloudKeyProvider {
             endpoint,
             credentials: this.#credentials,
             action,
+            version: options.target?.version,
             params,
             timeoutSeconds,
             signal: options.signal,

@@ -57,6 +57,8 @@ export interface RpcCall {
   endpoint: ParsedEndpoint;
   credentials: AlibabaSigningCredentials;
   action: string;
+  /** The API version (x-acs-version). Default ECS's. */
+  version?: string;
   params: ReadonlyArray<readonly [string, string]>;
   timeoutSeconds: number;
   signal?: AbortSignal;
@@ -81,7 +83,7 @@ export async function postRpc(call: RpcCall): Promise<RawAnswer> {
     {
       host: endpoint.host,
       action,
-      version: ECS_API_VERSION,
+      version: call.version ?? ECS_API_VERSION,
       params: call.params,
     },
     call.credentials,

@@ -8,6 +8,7 @@ import { CloudError } from '../../cloud/errors';
 import { type TencentErrorContext, namedKeyIds } from '../tencent/errors';
 import type {
   CallOptions,
+  CallerIdentity,
   CloudInstance,
   CloudKeyProvider,
   CloudRegion,
@@ -36,6 +37,7 @@ import { DEFAULT_LIGHTHOUSE_HOST, LIGHTHOUSE_API_VERSION, LIGHTHOUSE_BIND_BATCH,
 import { LIGHTHOUSE_MESSAGES, asLighthouseError, lighthouseApiError, lighthouseRefusal } from './errors';
 import { type LighthouseClient, loadLighthouseClientClass } from './sdk';
 import { LIGHTHOUSE_DESCRIPTOR } from './descriptor';
+import { GET_CALLER_IDENTITY, createStsClient, readTencentCallerIdentity } from '../tencent/identity';
 
 export interface LighthouseOptions extends NetworkLimitOptions {
   /** The Tencent Cloud account's API key: Lighthouse and CVM share it. */
@@ -343,6 +345,31 @@ export class LighthouseProvider implements CloudKeyProvider {
       const response = await this.call<{ RequestId?: string }>(action, region, { ...query, Offset: itemsSoFar, Limit: LIGHTHOUSE_PAGE_SIZE }, { ...options, idempotent: true });
       return readAnswer(LIGHTHOUSE_DESCRIPTOR, action, requestIdOf(response.RequestId), () => readPage(response));
     });
+  }
+
+  /** Who the API key is (STS GetCallerIdentity, the Tencent Cloud account Lighthouse shares with CVM): its root account's UIN. */
+  async getCallerIdentity(options: CallOptions = {}): Promise<CallerIdentity> {
+    // A Lighthouse host (or a local fake) says where STS is, as ../tencent/identity.ts derives it.
+    const setting = this.endpoint.host === DEFAULT_LIGHTHOUSE_HOST && this.endpoint.protocol === 'https://' ? undefined : this.endpoint;
+    const { client, host } = createStsClient({
+      credentials: this.#credentials,
+      endpoint: setting,
+      region: ACCOUNT_WIDE,
+      language: this.language,
+      requestTimeoutSeconds: this.limits.requestTimeoutSeconds,
+      maxAnswerBytes: this.limits.maxAnswerBytes,
+      proxy: this.proxy,
+      httpsAgent: this.httpsAgent,
+    });
+    const response = await callThroughSdk<{ RequestId?: string }>(client, GET_CALLER_IDENTITY, ACCOUNT_WIDE, {}, { ...options, idempotent: true }, {
+      limiter: this.limiter,
+      limiterKey: `${this.#credentials.secretId}|sts|${GET_CALLER_IDENTITY}`,
+      policy: this.policy,
+      connection: { host, timeoutSeconds: this.limits.requestTimeoutSeconds },
+      onResponse: this.onResponse,
+      translate: (read, context) => (read.serverMessage !== undefined ? lighthouseApiError(read.code, read.serverMessage, read.requestId, context) : asLighthouseError(read)),
+    });
+    return readAnswer(LIGHTHOUSE_DESCRIPTOR, GET_CALLER_IDENTITY, requestIdOf(response.RequestId), () => readTencentCallerIdentity(response));
   }
 
   /** One API call (../tencent/sdk.ts callThroughSdk: paced, retried, deadlines, our transport), with Lighthouse's sentences. */

@@ -7,6 +7,7 @@ import { CloudError } from '../../cloud/errors';
 import { TENCENT_MESSAGES, type TencentErrorContext, namedKeyIds } from './errors';
 import type {
   CallOptions,
+  CallerIdentity,
   CloudInstance,
   CloudKeyProvider,
   CloudRegion,
@@ -31,6 +32,7 @@ import { type CvmClient, callThroughSdk, loadTencentCvmSdk, sdkTransportAgent } 
 import { type NetworkLimitOptions, type NetworkLimits, applyOperationDeadline, networkLimits } from '../../cloud/deadline';
 import { type ProxySetting, proxyFor } from '../../cloud/proxy-env';
 import { TENCENT_DESCRIPTOR } from './descriptor';
+import { GET_CALLER_IDENTITY, createStsClient, readTencentCallerIdentity } from './identity';
 
 export interface TencentCredentials {
   secretId: string;
@@ -306,6 +308,29 @@ export class TencentCvmProvider implements CloudKeyProvider {
       instances.push(...(await this.allPages('DescribeInstances', request.region, query, (r) => readInstancePage(r, request.region), options)));
     }
     return instances;
+  }
+
+  /** Who the API key is (STS GetCallerIdentity): its root account's UIN. Needs no CVM permission. */
+  async getCallerIdentity(options: CallOptions = {}): Promise<CallerIdentity> {
+    const region = TENCENT_DESCRIPTOR.defaultRegion;
+    const { client, host } = createStsClient({
+      credentials: this.#credentials,
+      endpoint: this.endpoint,
+      region,
+      language: this.language,
+      requestTimeoutSeconds: this.limits.requestTimeoutSeconds,
+      maxAnswerBytes: this.limits.maxAnswerBytes,
+      proxy: this.proxy,
+      httpsAgent: this.httpsAgent,
+    });
+    const response = await callThroughSdk<{ RequestId?: string }>(client, GET_CALLER_IDENTITY, region, {}, { ...options, idempotent: true }, {
+      limiter: this.limiter,
+      limiterKey: `${this.#credentials.secretId}|sts|${GET_CALLER_IDENTITY}`,
+      policy: this.policy,
+      connection: { host, timeoutSeconds: this.limits.requestTimeoutSeconds },
+      onResponse: this.onResponse,
+    });
+    return readAnswer(TENCENT_DESCRIPTOR, GET_CALLER_IDENTITY, requestIdOf(response.RequestId), () => readTencentCallerIdentity(response));
   }
 
   /**

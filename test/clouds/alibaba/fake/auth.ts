@@ -11,7 +11,12 @@ export interface FakeAccessKey {
   accessKeyId: string;
   accessKeySecret: string;
   securityToken?: string;
+  /** The account the AccessKey belongs to (16 digits), as STS GetCallerIdentity names it. Default FAKE_ECS_ACCOUNT_ID. */
+  accountId?: string;
 }
+
+/** The account of an AccessKey that names none. */
+export const FAKE_ECS_ACCOUNT_ID = '1234567890123456';
 
 export interface EcsAuthRequest {
   method: string;

@@ -14,7 +14,7 @@
 import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
 import { ECS_ACTIONS, EcsApiError, FAKE_ECS_REGIONS, REGIONLESS_ECS_ACTIONS } from './actions';
-import { type FakeAccessKey, verifyEcsRequest } from './auth';
+import { FAKE_ECS_ACCOUNT_ID, type FakeAccessKey, verifyEcsRequest } from './auth';
 import { checkEcsPublicKey, ecsFingerprint } from './keys';
 import {
   DEFAULT_RESOURCE_GROUP,
@@ -43,6 +43,9 @@ export const FAKE_ECS_ACCESS_KEY: Readonly<FakeAccessKey> = Object.freeze({
 });
 
 export const ECS_VERSION = '2014-05-26';
+/** STS, asked at the same URL (the extension derives its address from the ECS endpoint setting): told apart by its Version. */
+export const STS_VERSION = '2015-04-01';
+export { FAKE_ECS_ACCOUNT_ID };
 
 export interface FakeAlibabaEcsOptions {
   /** 0 (default) picks a free port. */
@@ -346,6 +349,7 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
     entry.signatureVerified = true;
 
     const version = headerValue(req, 'x-acs-version');
+    if (version === STS_VERSION) return this.sts(entry.action ?? '', verdict.accessKeyId);
     if (version !== ECS_VERSION) throw new EcsApiError(400, 'InvalidVersion', `Specified parameter Version "${version}" is not valid.`);
     const action = entry.action ?? '';
     const handler = ECS_ACTIONS.get(action);
@@ -367,6 +371,16 @@ export class FakeAlibabaEcs extends FakeCloudServer<EcsRequestLogEntry> implemen
       throw new EcsApiError(this.throttleStatus, 'Throttling.User', 'Request was denied due to user flow control.');
     }
     return handler(params, { account: this.account, acceptUndocumentedKeyTypes: this.acceptUndocumentedKeyTypes, duplicateNameCode: this.options.duplicateNameCode ?? 'KeyPair.AlreadyExist' });
+  }
+
+  /** STS GetCallerIdentity for an authenticated AccessKey: its account (a RAM user's key, or an STS token's role session). */
+  private sts(action: string, accessKeyId: string): Record<string, unknown> {
+    if (action !== 'GetCallerIdentity') throw new EcsApiError(404, 'InvalidAction.NotFound', `Specified api "${action}" is not found, please check your url and method.`);
+    const key = this.accessKeys.find((k) => k.accessKeyId === accessKeyId)!;
+    const account = key.accountId ?? FAKE_ECS_ACCOUNT_ID;
+    return key.securityToken !== undefined
+      ? { IdentityType: 'AssumedRoleUser', AccountId: account, PrincipalId: '300000000000000001:fake-session', RoleId: '300000000000000001', Arn: `acs:ram::${account}:assumed-role/fake-role/fake-session` }
+      : { IdentityType: 'RAMUser', AccountId: account, PrincipalId: '200000000000000001', UserId: '200000000000000001', Arn: `acs:ram::${account}:user/fake-user` };
   }
 }
 

@@ -18,6 +18,7 @@ import { commitHostileAnswer } from '../../../fakes/hostile-answers';
 import { type FakeCredential, verifyTc3Request } from '../../tencent/fake/auth';
 import { FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL, type RequestLogEntry } from '../../tencent/fake/server';
 import { ApiError, type Params } from './params';
+import { isStsRequest, stsAcceptedServices, stsAnswer } from '../../tencent/fake/sts';
 import {
   type FakeLighthouseInstance,
   type FakeLighthouseInstanceState,
@@ -414,11 +415,13 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
       throw new ApiError('InvalidParameter', 'The fake accepts only POST / with a JSON body.');
     }
     const host = headerValue(req, 'host') ?? '';
+    // STS (GetCallerIdentity) is asked at the same URL: told apart by its Version, signed for its own service.
+    const sts = isStsRequest(headerValue(req, 'x-tc-version'));
     const verdict = verifyTc3Request(
       { method: 'POST', path: '/', query: url.search.slice(1), headers: req.headers, body },
       {
         credentials: this.credentials,
-        acceptedServices: this.options.acceptedServices ?? ['lighthouse', host.split('.')[0]],
+        acceptedServices: sts ? stsAcceptedServices(host) : (this.options.acceptedServices ?? ['lighthouse', host.split('.')[0]]),
         nowSeconds: Date.now() / 1000 + faults.skewSeconds,
       },
     );
@@ -428,6 +431,7 @@ export class FakeLighthouse extends FakeCloudServer<RequestLogEntry> {
 
     const contentType = headerValue(req, 'content-type') ?? '';
     if (!/^application\/json\b/i.test(contentType)) throw new ApiError('InvalidParameter', 'Content-Type must be application/json.');
+    if (sts) return stsAnswer(entry.action, entry.region || undefined, this.credentials.find((c) => c.secretId === verdict.secretId)!, (code, message) => new ApiError(code, message));
     const version = headerValue(req, 'x-tc-version');
     if (!version) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Version`.');
     if (version !== LIGHTHOUSE_API_VERSION) throw new ApiError('NoSuchVersion', `The API version \`${version}\` does not exist; use ${LIGHTHOUSE_API_VERSION}.`);

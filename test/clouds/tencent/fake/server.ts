@@ -18,6 +18,7 @@ import { FakeCloudServer, commitFaults, headerValue, readBody, redactSecrets } f
 import { commitHostileAnswer } from '../../../fakes/hostile-answers';
 import { FAKE_DEFAULT_OWNER_UIN, type FakeCredential, ownerUinOf, verifyTc3Request } from './auth';
 import { ApiError, type Params } from './params';
+import { isStsRequest, stsAcceptedServices, stsAnswer } from './sts';
 import { CVM_ADDRESS_BLOCK, CVM_INSTANCE_STATES, type CvmInstanceSeed, FakeCvmAccount, type FakeInstance, type FakeInstanceState, type FakeKeyPair, cvmInstance, defaultInstances, isoSeconds } from './state';
 import { type AddressRequest, type FakeInstanceHost, type InstanceRequest, definedFields, instanceRuleProblem, listenAddressOf } from '../../../fakes/instance-hosts';
 import { FAKE_TENCENT_REGIONS } from './regions';
@@ -369,19 +370,27 @@ export class FakeTencentCvm extends FakeCloudServer<RequestLogEntry> {
       // The real API also takes GET with query parameters; the SDK never uses it, so the fake does not.
       throw new ApiError('InvalidParameter', 'The fake accepts only POST / with a JSON body.');
     }
+    // STS (GetCallerIdentity) is asked at the same URL: told apart by its Version, signed for its own service.
+    const sts = isStsRequest(headerValue(req, 'x-tc-version'));
     const verdict = verifyTc3Request(
       { method: 'POST', path: '/', query: url.search.slice(1), headers: req.headers, body },
-      { credentials: this.credentials, acceptedServices: this.options.acceptedServices, nowSeconds: Date.now() / 1000 + faults.skewSeconds },
+      {
+        credentials: this.credentials,
+        acceptedServices: sts ? stsAcceptedServices(headerValue(req, 'host') ?? '') : this.options.acceptedServices,
+        nowSeconds: Date.now() / 1000 + faults.skewSeconds,
+      },
     );
     entry.secretId = verdict.secretId;
     if (!verdict.ok) throw new ApiError(verdict.code, verdict.message);
     entry.signatureVerified = true;
     // The API key's account serves the request (the verifier found the key among the credentials).
-    const account = this.accountOf(this.credentials.find((c) => c.secretId === verdict.secretId)?.ownerUin);
+    const credential = this.credentials.find((c) => c.secretId === verdict.secretId)!;
+    const account = this.accountOf(credential.ownerUin);
     entry.ownerUin = account.ownerUin;
 
     const contentType = headerValue(req, 'content-type') ?? '';
     if (!/^application\/json\b/i.test(contentType)) throw new ApiError('InvalidParameter', 'Content-Type must be application/json.');
+    if (sts) return stsAnswer(entry.action, entry.region, credential, (code, message) => new ApiError(code, message));
     const version = headerValue(req, 'x-tc-version');
     if (!version) throw new ApiError('MissingParameter', 'The request is missing a required parameter `Version`.');
     if (version !== CVM_API_VERSION) throw new ApiError('NoSuchVersion', `The API version \`${version}\` does not exist; use ${CVM_API_VERSION}.`);
