@@ -1,6 +1,7 @@
 // Headless entry over the same src/keys code the extension uses, for scripts and tests.
 //   node dist/cli.js inspect PATH... [--json]
 //   node dist/cli.js scan [DIR...] [--json]
+//   node dist/cli.js audit [--ssh-dir DIR]... [--cloud CLOUD]... [--json]   (src/cli/audit.ts)
 //   node dist/cli.js <cloud> import|create|list|delete|instances|ssh-config …   (src/clouds/<cloud>/cli.ts, listed in src/clouds/cli-registry.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +13,7 @@ import { roleForFileName } from './keys/key-text-role';
 import type { KeyFacts, Problem } from './keys/types';
 import { visibleText } from './keys/visibleText';
 import { UsageError } from './cli/common';
+import { AUDIT_USAGE, auditCommand } from './cli/audit';
 import { CLOUD_CLIS } from './clouds/cli-registry';
 
 declare const CLI_VERSION: string | undefined;
@@ -24,6 +26,7 @@ Commands:
                             be read, 1 when some could not, 2 on usage errors.
   scan [DIR...] [--json]    Key pairs in the folders (default ~/.ssh), paired as the Local Keys
                             view pairs them.
+${AUDIT_USAGE}
   help                      This text.
 
 ${CLOUD_CLIS.map((c) => c.usage).join('\n\n')}
@@ -232,6 +235,18 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     } catch (e) {
       if (e instanceof UsageError) {
         err(`cloud-ssh-keys: ${e.message}\n\n${cloud.usage}`);
+        return 2;
+      }
+      err(`cloud-ssh-keys: ${visibleText((e as Error).message)}`);
+      return 1;
+    }
+  }
+  if (command === 'audit') {
+    try {
+      return await auditCommand(rest, { out, err, env: process.env }, CLOUD_CLIS.map((c) => ({ word: c.command, ...c.cloud })));
+    } catch (e) {
+      if (e instanceof UsageError) {
+        err(`cloud-ssh-keys: ${e.message}\n\n${AUDIT_USAGE}`);
         return 2;
       }
       err(`cloud-ssh-keys: ${visibleText((e as Error).message)}`);

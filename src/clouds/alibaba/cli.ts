@@ -175,7 +175,7 @@ export function alibabaCommand(args: string[], io: CliIo): Promise<number> {
   return runCloudCommand(ALIBABA_CLI, args, io);
 }
 
-const ALIBABA_CLI: CloudCli = {
+export const ALIBABA_CLI: CloudCli = {
   word: 'alibaba',
   displayName: 'Alibaba Cloud',
   usage: ALIBABA_USAGE,

@@ -159,7 +159,7 @@ export function lighthouseCommand(args: string[], io: CliIo): Promise<number> {
   return runCloudCommand(LIGHTHOUSE_CLI, args, io);
 }
 
-const LIGHTHOUSE_CLI: CloudCli = {
+export const LIGHTHOUSE_CLI: CloudCli = {
   word: 'lighthouse',
   displayName: 'Tencent Cloud Lighthouse',
   usage: LIGHTHOUSE_USAGE,

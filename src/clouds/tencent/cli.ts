@@ -179,7 +179,7 @@ export function tencentCommand(args: string[], io: CliIo): Promise<number> {
   return runCloudCommand(TENCENT_CLI, args, io);
 }
 
-const TENCENT_CLI: CloudCli = {
+export const TENCENT_CLI: CloudCli = {
   word: 'tencent',
   displayName: 'Tencent Cloud',
   usage: TENCENT_USAGE,
