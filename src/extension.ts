@@ -16,6 +16,7 @@ import { markSignedInAccounts } from './platform/walkthrough';
 import { CommandUserInput, type UserInput } from './platform/user-input';
 import { CLOUD_KEYS_VIEW_ID, CloudKeysProvider } from './views/cloud-keys-view';
 import { LOCAL_KEYS_VIEW_ID, LocalKeysProvider } from './views/local-keys-view';
+import { AUDIT_VIEW_ID, AuditProvider } from './views/audit-view';
 import { watchSshDirectories } from './views/watch-ssh-directories';
 
 /** What `activate` returns: used by the in-host tests, stable enough for other extensions. */
@@ -31,6 +32,8 @@ export interface CloudSshKeysApi {
   accounts?: Record<string, CloudAccount>;
   /** Every account of every cloud (added ones and profiles too). */
   cloudAccounts?: CloudAccounts;
+  /** The Key Audit view (not in production). */
+  audit?: AuditProvider;
   /** This extension's SecretStorage, for tests that play another window changing the credentials (not in production). */
   secrets?: vscode.SecretStorage;
   /**
@@ -72,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     const cloudKeys = new CloudKeysProvider(accounts, lastScan, log, { globalState: context.globalState, directory: vscode.Uri.joinPath(context.globalStorageUri, 'cloud-listings').fsPath }, cloudAccounts);
     const cloudKeysView = vscode.window.createTreeView(CLOUD_KEYS_VIEW_ID, { treeDataProvider: cloudKeys, showCollapseAll: true, canSelectMany: true });
     const sshConfig = new ManagedSshConfig(config, context.globalState, log);
+    const audit = new AuditProvider(accounts, cloudKeys, localKeys, log);
     const markSandbox = () => (cloudKeysView.description = accounts.some((a) => a.isSandbox) ? vscode.l10n.t('Sandbox') : undefined);
     markSandbox();
     localKeys.setCloudLocations((blob) => cloudKeys.locationsOf(blob));
@@ -98,7 +102,9 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
       localKeys,
       watcher,
       vscode.window.createTreeView(LOCAL_KEYS_VIEW_ID, { treeDataProvider: localKeys, showCollapseAll: true }),
-      ...registerCommands({ ui, config, localKeys, log, cloudKeys, accounts, cloudAccounts, sshConfig }),
+      audit,
+      vscode.window.createTreeView(AUDIT_VIEW_ID, { treeDataProvider: audit, showCollapseAll: true }),
+      ...registerCommands({ ui, config, localKeys, log, cloudKeys, accounts, cloudAccounts, sshConfig, audit, globalState: context.globalState }),
       diagnostics,
       localKeys.onDidScan((result) => diagnostics.onScan(result)),
       vscode.languages.registerHoverProvider(SSH_PUBLIC_KEY_LANGUAGE, new KeyHoverProvider(lastScan)),
@@ -134,7 +140,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     });
     context.subscriptions.push(walkthroughAccount);
     const testing = context.extensionMode !== vscode.ExtensionMode.Production;
-    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, accounts: Object.fromEntries(CLOUDS.map((d) => [d.id, cloudAccounts.main(d.id)])), cloudAccounts, secrets: context.secrets, answerWith: (standIn: UserInput | undefined) => ui.answerWith(standIn) } : {}) };
+    return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, audit, accounts: Object.fromEntries(CLOUDS.map((d) => [d.id, cloudAccounts.main(d.id)])), cloudAccounts, secrets: context.secrets, answerWith: (standIn: UserInput | undefined) => ui.answerWith(standIn) } : {}) };
   } catch (err) {
     // VS Code does not tell the user when activation fails: say it ourselves.
     log.error(`Activation failed: ${(err as Error).stack ?? err}`);

@@ -44,6 +44,12 @@ export interface CloudCapabilities {
   bindStopsRunningInstances: boolean;
   /** `region`: each region holds its own key pairs (CVM, ECS); `account`: one set for the whole account. */
   keyPairScope: 'region' | 'account';
+  /**
+   * A bind may name key pairs already bound and sets the instance's list to exactly those named
+   * (CVM: LoginSettings.KeyIds holds several), so a new key can join the old one; false: a bind
+   * refuses a key already bound (Lighthouse) or the instance holds one key (ECS), and replaces it.
+   */
+  bindSetsKeyList: boolean;
 }
 
 /**

@@ -265,7 +265,7 @@ export async function planRotation(deps: RotationDeps, request: PlanRequest): Pr
     // Tencent CVM's bind sets the instance's key list (LoginSettings.KeyIds holds several), so the
     // old key can stay beside the new one until the new one is proven. Lighthouse refuses a key
     // already bound and ECS holds one key per instance: there the bind replaces it.
-    bindStyle: descriptor.id === 'tencent' ? 'keep-old' : 'replace',
+    bindStyle: descriptor.capabilities.bindSetsKeyList ? 'keep-old' : 'replace',
     appliesAtRestart: !descriptor.capabilities.bindStopsRunningInstances,
     finished: [],
     status: 'planned',
@@ -583,7 +583,8 @@ async function verifyStep(deps: RotationDeps, state: RotationState): Promise<voi
         say(deps, { step: 'verify', instanceId: t.instanceId, message: `${shown(t.instanceId)}: ${t.verifyMessage}`, level: 'fail' });
       } else {
         t.verify = 'failed';
-        t.verifyMessage = result.detail;
+        // A stopped instance answers no login: say so, rather than blame the key.
+        t.verifyMessage = !isRunning(instance.state) && result.outcome === 'unreachable' ? `${result.detail}; it is ${shown(instance.state)}: start it, then resume the rotation to check it` : result.detail;
         say(deps, { step: 'verify', instanceId: t.instanceId, message: `${shown(t.instanceId)}: the new key did not log in: ${shown(result.detail)}`, level: 'fail' });
         if (state.bindStyle === 'replace') await restoreOldKey(deps, state, t);
       }

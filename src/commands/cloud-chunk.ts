@@ -11,3 +11,4 @@ export { deleteCloudKeyPair } from './delete-cloud-key-pair';
 export { editCloudKeyPairDescription, renameCloudKeyPair } from './edit-cloud-key-pair';
 export { importKeyPair } from './import-key-pair';
 export { addCloudAccount, setCloudCredentials, signOutOfCloud } from './set-cloud-credentials';
+export { rotateKeyPair } from './rotate-key-pair';

@@ -9,6 +9,9 @@ import type { UserInput } from '../platform/user-input';
 import { CLOUDS } from '../clouds/registry';
 import type { CloudKeysProvider } from '../views/cloud-keys-view';
 import type { LocalKeysProvider } from '../views/local-keys-view';
+import type { AuditProvider } from '../views/audit-view';
+import { auditKeys } from './audit-keys';
+import { fixKeyPermissions } from './fix-key-permissions';
 import { loadCloudCommands as cloud } from './load-cloud-commands';
 import { copyFingerprint } from './copy-fingerprint';
 import { copyPublicKey } from './copy-public-key';
@@ -32,6 +35,10 @@ export interface CommandServices {
   accounts: readonly CloudAccount[];
   /** Adds, forgets and lists the accounts (profiles of the clouds' CLIs, accounts the user added). */
   cloudAccounts: CloudAccounts;
+  /** The Key Audit view (Audit Keys fills it). */
+  audit?: AuditProvider;
+  /** Unfinished key rotations are listed here (src/commands/rotate-key-pair.ts). */
+  globalState: vscode.Memento;
 }
 
 /** The commands every cloud has, as `cloudSshKeys.<cloud>.<action>`. */
@@ -68,6 +75,9 @@ const SHARED_COMMAND_IDS = [
   'cloudSshKeys.openSshTerminal',
   'cloudSshKeys.openRemoteSshWindow',
   'cloudSshKeys.copySshCommand',
+  'cloudSshKeys.audit',
+  'cloudSshKeys.fixKeyPermissions',
+  'cloudSshKeys.rotateKeyPair',
 ] as const;
 
 type Handler = (...args: any[]) => unknown;
@@ -135,6 +145,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'cloudSshKeys.openSshTerminal': (node) => cloud().openSshTerminal(s, node),
     'cloudSshKeys.openRemoteSshWindow': (node) => cloud().openRemoteSshWindow(s, node),
     'cloudSshKeys.copySshCommand': (node) => cloud().copySshCommand(s, node),
+    'cloudSshKeys.audit': () => (s.audit ? auditKeys(s.ui, s.audit) : undefined),
+    'cloudSshKeys.fixKeyPermissions': (arg) => fixKeyPermissions(s.ui, s.localKeys, s.log, arg),
+    'cloudSshKeys.rotateKeyPair': (node) => cloud().rotateKeyPair(s, node),
   };
   // Cloud flows are provider-neutral: the account is their argument (asked for when the cloud has several).
   const perCloud = (d: CloudProviderDescriptor): Record<PerCloudAction, Handler> => {

@@ -135,7 +135,8 @@ export async function scanKeyDirectories(directories: string[], fsys: ScanFileSy
     }
     names.sort();
     await Promise.all(names.map(async (name) => {
-      if (NOT_KEY_PAIRS.has(name) || name.startsWith('known_hosts')) return;
+      // A rotation's state file (src/cloud/rotation.ts) sits beside its new key: not a key.
+      if (NOT_KEY_PAIRS.has(name) || name.startsWith('known_hosts') || name.endsWith('.rotation.json')) return;
       const file = path.join(dir, name);
       let info;
       try {

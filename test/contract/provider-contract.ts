@@ -3,6 +3,7 @@
 // cancellation, deadlines, malformed fields. Written once; each cloud's
 // test/clouds/<cloud>/unit/contract.test.ts runs it with a harness for its provider and fake.
 import * as assert from 'node:assert/strict';
+import { failsWith } from '../fakes/fails-with';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -68,16 +69,6 @@ export async function startContractFake(
   };
 }
 
-async function failsWith(promise: Promise<unknown>, code: string): Promise<CloudError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof CloudError, `not a CloudError: ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, but it succeeded`);
-}
 
 export function describeProviderContract(harness: ProviderContractHarness): void {
   describe(`provider contract: ${harness.cloud} against its fake`, function () {

@@ -92,7 +92,7 @@ export const ALIBABA_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: D
   // ECS has no call that renames a key pair, and key pairs have no description.
   // AttachKeyPair / DetachKeyPair: Running or Stopped instances (the change applies at the next start).
   bindableInstanceStates: ['Running', 'Stopped'],
-  capabilities: { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: false, keyPairScope: 'region' },
+  capabilities: { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: false, keyPairScope: 'region', bindSetsKeyList: false },
   displayName: 'Alibaba Cloud',
   serviceName: 'Alibaba Cloud ECS',
   // ECS identifies a key pair by its name within a region.

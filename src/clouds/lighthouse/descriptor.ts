@@ -27,7 +27,7 @@ export const LIGHTHOUSE_KEY_TYPES: readonly string[] = ['ssh-rsa'];
  * Lighthouse has no ModifyKeyPairAttribute (the Key APIs are Create, Import, Describe, Delete,
  * Associate and Disassociate) and its KeyPair has no Description; binding is documented.
  */
-export const LIGHTHOUSE_CAPABILITIES: CloudCapabilities = { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: true, keyPairScope: 'account' };
+export const LIGHTHOUSE_CAPABILITIES: CloudCapabilities = { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: true, keyPairScope: 'account', bindSetsKeyList: false };
 
 /** Tencent Cloud Lighthouse (API 3.0, 2020-03-24) for the provider-neutral flows of the VS Code layer. */
 export const LIGHTHOUSE_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: DefaultLoginUserRule } = {

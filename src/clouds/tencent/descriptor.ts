@@ -16,7 +16,7 @@ export const TENCENT_DESCRIPTOR: CloudProviderDescriptor & { defaultLoginUser: D
   // ForceStop: shut down, changed, started again) or STOPPED.
   bindableInstanceStates: ['RUNNING', 'STOPPED'],
   bindNote: 'Binding a key pair turns off password login on these instances (Tencent CVM documents it): keep the private key.',
-  capabilities: { rename: true, editDescription: true, bind: true, bindStopsRunningInstances: true, keyPairScope: 'region' },
+  capabilities: { rename: true, editDescription: true, bind: true, bindStopsRunningInstances: true, keyPairScope: 'region', bindSetsKeyList: true },
   displayName: 'Tencent Cloud',
   serviceName: 'Tencent CVM',
   keyIdLabel: 'KeyId',

@@ -2,11 +2,11 @@
 // our transport against the fake ECS, which answers STS at the same URL (by its Version).
 
 import * as assert from 'node:assert/strict';
+import { failsWith as failsWithCode } from '../../../fakes/fails-with';
 import { AlibabaEcsProvider, type AlibabaEcsOptions } from '../../../../src/clouds/alibaba/provider';
 // The chunk and the transport are imported inside the tests: provider.test.ts checks that importing
 // the provider alone does not load the HTTPS client, and mocha loads every file first.
 import { alibabaStsEndpoint } from '../../../../src/clouds/alibaba/identity';
-import { CloudError } from '../../../../src/cloud/errors';
 import { RateLimiter } from '../../../../src/cloud/retry';
 import { FAKE_ECS_ACCESS_KEY, FAKE_ECS_ACCOUNT_ID, FakeAlibabaEcs } from '../fake/server';
 
@@ -14,17 +14,8 @@ const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 };
 const STS = { accessKeyId: 'STS.NTemporaryKey0001', accessKeySecret: 'temporarySecret0001', securityToken: 'sts-token-0001' };
 const OTHER = { accessKeyId: 'LTAI5tFakeEcsOtherKey00002', accessKeySecret: 'fakeEcsOtherAccessKeySecret0002', accountId: '6543210987654321' };
 
-async function failsWith(promise: Promise<unknown>, code: string): Promise<CloudError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof CloudError, `expected a CloudError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    assert.equal(error.provider, 'alibaba');
-    return error;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
-}
+
+const failsWith = (promise: Promise<unknown>, code: string) => failsWithCode(promise, code, 'alibaba');
 
 describe('Alibaba: STS GetCallerIdentity (own signer, fake ECS)', function () {
   this.timeout(30_000);

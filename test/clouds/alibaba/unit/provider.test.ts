@@ -2,6 +2,7 @@
 // pair operation, the documented rules, error sentences, retries and lost-answer recovery.
 
 import * as assert from 'node:assert/strict';
+import { failsWith } from '../../../fakes/fails-with';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -29,16 +30,6 @@ const STOPPED = 'i-bp1stoplinux00001';
 const STOPPED_2 = 'i-bp1stoplinux00002';
 const WINDOWS = 'i-bp1stopwindows001';
 
-async function failsWith(promise: Promise<unknown>, code: string): Promise<CloudError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof CloudError, `expected a CloudError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
-}
 
 describe('AlibabaEcsProvider against the fake ECS', function () {
   this.timeout(30_000);

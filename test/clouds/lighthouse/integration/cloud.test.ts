@@ -285,7 +285,7 @@ describe('Tencent Cloud Lighthouse (against the fake Lighthouse server)', functi
 
   it('a Lighthouse key pair offers Bind but no Rename or Edit Description (contextValue, menus, descriptor); a rename by command sends nothing', async () => {
     const { lighthouse, cloudKeys } = await api();
-    assert.deepEqual(lighthouse.descriptor.capabilities, { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: true, keyPairScope: 'account' });
+    assert.deepEqual(lighthouse.descriptor.capabilities, { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: true, keyPairScope: 'account', bindSetsKeyList: false });
     const node = await keyPairNode(imported.keyId!);
     const contextValue = String(cloudKeys.getTreeItem(node).contextValue);
     assert.match(contextValue, /^cloudKeyPair lighthouse\b/);

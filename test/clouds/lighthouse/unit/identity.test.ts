@@ -2,9 +2,9 @@
 // through the REAL common client against the fake Lighthouse, which answers it at the same URL.
 
 import * as assert from 'node:assert/strict';
+import { failsWith as failsWithCode } from '../../../fakes/fails-with';
 import { LighthouseProvider, type LighthouseOptions } from '../../../../src/clouds/lighthouse/provider';
 import { createProvider } from '../../../../src/clouds/lighthouse/chunk';
-import { CloudError } from '../../../../src/cloud/errors';
 import { RateLimiter } from '../../../../src/cloud/retry';
 import { FAKE_TEST_CREDENTIAL, FakeLighthouse } from '../fake/server';
 import { FAKE_OTHER_ACCOUNT_CREDENTIAL } from '../../tencent/fake/server';
@@ -13,17 +13,8 @@ import { sendRawTc3Request } from '../../../fakes/raw-tc3-client';
 
 const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 };
 
-async function failsWith(promise: Promise<unknown>, code: string): Promise<CloudError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof CloudError, `expected a CloudError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    assert.equal(error.provider, 'lighthouse');
-    return error;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
-}
+
+const failsWith = (promise: Promise<unknown>, code: string) => failsWithCode(promise, code, 'lighthouse');
 
 describe('Lighthouse: STS GetCallerIdentity (real SDK, fake Lighthouse)', function () {
   this.timeout(30_000);

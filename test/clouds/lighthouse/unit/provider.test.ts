@@ -3,6 +3,7 @@
 // recovery, the transport's limits and the trust boundary.
 
 import * as assert from 'node:assert/strict';
+import { failsWith as failsWithCode } from '../../../fakes/fails-with';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,18 +25,8 @@ import { keygenFingerprint, sshKeygen, tempDir } from '../../../unit/helpers';
 const REGION = 'ap-guangzhou';
 const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100 };
 
-/** Awaits a rejection and checks it is a CloudError with `code`; returns it for more checks. */
-async function failsWith(promise: Promise<unknown>, code: string): Promise<CloudError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof CloudError, `expected a CloudError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    assert.equal(error.provider, 'lighthouse');
-    return error;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
-}
+
+const failsWith = (promise: Promise<unknown>, code: string) => failsWithCode(promise, code, 'lighthouse');
 
 describe('LighthouseProvider with the real SDK against the fake Lighthouse', function () {
   this.timeout(30_000);
@@ -68,7 +59,7 @@ describe('LighthouseProvider with the real SDK against the fake Lighthouse', fun
   });
 
   it('describes Lighthouse as an account-wide cloud with CVM\'s credentials and name rules', () => {
-    assert.deepEqual(LIGHTHOUSE_CAPABILITIES, { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: true, keyPairScope: 'account' });
+    assert.deepEqual(LIGHTHOUSE_CAPABILITIES, { rename: false, editDescription: false, bind: true, bindStopsRunningInstances: true, keyPairScope: 'account', bindSetsKeyList: false });
     assert.equal(LIGHTHOUSE_DESCRIPTOR.secretKey, 'cloudSshKeys.tencent.credentials');
     assert.deepEqual(LIGHTHOUSE_DESCRIPTOR.credentialFields.map((f) => f.envVar), ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY', 'TENCENTCLOUD_SESSION_TOKEN']);
     assert.equal(LIGHTHOUSE_DESCRIPTOR.keyNameProblem('a'.repeat(25)), undefined);

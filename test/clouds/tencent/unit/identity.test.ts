@@ -2,11 +2,11 @@
 // CVM, which answers it at the same URL: which account an API key is, and the trust boundary.
 
 import * as assert from 'node:assert/strict';
+import { failsWith } from '../../../fakes/fails-with';
 import { TencentCvmProvider, type TencentCvmOptions } from '../../../../src/clouds/tencent/provider';
 import { createProvider } from '../../../../src/clouds/tencent/chunk';
 import { parseTencentEndpoint } from '../../../../src/clouds/tencent/endpoint';
 import { STS_API_VERSION, readTencentCallerIdentity, tencentStsEndpoint } from '../../../../src/clouds/tencent/identity';
-import { CloudError } from '../../../../src/cloud/errors';
 import { MalformedField } from '../../../../src/cloud/answer-fields';
 import { RateLimiter } from '../../../../src/cloud/retry';
 import { FAKE_OTHER_ACCOUNT_CREDENTIAL, FAKE_SECOND_CREDENTIAL, FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../fake/server';
@@ -15,16 +15,6 @@ import { sendRawTc3Request } from '../../../fakes/raw-tc3-client';
 const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 50 };
 const TEMPORARY = { secretId: 'AKIDtemporaryCredential0001', secretKey: 'temporarySecretKey', token: 'session-token-1' };
 
-async function failsWith(promise: Promise<unknown>, code: string): Promise<CloudError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof CloudError, `expected a CloudError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
-}
 
 describe('Tencent STS GetCallerIdentity (real SDK, fake CVM)', function () {
   this.timeout(30_000);

@@ -2,6 +2,7 @@
 // every key pair operation, the documented rules, error sentences, retries and recovery.
 
 import * as assert from 'node:assert/strict';
+import { failsWith } from '../../../fakes/fails-with';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,17 +24,6 @@ const REGION = 'ap-guangzhou';
 const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100 };
 const TEMPORARY = { secretId: 'AKIDtemporaryCredential0001', secretKey: 'temporarySecretKey', token: 'session-token-1' };
 
-/** Awaits a rejection and checks it is a CloudError with `code`; returns it for more checks. */
-async function failsWith(promise: Promise<unknown>, code: string): Promise<CloudError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof CloudError, `expected a CloudError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
-}
 
 describe('TencentCvmProvider with the real SDK against the fake CVM', function () {
   this.timeout(30_000);
