@@ -164,6 +164,8 @@ export interface RotationDeps {
   verifyAttempts?: number;
   verifyPauseMs?: number;
   verifyTimeoutSeconds?: number;
+  /** How long a bind may take to show in the listing (asynchronous clouds). */
+  bindSettleMs?: number;
 }
 
 export interface PlanRequest {
@@ -488,6 +490,7 @@ async function bindStep(deps: RotationDeps, state: RotationState): Promise<void>
         const forceStop = state.forceStop && isRunning(now.state);
         await deps.provider.associateKeyPairs({ region: t.region, keyIds, instanceIds: [t.instanceId], forceStop }, { signal: deps.signal });
         t.bound = true;
+        await waitForBinding(deps, t, newId);
       }
       t.bindMessage = undefined;
       deps.save(state);
@@ -499,6 +502,19 @@ async function bindStep(deps: RotationDeps, state: RotationState): Promise<void>
       deps.save(state);
       say(deps, { step: 'bind', instanceId: t.instanceId, message: `${shown(t.instanceId)}: not bound: ${shown(t.bindMessage)}`, level: 'fail' });
     }
+  }
+}
+
+/**
+ * Some clouds bind asynchronously (Lighthouse: LatestOperationState OPERATING until done): the
+ * check waits until the listing shows the new key bound, a minute at most, before going on.
+ */
+async function waitForBinding(deps: RotationDeps, t: RotationTarget, newId: string): Promise<void> {
+  const deadline = Date.now() + (deps.bindSettleMs ?? 60_000);
+  for (;;) {
+    const now = await currentInstance(deps, t);
+    if (!now || now.keyIds.includes(newId) || Date.now() > deadline) return;
+    await pause(1000, deps.signal);
   }
 }
 
@@ -566,7 +582,7 @@ async function verifyStep(deps: RotationDeps, state: RotationState): Promise<voi
         deps.save(state);
         continue;
       }
-      const attempts = deps.verifyAttempts ?? (state.appliesAtRestart && isRunning(instance.state) ? 1 : 5);
+      const attempts = deps.verifyAttempts ?? (state.appliesAtRestart ? 1 : 5);
       let result: LoginCheckResult = { outcome: 'error', detail: 'not checked' };
       for (let attempt = 1; attempt <= attempts; attempt++) {
         result = await check({ configText: config.text, alias: config.alias, expectedSha256: k.sha256!, timeoutSeconds: deps.verifyTimeoutSeconds ?? 15, sshCommand: deps.sshCommand, signal: deps.signal });
@@ -577,9 +593,12 @@ async function verifyStep(deps: RotationDeps, state: RotationState): Promise<voi
         t.verify = 'accepted';
         t.verifyMessage = `${result.detail} as ${plan.user}@${plan.hostName}`;
         say(deps, { step: 'verify', instanceId: t.instanceId, message: `${shown(t.instanceId)}: ${t.verifyMessage}`, level: 'ok' });
-      } else if (state.appliesAtRestart && isRunning(instance.state)) {
+      } else if (state.appliesAtRestart) {
+        // ECS applies a bind at the instance's next start or restart: until then the old key still logs in.
         t.verify = 'restart';
-        t.verifyMessage = `the new key takes effect when ${shown(t.instanceId)} restarts (${shown(result.detail)}): restart it, then resume; until then the old key still logs in`;
+        t.verifyMessage = isRunning(instance.state)
+          ? `the new key takes effect when ${shown(t.instanceId)} restarts (${shown(result.detail)}): restart it, then resume; until then the old key still logs in`
+          : `the new key takes effect when ${shown(t.instanceId)} starts (it is ${shown(instance.state)}): start it, then resume`;
         say(deps, { step: 'verify', instanceId: t.instanceId, message: `${shown(t.instanceId)}: ${t.verifyMessage}`, level: 'fail' });
       } else {
         t.verify = 'failed';
@@ -687,7 +706,7 @@ async function checkOldKeyRefused(deps: RotationDeps, state: RotationState): Pro
   if (!oldPath) return;
   const check = deps.checkLogin ?? checkSshLogin;
   for (const t of active(state)) {
-    if (!t.oldUnbound || t.oldKeyRefused !== undefined || state.appliesAtRestart) continue;
+    if (!t.oldUnbound || t.oldKeyRefused !== undefined) continue;
     const instance = await currentInstance(deps, t).catch(() => undefined);
     if (!instance) continue;
     const plan = loginPlan(deps, instance, oldPath, state.oldKey.blobBase64);

@@ -13,6 +13,7 @@ import { AUDIT_KINDS, type AuditKind } from '../../src/cloud/audit';
 import type { AuditNode } from '../../src/views/audit-view';
 import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
 import { CHOICES, api, asUser, eventually, setSshDirectories, signInToFakeCvm, signOutOfFakeCvm } from './helpers';
+import { user } from './test-user-input';
 
 const REGION = 'ap-guangzhou';
 
@@ -138,5 +139,24 @@ describe('key audit: the Key Audit view and its actions (fake CVM)', function ()
     } finally {
       await config.update('audit.maxKeyAgeDays', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('rotate: Rotate on the weak key pair starts Rotate Key Pair for it; where no login can be proven the old key stays, and Roll Back undoes it', async () => {
+    await (await audit()).run();
+    const weak = (await itemsOf('weak-key')).find((n) => n.kind === 'keyPair' && n.keyPair.id === ids.weak);
+    assert.ok(weak, 'no weak-key finding for the weak key pair');
+    assert.match(String((await audit()).getTreeItem(weak).contextValue), /\baction-rotate\b/);
+    const target = path.join(ssh, 'weak_rotated');
+    // The instance's address has no sshd here: the new key cannot be proven, so it keeps the old one.
+    const mark = user.mark();
+    assert.equal(await asUser<boolean>(['RSA 3072', '', target, 'Rotate'], 'cloudSshKeys.rotateKeyPair', weak), false);
+    assert.ok(mark.shown().some((m) => m.startsWith('Rotate weak on 1 instance(s)?')), JSON.stringify(mark.shown()));
+    assert.ok(mark.shown().some((m) => m.startsWith('Rotated 0 of 1 instance(s)')), JSON.stringify(mark.shown()));
+    const web = fake.account.instancesIn(REGION).find((i) => i.InstanceName === 'web')!;
+    assert.ok(web.KeyIds.includes(ids.weak), 'the old key pair was taken off an instance the new key was not proven on');
+    assert.equal(await asUser<boolean>(['Roll Back'], 'cloudSshKeys.rotateKeyPair', weak), false);
+    assert.ok(mark.shown().some((m) => m.startsWith('Rolled back')), JSON.stringify(mark.shown()));
+    assert.ok(!fake.keyPairsIn(REGION).some((k) => k.KeyName === 'weak_rotated'), 'the new key pair was not removed');
+    assert.ok(fs.existsSync(target), 'the new private key file must stay');
   });
 });

@@ -16,6 +16,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FAKE_TEST_CREDENTIAL, FakeTencentCvm } from '../clouds/tencent/fake/server';
 import { TencentCvmProvider } from '../../src/clouds/tencent/provider';
+import { FAKE_ECS_ACCESS_KEY, FakeAlibabaEcs } from '../clouds/alibaba/fake/server';
+import { FakeLighthouse } from '../clouds/lighthouse/fake/server';
+import { LighthouseProvider } from '../../src/clouds/lighthouse/provider';
 import { ROTATION_STEPS } from '../../src/cloud/rotation';
 import { CLI, REPO_ROOT, cliEnv, ensureBuilt, sshKeygen, tempDir } from './helpers';
 
@@ -58,6 +61,22 @@ function runCli(args: string[], env: NodeJS.ProcessEnv, killAt?: string): Promis
   });
 }
 
+/** Whether `key` logs in to the instance, by ssh itself (no config, no agent). */
+function logsInWith(servers: FakeInstanceServers, instanceId: string, key: string): boolean {
+  const r = spawnSync('ssh', [
+    '-F', '/dev/null', '-i', key, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5',
+    '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${servers.knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null',
+    `${servers.loginUser}@${servers.address(instanceId)}`, 'echo ok',
+  ], { encoding: 'utf8', timeout: 30_000 });
+  return r.status === 0 && r.stdout === 'ok\n';
+}
+
+/** Waits (5 s at most) until `ok`; the instance servers follow a key change a moment after the fake makes it. */
+async function until(what: string, ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 50 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(ok(), what);
+}
+
 describe('tencent rotate: a key pair bound to three instances in two regions, against the fake CVM and real sshd', function () {
   this.timeout(600_000);
   let cvm: FakeTencentCvm;
@@ -70,15 +89,7 @@ describe('tencent rotate: a key pair bound to three instances in two regions, ag
   const savedProxy = process.env.http_proxy;
   const api = () => new TencentCvmProvider({ credentials: { ...FAKE_TEST_CREDENTIAL }, endpoint: cvm.url, timeoutSeconds: 10 });
 
-  /** Whether `key` logs in to the instance, by ssh itself (no config, no agent). */
-  const logsIn = (instanceId: string, key: string): boolean => {
-    const r = spawnSync('ssh', [
-      '-F', '/dev/null', '-i', key, '-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=none', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5',
-      '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${servers!.knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null',
-      `${servers!.loginUser}@${servers!.address(instanceId)}`, 'echo ok',
-    ], { encoding: 'utf8', timeout: 30_000 });
-    return r.status === 0 && r.stdout === 'ok\n';
-  };
+  const logsIn = (instanceId: string, key: string) => logsInWith(servers!, instanceId, key);
 
   /** A new "old" key: made by ssh-keygen, imported in both regions, bound to the three instances (two in Guangzhou, one in Shanghai). */
   async function oldKeyOnAllThree(name: string): Promise<{ key: string; gz: string; sh: string }> {
@@ -239,4 +250,138 @@ describe('tencent rotate: a key pair bound to three instances in two regions, ag
       assert.ok(!cvm.keyPairsIn(GZ).some((k) => k.KeyId === old.gz) && !cvm.keyPairsIn(SH).some((k) => k.KeyId === old.sh), 'the old key pairs are deleted');
     });
   }
+});
+
+// ECS: one key pair per instance, and AttachKeyPair reaches the OS only at the next start or
+// restart. The rotation says so per instance (pending-restart, exit 1, the old key still logs in),
+// and once the instances restarted the same command finishes it.
+describe('alibaba rotate: the new key takes effect at the restart, as ECS documents (fake ECS, real sshd)', function () {
+  this.timeout(300_000);
+  const REGION = 'cn-hangzhou';
+  let ecs: FakeAlibabaEcs;
+  let servers: FakeInstanceServers | undefined;
+  let sshDir: string;
+  let env: NodeJS.ProcessEnv;
+  const ids: string[] = [];
+  const savedProxy = process.env.http_proxy;
+
+  const logsIn = (instanceId: string, key: string) => logsInWith(servers!, instanceId, key);
+
+  before(async function () {
+    this.timeout(240_000);
+    if (!isRoot) this.skip();
+    ensureBuilt(['cli.js', 'alibaba.js']);
+    const harness = await importModule<InstanceServersModule>(pathToFileURL(path.join(REPO_ROOT, 'test', 'harness', 'instance-servers.mjs')).href);
+    delete process.env.http_proxy;
+    const scratch = tempDir('rotate-ecs');
+    const home = path.join(scratch, 'home');
+    sshDir = path.join(home, '.ssh');
+    fs.mkdirSync(sshDir, { recursive: true, mode: 0o700 });
+    const old = path.join(sshDir, 'old_rsa');
+    sshKeygen(old, 'rsa', ['-b', '2048']);
+    ecs = new FakeAlibabaEcs({ addressBlock: 41, loginUser: 'root', instances: [] });
+    await ecs.start();
+    const oldLine = fs.readFileSync(`${old}.pub`, 'utf8').trim();
+    ecs.seedKeyPair({ region: REGION, name: 'old-key', publicKey: oldLine });
+    // Bound long ago: the OS accepts the old key already.
+    for (const [name, Status] of [['web', 'Running'], ['db', 'Stopped']] as const) {
+      ids.push(ecs.seedInstance({ InstanceName: name, RegionId: REGION, Status, KeyPairName: 'old-key', authorizedKeys: [oldLine] }).InstanceId);
+    }
+    servers = await harness.startFakeInstanceServers(ecs, { dir: scratch, note: 'rotate ecs test', say: () => {} });
+    fs.writeFileSync(path.join(sshDir, 'config'), `Host *\n  UserKnownHostsFile ${servers.knownHostsFile}\n  GlobalKnownHostsFile /dev/null\n`, { mode: 0o600 });
+    env = cliEnv(home, { ALIBABA_CLOUD_ACCESS_KEY_ID: FAKE_ECS_ACCESS_KEY.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: FAKE_ECS_ACCESS_KEY.accessKeySecret });
+    for (const id of ids) await until(`the old key should log in to ${id}`, () => logsIn(id, old));
+  });
+
+  after(async () => {
+    if (savedProxy !== undefined) process.env.http_proxy = savedProxy;
+    await servers?.stop();
+    await ecs?.stop();
+  });
+
+  it('pending-restart until the instances restart (the old key keeps working), then the same command finishes: new key in, old refused, old key pair deleted', async () => {
+    const old = path.join(sshDir, 'old_rsa');
+    const out = path.join(sshDir, 'new_rsa');
+    const args = ['alibaba', 'rotate', 'old-key', '--region', REGION, '--out', out, '--name', 'new-key', '--delete-old', '--search-region', REGION,
+      '--ssh-dir', sshDir, '--ssh-config', path.join(sshDir, 'config'), '--endpoint', ecs.url, '--json'];
+    const first = await runCli(args, env);
+    assert.equal(first.status, 1, first.stderr);
+    const report = JSON.parse(first.stdout);
+    assert.deepEqual(report.Instances.map((i: { Result: string }) => i.Result), ['pending-restart', 'pending-restart']);
+    assert.match(first.stderr, /takes effect when .* restarts/);
+    for (const id of ids) {
+      assert.equal(ecs.instance(id)!.KeyPairName, 'new-key', 'DescribeInstances names the new key pair at once');
+      assert.ok(logsIn(id, old), `the old key must still log in to ${id} before its restart`);
+    }
+    assert.ok(ecs.keyPairsIn(REGION).some((k) => k.KeyPairName === 'old-key'), 'the old key pair must stay while instances need it');
+    for (const id of ids) ecs.rebootInstance(id);
+    for (const id of ids) await until(`after its restart the new key should log in to ${id}`, () => logsIn(id, out));
+    const again = await runCli(args, env);
+    assert.equal(again.status, 0, again.stderr);
+    const done = JSON.parse(again.stdout);
+    assert.deepEqual(done.Instances.map((i: { Result: string; OldKeyRefused: boolean }) => [i.Result, i.OldKeyRefused]), [['rotated', true], ['rotated', true]]);
+    assert.ok(!ecs.keyPairsIn(REGION).some((k) => k.KeyPairName === 'old-key'), 'the old key pair was not deleted');
+    for (const id of ids) assert.ok(logsIn(id, out) && !logsIn(id, old));
+  });
+});
+
+// Lighthouse: key pairs for the whole account, a bind that replaces the instance's key (a key already
+// bound is refused) and runs as an asynchronous operation (LatestOperationState OPERATING): the
+// rotation waits for it to show before it checks the login.
+describe('lighthouse rotate: an account-wide key pair, an asynchronous bind that replaces the key (fake Lighthouse, real sshd)', function () {
+  this.timeout(300_000);
+  let lighthouse: FakeLighthouse;
+  let servers: FakeInstanceServers | undefined;
+  let sshDir: string;
+  let env: NodeJS.ProcessEnv;
+  const ids: string[] = [];
+  const savedProxy = process.env.http_proxy;
+  const logsIn = (instanceId: string, key: string) => logsInWith(servers!, instanceId, key);
+  let oldKeyId: string;
+
+  before(async function () {
+    this.timeout(240_000);
+    if (!isRoot) this.skip();
+    ensureBuilt(['cli.js', 'lighthouse.js']);
+    const harness = await importModule<InstanceServersModule>(pathToFileURL(path.join(REPO_ROOT, 'test', 'harness', 'instance-servers.mjs')).href);
+    delete process.env.http_proxy;
+    const scratch = tempDir('rotate-lighthouse');
+    const home = path.join(scratch, 'home');
+    sshDir = path.join(home, '.ssh');
+    fs.mkdirSync(sshDir, { recursive: true, mode: 0o700 });
+    const old = path.join(sshDir, 'old_rsa');
+    sshKeygen(old, 'rsa', ['-b', '2048']);
+    lighthouse = new FakeLighthouse({ addressBlock: 42, loginUser: 'root', instances: [], operationMs: 0 });
+    await lighthouse.start();
+    ids.push(lighthouse.seedInstance({ InstanceName: 'blog', region: GZ }).InstanceId);
+    ids.push(lighthouse.seedInstance({ InstanceName: 'shop', region: SH }).InstanceId);
+    servers = await harness.startFakeInstanceServers(lighthouse, { dir: scratch, note: 'rotate lighthouse test', say: () => {} });
+    const api = new LighthouseProvider({ credentials: { ...FAKE_TEST_CREDENTIAL }, endpoint: lighthouse.url, timeoutSeconds: 10 });
+    oldKeyId = (await api.importKeyPair({ region: GZ, name: 'old_key', publicKey: fs.readFileSync(`${old}.pub`, 'utf8').trim() })).keyPair.id;
+    await api.associateKeyPairs({ region: GZ, keyIds: [oldKeyId], instanceIds: [ids[0]], forceStop: true });
+    await api.associateKeyPairs({ region: SH, keyIds: [oldKeyId], instanceIds: [ids[1]], forceStop: true });
+    for (const id of ids) await until(`the old key should log in to ${id}`, () => logsIn(id, old));
+    // From here on a bind takes 1.5 s to finish, as the real one takes its time.
+    lighthouse.account.operationMs = 1500;
+    fs.writeFileSync(path.join(sshDir, 'config'), `Host *\n  UserKnownHostsFile ${servers.knownHostsFile}\n  GlobalKnownHostsFile /dev/null\n`, { mode: 0o600 });
+    env = cliEnv(home, { TENCENTCLOUD_SECRET_ID: FAKE_TEST_CREDENTIAL.secretId, TENCENTCLOUD_SECRET_KEY: FAKE_TEST_CREDENTIAL.secretKey });
+  });
+
+  after(async () => {
+    if (savedProxy !== undefined) process.env.http_proxy = savedProxy;
+    await servers?.stop();
+    await lighthouse?.stop();
+  });
+
+  it('instances in two regions get the new key, the old one is refused, and the old key pair is deleted', async () => {
+    const old = path.join(sshDir, 'old_rsa');
+    const out = path.join(sshDir, 'new_rsa');
+    const run = await runCli(['lighthouse', 'rotate', oldKeyId, '--region', GZ, '--out', out, '--name', 'new_key', '--force-stop', '--delete-old',
+      '--search-region', GZ, '--search-region', SH, '--ssh-dir', sshDir, '--ssh-config', path.join(sshDir, 'config'), '--endpoint', lighthouse.url, '--json'], env);
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.deepEqual(report.Instances.map((i: { InstanceId: string; Result: string }) => [i.InstanceId, i.Result]).sort(), ids.map((id) => [id, 'rotated']).sort());
+    assert.deepEqual(report.OldKeyPairs.map((o: { Outcome: string }) => o.Outcome), ['deleted']);
+    for (const id of ids) assert.ok(logsIn(id, out) && !logsIn(id, old), id);
+  });
 });
