@@ -17,6 +17,7 @@ import { CommandUserInput, type UserInput } from './platform/user-input';
 import { CLOUD_KEYS_VIEW_ID, CloudKeysProvider } from './views/cloud-keys-view';
 import { LOCAL_KEYS_VIEW_ID, LocalKeysProvider } from './views/local-keys-view';
 import { AUDIT_VIEW_ID, AuditProvider } from './views/audit-view';
+import { loadCloudCommands } from './commands/load-cloud-commands';
 import { watchSshDirectories } from './views/watch-ssh-directories';
 
 /** What `activate` returns: used by the in-host tests, stable enough for other extensions. */
@@ -75,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
     const cloudKeys = new CloudKeysProvider(accounts, lastScan, log, { globalState: context.globalState, directory: vscode.Uri.joinPath(context.globalStorageUri, 'cloud-listings').fsPath }, cloudAccounts);
     const cloudKeysView = vscode.window.createTreeView(CLOUD_KEYS_VIEW_ID, { treeDataProvider: cloudKeys, showCollapseAll: true, canSelectMany: true });
     const sshConfig = new ManagedSshConfig(config, context.globalState, log);
-    const audit = new AuditProvider(accounts, cloudKeys, localKeys, log);
+    const audit = new AuditProvider(accounts, cloudKeys, localKeys, log, loadCloudCommands);
     const markSandbox = () => (cloudKeysView.description = accounts.some((a) => a.isSandbox) ? vscode.l10n.t('Sandbox') : undefined);
     markSandbox();
     localKeys.setCloudLocations((blob) => cloudKeys.locationsOf(blob));

@@ -12,3 +12,4 @@ export { editCloudKeyPairDescription, renameCloudKeyPair } from './edit-cloud-ke
 export { importKeyPair } from './import-key-pair';
 export { addCloudAccount, setCloudCredentials, signOutOfCloud } from './set-cloud-credentials';
 export { rotateKeyPair } from './rotate-key-pair';
+export { DEFAULT_MAX_KEY_AGE_DAYS, auditKeys, countByKind } from '../cloud/audit';

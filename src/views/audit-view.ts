@@ -6,7 +6,10 @@
 // key's a Local Keys `pair` node (Derive, Import). After an action the views reload, and so does this.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { type AuditAccountInput, type AuditFinding, type AuditKind, type AuditRegionInput, DEFAULT_MAX_KEY_AGE_DAYS, auditKeys, countByKind } from '../cloud/audit';
+import type { AuditAccountInput, AuditFinding, AuditKind, AuditRegionInput } from '../cloud/audit';
+
+/** The audit itself (src/cloud/audit.ts), given by the caller: it loads with the cloud flows when it first runs, so activation stays small. */
+export type AuditEngine = Pick<typeof import('../cloud/audit'), 'auditKeys' | 'countByKind' | 'DEFAULT_MAX_KEY_AGE_DAYS'>;
 import type { CloudInstance, KeyPair } from '../cloud/provider';
 import type { LocalKeyPair } from '../keys/scan';
 import type { CloudAccount } from '../platform/cloud-account';
@@ -71,6 +74,7 @@ export class AuditProvider implements vscode.TreeDataProvider<AuditNode>, vscode
     private readonly cloudKeys: CloudKeysProvider,
     private readonly localKeys: LocalKeysProvider,
     private readonly log: vscode.LogOutputChannel,
+    private readonly engine: () => AuditEngine,
   ) {
     // After an action (chmod, derive, import, delete, rotate) the views reload: so does the audit.
     const soon = () => this.refreshSoon();
@@ -129,6 +133,7 @@ export class AuditProvider implements vscode.TreeDataProvider<AuditNode>, vscode
       }
     }
     const directories = await Promise.all(scan.directories.map(async (dir) => ({ path: dir, mode: (await fs.promises.stat(dir).catch(() => undefined))?.mode })));
+    const { auditKeys, DEFAULT_MAX_KEY_AGE_DAYS } = this.engine();
     const maxKeyAgeDays = Math.max(1, vscode.workspace.getConfiguration('cloudSshKeys').get<number>('audit.maxKeyAgeDays', DEFAULT_MAX_KEY_AGE_DAYS) || DEFAULT_MAX_KEY_AGE_DAYS);
     const findings = auditKeys({ pairs: scan.pairs, directories, accounts: inputs, platform: process.platform }, { maxKeyAgeDays, now: (this.now ?? Date.now)() });
     const pairByPath = new Map<string, LocalKeyPair>();
@@ -194,7 +199,7 @@ export class AuditProvider implements vscode.TreeDataProvider<AuditNode>, vscode
   getChildren(node?: AuditNode): AuditNode[] {
     if (!this.nodes) return [];
     if (!node) {
-      const groups = countByKind(this.nodes.map((n) => n.finding)).map(({ kind }): AuditNode => ({
+      const groups = this.engine().countByKind(this.nodes.map((n) => n.finding)).map(({ kind }): AuditNode => ({
         kind: 'auditGroup', auditKind: kind, findings: this.nodes!.filter((n) => n.finding.kind === kind).map((n) => n.finding),
       }));
       return [...groups, ...this.notAudited.map((account): AuditNode => ({ kind: 'notAudited', account }))];
