@@ -64,6 +64,8 @@ export class AuditProvider implements vscode.TreeDataProvider<AuditNode>, vscode
   private notAudited: CloudAccount[] = [];
   private running: Promise<AuditFinding[]> | undefined;
   private again = false;
+  /** Whether every run asked for meanwhile was a background one (then the next sends no request either). */
+  private againInBackground = true;
   private timer: NodeJS.Timeout | undefined;
   private readonly subscriptions: vscode.Disposable[];
   /** The clock of the last run (tests audit "in the future" to see old key pairs). */
@@ -89,27 +91,32 @@ export class AuditProvider implements vscode.TreeDataProvider<AuditNode>, vscode
   private refreshSoon(): void {
     if (!this.nodes) return; // never run: nothing to refresh
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), 300);
+    // In the background the audit only reads what the views have listed: it sends no request itself.
+    this.timer = setTimeout(() => void this.run({ background: true }), 300);
   }
 
   /** Audits now (once more after the running one, if one is running); resolves with the findings. */
-  run(options: { now?: () => number } = {}): Promise<AuditFinding[]> {
+  run(options: { now?: () => number; background?: boolean } = {}): Promise<AuditFinding[]> {
     if (options.now) this.now = options.now;
+    const background = options.background === true;
     if (this.running) {
       this.again = true;
+      this.againInBackground &&= background;
       return this.running;
     }
-    this.running = this.audit().finally(() => {
+    this.running = this.audit(background).finally(() => {
       this.running = undefined;
       if (this.again) {
+        const inBackground = this.againInBackground;
         this.again = false;
-        void this.run();
+        this.againInBackground = true;
+        void this.run({ background: inBackground });
       }
     });
     return this.running;
   }
 
-  private async audit(): Promise<AuditFinding[]> {
+  private async audit(background: boolean): Promise<AuditFinding[]> {
     const started = Date.now();
     const scan = await this.localKeys.currentScan();
     const keyPairsByPlace = new Map<string, { account: CloudAccount; keyPair: KeyPair }>();
@@ -121,7 +128,7 @@ export class AuditProvider implements vscode.TreeDataProvider<AuditNode>, vscode
         notAudited.push(account);
         continue;
       }
-      const input = await this.accountInput(account);
+      const input = await this.accountInput(account, background);
       inputs.push(input);
       const all = input.regions.flatMap((r) => r.keyPairs ?? []);
       for (const k of all) keyPairsByPlace.set(`${account.id}\u0000${k.region}\u0000${k.id}`, { account, keyPair: k });
@@ -164,7 +171,7 @@ export class AuditProvider implements vscode.TreeDataProvider<AuditNode>, vscode
   }
 
   /** One account from the Cloud Key Pairs view's listings (listing what it has not listed yet). */
-  private async accountInput(account: CloudAccount): Promise<AuditAccountInput> {
+  private async accountInput(account: CloudAccount, background: boolean): Promise<AuditAccountInput> {
     const regions: AuditRegionInput[] = [];
     const data = await this.cloudKeys.load(account);
     const input: AuditAccountInput = {
@@ -187,7 +194,7 @@ export class AuditProvider implements vscode.TreeDataProvider<AuditNode>, vscode
         regions.push(row);
       }
       try {
-        row.instances = await this.cloudKeys.instances(account, id);
+        row.instances = background ? this.cloudKeys.listedInstances(account, id) : await this.cloudKeys.instances(account, id);
       } catch (error) {
         const reason = cloudErrorReason(error);
         row.error = row.error ? `${row.error}; ${reason}` : reason;

@@ -606,6 +606,11 @@ export class CloudKeysProvider implements vscode.TreeDataProvider<CloudKeysNode>
     return this.settled.get(account)?.keyPairs.get(account.accountWide ? ACCOUNT_WIDE : region);
   }
 
+  /** The instances of `region` as last listed (no request; undefined when they were not listed). */
+  listedInstances(account: CloudAccount, region: string): CloudInstance[] | undefined {
+    return this.settledInstances.get(`${account.id}:${region}`)?.instances;
+  }
+
   /** The regions whose instances an account's key pairs may be bound to. */
   private async instanceRegions(account: CloudAccount, data: AccountData): Promise<CloudRegion[]> {
     if (!account.accountWide) return data.regions;
