@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/register-commands';
 import { KeyDiagnostics } from './diagnostics/key-diagnostics';
@@ -18,6 +19,7 @@ import { CLOUD_KEYS_VIEW_ID, CloudKeysProvider } from './views/cloud-keys-view';
 import { LOCAL_KEYS_VIEW_ID, LocalKeysProvider } from './views/local-keys-view';
 import { AUDIT_VIEW_ID, AuditProvider } from './views/audit-view';
 import { loadCloudCommands } from './commands/load-cloud-commands';
+import { unfinishedRotations } from './platform/rotation-index';
 import { watchSshDirectories } from './views/watch-ssh-directories';
 
 /** What `activate` returns: used by the in-host tests, stable enough for other extensions. */
@@ -140,6 +142,11 @@ export function activate(context: vscode.ExtensionContext): CloudSshKeysApi {
       markSignedInAccounts(accounts);
     });
     context.subscriptions.push(walkthroughAccount);
+    // A key rotation the last window did not finish is said once, so that no server is left half-rotated unnoticed.
+    const unfinished = unfinishedRotations(context.globalState);
+    if (unfinished.length > 0) {
+      void ui.showWarningMessage(vscode.l10n.t('{0} key rotation(s) did not finish ({1}). Run Rotate Key Pair on the key pair again to resume or roll back.', unfinished.length, unfinished.map((f) => path.basename(f, '.rotation.json')).join(', ')));
+    }
     const testing = context.extensionMode !== vscode.ExtensionMode.Production;
     return { localKeys, diagnostics, activationMs, activationWallMs, ...(testing ? { cloudKeys, audit, accounts: Object.fromEntries(CLOUDS.map((d) => [d.id, cloudAccounts.main(d.id)])), cloudAccounts, secrets: context.secrets, answerWith: (standIn: UserInput | undefined) => ui.answerWith(standIn) } : {}) };
   } catch (err) {

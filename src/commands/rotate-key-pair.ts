@@ -29,6 +29,7 @@ import { expandHome } from '../keys/scan-fs';
 import { abortSignalFor, showCloudError } from '../platform/cloud-errors';
 import type { CloudAccount } from '../platform/cloud-account';
 import type { ManagedSshConfig } from '../platform/managed-ssh-config';
+import { ROTATIONS_KEY, type RotationIndexEntry, rotationIndex } from '../platform/rotation-index';
 import { shownInQuickPick, shownText } from '../platform/shown-text';
 import type { LocalKeysNode } from '../views/local-keys-view';
 import { type CloudCommandServices } from './cloud-common';
@@ -37,14 +38,6 @@ export interface RotateServices extends CloudCommandServices {
   sshConfig: ManagedSshConfig;
   accounts: readonly CloudAccount[];
   globalState: vscode.Memento;
-}
-
-/** The unfinished rotations: state file → what they rotate (for the offer to resume). */
-export const ROTATIONS_KEY = 'cloudSshKeys.rotations';
-interface RotationIndexEntry {
-  accountId: string;
-  keyPairIds: string[];
-  startedAt: string;
 }
 
 /** What the audit passes. */
@@ -76,7 +69,7 @@ function readState(file: string): RotationState | undefined {
 }
 
 async function remember(s: RotateServices, file: string, entry: RotationIndexEntry | undefined): Promise<void> {
-  const index = { ...s.globalState.get<Record<string, RotationIndexEntry>>(ROTATIONS_KEY, {}) };
+  const index = { ...rotationIndex(s.globalState) };
   if (entry) index[file] = entry;
   else delete index[file];
   await s.globalState.update(ROTATIONS_KEY, index);
@@ -125,7 +118,7 @@ export async function rotateKeyPair(s: RotateServices, arg: unknown): Promise<bo
   const title = vscode.l10n.t('Rotate {0}', shownText(keyPair.name));
 
   // An unfinished rotation of this key pair comes first.
-  const index = s.globalState.get<Record<string, RotationIndexEntry>>(ROTATIONS_KEY, {});
+  const index = rotationIndex(s.globalState);
   const pendingFile = Object.keys(index).find((f) => index[f].accountId === account.id && index[f].keyPairIds.includes(keyPair.id));
   const pending = pendingFile ? readState(pendingFile) : undefined;
   if (pendingFile && pending) return resumeRotation(s, account, pendingFile, pending);
@@ -325,9 +318,4 @@ async function carryOut(
     if (choice === show) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: reportText, language: 'markdown' }));
   });
   return final.status !== 'rolled-back' && complete;
-}
-
-/** At startup: an unfinished rotation is said once, with where to resume it (no cloud call, no SDK). */
-export function unfinishedRotations(globalState: vscode.Memento): string[] {
-  return Object.keys(globalState.get<Record<string, RotationIndexEntry>>(ROTATIONS_KEY, {})).filter((f) => fs.existsSync(f));
 }
