@@ -13,7 +13,6 @@ import { isCancellation } from '../cloud/errors';
 import type { CloudKeyProvider } from '../cloud/provider';
 import {
   type NewKeyType,
-  ROTATION_STATE_VERSION,
   type RotationDeps,
   type RotationState,
   RotationRefusal,
@@ -25,9 +24,9 @@ import {
   rotationComplete,
   runRotation,
 } from '../cloud/rotation';
+import { readRotationState, rotationStateFile, saveRotationState } from '../cloud/rotation-state-file';
 import { scanKeyDirectories } from '../keys/scan';
 import { expandHome, nodeScanFileSystem } from '../keys/scan-fs';
-import { writeNewFileAtomic } from '../keys/save-key-files';
 import { defaultSshConfigPath } from '../keys/ssh-config-file';
 import { visibleJson, visibleText } from '../keys/visibleText';
 import { type CliIo, UsageError } from './common';
@@ -70,37 +69,12 @@ const OPTIONS = {
   'roll-back': { type: 'boolean' },
 } as const;
 
-/** The state file of a rotation whose new key goes to `out`. */
-export function rotationStateFile(out: string): string {
-  return `${out}.rotation.json`;
-}
-
 function readState(file: string): RotationState | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`);
-  }
-  let state: RotationState;
-  try {
-    state = JSON.parse(text) as RotationState;
-  } catch {
-    throw new UsageError(`${file} is not a rotation's state (not JSON): move it away to start a new rotation`);
-  }
-  if (!state || state.version !== ROTATION_STATE_VERSION || !Array.isArray(state.targets) || !Array.isArray(state.occurrences) || !Array.isArray(state.finished)) {
-    throw new UsageError(`${file} is not a rotation's state this version can read: move it away to start a new rotation`);
-  }
+  const { state, problem } = readRotationState(file);
+  if (problem?.kind === 'unreadable') throw new UsageError(`cannot read ${file}: ${problem.code}`);
+  if (problem?.kind === 'not-json') throw new UsageError(`${file} is not a rotation's state (not JSON): move it away to start a new rotation`);
+  if (problem) throw new UsageError(`${file} is not a rotation's state this version can read: move it away to start a new rotation`);
   return state;
-}
-
-/** Saves atomically (a rename), so a process killed mid-write leaves the previous state. */
-function saveState(file: string, state: RotationState): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.rmSync(tmp, { force: true });
-  writeNewFileAtomic(tmp, `${JSON.stringify(state, null, 2)}\n`, 0o600);
-  fs.renameSync(tmp, file);
 }
 
 function keyType(value: string | undefined, descriptor: CloudProviderDescriptor): NewKeyType {
@@ -140,7 +114,7 @@ export async function rotateCommand(cloud: RotateCommand, args: string[], io: Cl
     passphrase,
     signal: abort.signal,
     sshCommand: io.env.CLOUD_SSH_KEYS_SSH || undefined,
-    save: (s) => saveState(stateFile, s),
+    save: (s) => saveRotationState(stateFile, s),
     onProgress: (e) => say(`rotate: ${e.step}: ${e.level === 'fail' ? 'FAILED: ' : ''}${e.message}`),
   };
   try {

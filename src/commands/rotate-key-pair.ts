@@ -11,7 +11,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   type NewKeyType,
-  ROTATION_STATE_VERSION,
   type RotationDeps,
   type RotationProgress,
   type RotationState,
@@ -24,7 +23,7 @@ import {
   runRotation,
 } from '../cloud/rotation';
 import type { KeyPair } from '../cloud/provider';
-import { writeNewFileAtomic } from '../keys/save-key-files';
+import { readRotationState, rotationStateFile, saveRotationState } from '../cloud/rotation-state-file';
 import { expandHome } from '../keys/scan-fs';
 import { abortSignalFor, showCloudError } from '../platform/cloud-errors';
 import type { CloudAccount } from '../platform/cloud-account';
@@ -48,24 +47,9 @@ interface RotateRequest {
   keyPairId: string;
 }
 
-function stateFileOf(keyPath: string): string {
-  return `${keyPath}.rotation.json`;
-}
-
-function saveState(file: string, state: RotationState): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.rmSync(tmp, { force: true });
-  writeNewFileAtomic(tmp, `${JSON.stringify(state, null, 2)}\n`, 0o600);
-  fs.renameSync(tmp, file);
-}
-
+/** The state in `file`, or undefined when it is missing or unusable (then the rotation is not offered again). */
 function readState(file: string): RotationState | undefined {
-  try {
-    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as RotationState;
-    return state?.version === ROTATION_STATE_VERSION && Array.isArray(state.targets) ? state : undefined;
-  } catch {
-    return undefined;
-  }
+  return readRotationState(file).state;
 }
 
 async function remember(s: RotateServices, file: string, entry: RotationIndexEntry | undefined): Promise<void> {
@@ -201,8 +185,8 @@ export async function rotateKeyPair(s: RotateServices, arg: unknown): Promise<bo
   if (choice !== rotate && choice !== rotateAndDelete) return false;
   state.deleteOld = choice === rotateAndDelete;
   state.forceStop = running.length > 0;
-  const file = stateFileOf(keyPath);
-  saveState(file, state);
+  const file = rotationStateFile(keyPath);
+  saveRotationState(file, state);
   await remember(s, file, { accountId: account.id, keyPairIds: state.occurrences.map((o) => o.keyPairId), startedAt: state.createdAt });
   return carryOut(s, account, file, state, deps, (d, st) => runRotation(d, st));
 }
@@ -274,7 +258,7 @@ async function carryOut(
           ...base,
           provider,
           signal: abort.signal,
-          save: (st) => saveState(file, st),
+          save: (st) => saveRotationState(file, st),
           onProgress: (e: RotationProgress) => {
             progress.report({ message: e.message });
             (e.level === 'fail' ? s.log.warn : s.log.info).call(s.log, `Rotation ${e.step}: ${e.message}`);
